@@ -1,0 +1,5 @@
+"""Allow ``python -m noticegen``."""
+
+from noticegen.cli import main
+
+main()

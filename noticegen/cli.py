@@ -1,0 +1,122 @@
+"""The command line: a thin layer that wires the pipeline's stages together.
+
+Each command imports its work lazily, so ``noticegen --help`` and ``noticegen check``
+stay fast and never import WeasyPrint or openpyxl.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from noticegen import __version__
+from noticegen.problems import NoticegenError
+
+PROJECT = click.argument("project", type=click.Path(file_okay=False, path_type=Path),
+                         default=".", required=False)
+
+
+class _Group(click.Group):
+    """Turns an unexpected failure into one line and exit 2 (NOTICEGEN_DEBUG=1 shows the traceback)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("noticegen: interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug in noticegen, not the user's mistake
+            if os.environ.get("NOTICEGEN_DEBUG"):
+                raise
+            click.echo(f"noticegen: internal error: {type(exc).__name__}: {exc} "
+                       "(rerun with NOTICEGEN_DEBUG=1 for details, and please report it)", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="noticegen")
+def main() -> None:
+    """Privacy notices and records of processing from one YAML data map.
+
+    Run a command with no PROJECT to work on the current folder.
+    """
+
+
+def _display_prefix(project: Path) -> str:
+    """How to prefix project-relative paths so they resolve from the current folder."""
+    relative = os.path.relpath(project.resolve(), Path.cwd())
+    return "" if relative == "." else relative.rstrip("/") + "/"
+
+
+@main.command()
+@PROJECT
+@click.option("--format", "output_format", type=click.Choice(["text", "github", "json"]),
+              default="text", show_default=True, help="How to print the problems.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The date to check review dates against (default: today).")
+def check(project: Path, output_format: str, strict: bool, today) -> None:
+    """Validate the data map and notices; report every problem.
+
+    Exit status: 0 clean, 1 problems found, 2 the check could not run.
+    """
+    from noticegen.checks import check_project
+    from noticegen.report import REPORTERS
+
+    result = check_project(project, today.date() if today else None)
+    output = REPORTERS[output_format](result.problems, len(result.loaded.files),
+                                      _display_prefix(project))
+    click.echo(output, nl=False)
+    sys.exit(1 if result.failed(strict) else 0)
+
+
+@main.command()
+@click.argument("kind", required=False)
+@click.option("--list", "list_kinds", is_flag=True, help="List the schema kinds.")
+@click.option("--write", "write_to", type=click.Path(file_okay=False, path_type=Path),
+              help="Write every schema as KIND.schema.json into this folder (for editors).")
+def schema(kind: str | None, list_kinds: bool, write_to: Path | None) -> None:
+    """Print the JSON Schema for KIND (organisation, activity, notice, ...)."""
+    from noticegen.validate import KINDS, schema_text
+
+    kinds = KINDS + ("common",)
+    if list_kinds:
+        click.echo("\n".join(kinds))
+        return
+    if write_to is not None:
+        write_to.mkdir(parents=True, exist_ok=True)
+        for name in kinds:
+            (write_to / f"{name}.schema.json").write_text(schema_text(name), encoding="utf-8")
+        click.echo(f"wrote {len(kinds)} schemas to {write_to}")
+        return
+    if kind is None:
+        raise click.UsageError("name a KIND (or use --list): " + ", ".join(kinds))
+    if kind not in kinds:
+        from noticegen.validate import did_you_mean
+        raise click.BadParameter(f"no schema '{kind}'{did_you_mean(kind, kinds)}; "
+                                 f"kinds: {', '.join(kinds)}", param_hint="KIND")
+    click.echo(schema_text(kind), nl=False)
+
+
+@main.command()
+def bases() -> None:
+    """List the built-in lawful bases and conditions, by id."""
+    from noticegen.catalogue import lawful_bases
+
+    for basis in lawful_bases().values():
+        click.echo(f"{basis.id:<26} {basis.reference}: {basis.name}")
+
+
+@main.command()
+def rules() -> None:
+    """List the check rules with their default severity."""
+    from noticegen.checks import RULES
+
+    for rule, (severity, summary) in RULES.items():
+        click.echo(f"{rule:<38} {severity.value:<8} {summary}")

@@ -1,0 +1,254 @@
+"""Resolve: the checked documents become one model of the project.
+
+This stage owns the shape everything after it works on: the organisation, each
+register's entries by id, the activities, the notices with their sections and prose,
+and — the heart of noticegen — every *reference* from one thing to another, each with
+the place it was written. Checks ask "is every reference declared?" and "is every
+declaration referred to?" of the same list that ``explain`` and the renderers use, so
+the rules and the outputs cannot disagree about what refers to what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from noticegen.catalogue import Basis, lawful_bases
+from noticegen.loader import Document
+from noticegen.problems import Location
+from noticegen.project import REGISTERS, Block, LoadedProject, NoticeSource
+
+BUILT_IN_SECTIONS = {
+    # id: default heading (after the DfE model notices)
+    "purposes": "Why we collect and use this information",
+    "categories": "The categories of information we process",
+    "lawful-basis": "The lawful basis on which we use this information",
+    "collecting": "Collecting this information",
+    "storing": "Storing this information",
+    "recipients": "Who we share this information with",
+    "why-we-share": "Why we share this information",
+    "rights": "Your rights",
+    "complaints": "Complaints",
+    "contact": "Contact",
+}
+"""Sections whose content noticegen derives from the activities, in default order."""
+
+REFERENCE_KINDS = ("subject", "category", "source", "recipient", "legislation", "retention",
+                   "activity", "basis", "block")
+
+
+@dataclass
+class Entry:
+    """A declared thing: a register entry, an activity, or the organisation."""
+
+    kind: str
+    id: str
+    data: dict
+    document: Document
+    path: tuple = ()
+
+    def where(self, *sub, key: bool = False) -> Location:
+        return self.document.locate(self.path + sub, key=key)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.data.get(name, default)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.data[name]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One place where one thing names another by id."""
+
+    kind: str  # one of REFERENCE_KINDS
+    id: str
+    location: Location
+    owner: str  # 'activity:safeguarding', 'notice:pupils', ...
+    context: str = ""  # for bases: the list it sits in ('article_6' ...)
+
+
+@dataclass
+class Section:
+    id: str
+    heading: str
+    built_in: bool
+    block: Block | None  # the prose shown in the section
+    location: Location
+
+
+@dataclass
+class Notice:
+    slug: str
+    entry: Entry
+    sections: list[Section]
+    blocks: dict[str, Block]  # the body's own blocks
+
+    @property
+    def activity_ids(self) -> list[str]:
+        return list(self.entry["activities"])
+
+    def prose(self) -> Iterator[Block]:
+        """Every prose block the notice shows, in order."""
+        seen = set()
+        introduction = self.blocks.get("introduction")
+        if introduction is not None:
+            yield introduction
+        for section in self.sections:
+            if section.block is not None and id(section.block) not in seen:
+                seen.add(id(section.block))
+                yield section.block
+
+
+@dataclass
+class Model:
+    root: Path
+    organisation: Entry | None
+    registers: dict[str, dict[str, Entry]]  # kind ('recipient') -> id -> entry
+    duplicates: list[Entry]  # entries whose id was declared before in the same register
+    activities: dict[str, Entry]
+    notices: dict[str, Notice]
+    blocks: dict[str, Block]
+    bases: dict[str, Basis]
+    config: Document | None  # noticegen.yaml, when the project has one
+    declared_elsewhere: dict[str, set[str]] = field(default_factory=dict)
+    references: list[Reference] = field(default_factory=list)
+
+    def declared(self, kind: str) -> dict:
+        """Everything of ``kind`` that can be referred to, by id."""
+        if kind == "activity":
+            return self.activities
+        if kind == "basis":
+            return self.bases
+        if kind == "block":
+            return self.blocks
+        if kind == "notice":
+            return self.notices
+        return self.registers.get(kind, {})
+
+    def lookup(self, kind: str, ident: str):
+        return self.declared(kind).get(ident)
+
+
+def resolve(loaded: LoadedProject) -> Model:
+    """Build the model from a loaded project; never fails on valid documents."""
+    registers: dict[str, dict[str, Entry]] = {}
+    duplicates: list[Entry] = []
+    for stem, kind in REGISTERS.items():
+        entries: dict[str, Entry] = {}
+        document = loaded.registers.get(stem)
+        for index, data in enumerate(document.data[stem] if document else []):
+            entry = Entry(kind, data["id"], data, document, (stem, index))
+            if entry.id in entries:
+                duplicates.append(entry)
+            else:
+                entries[entry.id] = entry
+        registers[kind] = entries
+
+    organisation = None
+    if loaded.organisation is not None:
+        organisation = Entry("organisation", "organisation", loaded.organisation.data["organisation"],
+                             loaded.organisation, ("organisation",))
+    activities = {stem: Entry("activity", stem, document.data, document)
+                  for stem, document in loaded.activities.items()}
+    notices = {slug: _notice(source, loaded.blocks) for slug, source in loaded.notices.items()}
+    model = Model(loaded.root, organisation, registers, duplicates, activities, notices,
+                  loaded.blocks, lawful_bases(), loaded.config, loaded.declared_elsewhere)
+    model.references = list(_references(model))
+    return model
+
+
+def _notice(source: NoticeSource, shared: dict[str, Block]) -> Notice:
+    entry = Entry("notice", source.slug, source.front.data, source.front)
+    sections = []
+    items = source.front.data.get("sections") or list(BUILT_IN_SECTIONS)
+    for index, item in enumerate(items):
+        options = {"id": item} if isinstance(item, str) else item
+        section_id = options["id"]
+        built_in = section_id in BUILT_IN_SECTIONS
+        include = options.get("include")
+        block = shared.get(include) if include else source.blocks.get(section_id)
+        heading = options.get("heading") or BUILT_IN_SECTIONS.get(section_id) \
+            or section_id.replace("-", " ").capitalize()
+        sections.append(Section(section_id, heading, built_in, block,
+                                entry.where("sections", index)))
+    return Notice(source.slug, entry, sections, source.blocks)
+
+
+_ACTIVITY_LISTS = (
+    ("subjects", "subject"),
+    ("categories", "category"),
+    ("sources", "source"),
+    ("legislation", "legislation"),
+    ("retention", "retention"),
+)
+
+
+_ACTIVITY_MARKDOWN = (
+    ("description",),
+    ("lawful_basis", "legitimate_interests"),
+    ("lawful_basis", "explanation"),
+    ("provision", "statement"),
+)
+
+
+def activity_prose(activity: Entry) -> Iterator[Block]:
+    """The activity's Markdown fields as blocks, so prose references work in them too.
+
+    Each block is placed at its field's value; a problem inside a multi-line value is
+    reported at the line the value starts on.
+    """
+    paths = list(_ACTIVITY_MARKDOWN)
+    paths += [("recipients", i, "why") for i in range(len(activity.get("recipients", [])))]
+    for path in paths:
+        value = activity.document.get(path)
+        if isinstance(value, str):
+            location = activity.where(*path)
+            yield Block(".".join(map(str, path)), value, location.path, location.line)
+
+
+def _references(model: Model) -> Iterator[Reference]:
+    from noticegen import prose  # prose refers back to the model's kinds
+
+    for stem, activity in model.activities.items():
+        owner = f"activity:{stem}"
+        for block in activity_prose(activity):
+            for found in prose.find_references(block):
+                if found.kind in REFERENCE_KINDS:
+                    yield Reference(found.kind, found.id, found.location, owner)
+        for name, kind in _ACTIVITY_LISTS:
+            for index, ident in enumerate(activity.get(name, [])):
+                yield Reference(kind, ident, activity.where(name, index), owner)
+        for group, ids in activity["lawful_basis"].items():
+            if isinstance(ids, list):
+                for index, ident in enumerate(ids):
+                    yield Reference("basis", ident, activity.where("lawful_basis", group, index),
+                                    owner, group)
+        for index, share in enumerate(activity.get("recipients", [])):
+            yield Reference("recipient", share["recipient"],
+                            activity.where("recipients", index, "recipient"), owner)
+            for j, ident in enumerate(share.get("legislation", [])):
+                yield Reference("legislation", ident,
+                                activity.where("recipients", index, "legislation", j), owner)
+        for index, transfer in enumerate(activity.get("transfers", [])):
+            if "recipient" in transfer:
+                yield Reference("recipient", transfer["recipient"],
+                                activity.where("transfers", index, "recipient"), owner)
+
+    for rule in model.registers["retention"].values():
+        for index, ident in enumerate(rule.get("categories", [])):
+            yield Reference("category", ident, rule.where("categories", index), f"retention:{rule.id}")
+
+    for slug, notice in model.notices.items():
+        owner = f"notice:{slug}"
+        for index, ident in enumerate(notice.activity_ids):
+            yield Reference("activity", ident, notice.entry.where("activities", index), owner)
+        for index, item in enumerate(notice.entry.get("sections") or []):
+            if isinstance(item, dict) and item.get("include"):
+                yield Reference("block", item["include"],
+                                notice.entry.where("sections", index, "include"), owner)
+        for block in notice.prose():
+            for found in prose.find_references(block):
+                if found.kind in REFERENCE_KINDS:
+                    yield Reference(found.kind, found.id, found.location, owner)

@@ -1,0 +1,182 @@
+"""Validate: each loaded document against its kind's JSON Schema (Draft 2020-12).
+
+This stage owns the packaged schemas and turns every jsonschema error into a located
+:class:`~noticegen.problems.Problem`, phrased for a DPO rather than a programmer:
+an unknown key is reported at the key itself with the nearest known key suggested, a
+YAML 1.1 ``no`` given to a yes/no field says to write ``false``, a number where text
+is wanted says to quote it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib import resources
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+
+from noticegen.loader import Document
+from noticegen.problems import Problem
+
+SCHEMA_BASE = "https://noticegen.dev/schemas/v1/"
+
+KINDS = ("organisation", "subjects", "categories", "sources", "recipients", "legislation",
+         "retention", "activity", "notice", "config")
+"""Every kind of file a project holds, by the name of its schema."""
+
+_TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number",
+               "boolean": "true or false", "array": "a list", "object": "a mapping",
+               "null": "nothing"}
+
+
+def schema_text(kind: str) -> str:
+    """The packaged schema for ``kind``, exactly as shipped."""
+    return resources.files("noticegen.schemas").joinpath(f"{kind}.schema.json").read_text("utf-8")
+
+
+@cache
+def _registry() -> Registry:
+    resources_ = []
+    for kind in KINDS + ("common",):
+        contents = json.loads(schema_text(kind))
+        resources_.append((contents["$id"], Resource.from_contents(contents)))
+    return Registry().with_resources(resources_)
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    schema = _registry().contents(SCHEMA_BASE + f"{kind}.schema.json")
+    return Draft202012Validator(schema, registry=_registry(),
+                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def validate(document: Document, kind: str) -> list[Problem]:
+    """Every schema problem in ``document``, each at the line of the offending value."""
+    problems: list[Problem] = []
+    for error in validator(kind).iter_errors(document.data):
+        problems.extend(_explain(error, document))
+    return problems
+
+
+def _explain(error: ValidationError, document: Document) -> list[Problem]:
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        # Report the branch that came closest, not "is not valid under any schema".
+        deepest = best_match(error.context)
+        if deepest is not None and deepest.validator not in ("const", "type"):
+            return _explain(deepest, document)
+    path = tuple(error.absolute_path)
+    value = error.instance
+
+    def problem(message: str, at=path, key=False) -> Problem:
+        return Problem(document.locate(at, key=key), "schema", message)
+
+    match error.validator:
+        case "additionalProperties":
+            known = sorted(error.schema.get("properties", {}))
+            extras = [k for k in value if k not in error.schema.get("properties", {})]
+            return [problem(f"unknown key '{_short(k)}'{did_you_mean(k, known)}; "
+                            f"expected one of: {', '.join(known)}", path + (k,), key=True)
+                    for k in extras]
+        case "required":
+            missing = error.message.split("'")[1] if "'" in error.message else error.message
+            where = " at the top level" if not path else f" in '{_dotted(path)}'"
+            return [problem(f"missing required key '{missing}'{where}", key=True)]
+        case "type":
+            return [problem(_type_message(error, path, document))]
+        case "enum":
+            options = [str(o) for o in error.validator_value]
+            return [problem(f"{_show(value)} is not allowed{did_you_mean(str(value), options)}; "
+                            f"expected one of: {', '.join(options)}")]
+        case "pattern":
+            return [problem(f"{_show(value)} is not {_pattern_name(error)}")]
+        case "format":
+            return [problem(f"{_show(value)} is not a valid {error.validator_value} "
+                            "(write YYYY-MM-DD)" if error.validator_value == "date"
+                            else f"{_show(value)} is not a valid {error.validator_value}")]
+        case "minItems":
+            return [problem(f"'{_dotted(path)}' needs at least {error.validator_value} item(s)")]
+        case "minLength":
+            return [problem(f"'{_dotted(path)}' must not be empty")]
+        case "maxLength":
+            return [problem(f"'{_dotted(path)}' is too long "
+                            f"({len(value):,} characters; at most {error.validator_value:,})")]
+        case "uniqueItems":
+            return [problem(f"'{_dotted(path)}' lists the same item twice")]
+        case "minProperties":
+            return [problem(f"'{_dotted(path)}' must not be empty", key=True)]
+        case "const":
+            return [problem(f"{_show(value)} is not allowed here; expected {_show(error.validator_value)}")]
+        case _:
+            return [problem(_tidy_message(error.message))]
+
+
+def _type_message(error: ValidationError, path, document: Document) -> str:
+    expected = error.validator_value
+    expected = expected if isinstance(expected, list) else [expected]
+    wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
+    value = error.instance
+    if "boolean" in expected and path in document.yaml11_booleans:
+        return (f"{_show(value)} is read as text here, not as yes/no; "
+                "write true or false")
+    if "string" in expected and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"expected text, got the number {value!r}; put it in quotes"
+    return f"expected {wanted}, got {_describe(value)}"
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the text {_show(value)}"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def _pattern_name(error: ValidationError) -> str:
+    description = error.schema.get("description", "")
+    if error.schema.get("pattern", "").startswith("^[a-z0-9]+(-"):
+        return "a valid id (lower-case letters and digits, words joined by hyphens)"
+    return f"valid here: {description[0].lower() + description[1:].rstrip('.')}" \
+        if description else "in the expected form"
+
+
+def did_you_mean(word: str, candidates) -> str:
+    close = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _dotted(path) -> str:
+    parts = []
+    for step in path:
+        if isinstance(step, int):
+            parts.append(f"[{step}]")
+        else:
+            parts.append(("." if parts else "") + str(step))
+    return "".join(parts) or "(top level)"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _show(value) -> str:
+    if isinstance(value, str):
+        return "'" + _short(value).replace("\n", "\\n") + "'"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return repr(value)
+
+
+def _tidy_message(message: str) -> str:
+    return _short(" ".join(message.split()), 200)
