@@ -145,7 +145,8 @@ def undeclared_references(ctx: _Context) -> Iterator[Problem]:
             if ref.kind == "basis":
                 yield from _basis_kind(model, ref)
             continue
-        if ref.id in model.declared_elsewhere.get(ref.kind, ()):
+        if ref.id in model.declared_elsewhere.get(ref.kind, ()) \
+                or ref.kind in model.unreadable_registers:
             continue  # declared in a file that is itself broken: reported there
         hint = did_you_mean(ref.id, model.declared(ref.kind))
         if ref.kind in _REGISTER_FILES:
@@ -177,12 +178,16 @@ def prose_references(ctx: _Context) -> Iterator[Problem]:
     for activity in model.activities.values():
         for block in activity_prose(activity):
             yield from _bad_references(block, organisation)
+    broken = model.declared_elsewhere.get("activity", set())
     for notice in model.notices.values():
+        complete = not broken.intersection(notice.activity_ids)
         shared = {share["recipient"]
                   for ident in notice.activity_ids if ident in model.activities
                   for share in model.activities[ident].get("recipients", [])}
         for block in notice.prose():
             yield from _bad_references(block, organisation)
+            if not complete:
+                continue  # an activity file is broken: its recipients are unknown
             for found in find_references(block):
                 if found.kind == "recipient" and found.id in model.registers["recipient"] \
                         and found.id not in shared:

@@ -216,6 +216,8 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark) -> str:
     if "expected a single document" in context:
         return "a second YAML document ('---') in one file; a data-map file holds one"
     message = f"{problem} ({context})" if problem and context else problem or context
+    if "expected key" in problem or "mapping values are not allowed" in problem:
+        message += "; check this line's indentation and any ':' in unquoted text"
     return _tidy(message or "invalid YAML")
 
 

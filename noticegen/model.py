@@ -113,6 +113,7 @@ class Model:
     bases: dict[str, Basis]
     config: Document | None  # noticegen.yaml, when the project has one
     declared_elsewhere: dict[str, set[str]] = field(default_factory=dict)
+    unreadable_registers: set[str] = field(default_factory=set)
     references: list[Reference] = field(default_factory=list)
 
     def declared(self, kind: str) -> dict:
@@ -154,7 +155,8 @@ def resolve(loaded: LoadedProject) -> Model:
                   for stem, document in loaded.activities.items()}
     notices = {slug: _notice(source, loaded.blocks) for slug, source in loaded.notices.items()}
     model = Model(loaded.root, organisation, registers, duplicates, activities, notices,
-                  loaded.blocks, lawful_bases(), loaded.config, loaded.declared_elsewhere)
+                  loaded.blocks, lawful_bases(), loaded.config, loaded.declared_elsewhere,
+                  loaded.unreadable_registers)
     model.references = list(_references(model))
     return model
 

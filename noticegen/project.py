@@ -85,6 +85,8 @@ class LoadedProject:
 
     References to them are not reported as undeclared (the file's own problem is), and
     the unused-declaration rule stays quiet while any file is broken."""
+    unreadable_registers: set[str] = field(default_factory=set)
+    """Register kinds whose file is missing or unreadable: their ids are unknown."""
     problems: Problems = field(default_factory=Problems)
     files: list[str] = field(default_factory=list)
 
@@ -115,6 +117,8 @@ def load_project(root: Path) -> LoadedProject:
                               declared_key=stem)
         if document is not None:
             project.registers[stem] = document
+        elif REGISTERS[stem] not in project.declared_elsewhere:
+            project.unreadable_registers.add(REGISTERS[stem])
     for relative in _files(project, ACTIVITIES, ".yaml"):
         stem = relative.rsplit("/", 1)[-1][: -len(".yaml")]
         if _valid_name(project, relative, stem):
@@ -273,6 +277,8 @@ def _split_blocks(project: LoadedProject, relative: str, lines: list[str], first
 
     def close():
         text = "\n".join(body).strip("\n")
+        if current is None:
+            return
         if current != INTRODUCTION or text.strip():
             leading = len(body) - len("\n".join(body).lstrip("\n").split("\n"))
             blocks[current] = Block(current, text, relative, start + 1 + leading)
@@ -288,6 +294,7 @@ def _split_blocks(project: LoadedProject, relative: str, lines: list[str], first
             project.problems.add(Location(relative, number + 1, 1), "block-id",
                                  f"'{block_id}' is not a valid section id; use lower-case "
                                  "words joined by hyphens")
+            block_id = None  # its prose is reported, not shown
         elif block_id in blocks:
             project.problems.add(Location(relative, number + 1, 1), "duplicate-block",
                                  f"section '{block_id}' already has prose on line "

@@ -97,7 +97,9 @@ def _explain(error: ValidationError, document: Document) -> list[Problem]:
                             "(write YYYY-MM-DD)" if error.validator_value == "date"
                             else f"{_show(value)} is not a valid {error.validator_value}")]
         case "minItems":
-            return [problem(f"'{_dotted(path)}' needs at least {error.validator_value} item(s)")]
+            count = error.validator_value
+            return [problem(f"'{_dotted(path)}' must list at least "
+                            f"{'one item' if count == 1 else f'{count} items'}")]
         case "minLength":
             return [problem(f"'{_dotted(path)}' must not be empty")]
         case "maxLength":

@@ -1,0 +1,159 @@
+"""The command line: output formats, exit statuses, start-up cost."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import CASES, REPOSITORY, build_case
+
+BAD = CASES / "bad" / "undeclared-recipient"
+
+
+@pytest.fixture
+def bad_project(tmp_path):
+    return build_case(BAD, tmp_path / "project")
+
+
+def test_version(run):
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.output.startswith("noticegen, version ")
+
+
+def test_python_dash_m():
+    completed = subprocess.run([sys.executable, "-m", "noticegen", "--help"],
+                               capture_output=True, text=True, check=False)
+    assert completed.returncode == 0
+    assert "check" in completed.stdout
+
+
+def test_text_format_names_file_line_and_rule(bad_project, run):
+    result = run("check", cwd=bad_project)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "datamap/activities/admissions.yaml:15:16: error[undeclared-recipient]: "
+        "'local-authorty' is not declared in datamap/recipients.yaml "
+        "(did you mean 'local-authority'?)")
+    assert result.output.splitlines()[-1] == "10 files checked: 2 errors, 0 warnings"
+
+
+def test_paths_are_relative_to_the_current_folder(bad_project, run):
+    result = run("check", "project", cwd=bad_project.parent)
+    assert result.output.startswith("project/datamap/activities/admissions.yaml:15:16: error[")
+
+
+def test_github_format(bad_project, run):
+    result = run("check", "--format", "github", cwd=bad_project)
+    assert result.exit_code == 1
+    first = result.output.splitlines()[0]
+    assert first == (
+        "::error file=datamap/activities/admissions.yaml,line=15,col=16,"
+        "title=noticegen undeclared-recipient::'local-authorty' is not declared in "
+        "datamap/recipients.yaml (did you mean 'local-authority'?)")
+
+
+def test_github_format_escapes_properties_and_data():
+    from noticegen.problems import Location, Problem
+    from noticegen.report import github
+
+    output = github([Problem(Location("a,b:c.yaml", 1, 2), "schema", "50% done\nnext")], 1)
+    assert output.splitlines()[0] == (
+        "::error file=a%2Cb%3Ac.yaml,line=1,col=2,title=noticegen schema::50%25 done%0Anext")
+
+
+def test_json_format(bad_project, run):
+    result = run("check", "--format", "json", cwd=bad_project)
+    assert result.exit_code == 1
+    document = json.loads(result.output)
+    assert document["errors"] == 2 and document["warnings"] == 0 and document["files"] == 10
+    assert document["problems"][0] == {
+        "path": "datamap/activities/admissions.yaml", "line": 15, "column": 16,
+        "severity": "error", "rule": "undeclared-recipient",
+        "message": "'local-authorty' is not declared in datamap/recipients.yaml "
+                   "(did you mean 'local-authority'?)",
+    }
+
+
+def test_clean_json(tmp_path, run):
+    project = build_case(CASES / "good" / "transfer-with-safeguard", tmp_path / "p")
+    document = json.loads(run("check", "--format", "json", cwd=project).output)
+    assert document["problems"] == [] and document["errors"] == 0
+
+
+def test_warnings_pass_unless_strict(tmp_path, run):
+    project = build_case(CASES / "good" / "warning-only", tmp_path / "p")
+    assert run("check", cwd=project).exit_code == 0
+    assert run("check", "--strict", cwd=project).exit_code == 1
+
+
+def test_not_a_project_exits_2(tmp_path, run):
+    result = run("check", tmp_path)
+    assert result.exit_code == 2
+    assert result.output == (f"noticegen: error: {tmp_path}: not a noticegen project (there is no "
+                             "datamap/ folder; 'noticegen init' makes one)\n")
+
+
+def test_missing_folder_exits_2(tmp_path, run):
+    result = run("check", tmp_path / "nope")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_bad_option_exits_2(run):
+    assert run("check", "--format", "xml").exit_code == 2
+
+
+def test_internal_errors_are_one_line(monkeypatch, tmp_path, run):
+    import noticegen.checks
+
+    def broken(*args, **kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(noticegen.checks, "check_project", broken)
+    result = run("check", tmp_path)
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert result.output.startswith("noticegen: internal error: ValueError: boom")
+
+
+def test_schema_command_prints_each_kind(run):
+    result = run("schema", "activity")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["$id"].endswith("/activity.schema.json")
+    assert run("schema", "--list").output.split() == [
+        "organisation", "subjects", "categories", "sources", "recipients", "legislation",
+        "retention", "activity", "notice", "config", "common"]
+    unknown = run("schema", "activty")
+    assert unknown.exit_code == 2 and "did you mean 'activity'" in unknown.output
+
+
+def test_schema_write(tmp_path, run):
+    result = run("schema", "--write", tmp_path / "schemas")
+    assert result.exit_code == 0
+    assert len(list((tmp_path / "schemas").glob("*.schema.json"))) == 11
+
+
+def test_bases_and_rules_list(run):
+    bases = run("bases").output
+    assert "art6-1-c" in bases and "sch1-para-18" in bases
+    rules = run("rules").output
+    assert "undeclared-recipient" in rules and "missing-dpo" in rules
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["check", str(REPOSITORY)]])
+def test_start_up_imports_no_weasyprint(argv):
+    code = ("import sys\n"
+            "from noticegen.cli import main\n"
+            f"try:\n    main({argv!r})\n"
+            "except SystemExit as exc:\n    print('CODE', exc.code)\n"
+            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'openpyxl'))\n"
+            "print('HEAVY', heavy)\n")
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               check=False, cwd=REPOSITORY, env={**os.environ})
+    assert "HEAVY []" in completed.stdout, completed.stdout + completed.stderr
+    assert "CODE 0" in completed.stdout, completed.stdout + completed.stderr

@@ -1,0 +1,103 @@
+"""The repository root is the example project: the Moss Hey notice as a data map."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import REPOSITORY
+from noticegen.checks import check_project
+from noticegen.loader import parse
+
+ACTIVITIES = sorted((REPOSITORY / "datamap" / "activities").glob("*.yaml"))
+SEED = REPOSITORY.parent / "shared" / "reference" / "moss-hey-lac-safeguarding-notice.txt"
+
+
+def test_example_checks_clean(run):
+    result = run("check", "--strict", cwd=REPOSITORY)
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(" files checked: 0 errors, 0 warnings\n")
+
+
+def test_example_has_activities_and_a_notice():
+    assert len(ACTIVITIES) >= 2
+    assert (REPOSITORY / "notices" / "looked-after-children-and-safeguarding.md").exists()
+
+
+@pytest.mark.parametrize("activity", ACTIVITIES, ids=lambda p: p.stem)
+def test_an_undeclared_recipient_fails_at_its_exact_line(activity, example, run):
+    target = example / "datamap" / "activities" / activity.name
+    lines = target.read_text().splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.startswith("recipients:"))
+    lines.insert(index + 1, "  - recipient: stockport-la\n    why: Added without declaring it.\n")
+    target.write_text("".join(lines))
+
+    result = run("check", cwd=example)
+    assert result.exit_code == 1
+    assert (f"datamap/activities/{activity.name}:{index + 2}:16: error[undeclared-recipient]: "
+            "'stockport-la' is not declared in datamap/recipients.yaml "
+            "(did you mean 'stockport-mbc'?)") in result.output.splitlines()
+
+
+def test_every_data_map_file_names_its_schema():
+    for path in sorted((REPOSITORY / "datamap").rglob("*.yaml")) + [REPOSITORY / "noticegen.yaml"]:
+        first = path.read_text().splitlines()[0]
+        match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+        assert match, f"{path} has no schema line"
+        assert (path.parent / match[1]).resolve().is_file(), f"{path}: {match[1]} does not exist"
+
+
+def _seed_text() -> str:
+    return SEED.read_text() if SEED.exists() else ""
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the shared reference notice is not beside the repository")
+def test_the_data_map_holds_the_seed_notices_lists():
+    """Every purpose, category example, handler and recipient of the seed is in the data map."""
+    model = check_project(REPOSITORY).model
+    purposes = [p for a in model.activities.values() for p in a["purposes"]]
+    examples = [e for c in model.registers["category"].values() for e in c.get("examples", [])]
+    labels = [r.get("label", r["name"]) for r in model.registers["recipient"].values()]
+    handlers = {h for a in model.activities.values() for h in a.get("handled_by", [])}
+    seed = _seed_text()
+    for purpose in purposes:
+        assert f"- {purpose}" in seed
+    for expected in ("Support these children and monitor their progress", "To safeguard our students",
+                     "Monitor welfare and progress of LAC pupils"):
+        assert expected in purposes
+    for example in ("referral information", "Section 47 information", "Education Health Care Plans",
+                    "dates of key court orders and decisions"):
+        assert any(example.lower() in e.lower() or e.lower() in example.lower() for e in examples) \
+            or example in [c["name"] for c in model.registers["category"].values()]
+    assert set(labels) >= {"the Department for Education (DfE)",
+                           "the local authority (Stockport Metropolitan Borough Council)",
+                           "other local authorities where necessary",
+                           "other schools or education settings",
+                           "Health specialists including the school nurse, safeguarding and "
+                           "Looked After Children nurse"}
+    assert handlers == {"the safeguarding leads", "pastoral staff", "the Headteacher"}
+    assert model.organisation["requests"]["email"] == "headteacher@mosshey.stockport.sch.uk"
+    assert model.organisation["supervisory_authority"]["url"] == "https://ico.org.uk/concerns/"
+    urls = {entry["url"] for entry in model.registers["legislation"].values()}
+    assert "https://www.gov.uk/government/publications/keeping-children-safe-in-education--2" in urls
+    assert "https://www.legislation.gov.uk/ukpga/1989/41/section/83" in urls
+
+
+def test_catalogue_entries_are_complete():
+    document = parse((REPOSITORY / "noticegen" / "catalogue" / "lawful_bases.yaml").read_text(),
+                     "lawful_bases.yaml")
+    ids = [entry["id"] for entry in document.data["bases"]]
+    assert len(ids) == len(set(ids))
+    for letter in "abcdef":
+        assert f"art6-1-{letter}" in ids
+    for letter in "abcdefghij":
+        assert f"art9-2-{letter}" in ids
+    for entry in document.data["bases"]:
+        assert entry["url"].startswith("https://www.legislation.gov.uk/")
+        assert entry["wording"].strip() and entry["name"].strip()
+        if entry["kind"] == "article-6":
+            assert set(entry["rights"]) == {"erasure", "portability", "object", "withdraw_consent"}
+    needs = {e["id"] for e in document.data["bases"] if e.get("needs_schedule_1")}
+    assert needs == {"art9-2-b", "art9-2-g", "art9-2-h", "art9-2-i", "art9-2-j"}
