@@ -48,12 +48,10 @@ def build_case(case: Path, target: Path) -> Path:
             (target / relative).unlink()
     for path in sorted(case.rglob("*")):
         relative = path.relative_to(case)
-        if path.is_dir() or relative.name in ("expected.txt", "delete.txt", "args.txt"):
+        if path.is_dir() or str(relative) in ("expected.txt", "delete.txt", "args.txt"):
             continue
         destination = target / relative
-        if destination.is_file() and path.name != ".keep" and destination.parent.is_file():
-            destination.parent.unlink()
-        if destination.parent.is_file():
+        if destination.parent.is_file():  # a case may turn a file into a folder
             destination.parent.unlink()
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, destination)
