@@ -77,6 +77,33 @@ def check(project: Path, output_format: str, strict: bool, today) -> None:
 
 
 @main.command()
+@PROJECT
+@click.option("--no-pdf", is_flag=True, help="Skip the PDFs (faster previews).")
+def build(project: Path, no_pdf: bool) -> None:
+    """Check the project, then write notices (HTML, fragment, PDF), the ROPA (HTML, CSV,
+    XLSX), an index and a manifest into PROJECT/build/.
+
+    Nothing is written when check finds errors (exit 1).
+    """
+    from noticegen.build import build_project
+    from noticegen.report import text
+
+    prefix = _display_prefix(project)
+    progress = None
+    if sys.stderr.isatty():
+        def progress(name: str) -> None:
+            click.echo(f"  rendering {name}", err=True)
+    result = build_project(project, pdf=not no_pdf, progress=progress)
+    if result.check.failed():
+        click.echo(text(result.check.problems, len(result.check.loaded.files), prefix), nl=False)
+        click.echo("noticegen: build stopped: fix the errors above first", err=True)
+        sys.exit(1)
+    for problem in result.check.problems:  # warnings still deserve a look
+        click.echo(f"{prefix}{problem}")
+    click.echo(f"built {len(result.outputs)} files into {prefix}build/")
+
+
+@main.command()
 @click.argument("kind", required=False)
 @click.option("--list", "list_kinds", is_flag=True, help="List the schema kinds.")
 @click.option("--write", "write_to", type=click.Path(file_okay=False, path_type=Path),

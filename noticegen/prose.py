@@ -65,3 +65,91 @@ def organisation_field(organisation: dict, dotted: str):
             return None
         value = value[step]
     return value
+
+
+# ---------------------------------------------------------------------------------
+# Rendering prose to HTML
+
+ALLOWED_LINK_PREFIXES = ("https://", "http://", "mailto:", "#")
+"""Links prose may make: web pages, email addresses and anchors in the same notice."""
+
+_ASCII_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Markdown shows exactly as written (CommonMark backslash escapes)."""
+    return "".join("\\" + c if c in _ASCII_PUNCTUATION else c for c in str(text))
+
+
+def link_allowed(url: str) -> bool:
+    return url.strip().lower().startswith(ALLOWED_LINK_PREFIXES)
+
+
+def _markdown():
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.disable(["image", "html_block", "html_inline"])
+    md.validateLink = link_allowed  # anything else stays visible text, never a link
+    return md
+
+
+_MD = None
+
+
+def markdown_engine():
+    global _MD
+    if _MD is None:
+        _MD = _markdown()
+    return _MD
+
+
+def links(text: str) -> list[tuple[str, int]]:
+    """Every link target written in ``text`` as (url, line within text), allowed or not."""
+    from markdown_it import MarkdownIt
+
+    permissive = MarkdownIt("commonmark", {"html": False})
+    permissive.validateLink = lambda url: True
+    found = []
+    for token in permissive.parse(text):
+        for child in token.children or []:
+            if child.type in ("link_open", "image") and token.map:
+                found.append((str(child.attrs.get("href") or child.attrs.get("src") or ""),
+                              token.map[0]))
+    return found
+
+
+def substitute(text: str, lookup) -> str:
+    """Replace each [[...]] with Markdown for what it names.
+
+    ``lookup(found)`` returns (text, url or None) for a reference, or None when it
+    names nothing (check has reported it; the raw reference is then shown as text).
+    Substituted text is escaped, so a value can never become markup.
+    """
+    block = Block("", text, "", 1)
+    pieces, last = [], 0
+    for found in find_references(block):
+        pieces.append(text[last:found.start])
+        resolved = lookup(found)
+        if resolved is None:
+            pieces.append(escape_markdown(found.raw))
+        else:
+            label, url = resolved
+            label = escape_markdown(found.text or label)
+            pieces.append(f"[{label}](<{url}>)" if url else label)
+        last = found.end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def render(text: str, lookup, heading_level: int = 3) -> str:
+    """Prose Markdown to HTML: references resolved, raw HTML shown as text, headings
+    shifted so the prose's highest heading sits at ``heading_level``."""
+    md = markdown_engine()
+    tokens = md.parse(substitute(text, lookup))
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    shift = heading_level - min(levels) if levels else 0
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
+    return md.renderer.render(tokens, md.options, {})

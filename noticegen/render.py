@@ -1,0 +1,133 @@
+"""Render: Jinja templates to HTML, for notices, fragments, PDF sources, the ROPA and
+the index.
+
+Templates are found through an ordered search list, mkdocs-style: the project's own
+``templates/`` first, then the packaged defaults, so a school overrides one file at a
+time. The environment is sandboxed (a project's templates cannot reach Python
+internals), undefined values are errors, HTML is autoescaped, and a template error is
+reported with the template's own file and line.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from noticegen import __version__, prose
+from noticegen.derive import join_words, long_date, retention_period
+from noticegen.model import Model
+from noticegen.problems import NoticegenError
+
+
+def packaged_templates() -> Path:
+    return Path(str(resources.files("noticegen.templates")))
+
+
+class TemplateError(NoticegenError):
+    """A template could not be rendered: names the template file and line."""
+
+
+def css_string(value) -> Markup:
+    """A value as a CSS string literal (for @page margin boxes)."""
+    text = str(value)
+    escaped = "".join(c if c.isalnum() or c in " .,:;-_()/&'’" else f"\\{ord(c):06x}" for c in text)
+    return Markup(f'"{escaped}"')
+
+
+class Renderer:
+    """One Jinja environment for one project and its model."""
+
+    def __init__(self, model: Model):
+        self.model = model
+        search = [model.root / "templates", packaged_templates()]
+        self.search = [str(p) for p in search if p.is_dir()]
+        self.env = ImmutableSandboxedEnvironment(
+            loader=jinja2.FileSystemLoader(self.search, followlinks=False),
+            autoescape=jinja2.select_autoescape(["html", "htm"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(
+            markdown=self.markdown,
+            long_date=long_date,
+            join_words=join_words,
+            period=retention_period,
+            css_string=css_string,
+        )
+        self.env.globals.update(noticegen_version=__version__)
+
+    # Prose -------------------------------------------------------------------------
+    def lookup(self, found: prose.Found):
+        """What a prose reference shows: (text, url or None), or None if undeclared."""
+        model = self.model
+        if found.kind == "organisation":
+            value = prose.organisation_field(model.organisation.data, found.id)
+            if value is None or isinstance(value, (dict, list)):
+                return None
+            value = str(value)
+            if "@" in value and found.id.endswith("email"):
+                return value, f"mailto:{value}"
+            if value.startswith(("https://", "http://")):
+                return value, value
+            return value, None
+        entry = model.lookup(found.kind, found.id)
+        if entry is None:
+            return None
+        if found.kind == "legislation":
+            title = entry["title"] + (f", {entry['provision']}" if entry.get("provision") else "")
+            return title, entry["url"]
+        if found.kind == "recipient":
+            return entry["name"], None
+        return entry["name"], None
+
+    def markdown(self, text, level: int = 3) -> Markup:
+        return Markup(prose.render(str(text), self.lookup, level))
+
+    # Templates ---------------------------------------------------------------------
+    def render(self, template: str, **context) -> str:
+        try:
+            return self.env.get_template(template).render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            where = self._where(exc.filename, exc.name)
+            raise TemplateError(f"{where}:{exc.lineno}: template error: {exc.message}") from None
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(f"template '{exc.name}' not found in {', '.join(self.search)}") from None
+        except (jinja2.UndefinedError, jinja2.exceptions.SecurityError, TypeError,
+                ValueError, AttributeError, KeyError) as exc:
+            filename, line = _template_frame(exc)
+            where = f"{self._where(filename, None)}:{line}" if filename else template
+            raise TemplateError(f"{where}: template error: {exc}") from None
+
+    def _where(self, filename: str | None, name: str | None) -> str:
+        if not filename:
+            return name or "<template>"
+        path = Path(filename)
+        for root in (self.model.root,):
+            try:
+                return str(path.relative_to(root))
+            except ValueError:
+                pass
+        return f"(noticegen)/templates/{path.name}" if path.is_absolute() else str(path)
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """The innermost template file and line in a rendering traceback."""
+    filename = line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if tb.tb_frame.f_globals.get("__jinja_template__") is not None or \
+                code.co_filename.endswith((".html", ".css", ".j2", ".csv", ".txt")):
+            filename = code.co_filename
+            line = tb.tb_lineno
+            template = tb.tb_frame.f_globals.get("__jinja_template__")
+            if template is not None:
+                line = template.get_corresponding_lineno(tb.tb_lineno)
+        tb = tb.tb_next
+    return filename, line
