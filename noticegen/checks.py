@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 from noticegen.model import BUILT_IN_SECTIONS, Model, activity_prose, resolve
 from noticegen.problems import Location, Problem, Problems, Severity
 from noticegen.project import INTRODUCTION, LoadedProject, load_project
-from noticegen.prose import ENTRY_KINDS, find_references, organisation_field
+from noticegen.prose import ENTRY_KINDS, find_references, link_allowed, links, organisation_field
 from noticegen.validate import did_you_mean
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -53,6 +53,7 @@ RULES: dict[str, tuple[Severity, str]] = {
                     "activity", "basis", "block")},
     "wrong-basis-kind": (E, "A lawful basis listed under the wrong article (e.g. an Art 9 condition under article_6)."),
     "undeclared-reference": (E, "A [[...]] prose reference to something the data map does not declare."),
+    "prose-link": (E, "A prose link to something other than an http(s), mailto or #anchor address."),
     "unshared-recipient": (E, "Notice prose names a recipient that none of the notice's activities shares with."),
     "unknown-section": (E, "A notice section that is neither built in nor has prose."),
     "duplicate-section": (E, "A notice lists the same section twice."),
@@ -196,7 +197,13 @@ def prose_references(ctx: _Context) -> Iterator[Problem]:
 
 
 def _bad_references(block, organisation: dict) -> Iterator[Problem]:
-    """[[...]] that is not a reference at all, or names an organisation field not set."""
+    """[[...]] that is not a reference at all, or names an organisation field not set;
+    and links a notice must not make (javascript:, file:, data:, relative paths)."""
+    for url, line in links(block.text):
+        if not link_allowed(url):
+            yield _problem(Location(block.path, block.line + line, 1), "prose-link",
+                           f"'{url[:80]}' is not allowed: prose may link only to https://, "
+                           "http://, mailto: or #anchor addresses (and shows no images)")
     for found in find_references(block):
         if found.kind == "invalid":
             yield _problem(found.location, "undeclared-reference",

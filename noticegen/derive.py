@@ -115,6 +115,13 @@ class Share:
     why: str
     legislation: list[Entry]
 
+    @property
+    def heading(self) -> str:
+        """'Stockport Metropolitan Borough Council and other local authorities'."""
+        names = [r["name"] if i == 0 or r["kind"] != "category" else r["name"][:1].lower() + r["name"][1:]
+                 for i, r in enumerate(self.recipients)]
+        return join_words(names)
+
 
 @dataclass
 class NoticeView:
@@ -173,7 +180,9 @@ def notice_view(model: Model, notice: Notice) -> NoticeView:
     groups = [CategoryGroup(kind, heading, [c for c in categories if c["type"] == kind])
               for kind, heading in CATEGORY_TYPES]
 
-    legislation = entries("legislation", [i for a in activities for i in a.get("legislation", [])])
+    # Legislation in the register's order: the DPO decides how the notice lists it.
+    cited = {i for a in activities for i in a.get("legislation", [])}
+    legislation = [law for law in registers["legislation"].values() if law.id in cited]
     shares_by_recipient = [(a, s) for a in activities for s in a.get("recipients", [])]
     routine = _unique(s["recipient"] for _, s in shares_by_recipient if s.get("routine", True))
     other = [r for r in _unique(s["recipient"] for _, s in shares_by_recipient) if r not in routine]

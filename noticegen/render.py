@@ -34,7 +34,9 @@ class TemplateError(NoticegenError):
 def css_string(value) -> Markup:
     """A value as a CSS string literal (for @page margin boxes)."""
     text = str(value)
-    escaped = "".join(c if c.isalnum() or c in " .,:;-_()/&'’" else f"\\{ord(c):06x}" for c in text)
+    # Every other character as a 6-digit escape; the space after it ends the escape.
+    escaped = "".join(c if (c.isascii() and c.isalnum()) or c in " .,:;-_()/&"
+                      else f"\\{ord(c):06x} " for c in text)
     return Markup(f'"{escaped}"')
 
 

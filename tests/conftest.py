@@ -61,3 +61,78 @@ def build_case(case: Path, target: Path) -> Path:
 @pytest.fixture
 def example(tmp_path) -> Path:
     return copy_example(tmp_path / "school")
+
+
+# ---------------------------------------------------------------------------------
+# A real browser for accessibility and injection tests
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+AXE = REPOSITORY / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _browser_missing() -> str | None:
+    for path, how in ((CHROMIUM, "apt-get install chromium"),
+                      (CHROMEDRIVER, "apt-get install chromium-driver"),
+                      (AXE, "npm ci")):
+        if not path.exists():
+            return f"{path} is missing ({how}; scripts/test installs it)"
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install -e '.[test]')"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium through Selenium. Skips locally when absent; fails under CI=true."""
+    import os
+
+    missing = _browser_missing()
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but the browser tests cannot run: {missing}")
+        pytest.skip(missing)
+    os.environ["SE_OFFLINE"] = "true"  # never let Selenium Manager download anything
+    import tempfile
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    profile = tempfile.mkdtemp(prefix="noticegen-chromium-")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--disable-quic",
+                     f"--user-data-dir={profile}", "--window-size=1280,900"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_script_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def axe(browser):
+    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on a file; returns its violations."""
+    source = AXE.read_text(encoding="utf-8")
+
+    def audit(path: Path) -> list[dict]:
+        browser.get(path.resolve().as_uri())
+        browser.execute_script(source)
+        result = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})"
+            ".then(r => done({violations: r.violations.map(v => ({id: v.id, impact: v.impact, "
+            "help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))}))"
+            ".catch(e => done({error: String(e)}));")
+        assert "error" not in result, result
+        return result["violations"]
+
+    return audit
