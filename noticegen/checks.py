@@ -175,7 +175,7 @@ def _basis_kind(model: Model, ref) -> Iterator[Problem]:
 def prose_references(ctx: _Context) -> Iterator[Problem]:
     """[[...]] references that name nothing, and prose naming unshared recipients."""
     model = ctx.model
-    organisation = model.organisation.data if model.organisation else {}
+    organisation = model.organisation.data if model.organisation else None
     for activity in model.activities.values():
         for block in activity_prose(activity):
             yield from _bad_references(block, organisation)
@@ -196,12 +196,12 @@ def prose_references(ctx: _Context) -> Iterator[Problem]:
             yield from _named_recipients(model, notice, block, shared)
 
 
-def _bad_references(block, organisation: dict) -> Iterator[Problem]:
+def _bad_references(block, organisation: dict | None) -> Iterator[Problem]:
     """[[...]] that is not a reference at all, or names an organisation field not set;
     and links a notice must not make (javascript:, file:, data:, relative paths)."""
     for url, line in links(block.text):
         if not link_allowed(url):
-            yield _problem(Location(block.path, block.line + line, 1), "prose-link",
+            yield _problem(block.anchor or Location(block.path, block.line + line, 1), "prose-link",
                            f"'{url[:80]}' is not allowed: prose may link only to https://, "
                            "http://, mailto: or #anchor addresses (and shows no images)")
     for found in find_references(block):
@@ -210,7 +210,7 @@ def _bad_references(block, organisation: dict) -> Iterator[Problem]:
                            f"'{found.raw}' is not a reference noticegen knows; write "
                            f"[[organisation.FIELD]] or [[KIND:ID]] with KIND one of "
                            f"{', '.join(ENTRY_KINDS)}")
-        elif found.kind == "organisation":
+        elif found.kind == "organisation" and organisation is not None:
             value = organisation_field(organisation, found.id)
             if value is None or isinstance(value, (dict, list)):
                 what = "is not set in datamap/organisation.yaml" if value is None \

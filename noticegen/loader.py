@@ -277,6 +277,9 @@ class _Converter:
     def mapping(self, node, path: Path) -> dict:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if key_node.tag not in _CORE_TAGS and key_node.tag != _TAG + "merge":
+                self.fail(key_node, "yaml-tag", f"tag {_show_tag(key_node.tag)} is not allowed; "
+                          "data-map files use plain YAML values only")
             if not isinstance(key_node, ScalarNode):
                 self.fail(key_node, "yaml-key", "a key must be plain text, not a list or mapping")
             if key_node.tag == _TAG + "merge" or (key_node.value == "<<" and not key_node.style):

@@ -207,7 +207,7 @@ def activity_prose(activity: Entry) -> Iterator[Block]:
         value = activity.document.get(path)
         if isinstance(value, str):
             location = activity.where(*path)
-            yield Block(".".join(map(str, path)), value, location.path, location.line)
+            yield Block(".".join(map(str, path)), value, location.path, location.line, location)
 
 
 def _references(model: Model) -> Iterator[Reference]:

@@ -53,9 +53,13 @@ class Block:
     text: str
     path: str
     line: int  # the line of the prose's first character
+    anchor: Location | None = None
+    """For prose inside a YAML value: every place in it is reported at the value."""
 
     def locate(self, offset: int) -> Location:
         """The place of character ``offset`` of :attr:`text`."""
+        if self.anchor is not None:
+            return self.anchor
         before = self.text[:offset]
         line = self.line + before.count("\n")
         column = offset - (before.rfind("\n") + 1) + 1
@@ -131,6 +135,8 @@ def load_project(root: Path) -> LoadedProject:
             text = _read_text(project, relative)
             if text is not None:
                 project.blocks[stem] = Block(stem, text, relative, 1)
+            else:
+                project.declared_elsewhere.setdefault("block", set()).add(stem)
     for relative in _files(project, NOTICES, ".md"):
         stem = relative.rsplit("/", 1)[-1][: -len(".md")]
         if _valid_name(project, relative, stem):

@@ -31,6 +31,22 @@ class TemplateError(NoticegenError):
     """A template could not be rendered: names the template file and line."""
 
 
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that will not follow a symbolic link out of its folders.
+
+    Jinja already refuses '..' in template names; this also refuses a template file
+    that is a link to somewhere else (templates/x.html -> /etc/passwd).
+    """
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(Path(root).resolve()) for root in self.searchpath):
+            raise TemplateError(f"template '{template}' is a link to {real}, outside the "
+                                "project's templates; noticegen reads only the project's own files")
+        return source, filename, uptodate
+
+
 def css_string(value) -> Markup:
     """A value as a CSS string literal (for @page margin boxes)."""
     text = str(value)
@@ -48,7 +64,7 @@ class Renderer:
         search = [model.root / "templates", packaged_templates()]
         self.search = [str(p) for p in search if p.is_dir()]
         self.env = ImmutableSandboxedEnvironment(
-            loader=jinja2.FileSystemLoader(self.search, followlinks=False),
+            loader=_ConfinedLoader(self.search, followlinks=False),
             autoescape=jinja2.select_autoescape(["html", "htm"], default_for_string=True),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -95,6 +111,8 @@ class Renderer:
     def render(self, template: str, **context) -> str:
         try:
             return self.env.get_template(template).render(**context)
+        except TemplateError:
+            raise
         except jinja2.TemplateSyntaxError as exc:
             where = self._where(exc.filename, exc.name)
             raise TemplateError(f"{where}:{exc.lineno}: template error: {exc.message}") from None

@@ -56,18 +56,32 @@ def validator(kind: str) -> Draft202012Validator:
 def validate(document: Document, kind: str) -> list[Problem]:
     """Every schema problem in ``document``, each at the line of the offending value."""
     problems: list[Problem] = []
-    for error in validator(kind).iter_errors(document.data):
+    formats = set()
+    errors = list(validator(kind).iter_errors(document.data))
+    for error in errors:
+        if error.validator == "format":
+            formats.add(tuple(error.absolute_path))
+    for error in errors:
+        # A date that fails both its pattern and its format is one mistake, not two.
+        if error.validator == "pattern" and tuple(error.absolute_path) in formats:
+            continue
         problems.extend(_explain(error, document))
     return problems
 
 
 def _explain(error: ValidationError, document: Document) -> list[Problem]:
+    path = tuple(error.absolute_path)
     if error.validator in ("oneOf", "anyOf") and error.context:
-        # Report the branch that came closest, not "is not valid under any schema".
+        # Report the branch that came closest, not "is not valid under any schema";
+        # when no branch came close, say what the field takes.
         deepest = best_match(error.context)
         if deepest is not None and deepest.validator not in ("const", "type"):
             return _explain(deepest, document)
-    path = tuple(error.absolute_path)
+        description = error.schema.get("description", "").rstrip(".")
+        if description:
+            return [Problem(document.locate(path), "schema",
+                            f"{_show(error.instance)} is not valid here: "
+                            f"{description[0].lower() + description[1:]}")]
     value = error.instance
 
     def problem(message: str, at=path, key=False) -> Problem:
