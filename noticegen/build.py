@@ -35,10 +35,11 @@ def _epoch(date: str | None) -> int:
 
 
 def build_project(root: Path, pdf: bool = True,
-                  progress: Callable[[str], None] | None = None) -> BuildResult:
+                  progress: Callable[[str], None] | None = None, strict: bool = False,
+                  today: dt.date | None = None) -> BuildResult:
     root = Path(root)
-    result = BuildResult(check_project(root))
-    if result.check.failed():
+    result = BuildResult(check_project(root, today))
+    if result.check.failed(strict):
         return result
     model = result.check.model
     renderer = Renderer(model)

@@ -79,7 +79,10 @@ def check(project: Path, output_format: str, strict: bool, today) -> None:
 @main.command()
 @PROJECT
 @click.option("--no-pdf", is_flag=True, help="Skip the PDFs (faster previews).")
-def build(project: Path, no_pdf: bool) -> None:
+@click.option("--strict", is_flag=True, help="Refuse to build on warnings too.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The date to check review dates against (default: today).")
+def build(project: Path, no_pdf: bool, strict: bool, today) -> None:
     """Check the project, then write notices (HTML, fragment, PDF), the ROPA (HTML, CSV,
     XLSX), an index and a manifest into PROJECT/build/.
 
@@ -93,8 +96,9 @@ def build(project: Path, no_pdf: bool) -> None:
     if sys.stderr.isatty():
         def progress(name: str) -> None:
             click.echo(f"  rendering {name}", err=True)
-    result = build_project(project, pdf=not no_pdf, progress=progress)
-    if result.check.failed():
+    result = build_project(project, pdf=not no_pdf, progress=progress, strict=strict,
+                           today=today.date() if today else None)
+    if result.check.failed(strict):
         click.echo(text(result.check.problems, len(result.check.loaded.files), prefix), nl=False)
         click.echo("noticegen: build stopped: fix the errors above first", err=True)
         sys.exit(1)

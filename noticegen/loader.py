@@ -325,13 +325,3 @@ class _Converter:
 
 def _show_tag(tag: str) -> str:
     return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
-
-
-def load_file(root, relative: str, line_offset: int = 0) -> Document:
-    """Read and parse a project file; raise :class:`LoadError` with a located problem."""
-    try:
-        raw = (root / relative).read_bytes()
-    except OSError as exc:
-        raise LoadError(Problem(Location(relative), "unreadable",
-                                f"cannot read file: {exc.strerror or exc}")) from None
-    return parse(decode(raw, relative), relative, line_offset)

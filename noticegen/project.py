@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from noticegen.loader import Document, LoadError, decode, load_file, parse
+from noticegen.loader import MAX_FILE_BYTES, Document, LoadError, decode, parse
 from noticegen.problems import Location, NoticegenError, Problem, Problems, Severity
 from noticegen.validate import validate
 
@@ -192,6 +192,12 @@ def _read_bytes(project: LoadedProject, relative: str) -> bytes | None:
                              "noticegen reads only the project's own files")
         return None
     try:
+        size = real.stat().st_size
+        if size > MAX_FILE_BYTES:  # say so without reading it all
+            project.problems.add(Location(relative), "file-too-large",
+                                 f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+            project.files.append(relative)
+            return None
         raw = real.read_bytes()
     except OSError as exc:
         project.problems.add(Location(relative), "unreadable", f"cannot read file: {exc.strerror or exc}")

@@ -208,3 +208,34 @@ def test_axe_finds_a_real_violation(axe, tmp_path):
                     '<a href="#"></a></body></html>')
     ids = {v["id"] for v in axe(page)}
     assert {"image-alt", "html-has-lang", "link-name"} <= ids
+
+
+@pytest.mark.parametrize("include", ["../../../../../../etc/passwd", "/etc/passwd",
+                                     "../datamap/organisation.yaml"])
+def test_templates_cannot_include_files_outside_the_template_folders(project, run, include):
+    (project / "templates" / "sections").mkdir(parents=True)
+    (project / "templates" / "sections" / "purposes.html").write_text(f'{{% include "{include}" %}}\n')
+    result = run("build", "--no-pdf", cwd=project)
+    assert result.exit_code == 2
+    assert "not found" in result.output and "root:" not in result.output
+
+
+def test_a_template_that_links_outside_is_refused(project, run):
+    (project / "templates" / "sections").mkdir(parents=True)
+    (project / "templates" / "sections" / "purposes.html").symlink_to("/etc/passwd")
+    result = run("build", "--no-pdf", cwd=project)
+    assert result.exit_code == 2
+    assert "outside the project's templates" in result.output and "root:" not in result.output
+
+
+def test_csv_and_xlsx_never_hold_formulas(project, run):
+    activity = project / "datamap" / "activities" / "admissions.yaml"
+    activity.write_text(activity.read_text().replace("  - to admit pupils", '  - "=HYPERLINK(\\"http://x\\")"'))
+    assert run("build", "--no-pdf", cwd=project).exit_code == 0
+    csv_text = (project / "build" / "ropa" / "ropa.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in csv_text
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(project / "build" / "ropa" / "ropa.xlsx").active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value and "HYPERLINK" in str(c.value)]
+    assert cells and all(c.data_type == "s" for c in cells)
