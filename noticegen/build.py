@@ -35,7 +35,7 @@ def _epoch(date: str | None) -> int:
 
 
 def build_project(root: Path, pdf: bool = True,
-                  progress: Callable[[str], None] | None = None, strict: bool = False,
+                  progress: Callable[[int, int, str], None] | None = None, strict: bool = False,
                   today: dt.date | None = None) -> BuildResult:
     root = Path(root)
     result = BuildResult(check_project(root, today))
@@ -45,7 +45,15 @@ def build_project(root: Path, pdf: bool = True,
     renderer = Renderer(model)
     writer = BuildWriter(root)
     assets = [model.root / "templates", packaged_templates()]
-    say = progress or (lambda message: None)
+    total = len(model.notices) * (3 if pdf else 2) + 4
+    done = 0
+
+    def say(name: str) -> None:
+        nonlocal done
+        if progress is not None:
+            progress(done, total, name)
+        done += 1
+
     try:
         index = []
         for slug, notice in sorted(model.notices.items()):
@@ -55,6 +63,7 @@ def build_project(root: Path, pdf: bool = True,
             say(files["html"])
             writer.add(files["html"], renderer.render(
                 "notice.html", view=view, pdf_name=f"{slug}.pdf" if pdf else ""))
+            say(files["fragment"])
             writer.add(files["fragment"], renderer.render("notice-fragment.html", view=view))
             if pdf:
                 from noticegen.pdf import write_pdf
@@ -66,14 +75,19 @@ def build_project(root: Path, pdf: bool = True,
                                                    f"notices/{slug}.md"))
             index.append((view, files))
 
-        say("ropa/")
         ropa = build_ropa(model)
         title = f"Record of processing activities – {model.organisation['name']}"
+        say("ropa/ropa.html")
         writer.add("ropa/ropa.html", renderer.render("ropa.html", ropa=ropa, title=title))
+        say("ropa/ropa.csv")
         writer.add("ropa/ropa.csv", to_csv(ropa))
+        say("ropa/ropa.xlsx")
         writer.add("ropa/ropa.xlsx", to_xlsx(ropa, title))
+        say("index.html")
         writer.add("index.html", renderer.render("index.html", organisation=model.organisation,
                                                  notices=index))
+        if progress is not None:
+            progress(total, total, "")
     except BaseException:
         writer.abort()
         raise

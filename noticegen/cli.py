@@ -92,12 +92,9 @@ def build(project: Path, no_pdf: bool, strict: bool, today) -> None:
     from noticegen.report import text
 
     prefix = _display_prefix(project)
-    progress = None
-    if sys.stderr.isatty():
-        def progress(name: str) -> None:
-            click.echo(f"  rendering {name}", err=True)
-    result = build_project(project, pdf=not no_pdf, progress=progress, strict=strict,
-                           today=today.date() if today else None)
+    with _Progress(enabled=_is_terminal(sys.stderr)) as progress:
+        result = build_project(project, pdf=not no_pdf, progress=progress, strict=strict,
+                               today=today.date() if today else None)
     if result.check.failed(strict):
         click.echo(text(result.check.problems, len(result.check.loaded.files), prefix), nl=False)
         click.echo("noticegen: build stopped: fix the errors above first", err=True)
@@ -105,6 +102,35 @@ def build(project: Path, no_pdf: bool, strict: bool, today) -> None:
     for problem in result.check.problems:  # warnings still deserve a look
         click.echo(f"{prefix}{problem}")
     click.echo(f"built {len(result.outputs)} files into {prefix}build/")
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class _Progress:
+    """A progress bar on standard error while a build renders, only on a terminal."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.bar = None
+
+    def __enter__(self):
+        return self if self.enabled else None
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="building", file=sys.stderr,
+                                         item_show_func=lambda item: item, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos, name or None)
+
+    def __exit__(self, *exc_info):
+        if self.bar is not None:
+            self.bar.__exit__(*exc_info)
 
 
 @main.command()
@@ -133,6 +159,20 @@ def schema(kind: str | None, list_kinds: bool, write_to: Path | None) -> None:
         raise click.BadParameter(f"no schema '{kind}'{did_you_mean(kind, kinds)}; "
                                  f"kinds: {', '.join(kinds)}", param_hint="KIND")
     click.echo(schema_text(kind), nl=False)
+
+
+@main.command()
+@click.argument("ident", metavar="[KIND:]ID")
+@PROJECT
+def explain(ident: str, project: Path) -> None:
+    """Where a declared thing is used, and what removing it would break.
+
+    ID is a recipient, category, source, subject, retention rule, legislation,
+    activity, notice or shared block id; prefix KIND: when an id names two things.
+    """
+    from noticegen.explain import explain_text
+
+    click.echo(explain_text(project, ident), nl=False)
 
 
 @main.command()
