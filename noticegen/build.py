@@ -56,8 +56,17 @@ def build_project(root: Path, pdf: bool = True,
 
     try:
         index = []
+        diffs: dict[str, object] = {}
         for slug, notice in sorted(model.notices.items()):
-            view = notice_view(model, notice)
+            diff = None
+            if any(section.id == "changes" for section in notice.sections):
+                from noticegen.diff import default_base, diff_project
+
+                since = notice.entry.get("changes_since") or default_base(model.root)
+                if since not in diffs:
+                    diffs[since] = diff_project(model.root, since)
+                diff = diffs[since]
+            view = notice_view(model, notice, diff)
             files = {"html": f"notices/{slug}.html", "fragment": f"notices/{slug}.fragment.html",
                      "pdf": f"notices/{slug}.pdf" if pdf else None}
             say(files["html"])

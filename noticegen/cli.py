@@ -176,6 +176,34 @@ def explain(ident: str, project: Path) -> None:
 
 
 @main.command()
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option("-C", "--project", "project", type=click.Path(file_okay=False, path_type=Path),
+              default=".", help="The project folder (default: the current folder).")
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "html", "pdf"]),
+              default="text", show_default=True,
+              help="text and markdown print; html and pdf write build/changes.html or .pdf.")
+def diff(old: str | None, new: str | None, project: Path, output_format: str) -> None:
+    """What changed in the data map between two git revisions, and which notices each
+    change reaches.
+
+    OLD defaults to the last tag (or HEAD); NEW to the work tree.
+    """
+    from noticegen.diff import as_markdown, as_text, diff_project
+
+    result = diff_project(project, old, new)
+    if output_format == "text":
+        click.echo(as_text(result), nl=False)
+    elif output_format == "markdown":
+        click.echo(as_markdown(result), nl=False)
+    else:
+        from noticegen.report_changes import write_changes_report
+
+        path = write_changes_report(project, result, pdf=output_format == "pdf")
+        click.echo(f"wrote {os.path.relpath(path)}")
+
+
+@main.command()
 def bases() -> None:
     """List the built-in lawful bases and conditions, by id."""
     from noticegen.catalogue import lawful_bases

@@ -153,7 +153,8 @@ class NoticeView:
     automated: list[dict]
     subjects: list[Entry]
     language: str = "en-GB"
-    extra: dict = field(default_factory=dict)
+    changes: list = field(default_factory=list)
+    changes_since: str = ""
 
     @property
     def title(self) -> str:
@@ -164,8 +165,11 @@ class NoticeView:
         return self.notice.slug
 
 
-def notice_view(model: Model, notice: Notice) -> NoticeView:
-    """Derive a notice's content from the activities it covers (a checked model)."""
+def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
+    """Derive a notice's content from the activities it covers (a checked model).
+
+    ``diff`` (a :class:`noticegen.diff.Diff`) feeds the optional 'changes' section.
+    """
     activities = [model.activities[a] for a in notice.activity_ids]
     registers = model.registers
 
@@ -234,6 +238,8 @@ def notice_view(model: Model, notice: Notice) -> NoticeView:
                    if isinstance(a.get("automated_decision_making"), dict)],
         subjects=entries("subject", [s for a in activities for s in a["subjects"]]),
         language=notice.entry.get("language", "en-GB"),
+        changes=diff.for_notice(notice.slug) if diff is not None else [],
+        changes_since=diff.old if diff is not None else "",
     )
 
 

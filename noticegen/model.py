@@ -31,8 +31,12 @@ BUILT_IN_SECTIONS = {
     "rights": "Your rights",
     "complaints": "Complaints",
     "contact": "Contact",
+    "changes": "Changes to this notice",
 }
 """Sections whose content noticegen derives from the activities, in default order."""
+
+DEFAULT_SECTIONS = [s for s in BUILT_IN_SECTIONS if s != "changes"]
+"""A notice's sections when its front matter lists none ('changes' needs git: opt in)."""
 
 REFERENCE_KINDS = ("subject", "category", "source", "recipient", "legislation", "retention",
                    "activity", "basis", "block")
@@ -164,7 +168,7 @@ def resolve(loaded: LoadedProject) -> Model:
 def _notice(source: NoticeSource, shared: dict[str, Block]) -> Notice:
     entry = Entry("notice", source.slug, source.front.data, source.front)
     sections = []
-    items = source.front.data.get("sections") or list(BUILT_IN_SECTIONS)
+    items = source.front.data.get("sections") or DEFAULT_SECTIONS
     for index, item in enumerate(items):
         options = {"id": item} if isinstance(item, str) else item
         section_id = options["id"]

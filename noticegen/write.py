@@ -84,3 +84,18 @@ class BuildWriter:
         os.replace(self.staging / MANIFEST, self.out / MANIFEST)
         shutil.rmtree(self.staging, ignore_errors=True)
         return manifest
+
+
+def write_report(project: Path, name: str, data: bytes | str, folder: str = "build") -> Path:
+    """Write one report file into build/ atomically (a temporary file, then a rename)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    out = Path(project).resolve() / folder
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise NoticegenError(f"{folder} is not a plain folder inside the project")
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / name
+    temporary = out / f".{name}.tmp"
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+    return target

@@ -27,4 +27,4 @@ def test_wheel_contains_package_data(tmp_path):
     }
     assert expected <= names, sorted(expected - names)
     sections = {n for n in names if n.startswith("noticegen/templates/sections/")}
-    assert len([n for n in sections if n.endswith(".html")]) == 10
+    assert len([n for n in sections if n.endswith(".html")]) == 11

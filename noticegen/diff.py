@@ -1,0 +1,246 @@
+"""Diff: what changed in the data map between two git revisions, and which notices each
+change reaches — a semantic diff for governors and reviewers, not a line diff.
+
+A revision is read with ``git archive`` into a temporary folder and loaded like any
+project; the work tree is loaded in place. Entries are compared field by field, lists
+of ids as sets (added, removed), recipients of an activity by recipient.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from noticegen.model import Model, resolve
+from noticegen.problems import NoticegenError
+from noticegen.project import load_project
+from noticegen.reach import reach
+
+WORK_TREE = None
+"""Stands for the work tree (uncommitted files) as a revision."""
+
+_PROJECT_PARTS = ("datamap/", "notices/", "noticegen.yaml")
+
+
+@dataclass
+class Change:
+    kind: str  # recipient, category, ..., activity, notice, block, organisation
+    id: str
+    action: str  # added, removed, changed
+    details: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        what = "organisation" if self.kind == "organisation" else f"{self.kind} '{self.id}'"
+        return f"{what} {self.action}"
+
+
+@dataclass
+class Diff:
+    old: str
+    new: str
+    changes: list[Change]
+
+    def for_notice(self, slug: str) -> list[Change]:
+        return [c for c in self.changes if slug in c.notices]
+
+
+# ---------------------------------------------------------------- git
+
+def _git(root: Path, *args: str) -> bytes:
+    try:
+        completed = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
+    except FileNotFoundError:
+        raise NoticegenError("git is not installed; diff needs it") from None
+    if completed.returncode != 0:
+        message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise NoticegenError(f"git {' '.join(args[:2])}: {message[-1] if message else 'failed'}")
+    return completed.stdout
+
+
+def default_base(root: Path) -> str:
+    """The last tag if there is one, else HEAD."""
+    try:
+        return _git(root, "describe", "--tags", "--abbrev=0").decode().strip()
+    except NoticegenError:
+        return "HEAD"
+
+
+def _checkout(root: Path, revision: str, target: Path) -> Path:
+    """The project's files at ``revision``, written into ``target``; returns the project."""
+    top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip())
+    prefix = root.resolve().relative_to(top.resolve()).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    names = _git(top, "ls-tree", "-r", "-z", "--name-only", revision, "--", prefix or ".")
+    wanted = [n for n in names.decode("utf-8", "replace").split("\0")
+              if n and n[len(prefix):].startswith(_PROJECT_PARTS)]
+    project = target / "project"
+    (project / "datamap").mkdir(parents=True)
+    if wanted:
+        archive = _git(top, "archive", "--format=tar", revision, "--", *wanted)
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            for member in tar.getmembers():
+                if not member.isfile():
+                    continue
+                relative = member.name[len(prefix):]
+                destination = project / relative
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                destination.write_bytes(tar.extractfile(member).read())
+    return project
+
+
+def load_revision(root: Path, revision: str | None) -> Model:
+    """The model of the project at ``revision`` (None: the work tree)."""
+    if revision is WORK_TREE:
+        return resolve(load_project(root))
+    with tempfile.TemporaryDirectory(prefix="noticegen-diff-") as folder:
+        project = _checkout(root, revision, Path(folder))
+        model = resolve(load_project(project))
+    return model
+
+
+# ---------------------------------------------------------------- comparing
+
+def _keyed(items: list) -> dict | None:
+    """A list of mappings keyed by their id (or recipient), when it has one."""
+    if items and all(isinstance(i, dict) for i in items):
+        for key in ("id", "recipient"):
+            if all(key in i for i in items):
+                return {i[key]: {k: v for k, v in i.items() if k != key} for i in items}
+    return None
+
+
+def _short(value) -> str:
+    text = " ".join(str(value).split())
+    return repr(text if len(text) <= 70 else text[:69] + "…")
+
+
+def compare(old, new, path: str = "") -> list[str]:
+    """Human lines for what differs between two values of the data map."""
+    if old == new:
+        return []
+    if isinstance(old, dict) and isinstance(new, dict):
+        lines = []
+        for key in list(old) + [k for k in new if k not in old]:
+            where = f"{path}.{key}" if path else str(key)
+            if key not in new:
+                lines.append(f"{where}: removed (was {_short(old[key])})")
+            elif key not in old:
+                lines.append(f"{where}: added {_short(new[key])}")
+            else:
+                lines.extend(compare(old[key], new[key], where))
+        return lines
+    if isinstance(old, list) and isinstance(new, list):
+        keyed_old, keyed_new = _keyed(old), _keyed(new)
+        if keyed_old is not None and keyed_new is not None:
+            lines = []
+            for key in keyed_old:
+                if key not in keyed_new:
+                    lines.append(f"{path}: removed '{key}'")
+            for key in keyed_new:
+                if key not in keyed_old:
+                    lines.append(f"{path}: added '{key}'")
+                else:
+                    lines.extend(compare(keyed_old[key], keyed_new[key], f"{path}['{key}']"))
+            return lines
+        if all(not isinstance(i, (dict, list)) for i in old + new):
+            added = [i for i in new if i not in old]
+            removed = [i for i in old if i not in new]
+            lines = [f"{path}: added {_short(i)}" for i in added]
+            lines += [f"{path}: removed {_short(i)}" for i in removed]
+            return lines or [f"{path}: reordered"]
+    return [f"{path or 'value'}: {_short(old)} → {_short(new)}"]
+
+
+def _things(model: Model) -> dict[tuple[str, str], object]:
+    """Every comparable thing in a model, by (kind, id)."""
+    things: dict[tuple[str, str], object] = {}
+    if model.organisation is not None:
+        things[("organisation", "organisation")] = model.organisation.data
+    for kind, entries in model.registers.items():
+        for ident, entry in entries.items():
+            things[(kind, ident)] = {k: v for k, v in entry.data.items() if k != "id"}
+    for ident, activity in model.activities.items():
+        things[("activity", ident)] = activity.data
+    for slug, notice in model.notices.items():
+        things[("notice", slug)] = {**notice.entry.data,
+                                    "prose": {b.id: b.text for b in notice.blocks.values()}}
+    for name, block in model.blocks.items():
+        things[("block", name)] = {"text": block.text}
+    return things
+
+
+def _reached(old: Model, new: Model, kind: str, ident: str, action: str) -> list[str]:
+    if kind == "organisation":
+        model = new if action != "removed" else old
+        return sorted(model.notices)
+    notices = set()
+    for model in ((new,) if action == "added" else (old,) if action == "removed" else (old, new)):
+        if ident in model.declared(kind):
+            notices |= set(reach(model, kind, ident).notices)
+    return sorted(notices)
+
+
+def diff_models(old: Model, new: Model, old_name: str, new_name: str) -> Diff:
+    before, after = _things(old), _things(new)
+    changes = []
+    order = list(before) + [k for k in after if k not in before]
+    for key in order:
+        kind, ident = key
+        if key not in after:
+            change = Change(kind, ident, "removed")
+        elif key not in before:
+            change = Change(kind, ident, "added")
+        else:
+            details = compare(before[key], after[key])
+            if not details:
+                continue
+            change = Change(kind, ident, "changed", details)
+        change.notices = _reached(old, new, kind, ident, change.action)
+        changes.append(change)
+    rank = {k: i for i, k in enumerate(("organisation", "activity", "recipient", "category",
+                                         "subject", "source", "retention", "legislation",
+                                         "notice", "block"))}
+    changes.sort(key=lambda c: (rank.get(c.kind, 99), c.id))
+    return Diff(old_name, new_name, changes)
+
+
+def diff_project(root: Path, old: str | None = None, new: str | None = WORK_TREE) -> Diff:
+    root = Path(root)
+    old = old or default_base(root)
+    old_model = load_revision(root, old)
+    new_model = load_revision(root, new)
+    return diff_models(old_model, new_model, old, new or "the work tree")
+
+
+# ---------------------------------------------------------------- formats
+
+def as_text(diff: Diff) -> str:
+    lines = [f"Changes from {diff.old} to {diff.new}: {len(diff.changes)}"]
+    for change in diff.changes:
+        lines.append(f"  {change.title}")
+        lines.extend(f"      {detail}" for detail in change.details)
+        lines.append(f"      reaches: {', '.join(change.notices) or 'no notice (ROPA only)'}")
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text)
+
+
+def as_markdown(diff: Diff) -> str:
+    lines = [f"## Privacy notice changes: {_md(diff.old)} → {_md(diff.new)}", ""]
+    if not diff.changes:
+        return "\n".join(lines + ["No changes to the data map or the notices.", ""])
+    lines += ["| change | details | notices it reaches |", "|---|---|---|"]
+    for change in diff.changes:
+        details = "<br>".join(_md(d) for d in change.details) or "—"
+        notices = ", ".join(_md(n) for n in change.notices) or "none (ROPA only)"
+        lines.append(f"| {_md(change.title)} | {details} | {notices} |")
+    return "\n".join(lines) + "\n"

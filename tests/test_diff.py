@@ -1,0 +1,140 @@
+"""noticegen diff on a temporary git repository with known edits, and the notice
+section built from it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import CASES
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def git(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.email=dpo@test.example", "-c", "user.name=DPO", *args],
+                          cwd=folder, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    """A school repository at tag v1: pupils covers admissions and clubs; trips covers trips."""
+    project = tmp_path / "school"
+    shutil.copytree(CASES / "base", project)
+    admissions = (project / "datamap" / "activities" / "admissions.yaml").read_text()
+    for name in ("clubs", "trips"):
+        (project / "datamap" / "activities" / f"{name}.yaml").write_text(
+            admissions.replace("name: Admissions", f"name: {name.capitalize()}")
+            .replace("  - to admit pupils", f"  - to run {name}"))
+    notice = project / "notices" / "pupils.md"
+    notice.write_text(notice.read_text().replace("activities: [admissions]", "activities: [admissions, clubs]"))
+    (project / "notices" / "trips.md").write_text(
+        "---\ntitle: School trips\nactivities: [trips]\nversion: \"1\"\n---\nAbout trips.\n")
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "v1")
+    git(project, "tag", "v1")
+    return project
+
+
+def edit(project: Path) -> None:
+    recipients = project / "datamap" / "recipients.yaml"
+    recipients.write_text(recipients.read_text() + "  - id: coach-company\n    name: Coach Company\n"
+                          "    kind: processor\n")
+    trips = project / "datamap" / "activities" / "trips.yaml"
+    trips.write_text(trips.read_text().replace(
+        "  - recipient: local-authority\n",
+        "  - recipient: coach-company\n    why: To book seats.\n  - recipient: local-authority\n"))
+    retention = project / "datamap" / "retention.yaml"
+    retention.write_text(retention.read_text().replace("period: {while: the pupil attends the school}",
+                                                       "period: {years: 6}"))
+    (project / "datamap" / "activities" / "clubs.yaml").unlink()
+    notice = project / "notices" / "pupils.md"
+    notice.write_text(notice.read_text().replace("activities: [admissions, clubs]", "activities: [admissions]"))
+
+
+EXPECTED_TEXT = """\
+Changes from v1 to the work tree: 5
+  activity 'clubs' removed
+      reaches: pupils
+  activity 'trips' changed
+      recipients: added 'coach-company'
+      reaches: trips
+  recipient 'coach-company' added
+      reaches: trips
+  retention 'pupil-record' changed
+      period.while: removed (was 'the pupil attends the school')
+      period.years: added '6'
+      reaches: pupils, trips
+  notice 'pupils' changed
+      activities: removed 'clubs'
+      reaches: pupils
+"""
+
+
+def test_diff_text_lists_exact_changes_and_the_notices_they_reach(repo, run):
+    edit(repo)
+    assert run("check", cwd=repo).exit_code == 0
+    result = run("diff", cwd=repo)
+    assert result.exit_code == 0, result.output
+    assert result.output == EXPECTED_TEXT
+
+
+def test_diff_between_two_revisions(repo, run):
+    edit(repo)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "v2")
+    result = run("diff", "v1", "HEAD", cwd=repo)
+    assert result.output == EXPECTED_TEXT.replace("to the work tree", "to HEAD")
+    assert run("diff", "HEAD", "HEAD", cwd=repo).output == "Changes from HEAD to HEAD: 0\n"
+
+
+def test_diff_markdown_for_a_pull_request(repo, run):
+    edit(repo)
+    output = run("diff", "--format", "markdown", cwd=repo).output
+    assert output.splitlines()[0] == "## Privacy notice changes: v1 → the work tree"
+    assert "| recipient 'coach-company' added | — | trips |" in output
+    assert "| retention 'pupil-record' changed | period.while: removed (was 'the pupil attends the school')<br>period.years: added '6' | pupils, trips |" in output
+
+
+def test_diff_html_and_pdf_reports_for_governors(repo, run):
+    edit(repo)
+    result = run("diff", "--format", "html", cwd=repo)
+    assert result.exit_code == 0 and result.output == "wrote build/changes.html\n"
+    page = (repo / "build" / "changes.html").read_text()
+    assert "<h1>Changes to our privacy information: v1 to the work tree</h1>" in page
+    assert "Recipient &#39;coach-company&#39; added" in page
+    result = run("diff", "--format", "pdf", cwd=repo)
+    assert result.exit_code == 0
+    text = subprocess.run(["pdftotext", "-layout", str(repo / "build" / "changes.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Retention 'pupil-record' changed" in text and "pupils, trips" in text
+
+
+def test_notice_changes_section(repo, run):
+    edit(repo)
+    notice = repo / "notices" / "pupils.md"
+    notice.write_text(notice.read_text().replace("  - rights\n", "  - rights\n  - changes\n")
+                      .replace('version: "1"', 'version: "2"\nchanges_since: v1'))
+    result = run("build", "--no-pdf", cwd=repo)
+    assert result.exit_code == 0, result.output
+    page = (repo / "build" / "notices" / "pupils.html").read_text()
+    assert "<h2 id=\"changes-title\">Changes to this notice</h2>" in page
+    assert "<p>Since v1, we have changed:</p>" in page
+    assert "activity &#39;clubs&#39; removed" in page
+    assert "coach-company" not in page.split("Changes to this notice")[-1]  # reaches trips only
+
+
+def test_diff_needs_git(tmp_path, run):
+    shutil.copytree(CASES / "base", tmp_path / "plain")
+    result = run("diff", cwd=tmp_path / "plain")
+    assert result.exit_code == 2
+    assert result.output.startswith("noticegen: error: git ")
+
+
+def test_unknown_revision(repo, run):
+    result = run("diff", "v9", cwd=repo)
+    assert result.exit_code == 2 and "Traceback" not in result.output
