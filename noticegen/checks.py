@@ -46,6 +46,7 @@ RULES: dict[str, tuple[Severity, str]] = {
     "block-id": (E, "A prose block marker with an invalid section id."),
     "duplicate-block": (E, "Two prose blocks for the same section in one notice."),
     "schema": (E, "A value does not match the file kind's JSON Schema."),
+    "placeholder": (E, "A TODO(...) placeholder, as `noticegen init` writes them, not yet filled in."),
     # Cross-references
     "duplicate-id": (E, "Two entries of one register share an id."),
     **{f"undeclared-{kind}": (E, f"A reference to a {kind} id that is not declared.")

@@ -55,6 +55,27 @@ def _display_prefix(project: Path) -> str:
 
 
 @main.command()
+@click.argument("directory", type=click.Path(path_type=Path), default=".", required=False)
+def init(directory: Path) -> None:
+    """Start a new school project in DIRECTORY from the starter set (DfE model notices).
+
+    Never overwrites a file. Fill in every TODO(...) placeholder; `noticegen check`
+    lists those still to do.
+    """
+    from noticegen.init import init_project
+
+    result = init_project(directory)
+    shown = _display_prefix(directory)
+    for relative in result.kept:
+        click.echo(f"kept existing {shown}{relative}")
+    click.echo(f"created {len(result.created)} files in {shown or './'}"
+               + (f"; kept {len(result.kept)} that already existed" if result.kept else ""))
+    if result.created:
+        click.echo("next: fill in every TODO(...) placeholder; "
+                   f"'noticegen check {shown or '.'}' lists those still to do")
+
+
+@main.command()
 @PROJECT
 @click.option("--format", "output_format", type=click.Choice(["text", "github", "json"]),
               default="text", show_default=True, help="How to print the problems.")

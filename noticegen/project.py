@@ -38,6 +38,9 @@ REGISTERS = {
 }
 """Register files in ``datamap/`` and the name of one of their entries."""
 
+PLACEHOLDER = re.compile(r"TODO\((?P<what>[^()\n]{0,100})\)")
+"""A value still to be filled in, as `noticegen init` writes them: TODO(school name)."""
+
 _BLOCK_MARKER = re.compile(r"^<!--\s*section:\s*(?P<id>\S*?)\s*-->\s*$")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -135,6 +138,7 @@ def load_project(root: Path) -> LoadedProject:
             text = _read_text(project, relative)
             if text is not None:
                 project.blocks[stem] = Block(stem, text, relative, 1)
+                project.problems.extend(_placeholders_in_text(project.blocks[stem]))
             else:
                 project.declared_elsewhere.setdefault("block", set()).add(stem)
     for relative in _files(project, NOTICES, ".md"):
@@ -233,12 +237,44 @@ def _load_yaml(project: LoadedProject, relative: str, kind: str, required: bool 
         project.problems.extend([exc.problem])
         _remember_declared(project, kind, declared, None)
         return None
-    problems = validate(document, kind)
+    placeholders = _placeholders_in(document)
+    project.problems.extend(placeholders)
+    # A placeholder where an email or a number belongs fails the schema too: say it once.
+    filled_in = {p.location for p in placeholders}
+    problems = [p for p in validate(document, kind) if p.location not in filled_in]
     if problems:
         project.problems.extend(problems)
         _remember_declared(project, kind, declared, document, declared_key)
         return None
     return document
+
+
+def _placeholders_in(document: Document) -> list[Problem]:
+    found = []
+
+    def walk(value, path):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, path + (key,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, path + (index,))
+        elif isinstance(value, str):
+            for match in PLACEHOLDER.finditer(value):
+                found.append(_placeholder(document.locate(path), match["what"]))
+
+    walk(document.data, ())
+    return found
+
+
+def _placeholder(location: Location, what: str) -> Problem:
+    return Problem(location, "placeholder",
+                   f"placeholder TODO({what}) is still to be filled in")
+
+
+def _placeholders_in_text(block: Block) -> list[Problem]:
+    return [_placeholder(block.locate(match.start()), match["what"])
+            for match in PLACEHOLDER.finditer(block.text)]
 
 
 def _remember_declared(project, kind, declared, document, declared_key=None) -> None:
@@ -273,12 +309,17 @@ def _load_notice(project: LoadedProject, relative: str, slug: str) -> NoticeSour
         project.problems.extend([exc.problem])
         project.declared_elsewhere.setdefault("notice", set()).add(slug)
         return None
-    problems = validate(front, "notice")
+    placeholders = _placeholders_in(front)
+    project.problems.extend(placeholders)
+    filled_in = {p.location for p in placeholders}
+    problems = [p for p in validate(front, "notice") if p.location not in filled_in]
     if problems:
         project.problems.extend(problems)
         project.declared_elsewhere.setdefault("notice", set()).add(slug)
         return None
     blocks = _split_blocks(project, relative, lines, end + 1)
+    for block in blocks.values():
+        project.problems.extend(_placeholders_in_text(block))
     return NoticeSource(slug, front, blocks)
 
 

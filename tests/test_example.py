@@ -21,9 +21,33 @@ def test_example_checks_clean(run):
     assert result.output.endswith(" files checked: 0 errors, 0 warnings\n")
 
 
-def test_example_has_activities_and_a_notice():
-    assert len(ACTIVITIES) >= 2
-    assert (REPOSITORY / "notices" / "looked-after-children-and-safeguarding.md").exists()
+def test_example_has_the_schools_notice_set():
+    assert len(ACTIVITIES) >= 6
+    for slug in ("looked-after-children-and-safeguarding", "pupils", "school-workforce"):
+        assert (REPOSITORY / "notices" / f"{slug}.md").exists()
+
+
+def test_a_recipient_renamed_once_changes_every_notice_and_the_ropa(example):
+    from noticegen.build import build_project
+
+    recipients = example / "datamap" / "recipients.yaml"
+    recipients.write_text(recipients.read_text().replace(
+        "name: Stockport Metropolitan Borough Council", "name: Stockport Council (renamed)"))
+    result = build_project(example, pdf=False)
+    assert not result.check.failed(), result.check.problems
+    reached = 0
+    for slug in ("looked-after-children-and-safeguarding", "pupils", "school-workforce"):
+        page = (example / "build" / "notices" / f"{slug}.html").read_text()
+        # the name as noticegen prints it (headings of "why we share"); prose quoting
+        # the old name, and the recipient's own label, are the DPO's words
+        reached += "Stockport Council (renamed)" in page
+    assert reached == 3
+    ropa = (example / "build" / "ropa" / "ropa.csv").read_text(encoding="utf-8-sig")
+    assert "Stockport Council (renamed)" in ropa and "Stockport Metropolitan Borough Council" not in ropa
+    import csv
+    import io
+    rows = list(csv.DictReader(io.StringIO(ropa)))
+    assert sum("Stockport Council (renamed)" in r["Categories of recipients"] for r in rows) >= 3
 
 
 @pytest.mark.parametrize("activity", ACTIVITIES, ids=lambda p: p.stem)
@@ -57,10 +81,12 @@ def _seed_text() -> str:
 def test_the_data_map_holds_the_seed_notices_lists():
     """Every purpose, category example, handler and recipient of the seed is in the data map."""
     model = check_project(REPOSITORY).model
-    purposes = [p for a in model.activities.values() for p in a["purposes"]]
+    seed_notice = model.notices["looked-after-children-and-safeguarding"]
+    activities = [model.activities[a] for a in seed_notice.activity_ids]
+    purposes = [p for a in activities for p in a["purposes"]]
     examples = [e for c in model.registers["category"].values() for e in c.get("examples", [])]
     labels = [r.get("label", r["name"]) for r in model.registers["recipient"].values()]
-    handlers = {h for a in model.activities.values() for h in a.get("handled_by", [])}
+    handlers = {h for a in activities for h in a.get("handled_by", [])}
     seed = _seed_text()
     for purpose in purposes:
         assert f"- {purpose}" in seed

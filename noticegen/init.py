@@ -1,0 +1,62 @@
+"""Init: scaffold a new school project from the packaged starter set.
+
+The starter set follows the DfE model privacy notices (pupils, the school workforce,
+children in need and looked-after children), with registers filled in with the usual
+recipients, legislation and IRMS-style retention rules, and ``TODO(...)`` placeholders
+for what only the school knows; ``check`` reports each placeholder until it is filled.
+``init`` never overwrites a file: what exists is kept and listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from noticegen.problems import NoticegenError
+from noticegen.validate import KINDS, schema_text
+
+_RENAMES = {"gitignore": ".gitignore"}  # package data cannot carry dot files reliably
+SCHEMAS = ".schemas"
+
+
+@dataclass
+class InitResult:
+    created: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+def _starter_files(folder=None, prefix: str = ""):
+    folder = folder or resources.files("noticegen.starter")
+    for item in sorted(folder.iterdir(), key=lambda i: i.name):
+        if item.name in ("__init__.py", "__pycache__"):
+            continue
+        relative = prefix + _RENAMES.get(item.name, item.name)
+        if item.is_dir():
+            yield from _starter_files(item, relative + "/")
+        else:
+            yield relative, item.read_bytes()
+
+
+def init_project(target: Path) -> InitResult:
+    target = Path(target)
+    if target.exists() and not target.is_dir():
+        raise NoticegenError(f"{target} exists and is not a folder")
+    files = list(_starter_files())
+    files += [(f"{SCHEMAS}/{kind}.schema.json", schema_text(kind).encode("utf-8"))
+              for kind in KINDS + ("common",)]
+    result = InitResult()
+    for relative, data in files:
+        destination = target / relative
+        if destination.exists() or destination.is_symlink():
+            result.kept.append(relative)
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(destination, "xb") as handle:  # never overwrite, even in a race
+                handle.write(data)
+        except FileExistsError:
+            result.kept.append(relative)
+            continue
+        result.created.append(relative)
+    return result
