@@ -1,19 +1,29 @@
 """Build: the whole ``noticegen build``, read top to bottom.
 
-check → derive each notice → render HTML page, fragment and PDF → the ROPA as HTML,
-CSV and XLSX → the index → write everything atomically with a manifest. A build
-refuses to render when check finds errors.
+check → plan the outputs as *units* (one per notice: its page, fragment and PDF; one
+ROPA and one index per school; an index of schools for a trust) → skip every unit whose
+inputs have not changed since the last build (the manifest records a digest of exactly
+the data each unit was made from) → render the rest, in parallel processes with
+``--jobs`` → write everything atomically with a new manifest. A build refuses to render
+when check finds errors. ``--shard I/N`` builds a deterministic 1/N of the units, so a CI
+matrix can split a very large estate.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from noticegen import __version__
 from noticegen.checks import CheckResult, check_project
 from noticegen.derive import notice_view
+from noticegen.model import Model
 from noticegen.render import Renderer, packaged_templates
 from noticegen.ropa import build_ropa, to_csv, to_xlsx
 from noticegen.write import BuildWriter, sha256
@@ -22,10 +32,25 @@ EPOCH_FALLBACK = "2000-01-01"
 
 
 @dataclass
+class Unit:
+    """A piece of the build rendered as one: its outputs depend on the same data."""
+
+    key: str
+    school: str | None
+    kind: str  # notice, ropa, index, schools
+    slug: str | None
+    outputs: list[str]
+    digest: str = ""
+
+
+@dataclass
 class BuildResult:
     check: CheckResult
     manifest: dict | None = None
     outputs: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)
+    """Keys of the units rendered this time (the rest were unchanged)."""
+    units: list[Unit] = field(default_factory=list)
 
 
 def _epoch(date: str | None) -> int:
@@ -34,79 +59,253 @@ def _epoch(date: str | None) -> int:
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
 
 
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str,
+                                     ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+_TEMPLATE_DIGESTS: dict[tuple, str] = {}
+
+
+def _templates_digest(model: Model) -> str:
+    folders = tuple(str(p) for p in model.template_dirs + [packaged_templates()])
+    if folders not in _TEMPLATE_DIGESTS:
+        files = {}
+        for folder in folders:
+            root = Path(folder)
+            if root.is_dir():
+                for path in sorted(root.rglob("*")):
+                    if path.is_file() and path.suffix in (".html", ".css", ".j2", ".txt", ".svg", ".png"):
+                        files[f"{folder}:{path.relative_to(root)}"] = sha256(path.read_bytes())
+        _TEMPLATE_DIGESTS[folders] = _digest(files)
+    return _TEMPLATE_DIGESTS[folders]
+
+
+def _entries_used(model: Model, owners: set[str]) -> dict:
+    """The register entries that references from ``owners`` reach, with their position."""
+    used: dict[str, dict] = {}
+    for ref in model.references:
+        if ref.owner in owners and ref.kind in model.registers:
+            entries = model.registers[ref.kind]
+            if ref.id in entries:
+                position = list(entries).index(ref.id)
+                used.setdefault(ref.kind, {})[ref.id] = [position, entries[ref.id].data]
+    return used
+
+
+def _notice_digest(model: Model, slug: str, pdf: bool, diff_text: str | None) -> str:
+    notice = model.notices[slug]
+    covered = [a for a in notice.activity_ids if a in model.activities]
+    includes = [item.get("include") for item in notice.entry.get("sections") or []
+                if isinstance(item, dict) and item.get("include")]
+    return _digest({
+        "noticegen": __version__, "templates": _templates_digest(model), "pdf": pdf,
+        "organisation": model.organisation.data,
+        "notice": notice.entry.data, "blocks": {b.id: b.text for b in notice.blocks.values()},
+        "shared": {name: model.blocks[name].text for name in includes if name in model.blocks},
+        "activities": {a: model.activities[a].data for a in covered},
+        "entries": _entries_used(model, {f"activity:{a}" for a in covered} | {f"notice:{slug}"}),
+        "changes": diff_text,
+    })
+
+
+def _ropa_digest(model: Model) -> str:
+    return _digest({
+        "noticegen": __version__, "templates": _templates_digest(model),
+        "organisation": model.organisation.data,
+        "activities": {a: e.data for a, e in model.activities.items()},
+        "entries": _entries_used(model, {f"activity:{a}" for a in model.activities}),
+        "notices": {slug: n.activity_ids for slug, n in model.notices.items()},
+    })
+
+
+def _index_digest(model: Model, pdf: bool) -> str:
+    return _digest({
+        "noticegen": __version__, "templates": _templates_digest(model), "pdf": pdf,
+        "organisation": model.organisation["name"],
+        "notices": {slug: [n.entry["title"], n.entry["version"], n.entry.get("published")]
+                    for slug, n in model.notices.items()},
+    })
+
+
+def _models(result: CheckResult) -> dict[str | None, Model]:
+    if result.schools:
+        return {ident: school.model for ident, school in sorted(result.schools.items())}
+    return {None: result.model}
+
+
+def plan(result: CheckResult, pdf: bool) -> tuple[list[Unit], dict]:
+    """Every unit of the build, in a fixed order, with the digest of what it is made of."""
+    _TEMPLATE_DIGESTS.clear()  # templates are read afresh for every build
+    units: list[Unit] = []
+    diffs: dict[tuple, object] = {}
+    for school, model in _models(result).items():
+        prefix = f"{school}/" if school else ""
+        for slug, notice in sorted(model.notices.items()):
+            outputs = [f"{prefix}notices/{slug}.html", f"{prefix}notices/{slug}.fragment.html"]
+            if pdf:
+                outputs.append(f"{prefix}notices/{slug}.pdf")
+            diff_text = None
+            if any(section.id == "changes" for section in notice.sections):
+                from noticegen.diff import as_text, default_base, diff_project
+
+                since = notice.entry.get("changes_since") or default_base(model.root)
+                if (school, since) not in diffs:
+                    diffs[(school, since)] = diff_project(model.root, since)
+                diff_text = as_text(diffs[(school, since)])
+            units.append(Unit(f"{prefix}notice/{slug}", school, "notice", slug, outputs,
+                              _notice_digest(model, slug, pdf, diff_text)))
+        units.append(Unit(f"{prefix}ropa", school, "ropa", None,
+                          [f"{prefix}ropa/ropa.html", f"{prefix}ropa/ropa.csv",
+                           f"{prefix}ropa/ropa.xlsx"], _ropa_digest(model)))
+        units.append(Unit(f"{prefix}index", school, "index", None, [f"{prefix}index.html"],
+                          _index_digest(model, pdf)))
+    if result.schools:
+        models = _models(result)
+        units.append(Unit("schools", None, "schools", None, ["index.html"], _digest({
+            "noticegen": __version__, "templates": _templates_digest(next(iter(models.values()))),
+            "schools": {s: m.organisation["name"] for s, m in models.items()}})))
+    return units, diffs
+
+
+# ------------------------------------------------------------------ rendering
+
+_WORK: dict = {}
+"""What worker processes render from: set before the pool forks, inherited by it."""
+
+
+def _renderer(school: str | None) -> Renderer:
+    renderers = _WORK.setdefault("renderers", {})
+    if school not in renderers:
+        renderers[school] = Renderer(_WORK["models"][school])
+    return renderers[school]
+
+
+def _render_notice(unit: Unit) -> tuple[str, dict[str, bytes]]:
+    """A worker's task: the unit's files, all at once."""
+    return unit.key, dict(_notice_files(unit))
+
+
+def _notice_files(unit: Unit):
+    """A notice's page, fragment and PDF, each yielded as soon as it is made."""
+    model = _WORK["models"][unit.school]
+    renderer = _renderer(unit.school)
+    notice = model.notices[unit.slug]
+    diff = None
+    if any(section.id == "changes" for section in notice.sections):
+        from noticegen.diff import default_base
+
+        since = notice.entry.get("changes_since") or default_base(model.root)
+        diff = _WORK["diffs"][(unit.school, since)]
+    view = notice_view(model, notice, diff)
+    pdf = len(unit.outputs) == 3
+    yield unit.outputs[0], renderer.render("notice.html", view=view,
+                                           pdf_name=f"{unit.slug}.pdf" if pdf else "").encode()
+    yield unit.outputs[1], renderer.render("notice-fragment.html", view=view).encode()
+    if pdf:
+        from noticegen.pdf import write_pdf
+
+        source = renderer.render("notice-pdf.html", view=view)
+        yield unit.outputs[2], write_pdf(source, model.root, model.template_dirs + [packaged_templates()],
+                                         _epoch(notice.entry.get("published")),
+                                         f"{(unit.school + '/') if unit.school else ''}notices/{unit.slug}.md")
+
+
+def _render_other(unit: Unit) -> dict[str, bytes]:
+    if unit.kind == "schools":
+        models = _WORK["models"]
+        first = next(iter(models))
+        return {"index.html": _renderer(first).render(
+            "schools.html", schools=[(s, m.organisation) for s, m in models.items()]).encode()}
+    model = _WORK["models"][unit.school]
+    renderer = _renderer(unit.school)
+    if unit.kind == "ropa":
+        ropa = build_ropa(model)
+        title = f"Record of processing activities – {model.organisation['name']}"
+        return {unit.outputs[0]: renderer.render("ropa.html", ropa=ropa, title=title).encode(),
+                unit.outputs[1]: to_csv(ropa), unit.outputs[2]: to_xlsx(ropa, title)}
+    pdf = _WORK["pdf"]
+    notices = []
+    for slug, notice in sorted(model.notices.items()):
+        files = {"html": f"notices/{slug}.html", "fragment": f"notices/{slug}.fragment.html",
+                 "pdf": f"notices/{slug}.pdf" if pdf else None}
+        notices.append((notice_view(model, notice), files))
+    return {unit.outputs[0]: renderer.render("index.html", organisation=model.organisation,
+                                             notices=notices).encode()}
+
+
+def _parse_shard(shard: tuple[int, int] | None) -> tuple[int, int]:
+    index, count = shard or (1, 1)
+    if not (count >= 1 and 1 <= index <= count):
+        raise ValueError(f"shard {index}/{count}: I must be between 1 and N")
+    return index, count
+
+
 def build_project(root: Path, pdf: bool = True,
                   progress: Callable[[int, int, str], None] | None = None, strict: bool = False,
-                  today: dt.date | None = None) -> BuildResult:
+                  today: dt.date | None = None, jobs: int | None = None,
+                  shard: tuple[int, int] | None = None) -> BuildResult:
     root = Path(root)
     result = BuildResult(check_project(root, today))
     if result.check.failed(strict):
         return result
-    model = result.check.model
-    renderer = Renderer(model)
-    writer = BuildWriter(root)
-    assets = [model.root / "templates", packaged_templates()]
-    total = len(model.notices) * (3 if pdf else 2) + 4
-    done = 0
+    index, count = _parse_shard(shard)
+    units, diffs = plan(result.check, pdf)
+    mine = [u for position, u in enumerate(units) if position % count == index - 1]
+    result.units = mine
+    manifest_name = "manifest.json" if count == 1 else f"manifest-shard-{index}-of-{count}.json"
+    writer = BuildWriter(root, manifest=manifest_name)
+    previous = writer.previous_manifest()
+    stale = [u for u in mine if not writer.unchanged(previous, u.key, u.digest, u.outputs)]
+    result.rendered = [u.key for u in stale]
 
-    def say(name: str) -> None:
+    _WORK.clear()
+    _WORK.update(models=_models(result.check), diffs=diffs, pdf=pdf)
+    total, done = len(stale), 0
+
+    def tick(name: str) -> None:
         nonlocal done
         if progress is not None:
             progress(done, total, name)
         done += 1
 
     try:
-        index = []
-        diffs: dict[str, object] = {}
-        for slug, notice in sorted(model.notices.items()):
-            diff = None
-            if any(section.id == "changes" for section in notice.sections):
-                from noticegen.diff import default_base, diff_project
-
-                since = notice.entry.get("changes_since") or default_base(model.root)
-                if since not in diffs:
-                    diffs[since] = diff_project(model.root, since)
-                diff = diffs[since]
-            view = notice_view(model, notice, diff)
-            files = {"html": f"notices/{slug}.html", "fragment": f"notices/{slug}.fragment.html",
-                     "pdf": f"notices/{slug}.pdf" if pdf else None}
-            say(files["html"])
-            writer.add(files["html"], renderer.render(
-                "notice.html", view=view, pdf_name=f"{slug}.pdf" if pdf else ""))
-            say(files["fragment"])
-            writer.add(files["fragment"], renderer.render("notice-fragment.html", view=view))
+        notice_units = [u for u in stale if u.kind == "notice"]
+        workers = min(jobs or os.cpu_count() or 1, len(notice_units))
+        if workers > 1:
             if pdf:
-                from noticegen.pdf import write_pdf
-
-                say(files["pdf"])
-                source = renderer.render("notice-pdf.html", view=view)
-                writer.add(files["pdf"], write_pdf(source, model.root, assets,
-                                                   _epoch(notice.entry.get("published")),
-                                                   f"notices/{slug}.md"))
-            index.append((view, files))
-
-        ropa = build_ropa(model)
-        title = f"Record of processing activities – {model.organisation['name']}"
-        say("ropa/ropa.html")
-        writer.add("ropa/ropa.html", renderer.render("ropa.html", ropa=ropa, title=title))
-        say("ropa/ropa.csv")
-        writer.add("ropa/ropa.csv", to_csv(ropa))
-        say("ropa/ropa.xlsx")
-        writer.add("ropa/ropa.xlsx", to_xlsx(ropa, title))
-        say("index.html")
-        writer.add("index.html", renderer.render("index.html", organisation=model.organisation,
-                                                 notices=index))
+                import weasyprint  # noqa: F401  -- imported once, before the workers fork
+            context = multiprocessing.get_context("fork")
+            with context.Pool(workers) as pool:
+                for key, files in pool.imap_unordered(_render_notice, notice_units):
+                    tick(key)
+                    for relative, data in files.items():
+                        writer.add(relative, data)
+        else:
+            for unit in notice_units:
+                tick(unit.key)
+                for relative, data in _notice_files(unit):
+                    writer.add(relative, data)
+        for unit in stale:
+            if unit.kind != "notice":
+                tick(unit.key)
+                for relative, data in _render_other(unit).items():
+                    writer.add(relative, data)
         if progress is not None:
             progress(total, total, "")
     except BaseException:
         writer.abort()
         raise
-    inputs = {relative: sha256((model.root / relative).read_bytes())
-              for relative in result.check.loaded.files}
-    templates = model.root / "templates"
-    if templates.is_dir():
-        for path in sorted(templates.rglob("*")):
-            if path.is_file():
-                inputs[path.relative_to(model.root).as_posix()] = sha256(path.read_bytes())
-    result.manifest = writer.commit(inputs)
+    finally:
+        _WORK.clear()
+
+    for unit in mine:
+        if unit.key not in result.rendered:
+            writer.keep(previous, unit.outputs)
+    inputs = {}
+    for relative in sorted(result.check.files):
+        inputs[relative] = sha256((root.resolve() / relative).read_bytes())
+    units_record = {u.key: {"digest": u.digest, "outputs": u.outputs} for u in mine}
+    result.manifest = writer.commit(inputs, units_record)
     result.outputs = sorted(result.manifest["outputs"])
     return result

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 from noticegen.model import BUILT_IN_SECTIONS, Model, activity_prose, resolve
 from noticegen.problems import Location, Problem, Problems, Severity
-from noticegen.project import INTRODUCTION, LoadedProject, load_project
+from noticegen.project import INTRODUCTION, LoadedProject, load_project, load_trust, school_ids
 from noticegen.prose import ENTRY_KINDS, find_references, link_allowed, links, organisation_field
 from noticegen.validate import did_you_mean
 
@@ -74,6 +74,10 @@ RULES: dict[str, tuple[Severity, str]] = {
     "missing-source": (W, "An activity without sources (Art 14(2)(f))."),
     "review-overdue": (W, "A notice whose review date has passed."),
     "unknown-rule": (E, "noticegen.yaml names a rule that does not exist."),
+    # Trusts: schools laid over the trust's base
+    "overlay-remove": (E, "A school's remove: names something it does not inherit (or remove: sits in the trust's own files)."),
+    "overlay-extends": (E, "A school extends a school that does not exist."),
+    "overlay-cycle": (E, "Schools that extend each other in a circle."),
 }
 
 _PUBLIC_AUTHORITIES = ("school", "trust", "local-authority")
@@ -94,22 +98,57 @@ _REGISTER_FILES = {"subject": "datamap/subjects.yaml", "category": "datamap/cate
 class CheckResult:
     problems: list[Problem]
     model: Model | None
-    loaded: LoadedProject
+    loaded: LoadedProject | None
+    schools: dict[str, "CheckResult"] = field(default_factory=dict)
+    """For a trust: each school's own result (its model is what gets built)."""
+    files: set[str] = field(default_factory=set)
 
     def failed(self, strict: bool = False) -> bool:
         return any(strict or p.severity is E for p in self.problems)
 
 
 def check_project(root: Path, today: dt.date | None = None) -> CheckResult:
-    """Load, validate, resolve and check the project at ``root``; collect every problem."""
-    loaded = load_project(root)
+    """Load, validate, resolve and check the project (or every school of the trust) at
+    ``root``; collect every problem."""
+    if school_ids(root) and (Path(root) / "datamap").is_dir():
+        return _check_trust(Path(root), today)
+    return check_loaded(load_project(root), today)
+
+
+def check_loaded(loaded: LoadedProject, today: dt.date | None = None) -> CheckResult:
     model = resolve(loaded)
     problems = Problems()
     problems.extend(loaded.problems)
     context = _Context(model, loaded, today or dt.date.today())
     for rule in _RULE_FUNCTIONS:
         problems.extend(rule(context))
-    return CheckResult(_apply_config(model, problems), model, loaded)
+    return CheckResult(_apply_config(model, problems), model, loaded, files=set(loaded.files))
+
+
+_USED_ELSEWHERE = ("unused-declaration", "activity-without-notice")
+
+
+def _check_trust(root: Path, today: dt.date | None) -> CheckResult:
+    """Check every school; a problem in the trust's own files is reported once if every
+    school has it, and otherwise once per school that has it, naming the school."""
+    schools, trust_problems = load_trust(root)
+    results = {ident: check_loaded(loaded, today) for ident, loaded in schools.items()}
+    holders: dict[Problem, list[str]] = {}
+    for ident, result in results.items():
+        for problem in result.problems:
+            holders.setdefault(problem, []).append(ident)
+    merged = list(trust_problems)
+    for problem, idents in holders.items():
+        if problem.location.path.startswith("schools/") or len(idents) == len(results):
+            merged.append(problem)
+        elif problem.rule in _USED_ELSEWHERE:
+            continue  # another school uses it
+        else:
+            merged.extend(Problem(problem.location, problem.rule,
+                                  f"{problem.message} (school {ident})", problem.severity)
+                          for ident in idents)
+    files = set().union(*(r.files for r in results.values())) if results else set()
+    return CheckResult(sorted(set(merged), key=Problem.sort_key), None, None, results, files)
 
 
 @dataclass
@@ -129,6 +168,18 @@ def _rule(function):
 
 def _problem(location: Location, rule: str, message: str) -> Problem:
     return Problem(location, rule, message, RULES[rule][0])
+
+
+@_rule
+def overlay_removals(ctx: _Context) -> Iterator[Problem]:
+    for ref in ctx.model.overlay_problems:
+        if ref.owner == "base":
+            message = ("remove: belongs in a school's overlay (schools/<id>/...); the trust's "
+                       "own files declare what exists")
+        else:
+            message = (f"{ref.kind} '{ref.id}' is not inherited, so there is nothing to remove"
+                       f"{did_you_mean(ref.id, ctx.model.declared(ref.kind))}")
+        yield _problem(ref.location, "overlay-remove", message)
 
 
 @_rule

@@ -91,7 +91,7 @@ def check(project: Path, output_format: str, strict: bool, today) -> None:
     from noticegen.report import REPORTERS
 
     result = check_project(project, today.date() if today else None)
-    output = REPORTERS[output_format](result.problems, len(result.loaded.files),
+    output = REPORTERS[output_format](result.problems, len(result.files),
                                       _display_prefix(project))
     click.echo(output, nl=False)
     sys.exit(1 if result.failed(strict) else 0)
@@ -103,7 +103,12 @@ def check(project: Path, output_format: str, strict: bool, today) -> None:
 @click.option("--strict", is_flag=True, help="Refuse to build on warnings too.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The date to check review dates against (default: today).")
-def build(project: Path, no_pdf: bool, strict: bool, today) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Render in this many processes (default: the number of cores).")
+@click.option("--shard", type=str, default=None, metavar="I/N",
+              help="Build only the I-th of N equal shares of the outputs (for a CI matrix).")
+def build(project: Path, no_pdf: bool, strict: bool, today, jobs: int | None,
+          shard: str | None) -> None:
     """Check the project, then write notices (HTML, fragment, PDF), the ROPA (HTML, CSV,
     XLSX), an index and a manifest into PROJECT/build/.
 
@@ -113,16 +118,26 @@ def build(project: Path, no_pdf: bool, strict: bool, today) -> None:
     from noticegen.report import text
 
     prefix = _display_prefix(project)
+    shard_pair = None
+    if shard is not None:
+        try:
+            first, second = (int(part) for part in shard.split("/"))
+            if not (second >= 1 and 1 <= first <= second):
+                raise ValueError
+        except ValueError:
+            raise click.BadParameter("write I/N with 1 <= I <= N, e.g. 2/4", param_hint="--shard") from None
+        shard_pair = (first, second)
     with _Progress(enabled=_is_terminal(sys.stderr)) as progress:
         result = build_project(project, pdf=not no_pdf, progress=progress, strict=strict,
-                               today=today.date() if today else None)
+                               today=today.date() if today else None, jobs=jobs, shard=shard_pair)
     if result.check.failed(strict):
-        click.echo(text(result.check.problems, len(result.check.loaded.files), prefix), nl=False)
+        click.echo(text(result.check.problems, len(result.check.files), prefix), nl=False)
         click.echo("noticegen: build stopped: fix the errors above first", err=True)
         sys.exit(1)
     for problem in result.check.problems:  # warnings still deserve a look
         click.echo(f"{prefix}{problem}")
-    click.echo(f"built {len(result.outputs)} files into {prefix}build/")
+    click.echo(f"built {len(result.outputs)} files into {prefix}build/ "
+               f"({len(result.rendered)} of {len(result.units)} parts rendered, the rest unchanged)")
 
 
 def _is_terminal(stream) -> bool:
@@ -234,9 +249,15 @@ def bases() -> None:
 
 
 @main.command()
-def rules() -> None:
+@click.option("--markdown", is_flag=True, help="As a Markdown table (docs/checks.md holds it).")
+def rules(markdown: bool) -> None:
     """List the check rules with their default severity."""
     from noticegen.checks import RULES
 
+    if markdown:
+        click.echo("| rule | default | what it finds |\n|---|---|---|")
     for rule, (severity, summary) in RULES.items():
-        click.echo(f"{rule:<38} {severity.value:<8} {summary}")
+        if markdown:
+            click.echo(f"| `{rule}` | {severity.value} | {summary} |")
+        else:
+            click.echo(f"{rule:<38} {severity.value:<8} {summary}")

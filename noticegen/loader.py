@@ -127,6 +127,60 @@ class Document:
         return value
 
 
+def _merge(low, high):
+    """``high`` laid over ``low``: mappings merge key by key; anything else is replaced."""
+    if isinstance(low, dict) and isinstance(high, dict):
+        merged = dict(low)
+        for key, value in high.items():
+            merged[key] = _merge(low[key], value) if key in low else value
+        return merged
+    return high
+
+
+class LayeredDocument:
+    """Documents laid over each other (a trust's file, then a school's overlay of it).
+
+    ``data`` is the merge; ``locate`` answers with the layer that supplied the value, so
+    a problem in a merged value is still reported in the file that wrote it.
+    """
+
+    def __init__(self, layers: list[Document]):
+        self.layers = layers
+        self.path = layers[-1].path
+        data = layers[0].data
+        for layer in layers[1:]:
+            data = _merge(data, layer.data)
+        self.data = data
+        self.yaml11_booleans = set().union(*(layer.yaml11_booleans for layer in layers))
+
+    @staticmethod
+    def _supplies(layer: Document, path: Path) -> bool:
+        if path in layer.value_marks:
+            return True
+        for end in range(len(path) - 1, -1, -1):
+            prefix = path[:end]
+            if prefix in layer.value_marks:
+                # a list or a value there replaced everything below it; a mapping did not
+                return not isinstance(layer.get(prefix), dict)
+        return False
+
+    def locate(self, path: Path = (), key: bool = False) -> Location:
+        path = tuple(path)
+        for layer in reversed(self.layers):
+            if self._supplies(layer, path):
+                return layer.locate(path, key)
+        return self.layers[0].locate(path, key)
+
+    def get(self, path: Path, default=None):
+        value = self.data
+        for step in path:
+            try:
+                value = value[step]
+            except (KeyError, IndexError, TypeError):
+                return default
+        return value
+
+
 class LoadError(Exception):
     """A file that cannot be loaded; carries the one located problem."""
 

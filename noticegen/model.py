@@ -89,9 +89,12 @@ class Notice:
     sections: list[Section]
     blocks: dict[str, Block]  # the body's own blocks
 
+    removed: frozenset = frozenset()
+    """Activities a school of a trust removed: inherited notices leave them out."""
+
     @property
     def activity_ids(self) -> list[str]:
-        return list(self.entry["activities"])
+        return [a for a in self.entry["activities"] if a not in self.removed]
 
     def prose(self) -> Iterator[Block]:
         """Every prose block the notice shows, in order."""
@@ -118,6 +121,10 @@ class Model:
     config: Document | None  # noticegen.yaml, when the project has one
     declared_elsewhere: dict[str, set[str]] = field(default_factory=dict)
     unreadable_registers: set[str] = field(default_factory=set)
+    template_dirs: list[Path] = field(default_factory=list)
+    school: str | None = None
+    overlay_problems: list[Reference] = field(default_factory=list)
+    """``remove:`` entries that name nothing inherited (or sit in a base file)."""
     references: list[Reference] = field(default_factory=list)
 
     def declared(self, kind: str) -> dict:
@@ -140,15 +147,25 @@ def resolve(loaded: LoadedProject) -> Model:
     """Build the model from a loaded project; never fails on valid documents."""
     registers: dict[str, dict[str, Entry]] = {}
     duplicates: list[Entry] = []
+    overlay_problems: list[Reference] = []
     for stem, kind in REGISTERS.items():
         entries: dict[str, Entry] = {}
-        document = loaded.registers.get(stem)
-        for index, data in enumerate(document.data[stem] if document else []):
-            entry = Entry(kind, data["id"], data, document, (stem, index))
-            if entry.id in entries:
-                duplicates.append(entry)
-            else:
-                entries[entry.id] = entry
+        for layer, document in enumerate(loaded.registers.get(stem, [])):
+            # a school's overlay first drops what it removes, then replaces or adds
+            for index, ident in enumerate(document.data.get("remove", [])):
+                if ident in entries and layer > 0:
+                    del entries[ident]
+                else:
+                    overlay_problems.append(Reference(kind, ident, document.locate(("remove", index)),
+                                                      "base" if layer == 0 else "overlay"))
+            seen: set[str] = set()
+            for index, data in enumerate(document.data.get(stem, [])):
+                entry = Entry(kind, data["id"], data, document, (stem, index))
+                if entry.id in seen:
+                    duplicates.append(entry)
+                    continue
+                seen.add(entry.id)
+                entries[entry.id] = entry  # an overlay's entry takes the inherited one's place
         registers[kind] = entries
 
     organisation = None
@@ -158,9 +175,12 @@ def resolve(loaded: LoadedProject) -> Model:
     activities = {stem: Entry("activity", stem, document.data, document)
                   for stem, document in loaded.activities.items()}
     notices = {slug: _notice(source, loaded.blocks) for slug, source in loaded.notices.items()}
+    for notice in notices.values():
+        notice.removed = frozenset(loaded.removed_activities)
     model = Model(loaded.root, organisation, registers, duplicates, activities, notices,
                   loaded.blocks, lawful_bases(), loaded.config, loaded.declared_elsewhere,
-                  loaded.unreadable_registers)
+                  loaded.unreadable_registers, loaded.template_dirs, loaded.school,
+                  overlay_problems)
     model.references = list(_references(model))
     return model
 
@@ -248,8 +268,9 @@ def _references(model: Model) -> Iterator[Reference]:
 
     for slug, notice in model.notices.items():
         owner = f"notice:{slug}"
-        for index, ident in enumerate(notice.activity_ids):
-            yield Reference("activity", ident, notice.entry.where("activities", index), owner)
+        for index, ident in enumerate(notice.entry["activities"]):
+            if ident not in notice.removed:
+                yield Reference("activity", ident, notice.entry.where("activities", index), owner)
         for index, item in enumerate(notice.entry.get("sections") or []):
             if isinstance(item, dict) and item.get("include"):
                 yield Reference("block", item["include"],

@@ -9,6 +9,15 @@ schema with :mod:`noticegen.validate`. What it returns is a bag of checked docum
 
 A file that cannot be read or parsed, or that fails its schema, is reported and kept
 out of the model, so later stages only see values of the right shape.
+
+**Trusts.** A project with a ``schools/`` folder is a multi-academy trust: its own
+files are the base every school shares, and each ``schools/<id>/`` is an *overlay* laid
+over that base, with the same layout, holding only what differs: organisation fields
+(merged key by key), register entries (same id replaces, new id extends, ``remove:``
+drops inherited ones), whole activities, notices and blocks (same name replaces; the
+school's ``noticegen.yaml`` may ``remove:`` inherited ones), and templates. A school may
+``extends:`` another school instead of the base alone. Files shared by many schools are
+read and validated once.
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from noticegen.loader import MAX_FILE_BYTES, Document, LoadError, decode, parse
+from noticegen.loader import MAX_FILE_BYTES, Document, LayeredDocument, LoadError, decode, parse
 from noticegen.problems import Location, NoticegenError, Problem, Problems, Severity
 from noticegen.validate import validate
 
@@ -26,6 +35,7 @@ ACTIVITIES = "datamap/activities"
 NOTICES = "notices"
 BLOCKS = "notices/_blocks"
 CONFIG = "noticegen.yaml"
+SCHOOLS = "schools"
 
 REGISTERS = {
     # file stem: (top-level key, the kind of thing one entry is)
@@ -78,12 +88,16 @@ class NoticeSource:
 
 @dataclass
 class LoadedProject:
-    """Every file of a project that loaded and passed its schema."""
+    """Every file of a project (or of one school of a trust) that loaded and passed its schema."""
 
     root: Path
-    organisation: Document | None = None
-    config: Document | None = None
-    registers: dict[str, Document] = field(default_factory=dict)
+    school: str | None = None
+    layers: list[str] = field(default_factory=lambda: [""])
+    """Folder prefixes, lowest first: '' is the project (or trust) itself."""
+    organisation: Document | LayeredDocument | None = None
+    config: Document | LayeredDocument | None = None
+    registers: dict[str, list[Document]] = field(default_factory=dict)
+    """Each register's file in every layer, lowest first (model.resolve merges them)."""
     activities: dict[str, Document] = field(default_factory=dict)
     notices: dict[str, NoticeSource] = field(default_factory=dict)
     blocks: dict[str, Block] = field(default_factory=dict)
@@ -96,157 +110,346 @@ class LoadedProject:
     """Register kinds whose file is missing or unreadable: their ids are unknown."""
     problems: Problems = field(default_factory=Problems)
     files: list[str] = field(default_factory=list)
+    removed_activities: set[str] = field(default_factory=set)
+    """Activities a school removed; notices it inherits leave them out."""
 
     @property
     def complete(self) -> bool:
         """True when every file loaded and passed its schema."""
         return not any(p.severity is Severity.ERROR for p in self.problems)
 
+    @property
+    def template_dirs(self) -> list[Path]:
+        """The project's own template folders, most specific first."""
+        return [self.root / prefix / "templates" for prefix in reversed(self.layers)]
 
-def load_project(root: Path) -> LoadedProject:
-    """Read and validate every file of the project at ``root``.
 
-    Raises :class:`NoticegenError` (exit 2) only when ``root`` is not a project at all;
-    every problem inside the project is collected in ``problems``.
-    """
+def _check_root(root: Path) -> Path:
     root = Path(root)
     if not root.is_dir():
         raise NoticegenError(f"{root}: no such folder")
     if not (root / DATAMAP).is_dir():
         raise NoticegenError(f"{root}: not a noticegen project (there is no {DATAMAP}/ folder; "
                              "'noticegen init' makes one)")
-    project = LoadedProject(root.resolve())
-
-    project.config = _load_yaml(project, CONFIG, "config", required=False)
-    project.organisation = _load_yaml(project, f"{DATAMAP}/organisation.yaml", "organisation")
-    for stem in REGISTERS:
-        document = _load_yaml(project, f"{DATAMAP}/{stem}.yaml", stem,
-                              declared_key=stem)
-        if document is not None:
-            project.registers[stem] = document
-        elif REGISTERS[stem] not in project.declared_elsewhere:
-            project.unreadable_registers.add(REGISTERS[stem])
-    for relative in _files(project, ACTIVITIES, ".yaml"):
-        stem = relative.rsplit("/", 1)[-1][: -len(".yaml")]
-        if _valid_name(project, relative, stem):
-            document = _load_yaml(project, relative, "activity", declared=("activity", stem))
-            if document is not None:
-                project.activities[stem] = document
-    for relative in _files(project, BLOCKS, ".md"):
-        stem = relative.rsplit("/", 1)[-1][: -len(".md")]
-        if _valid_name(project, relative, stem):
-            text = _read_text(project, relative)
-            if text is not None:
-                project.blocks[stem] = Block(stem, text, relative, 1)
-                project.problems.extend(_placeholders_in_text(project.blocks[stem]))
-            else:
-                project.declared_elsewhere.setdefault("block", set()).add(stem)
-    for relative in _files(project, NOTICES, ".md"):
-        stem = relative.rsplit("/", 1)[-1][: -len(".md")]
-        if _valid_name(project, relative, stem):
-            notice = _load_notice(project, relative, stem)
-            if notice is not None:
-                project.notices[stem] = notice
-    return project
+    return root.resolve()
 
 
-def _files(project: LoadedProject, folder: str, suffix: str) -> list[str]:
-    """The project-relative paths of ``folder``'s files with ``suffix``, sorted.
+def load_project(root: Path) -> LoadedProject:
+    """Read and validate every file of the (single) project at ``root``.
 
-    Files with a near-miss suffix (``.yml``, ``.markdown``) are reported rather than
-    silently ignored; symbolic links leading out of the project are refused.
+    Raises :class:`NoticegenError` (exit 2) only when ``root`` is not a project at all;
+    every problem inside the project is collected in ``problems``.
     """
-    directory = project.root / folder
-    if not directory.is_dir():
+    return _Reader(_check_root(root)).project([""])
+
+
+def school_ids(root: Path) -> list[str]:
+    """The schools of a trust (folders in ``schools/``); empty for a single project."""
+    folder = Path(root) / SCHOOLS
+    if not folder.is_dir():
         return []
-    found = []
-    near_misses = {".yaml": (".yml",), ".md": (".markdown", ".txt")}[suffix]
-    for path in sorted(directory.iterdir()):
-        relative = f"{folder}/{path.name}"
-        if path.name.startswith(".") or not path.is_file():
-            continue
-        if path.suffix == suffix:
-            found.append(relative)
-        elif path.suffix in near_misses:
-            project.problems.add(Location(relative), "ignored-file",
-                                 f"ignored: noticegen reads only *{suffix} files here; "
-                                 f"rename it to {path.stem}{suffix}", Severity.WARNING)
-    return found
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-def _valid_name(project: LoadedProject, relative: str, stem: str) -> bool:
-    if _ID.match(stem):
-        return True
-    project.problems.add(Location(relative), "file-name",
-                         f"'{stem}' is not a valid id, so the file cannot be referred to; "
-                         "name it with lower-case words joined by hyphens")
-    return False
+def load_trust(root: Path) -> tuple[dict[str, LoadedProject], Problems]:
+    """Every school of the trust at ``root``, each the base with its overlays laid on.
+
+    Returns the schools and the problems that belong to no one school (a school folder
+    whose name is not an id, an ``extends`` that loops or names no school).
+    """
+    root = _check_root(root)
+    reader = _Reader(root)
+    problems = Problems()
+    ids = school_ids(root)
+    valid = [i for i in ids if _ID.match(i)]
+    for ident in ids:
+        if ident not in valid:
+            problems.add(Location(f"{SCHOOLS}/{ident}"), "file-name",
+                         f"school folder '{ident}' is not a valid id; name it with lower-case "
+                         "words joined by hyphens")
+    schools = {}
+    for ident in valid:
+        schools[ident] = reader.project(_chain(reader, ident, valid, problems), school=ident)
+    return schools, problems
 
 
-def _read_bytes(project: LoadedProject, relative: str) -> bytes | None:
-    path = project.root / relative
-    try:
-        real = path.resolve(strict=True)
-    except OSError as exc:
-        project.problems.add(Location(relative), "unreadable", f"cannot read file: {exc.strerror or exc}")
-        return None
-    if not real.is_relative_to(project.root):
-        project.problems.add(Location(relative), "outside-project",
-                             "the file is a link to a place outside the project; "
-                             "noticegen reads only the project's own files")
-        return None
-    try:
-        size = real.stat().st_size
-        if size > MAX_FILE_BYTES:  # say so without reading it all
-            project.problems.add(Location(relative), "file-too-large",
-                                 f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-            project.files.append(relative)
+def _chain(reader: "_Reader", school: str, schools: list[str], problems: Problems) -> list[str]:
+    """The layers of ``school``: the base, the schools it extends, then itself."""
+    chain = [school]
+    while True:
+        relative = f"{SCHOOLS}/{chain[-1]}/{CONFIG}"
+        result = reader.yaml(relative, "config") if (reader.root / relative).exists() else None
+        parent = result.document.data.get("extends") if result and result.document else None
+        if parent is None:
+            break
+        where = result.document.locate(("extends",))
+        if parent not in schools:
+            problems.add(where, "overlay-extends",
+                         f"school '{chain[-1]}' extends '{parent}', which is not a school in "
+                         f"{SCHOOLS}/")
+            break
+        if parent in chain:
+            problems.add(where, "overlay-cycle",
+                         f"school '{chain[-1]}' extends '{parent}', which extends it in turn "
+                         f"({' -> '.join(chain + [parent])}); overlays must not go round in a circle")
+            break
+        chain.append(parent)
+    return [""] + [f"{SCHOOLS}/{ident}/" for ident in reversed(chain)]
+
+
+@dataclass
+class _Result:
+    """One file's outcome, computed once and shared by every school that reads it."""
+
+    document: Document | None = None
+    text: str | None = None
+    notice: NoticeSource | None = None
+    problems: list[Problem] = field(default_factory=list)
+    declared: dict[str, set[str]] = field(default_factory=dict)
+    read: bool = False
+    path: str = ""
+
+
+class _Reader:
+    """Reads, parses and validates each file once per run."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.cache: dict[tuple[str, str], _Result] = {}
+        self.listings: dict[tuple[str, str], tuple[list[str], list[Problem]]] = {}
+
+    # -- a whole project, from its layers ------------------------------------------
+    def project(self, layers: list[str], school: str | None = None) -> LoadedProject:
+        project = LoadedProject(self.root, school, layers)
+        base = layers[0]
+        removed: dict[str, set[str]] = {"activities": set(), "notices": set(), "blocks": set()}
+
+        configs = self._layered(project, [p + CONFIG for p in layers], "config", required=False,
+                                base_required=False)
+        project.config = configs
+        if configs is not None:
+            for key in removed:
+                removed[key] = set((configs.data.get("remove") or {}).get(key, []))
+        project.organisation = self._layered(project, [p + f"{DATAMAP}/organisation.yaml" for p in layers],
+                                             "organisation", required=True)
+        for stem in REGISTERS:
+            documents = []
+            broken = False
+            for prefix in layers:
+                relative = f"{prefix}{DATAMAP}/{stem}.yaml"
+                if prefix != base and not self._exists(relative):
+                    continue
+                result = self.yaml(relative, stem, required=prefix == base, declared_key=stem)
+                self._take(project, result)
+                if result.document is not None:
+                    documents.append(result.document)
+                elif result.read or prefix == base:
+                    broken = broken or not result.declared
+            project.registers[stem] = documents
+            if broken and REGISTERS[stem] not in project.declared_elsewhere:
+                project.unreadable_registers.add(REGISTERS[stem])
+
+        for prefix in layers:
+            for relative in self._files(project, prefix + ACTIVITIES, ".yaml"):
+                stem = relative.rsplit("/", 1)[-1][: -len(".yaml")]
+                if self._valid_name(project, relative, stem):
+                    result = self.yaml(relative, "activity", declared=("activity", stem))
+                    self._take(project, result)
+                    project.activities.pop(stem, None)
+                    if result.document is not None:
+                        project.activities[stem] = result.document
+            for relative in self._files(project, prefix + BLOCKS, ".md"):
+                stem = relative.rsplit("/", 1)[-1][: -len(".md")]
+                if self._valid_name(project, relative, stem):
+                    result = self.block(relative, stem)
+                    self._take(project, result)
+                    project.blocks.pop(stem, None)
+                    if result.text is not None:
+                        project.blocks[stem] = Block(stem, result.text, relative, 1)
+            for relative in self._files(project, prefix + NOTICES, ".md"):
+                stem = relative.rsplit("/", 1)[-1][: -len(".md")]
+                if self._valid_name(project, relative, stem):
+                    result = self.notice(relative, stem)
+                    self._take(project, result)
+                    project.notices.pop(stem, None)
+                    if result.notice is not None:
+                        project.notices[stem] = result.notice
+        things = {"activities": project.activities, "notices": project.notices,
+                  "blocks": project.blocks}
+        for key, stems in removed.items():
+            for index, stem in enumerate((configs.data.get("remove") or {}).get(key, [])
+                                         if configs is not None else []):
+                if stem in things[key] and len(layers) > 1:
+                    del things[key][stem]
+                    if key == "activities":
+                        project.removed_activities.add(stem)
+                else:
+                    project.problems.add(configs.locate(("remove", key, index)), "overlay-remove",
+                                         f"'{stem}' is not an inherited {key[:-1]}, so there is "
+                                         "nothing to remove" if len(layers) > 1 else
+                                         "remove: belongs in a school's noticegen.yaml")
+        return project
+
+    def _take(self, project: LoadedProject, result: _Result) -> None:
+        project.problems.extend(result.problems)
+        if result.read:
+            project.files.append(result.path)
+        for kind, ids in result.declared.items():
+            project.declared_elsewhere.setdefault(kind, set()).update(ids)
+
+    def _exists(self, relative: str) -> bool:
+        path = self.root / relative
+        return path.exists() or path.is_symlink()
+
+    def _layered(self, project, paths: list[str], kind: str, required: bool,
+                 base_required: bool = True):
+        """Parse each layer's file, merge them, and validate the merged document once."""
+        documents = []
+        for index, relative in enumerate(paths):
+            if index and not self._exists(relative):
+                continue
+            result = self.yaml(relative, kind, required=required and base_required and index == 0,
+                               validate_it=False)
+            self._take(project, result)
+            if result.document is not None:
+                documents.append(result.document)
+            elif result.read or (index == 0 and required):
+                return None
+        if not documents:
             return None
-        raw = real.read_bytes()
-    except OSError as exc:
-        project.problems.add(Location(relative), "unreadable", f"cannot read file: {exc.strerror or exc}")
-        return None
-    project.files.append(relative)
-    return raw
+        document = documents[0] if len(documents) == 1 else LayeredDocument(documents)
+        key = ("validated", "|".join(d.path for d in documents), kind)
+        if key not in self.cache:
+            placeholders = {p.location for r in (self.cache.get((d.path, kind)) for d in documents)
+                            if r for p in r.problems if p.rule == "placeholder"}
+            self.cache[key] = _Result(document, problems=[
+                p for p in validate(document, kind) if p.location not in placeholders])
+        result = self.cache[key]
+        project.problems.extend(result.problems)
+        return None if result.problems else document
 
+    # -- single files, cached ------------------------------------------------------
+    def _listing(self, folder: str, suffix: str) -> tuple[list[str], list[Problem]]:
+        key = (folder, suffix)
+        if key not in self.listings:
+            directory = self.root / folder
+            found, problems = [], []
+            if directory.is_dir():
+                near_misses = {".yaml": (".yml",), ".md": (".markdown", ".txt")}[suffix]
+                for path in sorted(directory.iterdir()):
+                    relative = f"{folder}/{path.name}"
+                    if path.name.startswith(".") or not path.is_file():
+                        continue
+                    if path.suffix == suffix:
+                        found.append(relative)
+                    elif path.suffix in near_misses:
+                        problems.append(Problem(Location(relative), "ignored-file",
+                                                f"ignored: noticegen reads only *{suffix} files "
+                                                f"here; rename it to {path.stem}{suffix}",
+                                                Severity.WARNING))
+            self.listings[key] = (found, problems)
+        return self.listings[key]
 
-def _read_text(project: LoadedProject, relative: str) -> str | None:
-    raw = _read_bytes(project, relative)
-    if raw is None:
-        return None
-    try:
-        return decode(raw, relative)
-    except LoadError as exc:
-        project.problems.extend([exc.problem])
-        return None
-
-
-def _load_yaml(project: LoadedProject, relative: str, kind: str, required: bool = True,
-               declared_key: str | None = None, declared=None) -> Document | None:
-    if not (project.root / relative).exists() and not (project.root / relative).is_symlink():
-        if required:
-            project.problems.add(Location(relative), "missing-file",
-                                 f"{relative} is missing; every project needs one")
-        return None
-    text = _read_text(project, relative)
-    if text is None:
-        return None
-    try:
-        document = parse(text, relative)
-    except LoadError as exc:
-        project.problems.extend([exc.problem])
-        _remember_declared(project, kind, declared, None)
-        return None
-    placeholders = _placeholders_in(document)
-    project.problems.extend(placeholders)
-    # A placeholder where an email or a number belongs fails the schema too: say it once.
-    filled_in = {p.location for p in placeholders}
-    problems = [p for p in validate(document, kind) if p.location not in filled_in]
-    if problems:
+    def _files(self, project: LoadedProject, folder: str, suffix: str) -> list[str]:
+        """The paths of ``folder``'s files with ``suffix``, sorted; near misses reported."""
+        found, problems = self._listing(folder, suffix)
         project.problems.extend(problems)
-        _remember_declared(project, kind, declared, document, declared_key)
-        return None
-    return document
+        return found
+
+    def _valid_name(self, project: LoadedProject, relative: str, stem: str) -> bool:
+        if _ID.match(stem):
+            return True
+        project.problems.add(Location(relative), "file-name",
+                             f"'{stem}' is not a valid id, so the file cannot be referred to; "
+                             "name it with lower-case words joined by hyphens")
+        return False
+
+    def _read_text(self, relative: str, result: _Result) -> str | None:
+        path = self.root / relative
+        try:
+            real = path.resolve(strict=True)
+        except OSError as exc:
+            result.problems.append(Problem(Location(relative), "unreadable",
+                                           f"cannot read file: {exc.strerror or exc}"))
+            return None
+        if not real.is_relative_to(self.root):
+            result.problems.append(Problem(Location(relative), "outside-project",
+                                           "the file is a link to a place outside the project; "
+                                           "noticegen reads only the project's own files"))
+            return None
+        result.read, result.path = True, relative
+        try:
+            size = real.stat().st_size
+            if size > MAX_FILE_BYTES:  # say so without reading it all
+                result.problems.append(Problem(Location(relative), "file-too-large",
+                                               f"file is {size:,} bytes; the limit is "
+                                               f"{MAX_FILE_BYTES:,}"))
+                return None
+            raw = real.read_bytes()
+        except OSError as exc:
+            result.problems.append(Problem(Location(relative), "unreadable",
+                                           f"cannot read file: {exc.strerror or exc}"))
+            return None
+        try:
+            return decode(raw, relative)
+        except LoadError as exc:
+            result.problems.append(exc.problem)
+            return None
+
+    def yaml(self, relative: str, kind: str, required: bool = True, declared_key: str | None = None,
+             declared=None, validate_it: bool = True) -> _Result:
+        key = (relative, kind)
+        if key in self.cache:
+            return self.cache[key]
+        result = self.cache[key] = _Result()
+        if not self._exists(relative):
+            if required:
+                result.problems.append(Problem(Location(relative), "missing-file",
+                                               f"{relative} is missing; every project needs one"))
+            return result
+        text = self._read_text(relative, result)
+        if text is None:
+            return result
+        try:
+            document = parse(text, relative)
+        except LoadError as exc:
+            result.problems.append(exc.problem)
+            _remember_declared(result, declared, None)
+            return result
+        placeholders = _placeholders_in(document)
+        result.problems.extend(placeholders)
+        if not validate_it:
+            result.document = document
+            return result
+        # A placeholder where an email or a number belongs fails the schema too: say it once.
+        filled_in = {p.location for p in placeholders}
+        problems = [p for p in validate(document, kind) if p.location not in filled_in]
+        if problems:
+            result.problems.extend(problems)
+            _remember_declared(result, declared, document, declared_key)
+            return result
+        result.document = document
+        return result
+
+    def block(self, relative: str, stem: str) -> _Result:
+        key = (relative, "block")
+        if key not in self.cache:
+            result = self.cache[key] = _Result()
+            result.text = self._read_text(relative, result)
+            if result.text is None:
+                result.declared.setdefault("block", set()).add(stem)
+            else:
+                result.problems.extend(_placeholders_in_text(Block(stem, result.text, relative, 1)))
+        return self.cache[key]
+
+    def notice(self, relative: str, slug: str) -> _Result:
+        key = (relative, "notice")
+        if key not in self.cache:
+            result = self.cache[key] = _Result()
+            text = self._read_text(relative, result)
+            if text is not None:
+                result.notice = _load_notice(result, text, relative, slug)
+        return self.cache[key]
 
 
 def _placeholders_in(document: Document) -> list[Problem]:
@@ -277,53 +480,51 @@ def _placeholders_in_text(block: Block) -> list[Problem]:
             for match in PLACEHOLDER.finditer(block.text)]
 
 
-def _remember_declared(project, kind, declared, document, declared_key=None) -> None:
+def _remember_declared(result: _Result, declared, document, declared_key=None) -> None:
     """Note the ids a broken file declares, so references to them are not reported too."""
     if declared is not None:
-        project.declared_elsewhere.setdefault(declared[0], set()).add(declared[1])
+        result.declared.setdefault(declared[0], set()).add(declared[1])
     if document is not None and declared_key:
         entries = document.data.get(declared_key) if isinstance(document.data, dict) else None
         for entry in entries if isinstance(entries, list) else []:
             if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-                project.declared_elsewhere.setdefault(REGISTERS[declared_key], set()).add(entry["id"])
+                result.declared.setdefault(REGISTERS[declared_key], set()).add(entry["id"])
 
 
-def _load_notice(project: LoadedProject, relative: str, slug: str) -> NoticeSource | None:
-    text = _read_text(project, relative)
-    if text is None:
-        return None
+def _load_notice(result: _Result, text: str, relative: str, slug: str) -> NoticeSource | None:
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
-        project.problems.add(Location(relative), "front-matter",
-                             "a notice starts with front matter: a line '---', YAML, then '---'")
+        result.problems.append(Problem(Location(relative), "front-matter",
+                                       "a notice starts with front matter: a line '---', YAML, "
+                                       "then '---'"))
         return None
     try:
         end = next(i for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "..."))
     except StopIteration:
-        project.problems.add(Location(relative), "front-matter",
-                             "the front matter is never closed: add a line '---' after it")
+        result.problems.append(Problem(Location(relative), "front-matter",
+                                       "the front matter is never closed: add a line '---' after it"))
         return None
     try:
         front = parse("\n".join(lines[1:end]), relative, line_offset=1)
     except LoadError as exc:
-        project.problems.extend([exc.problem])
-        project.declared_elsewhere.setdefault("notice", set()).add(slug)
+        result.problems.append(exc.problem)
+        result.declared.setdefault("notice", set()).add(slug)
         return None
     placeholders = _placeholders_in(front)
-    project.problems.extend(placeholders)
+    result.problems.extend(placeholders)
     filled_in = {p.location for p in placeholders}
     problems = [p for p in validate(front, "notice") if p.location not in filled_in]
     if problems:
-        project.problems.extend(problems)
-        project.declared_elsewhere.setdefault("notice", set()).add(slug)
+        result.problems.extend(problems)
+        result.declared.setdefault("notice", set()).add(slug)
         return None
-    blocks = _split_blocks(project, relative, lines, end + 1)
+    blocks = _split_blocks(result, relative, lines, end + 1)
     for block in blocks.values():
-        project.problems.extend(_placeholders_in_text(block))
+        result.problems.extend(_placeholders_in_text(block))
     return NoticeSource(slug, front, blocks)
 
 
-def _split_blocks(project: LoadedProject, relative: str, lines: list[str], first: int) -> dict[str, Block]:
+def _split_blocks(result: _Result, relative: str, lines: list[str], first: int) -> dict[str, Block]:
     """The body's prose blocks, split at ``<!-- section: ID -->`` lines."""
     blocks: dict[str, Block] = {}
     current, start, body = INTRODUCTION, first, []
@@ -344,14 +545,14 @@ def _split_blocks(project: LoadedProject, relative: str, lines: list[str], first
         close()
         block_id = match["id"]
         if not _ID.match(block_id):
-            project.problems.add(Location(relative, number + 1, 1), "block-id",
-                                 f"'{block_id}' is not a valid section id; use lower-case "
-                                 "words joined by hyphens")
+            result.problems.append(Problem(Location(relative, number + 1, 1), "block-id",
+                                           f"'{block_id}' is not a valid section id; use "
+                                           "lower-case words joined by hyphens"))
             block_id = None  # its prose is reported, not shown
         elif block_id in blocks:
-            project.problems.add(Location(relative, number + 1, 1), "duplicate-block",
-                                 f"section '{block_id}' already has prose on line "
-                                 f"{blocks[block_id].line - 1}; merge the two")
+            result.problems.append(Problem(Location(relative, number + 1, 1), "duplicate-block",
+                                           f"section '{block_id}' already has prose on line "
+                                           f"{blocks[block_id].line - 1}; merge the two"))
         current, start, body = block_id, number + 1, []
     close()
     return blocks

@@ -61,7 +61,7 @@ class Renderer:
 
     def __init__(self, model: Model):
         self.model = model
-        search = [model.root / "templates", packaged_templates()]
+        search = [*model.template_dirs, packaged_templates()]
         self.search = [str(p) for p in search if p.is_dir()]
         self.env = ImmutableSandboxedEnvironment(
             loader=_ConfinedLoader(self.search, followlinks=False),

@@ -23,6 +23,6 @@ def write_changes_report(root: Path, diff: Diff, pdf: bool) -> Path:
         return write_report(root, "changes.html", html)
     from noticegen.pdf import write_pdf
 
-    data = write_pdf(html, model.root, [model.root / "templates", packaged_templates()], 0,
+    data = write_pdf(html, model.root, model.template_dirs + [packaged_templates()], 0,
                      "changes report")
     return write_report(root, "changes.pdf", data)

@@ -27,16 +27,17 @@ def sha256(data: bytes) -> str:
 
 
 class BuildWriter:
-    def __init__(self, project: Path, folder: str = "build"):
+    def __init__(self, project: Path, folder: str = "build", manifest: str = MANIFEST):
         self.project = project.resolve()
         self.out = self.project / folder
         if self.out.is_symlink() or (self.out.exists() and not self.out.is_dir()):
             raise NoticegenError(f"{folder} is not a plain folder inside the project; "
                                  "remove it and build again")
-        self.staging = self.out / STAGING
+        self.manifest_name = manifest
+        self.staging = self.out / f"{STAGING}-{manifest.removesuffix('.json')}"
         self.outputs: dict[str, str] = {}
+        self.written: set[str] = set()
         shutil.rmtree(self.staging, ignore_errors=True)  # left by a killed build
-        self.staging.mkdir(parents=True)
 
     def _inside(self, relative: str) -> Path:
         target = (self.staging / relative).resolve()
@@ -45,43 +46,70 @@ class BuildWriter:
         return target
 
     def add(self, relative: str, data: bytes | str) -> None:
+        """Stage a newly rendered output."""
         if isinstance(data, str):
             data = data.encode("utf-8")
+        self.staging.mkdir(parents=True, exist_ok=True)
         target = self._inside(relative)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         self.outputs[relative] = sha256(data)
+        self.written.add(relative)
+
+    def keep(self, previous: dict, outputs: list[str]) -> None:
+        """Record outputs left as they are from the previous build."""
+        for relative in outputs:
+            self.outputs[relative] = previous["outputs"][relative]
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
 
-    def previous_outputs(self) -> set[str]:
+    def previous_manifest(self) -> dict:
         try:
-            manifest = json.loads((self.out / MANIFEST).read_text("utf-8"))
-            return set(manifest.get("outputs", {}))
-        except (OSError, ValueError, AttributeError):
-            return set()
+            manifest = json.loads((self.out / self.manifest_name).read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return manifest if isinstance(manifest, dict) else {}
 
-    def commit(self, inputs: dict[str, str]) -> dict:
+    def unchanged(self, previous: dict, key: str, digest: str, outputs: list[str]) -> bool:
+        """Whether a unit made from the same data is already in build/, intact."""
+        unit = (previous.get("units") or {}).get(key)
+        if not isinstance(unit, dict) or unit.get("digest") != digest or unit.get("outputs") != outputs:
+            return False
+        hashes = previous.get("outputs") or {}
+        for relative in outputs:
+            path = self.out / relative
+            # size and hash: an output edited or damaged by hand is made again
+            if relative not in hashes or not path.is_file() or path.is_symlink():
+                return False
+            if sha256(path.read_bytes()) != hashes[relative]:
+                return False
+        return True
+
+    def commit(self, inputs: dict[str, str], units: dict | None = None) -> dict:
         """Move the staged outputs into build/ and write the manifest last."""
         manifest = {
             "noticegen": __version__,
             "inputs": dict(sorted(inputs.items())),
             "outputs": dict(sorted(self.outputs.items())),
+            "units": dict(sorted((units or {}).items())),
         }
-        self.add(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-        stale = self.previous_outputs() - set(self.outputs)
-        for relative in sorted(self.outputs):
-            if relative == MANIFEST:
-                continue
+        text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        previous = self.previous_manifest()
+        if not self.written and previous == manifest:
+            self.abort()
+            return manifest  # nothing changed: nothing is written
+        stale = set(previous.get("outputs") or {}) - set(self.outputs)
+        self.out.mkdir(parents=True, exist_ok=True)
+        for relative in sorted(self.written):
             destination = self.out / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.staging / relative, destination)
         for relative in sorted(stale):
-            path = (self.out / relative)
+            path = self.out / relative
             if path.resolve().is_relative_to(self.out) and path.is_file():
                 path.unlink()
-        os.replace(self.staging / MANIFEST, self.out / MANIFEST)
+        write_report(self.project, self.manifest_name, text, self.out.name)
         shutil.rmtree(self.staging, ignore_errors=True)
         return manifest
 

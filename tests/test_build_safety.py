@@ -30,7 +30,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_build_cli_writes_everything(project, run):
     result = run("build", "--no-pdf", cwd=project)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == "built 6 files into build/"
+    assert result.output.splitlines()[-1] == "built 6 files into build/ (3 of 3 parts rendered, the rest unchanged)"
     assert (project / "build" / "notices" / "pupils.html").is_file()
     assert not (project / "build" / "notices" / "pupils.pdf").exists()
 
@@ -183,10 +183,10 @@ def test_killed_build_leaves_previous_build_whole(project):
     before = snapshot(project / "build")
     notice = project / "notices" / "pupils.md"
     notice.write_text(notice.read_text().replace('version: "1"', 'version: "2"'))
-    # Slow the PDF down so the kill lands mid-render, then kill.
+    # The page is staged just before the PDF is rendered: kill then, mid-PDF.
     env = dict(os.environ, PYTHONPATH=str(REPOSITORY))
     process = subprocess.Popen(noticegen, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    staging = project / "build" / ".staging"
+    staging = project / "build" / ".staging-manifest"
     deadline = time.monotonic() + 30
     while not (staging / "notices" / "pupils.html").exists() and time.monotonic() < deadline:
         time.sleep(0.005)

@@ -55,7 +55,8 @@ def test_every_rule_has_a_failing_case():
     for expected in (CASES / "bad").glob("*/expected.txt"):
         for line in expected.read_text().splitlines():
             seen.add(line.split("[", 1)[1].split("]", 1)[0])
-    loader_tests = (Path(__file__).parent / "test_loader.py").read_text()
+    loader_tests = "".join((Path(__file__).parent / name).read_text()
+                           for name in ("test_loader.py", "test_trust.py"))
     seen |= {rule for rule in RULES if f"[{rule}]" in loader_tests or f'"{rule}"' in loader_tests}
     missing = sorted(set(RULES) - seen - {"outside-project"})
     assert missing == []
@@ -79,3 +80,8 @@ def test_docs_list_every_rule():
     text = (Path(__file__).resolve().parent.parent / "docs" / "checks.md").read_text()
     for rule in RULES:
         assert f"| `{rule}` |" in text, rule
+
+
+def test_docs_table_is_the_rules_command(run):
+    text = (Path(__file__).resolve().parent.parent / "docs" / "checks.md").read_text()
+    assert run("rules", "--markdown").output in text

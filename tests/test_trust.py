@@ -1,0 +1,231 @@
+"""A multi-academy trust: overlays, one check and one build for every school,
+incremental and parallel builds, shards."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from noticegen.build import build_project
+from noticegen.checks import check_project
+
+TRUST = Path(__file__).resolve().parent / "trust"
+
+
+@pytest.fixture
+def trust(tmp_path) -> Path:
+    return Path(shutil.copytree(TRUST, tmp_path / "trust", ignore=shutil.ignore_patterns("build")))
+
+
+def text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# ------------------------------------------------------------------ overlays
+
+def test_one_check_covers_every_school(trust, run):
+    result = run("check", "--strict", cwd=trust)
+    assert result.exit_code == 0, result.output
+    assert result.output == "20 files checked: 0 errors, 0 warnings\n"
+    assert sorted(check_project(trust).schools) == ["alpha", "beta", "gamma"]
+
+
+def test_overlay_semantics(trust):
+    schools = check_project(trust).schools
+    alpha, beta, gamma = (schools[s].model for s in ("alpha", "beta", "gamma"))
+    # override: organisation fields merge over the trust's; a register entry is replaced
+    assert alpha.organisation["name"] == "Alpha Primary School"
+    assert alpha.organisation["dpo"]["email"] == "dpo@trust.example"  # inherited
+    assert alpha.registers["recipient"]["local-authority"]["name"] == "Alphashire County Council"
+    assert beta.registers["recipient"]["local-authority"]["name"] == "Testshire County Council"
+    assert list(alpha.registers["recipient"]) == ["dfe", "local-authority", "photographer"]
+    # extend: a school's own recipient, activity and notice
+    assert "coach-company" in beta.registers["recipient"] and "trips" in beta.activities
+    assert sorted(beta.notices) == ["pupils", "trips"]
+    assert "coach-company" not in alpha.registers["recipient"] and "trips" not in alpha.activities
+    # extends another school, and removes an inherited recipient and activity
+    assert gamma.organisation["name"] == "Gamma Infant School"
+    assert gamma.organisation["urn"] == "100001"  # from alpha, which gamma extends
+    assert gamma.registers["recipient"]["local-authority"]["name"] == "Alphashire County Council"
+    assert "photographer" not in gamma.registers["recipient"] and "photos" not in gamma.activities
+    assert gamma.notices["pupils"].activity_ids == ["admissions"]
+    # the schools' problems are located in the file that wrote the value
+    assert str(alpha.registers["recipient"]["local-authority"].where("name")) == \
+        "schools/alpha/datamap/recipients.yaml:3:11"
+    assert str(alpha.organisation.where("dpo", "email")) == "datamap/organisation.yaml:8:12"
+    assert str(alpha.organisation.where("name")) == "schools/alpha/datamap/organisation.yaml:2:9"
+
+
+def test_build_produces_each_schools_notices_and_ropa(trust, run):
+    result = run("build", "--no-pdf", cwd=trust)
+    assert result.exit_code == 0, result.output
+    out = trust / "build"
+    index = text(out / "index.html")
+    for school, name in (("alpha", "Alpha Primary School"), ("beta", "Beta Academy"),
+                         ("gamma", "Gamma Infant School")):
+        assert f'<a href="{school}/index.html">{name}</a>' in index
+        assert (out / school / "ropa" / "ropa.xlsx").is_file()
+    assert "Alphashire County Council" in text(out / "alpha" / "notices" / "pupils.html")
+    assert "Alphashire County Council" in text(out / "gamma" / "notices" / "pupils.html")
+    assert "Testshire County Council" in text(out / "beta" / "notices" / "pupils.html")
+    assert "School Photographs Ltd" not in text(out / "gamma" / "notices" / "pupils.html")
+    assert "School Photographs Ltd" in text(out / "alpha" / "notices" / "pupils.html")
+    assert "Coach Company" in text(out / "beta" / "notices" / "trips.html")
+    import csv
+    import io
+    rows = {s: len(list(csv.reader(io.StringIO((out / s / "ropa" / "ropa.csv").read_bytes()
+                                               .decode("utf-8-sig"))))) - 1
+            for s in ("alpha", "beta", "gamma")}
+    assert rows == {"alpha": 2, "beta": 3, "gamma": 1}
+
+
+def test_problem_in_a_schools_file_names_its_path(trust, run):
+    trips = trust / "schools" / "beta" / "datamap" / "activities" / "trips.yaml"
+    trips.write_text(text(trips).replace("recipient: coach-company", "recipient: coach-co"))
+    result = run("check", cwd=trust)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "schools/beta/datamap/activities/trips.yaml:10:16: error[undeclared-recipient]: "
+        "'coach-co' is not declared in datamap/recipients.yaml (did you mean 'coach-company'?)")
+
+
+def test_problem_in_the_trusts_file_for_one_school_names_the_school(trust, run):
+    recipients = trust / "schools" / "gamma" / "datamap" / "recipients.yaml"
+    recipients.write_text("remove: [photographer, dfe]\n")
+    result = run("check", cwd=trust)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:-1] == [
+        "datamap/activities/admissions.yaml:13:16: error[undeclared-recipient]: 'dfe' is not "
+        "declared in datamap/recipients.yaml (school gamma)",
+    ]
+
+
+def test_problem_every_school_shares_is_reported_once(trust, run):
+    admissions = trust / "datamap" / "activities" / "admissions.yaml"
+    admissions.write_text(text(admissions).replace("subjects: [pupils]", "subjects: [pupil]"))
+    result = run("check", cwd=trust)
+    lines = [line for line in result.output.splitlines() if "undeclared-subject" in line]
+    assert lines == ["datamap/activities/admissions.yaml:4:12: error[undeclared-subject]: 'pupil' "
+                     "is not declared in datamap/subjects.yaml (did you mean 'pupils'?)"]
+
+
+def test_unused_in_one_school_but_used_in_another_is_not_reported(trust, run):
+    # the photographer is used by alpha and beta, removed by gamma: no warning anywhere
+    assert "unused" not in run("check", cwd=trust).output
+
+
+@pytest.mark.parametrize("overlay,expected", [
+    ({"schools/alpha/noticegen.yaml": "extends: gamma\n"},
+     "schools/alpha/noticegen.yaml:1:10: error[overlay-cycle]: school 'alpha' extends 'gamma', "
+     "which extends it in turn (gamma -> alpha -> gamma); overlays must not go round in a circle"),
+    ({"schools/beta/noticegen.yaml": "extends: delta\n"},
+     "schools/beta/noticegen.yaml:1:10: error[overlay-extends]: school 'beta' extends 'delta', "
+     "which is not a school in schools/"),
+    ({"schools/beta/datamap/subjects.yaml": "remove: [parents]\n"},
+     "schools/beta/datamap/subjects.yaml:1:10: error[overlay-remove]: subject 'parents' is not "
+     "inherited, so there is nothing to remove"),
+    ({"schools/beta/noticegen.yaml": "remove:\n  notices: [trip]\n"},
+     "schools/beta/noticegen.yaml:2:13: error[overlay-remove]: 'trip' is not an inherited "
+     "notice, so there is nothing to remove"),
+    ({"datamap/sources.yaml": "sources:\n  - id: admissions-forms\n    name: admissions forms\n"
+                              "remove: [x]\n"},
+     "datamap/sources.yaml:4:10: error[overlay-remove]: remove: belongs in a school's overlay "
+     "(schools/<id>/...); the trust's own files declare what exists"),
+])
+def test_overlay_rules(trust, run, overlay, expected):
+    for relative, content in overlay.items():
+        (trust / relative).write_text(content)
+    result = run("check", cwd=trust)
+    assert result.exit_code == 1
+    assert expected in result.output.splitlines(), result.output
+
+
+# ------------------------------------------------------------------ incremental builds
+
+def test_noop_rebuild_renders_and_writes_nothing(trust):
+    first = build_project(trust, pdf=False)
+    assert len(first.rendered) == len(first.units) == 11
+    before = {p: p.stat().st_mtime_ns for p in (trust / "build").rglob("*") if p.is_file()}
+    again = build_project(trust, pdf=False)
+    assert again.rendered == []
+    after = {p: p.stat().st_mtime_ns for p in (trust / "build").rglob("*") if p.is_file()}
+    assert after == before
+
+
+@pytest.mark.parametrize("edit,expected", [
+    # one school's own activity: its notice and its ROPA, nothing else
+    (("schools/beta/datamap/activities/trips.yaml", "to run school trips", "to run trips abroad"),
+     {"beta/notice/trips", "beta/ropa"}),
+    # a trust activity every school has: every pupils notice and every ROPA
+    (("datamap/activities/admissions.yaml", "to admit pupils", "to admit children"),
+     {"alpha/notice/pupils", "beta/notice/pupils", "gamma/notice/pupils",
+      "alpha/ropa", "beta/ropa", "gamma/ropa"}),
+    # a recipient only alpha and beta use (gamma removed it)
+    (("datamap/recipients.yaml", "School Photographs Ltd", "Class Photos Ltd"),
+     {"alpha/notice/pupils", "beta/notice/pupils", "alpha/ropa", "beta/ropa"}),
+    # alpha's overlay reaches alpha and gamma, which extends it
+    (("schools/alpha/datamap/recipients.yaml", "Alphashire County Council", "Alphashire Council"),
+     {"alpha/notice/pupils", "gamma/notice/pupils", "alpha/ropa", "gamma/ropa"}),
+    # a notice's title: that notice and its school's index
+    (("schools/beta/notices/trips.md", "title: School trips", "title: Trips and visits"),
+     {"beta/notice/trips", "beta/index"}),
+    # a school's name: everything of that school and of the school that extends it, and the trust index
+    (("schools/alpha/datamap/organisation.yaml", "Alpha Primary School", "Alpha Primary"),
+     {"alpha/notice/pupils", "alpha/ropa", "alpha/index", "schools"}),
+])
+def test_an_edit_rebuilds_exactly_what_it_reaches(trust, tmp_path, edit, expected):
+    build_project(trust, pdf=False)
+    relative, old, new = edit
+    path = trust / relative
+    assert old in text(path)
+    path.write_text(text(path).replace(old, new))
+    result = build_project(trust, pdf=False)
+    assert set(result.rendered) == expected
+    # and what it left alone is exactly what a fresh build makes
+    fresh = Path(shutil.copytree(trust, tmp_path / "fresh", ignore=shutil.ignore_patterns("build")))
+    build_project(fresh, pdf=False)
+    assert snapshot(trust / "build") == snapshot(fresh / "build")
+
+
+def test_an_output_damaged_by_hand_is_made_again(trust):
+    build_project(trust, pdf=False)
+    page = trust / "build" / "beta" / "notices" / "trips.html"
+    page.write_text("edited by hand")
+    result = build_project(trust, pdf=False)
+    assert result.rendered == ["beta/notice/trips"]
+    assert "School trips" in text(page)
+
+
+# ------------------------------------------------------------------ jobs and shards
+
+def test_parallel_build_is_byte_identical(trust, tmp_path):
+    other = Path(shutil.copytree(trust, tmp_path / "other"))
+    build_project(trust, jobs=1)
+    build_project(other, jobs=2)
+    assert snapshot(trust / "build") == snapshot(other / "build")
+    assert any(name.endswith(".pdf") for name in snapshot(other / "build"))
+
+
+def test_shards_cover_every_output_exactly_once(trust, tmp_path):
+    full = build_project(trust, pdf=False)
+    seen: list[str] = []
+    for index in (1, 2, 3):
+        copy = Path(shutil.copytree(TRUST, tmp_path / f"shard{index}", ignore=shutil.ignore_patterns("build")))
+        result = build_project(copy, pdf=False, shard=(index, 3))
+        assert (copy / "build" / f"manifest-shard-{index}-of-3.json").is_file()
+        seen += result.outputs
+        for relative in result.outputs:
+            assert (copy / "build" / relative).read_bytes() == (trust / "build" / relative).read_bytes()
+    assert sorted(seen) == sorted(full.outputs)
+    assert len(seen) == len(set(seen))
+
+
+def test_bad_shard_is_a_usage_error(trust, run):
+    assert run("build", "--shard", "4/3", cwd=trust).exit_code == 2
+    assert run("build", "--shard", "x", cwd=trust).exit_code == 2
