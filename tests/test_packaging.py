@@ -24,7 +24,19 @@ def test_wheel_contains_package_data(tmp_path):
         "noticegen/templates/notice.html",
         "noticegen/templates/notice.css",
         "noticegen/templates/sections/rights.html",
+        "noticegen/templates/schools.html",
+        "noticegen/starter/gitignore",
+        "noticegen/starter/noticegen.yaml",
+        "noticegen/starter/datamap/organisation.yaml",
+        "noticegen/starter/datamap/activities/pupil-records.yaml",
+        "noticegen/starter/notices/pupils.md",
+        "noticegen/starter/notices/_blocks/national-pupil-database.md",
     }
     assert expected <= names, sorted(expected - names)
     sections = {n for n in names if n.startswith("noticegen/templates/sections/")}
     assert len([n for n in sections if n.endswith(".html")]) == 11
+    starter = REPOSITORY / "noticegen" / "starter"
+    shipped = {n for n in names if n.startswith("noticegen/starter/")}
+    on_disk = {f"noticegen/starter/{p.relative_to(starter).as_posix()}" for p in starter.rglob("*")
+               if p.is_file() and "__pycache__" not in p.parts}
+    assert on_disk <= shipped, sorted(on_disk - shipped)
