@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -251,9 +253,9 @@ def prose_references(ctx: _Context) -> Iterator[Problem]:
 def _bad_references(block, organisation: dict | None) -> Iterator[Problem]:
     """[[...]] that is not a reference at all, or names an organisation field not set;
     and links a notice must not make (javascript:, file:, data:, relative paths)."""
-    for url, line in links(block.text):
+    for url, line, column in links(block.text):
         if not link_allowed(url):
-            yield _problem(block.anchor or Location(block.path, block.line + line, 1), "prose-link",
+            yield _problem(block.anchor or Location(block.path, block.line + line, column + 1), "prose-link",
                            f"'{url[:80]}' is not allowed: prose may link only to https://, "
                            "http://, mailto: or #anchor addresses (and shows no images)")
     for found in find_references(block):
@@ -272,19 +274,27 @@ def _bad_references(block, organisation: dict | None) -> Iterator[Problem]:
 
 
 def _named_recipients(model: Model, notice, block, shared) -> Iterator[Problem]:
-    """Prose that names, by name, label or alias, a recipient the notice does not share with."""
-    import re
-
-    text = block.text
+    """Prose that names, by name or alias, a recipient the notice does not share with."""
+    names = {}
     for recipient in model.registers["recipient"].values():
-        if recipient.id in shared:
-            continue
-        names = [recipient["name"], *recipient.get("aliases", [])]
-        for name in names:
-            match = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.IGNORECASE)
-            if match:
-                yield _unshared(block.locate(match.start()), recipient, notice, name)
-                break
+        if recipient.id not in shared:
+            for name in [recipient["name"], *recipient.get("aliases", [])]:
+                names.setdefault(name.lower(), recipient)
+    if not names:
+        return
+    reported = set()
+    for match in _names_pattern(tuple(sorted(names, key=len, reverse=True))).finditer(block.text):
+        recipient = names[match[0].lower()]
+        if recipient.id not in reported:
+            reported.add(recipient.id)
+            yield _unshared(block.locate(match.start()), recipient, notice, match[0])
+
+
+@functools.lru_cache(maxsize=256)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern:
+    """One pattern for all the names, longest first, matched as whole words."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)",
+                      re.IGNORECASE)
 
 
 def _unshared(location, recipient, notice, said=None) -> Problem:
