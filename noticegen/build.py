@@ -16,6 +16,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -51,6 +52,8 @@ class BuildResult:
     rendered: list[str] = field(default_factory=list)
     """Keys of the units rendered this time (the rest were unchanged)."""
     units: list[Unit] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds spent per stage (check, html, pdf, ropa, index), summed over processes."""
 
 
 def _epoch(date: str | None) -> int:
@@ -181,9 +184,22 @@ def _renderer(school: str | None) -> Renderer:
     return renderers[school]
 
 
-def _render_notice(unit: Unit) -> tuple[str, dict[str, bytes]]:
-    """A worker's task: the unit's files, all at once."""
-    return unit.key, dict(_notice_files(unit))
+def _render_notice(unit: Unit) -> tuple[str, dict[str, bytes], dict[str, float]]:
+    """A worker's task: the unit's files, all at once, and the time each stage took."""
+    timings: dict[str, float] = {}
+    files = dict(_timed(_notice_files(unit), timings))
+    return unit.key, files, timings
+
+
+def _timed(files, timings: dict[str, float]):
+    """Pass the files on, adding the time each took to its stage (html or pdf)."""
+    started = time.perf_counter()
+    for relative, data in files:
+        stage = "pdf" if relative.endswith(".pdf") else "html"
+        now = time.perf_counter()
+        timings[stage] = timings.get(stage, 0.0) + now - started
+        yield relative, data
+        started = time.perf_counter()
 
 
 def _notice_files(unit: Unit):
@@ -246,7 +262,9 @@ def build_project(root: Path, pdf: bool = True,
                   today: dt.date | None = None, jobs: int | None = None,
                   shard: tuple[int, int] | None = None) -> BuildResult:
     root = Path(root)
+    started = time.perf_counter()
     result = BuildResult(check_project(root, today))
+    result.timings["check"] = time.perf_counter() - started
     if result.check.failed(strict):
         return result
     index, count = _parse_shard(shard)
@@ -277,20 +295,25 @@ def build_project(root: Path, pdf: bool = True,
                 import weasyprint  # noqa: F401  -- imported once, before the workers fork
             context = multiprocessing.get_context("fork")
             with context.Pool(workers) as pool:
-                for key, files in pool.imap_unordered(_render_notice, notice_units):
+                for key, files, timings in pool.imap_unordered(_render_notice, notice_units):
                     tick(key)
+                    for stage, seconds in timings.items():
+                        result.timings[stage] = result.timings.get(stage, 0.0) + seconds
                     for relative, data in files.items():
                         writer.add(relative, data)
         else:
             for unit in notice_units:
                 tick(unit.key)
-                for relative, data in _notice_files(unit):
+                for relative, data in _timed(_notice_files(unit), result.timings):
                     writer.add(relative, data)
         for unit in stale:
             if unit.kind != "notice":
                 tick(unit.key)
+                began = time.perf_counter()
                 for relative, data in _render_other(unit).items():
                     writer.add(relative, data)
+                stage = "ropa" if unit.kind == "ropa" else "index"
+                result.timings[stage] = result.timings.get(stage, 0.0) + time.perf_counter() - began
         if progress is not None:
             progress(total, total, "")
     except BaseException:
