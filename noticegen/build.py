@@ -154,7 +154,7 @@ def plan(result: CheckResult, pdf: bool) -> tuple[list[Unit], dict]:
 
                 since = notice.entry.get("changes_since") or default_base(model.root)
                 if (school, since) not in diffs:
-                    diffs[(school, since)] = diff_project(model.root, since)
+                    diffs[(school, since)] = diff_project(model.root, since, school=school)
                 diff_text = as_text(diffs[(school, since)])
             units.append(Unit(f"{prefix}notice/{slug}", school, "notice", slug, outputs,
                               _notice_digest(model, slug, pdf, diff_text)))

@@ -197,10 +197,15 @@ def schema(kind: str | None, list_kinds: bool, write_to: Path | None) -> None:
     click.echo(schema_text(kind), nl=False)
 
 
+SCHOOL = click.option("--school", default=None, metavar="ID",
+                      help="In a trust: the school to look at (schools/ID/).")
+
+
 @main.command()
 @click.argument("ident", metavar="[KIND:]ID")
 @PROJECT
-def explain(ident: str, project: Path) -> None:
+@SCHOOL
+def explain(ident: str, project: Path, school: str | None) -> None:
     """Where a declared thing is used, and what removing it would break.
 
     ID is a recipient, category, source, subject, retention rule, legislation,
@@ -208,7 +213,7 @@ def explain(ident: str, project: Path) -> None:
     """
     from noticegen.explain import explain_text
 
-    click.echo(explain_text(project, ident), nl=False)
+    click.echo(explain_text(project, ident, school), nl=False)
 
 
 @main.command()
@@ -219,7 +224,9 @@ def explain(ident: str, project: Path) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown", "html", "pdf"]),
               default="text", show_default=True,
               help="text and markdown print; html and pdf write build/changes.html or .pdf.")
-def diff(old: str | None, new: str | None, project: Path, output_format: str) -> None:
+@SCHOOL
+def diff(old: str | None, new: str | None, project: Path, output_format: str,
+         school: str | None) -> None:
     """What changed in the data map between two git revisions, and which notices each
     change reaches.
 
@@ -227,7 +234,10 @@ def diff(old: str | None, new: str | None, project: Path, output_format: str) ->
     """
     from noticegen.diff import as_markdown, as_text, diff_project
 
-    result = diff_project(project, old, new)
+    from noticegen.project import require_school
+
+    require_school(project, school)
+    result = diff_project(project, old, new, school=school)
     if output_format == "text":
         click.echo(as_text(result), nl=False)
     elif output_format == "markdown":

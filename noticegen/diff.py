@@ -17,13 +17,13 @@ from pathlib import Path
 
 from noticegen.model import Model, resolve
 from noticegen.problems import NoticegenError
-from noticegen.project import load_project
+from noticegen.project import load_project, load_trust
 from noticegen.reach import reach
 
 WORK_TREE = None
 """Stands for the work tree (uncommitted files) as a revision."""
 
-_PROJECT_PARTS = ("datamap/", "notices/", "noticegen.yaml")
+_PROJECT_PARTS = ("datamap/", "notices/", "noticegen.yaml", "schools/")
 
 
 @dataclass
@@ -95,14 +95,30 @@ def _checkout(root: Path, revision: str, target: Path) -> Path:
     return project
 
 
-def load_revision(root: Path, revision: str | None) -> Model:
-    """The model of the project at ``revision`` (None: the work tree)."""
+def load_revision(root: Path, revision: str | None, school: str | None = None) -> Model:
+    """The model of the project (or of one school of a trust) at ``revision``
+    (None: the work tree)."""
     if revision is WORK_TREE:
-        return resolve(load_project(root))
+        return _load(Path(root), school)
     with tempfile.TemporaryDirectory(prefix="noticegen-diff-") as folder:
         project = _checkout(root, revision, Path(folder))
-        model = resolve(load_project(project))
+        model = _load(project, school)
     return model
+
+
+def _load(root: Path, school: str | None) -> Model:
+    if school is None:
+        return resolve(load_project(root))
+    schools, _ = load_trust(root)
+    if school not in schools:  # the school did not exist at that revision
+        return _empty(root)
+    return resolve(schools[school])
+
+
+def _empty(root: Path) -> Model:
+    from noticegen.project import LoadedProject
+
+    return resolve(LoadedProject(root))
 
 
 # ---------------------------------------------------------------- comparing
@@ -211,11 +227,12 @@ def diff_models(old: Model, new: Model, old_name: str, new_name: str) -> Diff:
     return Diff(old_name, new_name, changes)
 
 
-def diff_project(root: Path, old: str | None = None, new: str | None = WORK_TREE) -> Diff:
+def diff_project(root: Path, old: str | None = None, new: str | None = WORK_TREE,
+                 school: str | None = None) -> Diff:
     root = Path(root)
     old = old or default_base(root)
-    old_model = load_revision(root, old)
-    new_model = load_revision(root, new)
+    old_model = load_revision(root, old, school)
+    new_model = load_revision(root, new, school)
     return diff_models(old_model, new_model, old, new or "the work tree")
 
 

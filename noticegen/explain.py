@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from noticegen.checks import check_project
+from noticegen.project import require_school
 from noticegen.reach import KINDS, kinds_of, reach
 from noticegen.validate import did_you_mean
 
@@ -35,8 +36,10 @@ def _name(model, kind: str, ident: str) -> str:
     return thing["name"]
 
 
-def explain_text(root: Path, ident: str) -> str:
-    model = check_project(root).model
+def explain_text(root: Path, ident: str, school: str | None = None) -> str:
+    require_school(root, school)
+    result = check_project(root)
+    model = result.schools[school].model if school else result.model
     if ":" in ident:
         kind, ident = ident.split(":", 1)
         if kind not in KINDS:

@@ -151,6 +151,16 @@ def school_ids(root: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
+def require_school(root: Path, school: str | None) -> None:
+    """In a trust, a command about one data map needs to be told which school's."""
+    schools = school_ids(root)
+    if schools and school is None:
+        raise NoticegenError(f"{root} is a trust: name the school with --school "
+                             f"(one of {', '.join(schools)})")
+    if school is not None and school not in schools:
+        raise NoticegenError(f"there is no school '{school}' in {root}/{SCHOOLS}/")
+
+
 def load_trust(root: Path) -> tuple[dict[str, LoadedProject], Problems]:
     """Every school of the trust at ``root``, each the base with its overlays laid on.
 

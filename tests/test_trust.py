@@ -229,3 +229,35 @@ def test_shards_cover_every_output_exactly_once(trust, tmp_path):
 def test_bad_shard_is_a_usage_error(trust, run):
     assert run("build", "--shard", "4/3", cwd=trust).exit_code == 2
     assert run("build", "--shard", "x", cwd=trust).exit_code == 2
+
+
+def test_explain_in_a_trust_names_the_school(trust, run):
+    result = run("explain", "local-authority", cwd=trust)
+    assert result.exit_code == 2 and "--school" in result.output
+    result = run("explain", "local-authority", "--school", "gamma", cwd=trust)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("recipient 'local-authority' (Alphashire County Council)\n"
+                                    "  declared at schools/alpha/datamap/recipients.yaml:2:9")
+    assert run("explain", "dfe", "--school", "delta", cwd=trust).exit_code == 2
+
+
+def test_diff_of_one_school_of_a_trust(trust, run):
+    import subprocess
+
+    def git(*args):
+        subprocess.run(["git", "-c", "user.email=d@t.example", "-c", "user.name=D", *args], cwd=trust,
+                       check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "v1")
+    recipients = trust / "schools" / "alpha" / "datamap" / "recipients.yaml"
+    recipients.write_text(text(recipients).replace("Alphashire County Council", "Alphashire Council"))
+    assert run("diff", cwd=trust).exit_code == 2
+    alpha = run("diff", "--school", "alpha", cwd=trust)
+    assert alpha.output == ("Changes from HEAD to the work tree: 1\n"
+                            "  recipient 'local-authority' changed\n"
+                            "      name: 'Alphashire County Council' → 'Alphashire Council'\n"
+                            "      reaches: pupils\n")
+    assert "recipient 'local-authority' changed" in run("diff", "--school", "gamma", cwd=trust).output
+    assert run("diff", "--school", "beta", cwd=trust).output == "Changes from HEAD to the work tree: 0\n"
