@@ -118,13 +118,18 @@ class Document:
         return Location(self.path, line, column)
 
     def get(self, path: Path, default=None):
-        value = self.data
-        for step in path:
-            try:
-                value = value[step]
-            except (KeyError, IndexError, TypeError):
-                return default
-        return value
+        return value_at(self.data, path, default)
+
+
+def value_at(data, path: Path, default=None):
+    """The value at ``path`` (keys and indexes) in ``data``, or ``default``."""
+    value = data
+    for step in path:
+        try:
+            value = value[step]
+        except (KeyError, IndexError, TypeError):
+            return default
+    return value
 
 
 def _merge(low, high):
@@ -172,13 +177,7 @@ class LayeredDocument:
         return self.layers[0].locate(path, key)
 
     def get(self, path: Path, default=None):
-        value = self.data
-        for step in path:
-            try:
-                value = value[step]
-            except (KeyError, IndexError, TypeError):
-                return default
-        return value
+        return value_at(self.data, path, default)
 
 
 class LoadError(Exception):
