@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -239,3 +240,29 @@ def test_csv_and_xlsx_never_hold_formulas(project, run):
     sheet = load_workbook(project / "build" / "ropa" / "ropa.xlsx").active
     cells = [c for row in sheet.iter_rows() for c in row if c.value and "HYPERLINK" in str(c.value)]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_progress_bar_only_on_a_terminal(project):
+    """On a terminal, build draws a progress bar on standard error; piped, it stays quiet."""
+    import pty
+
+    command = [sys.executable, "-m", "noticegen", "build", "--no-pdf", str(project)]
+    piped = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert piped.stderr == "" and piped.stdout.startswith("built ")
+    shutil.rmtree(project / "build")
+    main, secondary = pty.openpty()
+    process = subprocess.Popen(command, stdin=secondary, stdout=secondary, stderr=secondary)
+    os.close(secondary)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    process.wait()
+    os.close(main)
+    assert process.returncode == 0
+    assert b"building" in output and b"3/3" in output
