@@ -6,7 +6,6 @@ stay fast and never import WeasyPrint or openpyxl.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -14,7 +13,6 @@ from pathlib import Path
 import click
 
 from noticegen import __version__
-from noticegen.problems import NoticegenError
 
 PROJECT = click.argument("project", type=click.Path(file_okay=False, path_type=Path),
                          default=".", required=False)

@@ -232,14 +232,8 @@ class _Reader:
     def project(self, layers: list[str], school: str | None = None) -> LoadedProject:
         project = LoadedProject(self.root, school, layers)
         base = layers[0]
-        removed: dict[str, set[str]] = {"activities": set(), "notices": set(), "blocks": set()}
-
-        configs = self._layered(project, [p + CONFIG for p in layers], "config", required=False,
-                                base_required=False)
-        project.config = configs
-        if configs is not None:
-            for key in removed:
-                removed[key] = set((configs.data.get("remove") or {}).get(key, []))
+        project.config = self._layered(project, [p + CONFIG for p in layers], "config",
+                                       required=False)
         project.organisation = self._layered(project, [p + f"{DATAMAP}/organisation.yaml" for p in layers],
                                              "organisation", required=True)
         for stem in REGISTERS:
@@ -284,21 +278,34 @@ class _Reader:
                     project.notices.pop(stem, None)
                     if result.notice is not None:
                         project.notices[stem] = result.notice
+        self._remove(project, layers)
+        return project
+
+    def _remove(self, project: LoadedProject, layers: list[str]) -> None:
+        """Drop what each school layer's ``remove:`` names: a school inherits the removals
+        of the school it extends."""
+        if project.config is None:
+            return  # no settings, or they failed their schema (reported)
         things = {"activities": project.activities, "notices": project.notices,
                   "blocks": project.blocks}
-        for key, stems in removed.items():
-            for index, stem in enumerate((configs.data.get("remove") or {}).get(key, [])
-                                         if configs is not None else []):
-                if stem in things[key] and len(layers) > 1:
-                    del things[key][stem]
-                    if key == "activities":
-                        project.removed_activities.add(stem)
-                else:
-                    project.problems.add(configs.locate(("remove", key, index)), "overlay-remove",
-                                         f"'{stem}' is not an inherited {key[:-1]}, so there is "
-                                         "nothing to remove" if len(layers) > 1 else
-                                         "remove: belongs in a school's noticegen.yaml")
-        return project
+        for depth, prefix in enumerate(layers):
+            config = self.cache.get((prefix + CONFIG, "config"))
+            remove = config.document.data.get("remove") if config and config.document else None
+            if not isinstance(remove, dict):
+                continue
+            for key, stems in remove.items():
+                if key not in things or not isinstance(stems, list):
+                    continue
+                for index, stem in enumerate(stems):
+                    if depth and stem in things[key]:
+                        del things[key][stem]
+                        if key == "activities":
+                            project.removed_activities.add(stem)
+                        continue
+                    message = (f"'{stem}' is not an inherited {key[:-1]}, so there is nothing to "
+                               "remove" if depth else "remove: belongs in a school's noticegen.yaml")
+                    project.problems.add(config.document.locate(("remove", key, index)),
+                                         "overlay-remove", message)
 
     def _take(self, project: LoadedProject, result: _Result) -> None:
         project.problems.extend(result.problems)
@@ -311,14 +318,13 @@ class _Reader:
         path = self.root / relative
         return path.exists() or path.is_symlink()
 
-    def _layered(self, project, paths: list[str], kind: str, required: bool,
-                 base_required: bool = True):
+    def _layered(self, project, paths: list[str], kind: str, required: bool):
         """Parse each layer's file, merge them, and validate the merged document once."""
         documents = []
         for index, relative in enumerate(paths):
             if index and not self._exists(relative):
                 continue
-            result = self.yaml(relative, kind, required=required and base_required and index == 0,
+            result = self.yaml(relative, kind, required=required and index == 0,
                                validate_it=False)
             self._take(project, result)
             if result.document is not None:

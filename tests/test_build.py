@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import re
-import shutil
 import subprocess
 
 import pytest

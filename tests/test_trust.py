@@ -261,3 +261,15 @@ def test_diff_of_one_school_of_a_trust(trust, run):
                             "      reaches: pupils\n")
     assert "recipient 'local-authority' changed" in run("diff", "--school", "gamma", cwd=trust).output
     assert run("diff", "--school", "beta", cwd=trust).output == "Changes from HEAD to the work tree: 0\n"
+
+
+def test_a_school_inherits_the_removals_of_the_school_it_extends(trust):
+    (trust / "schools" / "alpha" / "noticegen.yaml").write_text("remove:\n  notices: [pupils]\n")
+    (trust / "schools" / "alpha" / "notices").mkdir()
+    (trust / "schools" / "alpha" / "notices" / "welcome.md").write_text(
+        "---\ntitle: Welcome\nactivities: [admissions]\nversion: \"1\"\n---\nHello.\n")
+    schools = check_project(trust).schools
+    assert sorted(schools["alpha"].model.notices) == ["welcome"]
+    # gamma extends alpha and removes photos itself: alpha's removal still holds
+    assert sorted(schools["gamma"].model.notices) == ["welcome"]
+    assert "photos" not in schools["gamma"].model.activities
