@@ -20,7 +20,7 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
-from noticegen.init import init_project  # noqa: E402
+from noticegen.init import fill_placeholders, init_project  # noqa: E402
 
 FILL = {
     "TODO(school name)": "Example Academy Trust",
@@ -74,17 +74,6 @@ breakfast and after-school club, and about their parents and carers.
 """
 
 
-def fill(project: Path) -> None:
-    for path in sorted(project.rglob("*")):
-        if path.is_file() and path.suffix in (".yaml", ".md"):
-            text = path.read_text(encoding="utf-8")
-            new = text
-            for placeholder, value in FILL.items():
-                new = new.replace(placeholder, value)
-            if new != text:
-                path.write_text(new, encoding="utf-8")
-
-
 def multiply_activities(project: Path, factor: int) -> None:
     """Copy every base activity factor-1 times and put the copies in the same notices."""
     activities = sorted((project / "datamap" / "activities").glob("*.yaml"))
@@ -109,7 +98,7 @@ def make_trust(out: Path, schools: int, factor: int = 1) -> Path:
     if out.exists():
         shutil.rmtree(out)
     init_project(out)
-    fill(out)
+    fill_placeholders(out, FILL)
     if factor > 1:
         multiply_activities(out, factor)
     for number in range(1, schools + 1):

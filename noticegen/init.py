@@ -60,3 +60,20 @@ def init_project(target: Path) -> InitResult:
             continue
         result.created.append(relative)
     return result
+
+
+def fill_placeholders(root: Path, values: dict[str, str]) -> int:
+    """Replace placeholders (``"TODO(school name)": "Moss Hey Primary School"``) in every
+    YAML and Markdown file of a project; returns how many files changed. For scripts that
+    set up many schools at once."""
+    changed = 0
+    for path in sorted(Path(root).rglob("*")):
+        if path.is_file() and path.suffix in (".yaml", ".md") and "build" not in path.parts:
+            text = path.read_text(encoding="utf-8")
+            new = text
+            for placeholder, value in values.items():
+                new = new.replace(placeholder, value)
+            if new != text:
+                path.write_text(new, encoding="utf-8")
+                changed += 1
+    return changed

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
+from noticegen.init import fill_placeholders
 from noticegen.validate import KINDS
 
 FILL = {
@@ -23,17 +23,6 @@ FILL = {
     "TODO(link to your appropriate policy document)": "https://example.sch.uk/policies/appropriate-policy-document",
     "TODO(local authority name)": "Example Borough Council",
 }
-
-
-def fill(project: Path) -> None:
-    for path in sorted(project.rglob("*")):
-        if path.is_file() and path.suffix in (".yaml", ".md"):
-            text = path.read_text(encoding="utf-8")
-            new = text
-            for placeholder, value in FILL.items():
-                new = new.replace(placeholder, value)
-            if new != text:
-                path.write_text(new, encoding="utf-8")
 
 
 def test_init_check_fill_check_build(tmp_path, run):
@@ -58,7 +47,7 @@ def test_init_check_fill_check_build(tmp_path, run):
     assert any(line.startswith(f"{project.name}/datamap/organisation.yaml:") or
                "datamap/organisation.yaml:" in line for line in lines)
 
-    fill(project)
+    assert fill_placeholders(project, FILL) >= 2
     clean = run("check", "--strict", "--today", "2026-10-01", project)
     assert clean.exit_code == 0, clean.output
     assert clean.output.endswith("0 errors, 0 warnings\n")
