@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -324,3 +325,28 @@ def test_every_html_output_passes_axe(built, axe, tmp_path):
         if violations:
             failures[page.name] = violations
     assert failures == {}
+
+
+def test_xlsx_opens_in_libreoffice(built, tmp_path):
+    """LibreOffice (headless) opens the workbook and reads every heading and row."""
+    import os
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but LibreOffice (soffice) is not installed; scripts/test installs it")
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
+    from noticegen.ropa import COLUMNS
+
+    completed = subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+         "--convert-to", 'csv:Text - txt - csv (StarCalc):44,34,76', "--outdir", str(tmp_path),
+         str(built / "build" / "ropa" / "ropa.xlsx")],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert completed.returncode == 0, completed.stderr
+    rows = list(csv.reader(io.StringIO((tmp_path / "ropa.csv").read_text(encoding="utf-8"))))
+    assert rows[0][0] == "Record of processing activities – Moss Hey Primary School"
+    header = next(i for i, row in enumerate(rows) if row[:1] == ["Business function"])
+    assert rows[header][:len(COLUMNS)] == COLUMNS
+    assert rows[header - 1][0] == "Article 30 record of processing activities"
+    assert len([r for r in rows[header + 1:] if any(r)]) == ACTIVITY_COUNT
