@@ -109,12 +109,24 @@ class CheckResult:
         return any(strict or p.severity is E for p in self.problems)
 
 
-def check_project(root: Path, today: dt.date | None = None) -> CheckResult:
+def check_project(root: Path, today: dt.date | None = None, remember: bool = False) -> CheckResult:
     """Load, validate, resolve and check the project (or every school of the trust) at
-    ``root``; collect every problem."""
+    ``root``; collect every problem.
+
+    With ``remember`` (the ``check`` command), a check without errors keeps the digests
+    of the valid documents in ``build/.noticegen-cache.json`` for the next run; other
+    commands read that cache but never write it, so ``build`` changes nothing in
+    ``build/`` but its outputs."""
+    from noticegen import validate
+
+    validate.load_cache(root)
     if school_ids(root) and (Path(root) / "datamap").is_dir():
-        return _check_trust(Path(root), today)
-    return check_loaded(load_project(root), today)
+        result = _check_trust(Path(root), today)
+    else:
+        result = check_loaded(load_project(root), today)
+    if remember and not result.failed():
+        validate.save_cache(root)
+    return result
 
 
 def check_loaded(loaded: LoadedProject, today: dt.date | None = None) -> CheckResult:

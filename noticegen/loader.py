@@ -24,6 +24,7 @@ Scalars follow the YAML 1.2 *core* schema, on purpose:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,6 +103,8 @@ class Document:
     value_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
     yaml11_booleans: set[Path] = field(default_factory=set)
+    source: str = ""
+    """A digest of the text the document was parsed from (validation results are kept by it)."""
 
     def locate(self, path: Path = (), key: bool = False) -> Location:
         """Where the value at ``path`` (or, with ``key``, its key) was written.
@@ -157,6 +160,7 @@ class LayeredDocument:
             data = _merge(data, layer.data)
         self.data = data
         self.yaml11_booleans = set().union(*(layer.yaml11_booleans for layer in layers))
+        self.source = hashlib.sha256("|".join(layer.source for layer in layers).encode()).hexdigest()
 
     @staticmethod
     def _supplies(layer: Document, path: Path) -> bool:
@@ -249,7 +253,8 @@ def parse(text: str, path: str, line_offset: int = 0) -> Document:
     finally:
         composer.dispose()
 
-    document = Document(path, None)
+    document = Document(path, None, source=hashlib.sha256(
+        f"{line_offset}\0{text}".encode("utf-8", "surrogatepass")).hexdigest())
     if node is None:
         raise LoadError(Problem(Location(path, 1 + line_offset, 1), "empty-file",
                                 "file is empty; expected a mapping of keys to values"))

@@ -5,6 +5,12 @@ This stage owns the packaged schemas and turns every jsonschema error into a loc
 an unknown key is reported at the key itself with the nearest known key suggested, a
 YAML 1.1 ``no`` given to a yes/no field says to write ``false``, a number where text
 is wanted says to quote it.
+
+It also remembers which texts were valid: ``build/.noticegen-cache.json`` holds the
+digests of the documents a clean check validated (with noticegen's version and the
+schemas' digest), so the next check of unchanged files needs neither jsonschema nor its
+import, the larger part of a check's time. Only a pass is remembered, and only by the
+digest of the exact text: a file that changes is validated again.
 """
 
 from __future__ import annotations
@@ -14,10 +20,11 @@ import json
 from functools import cache
 from importlib import resources
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
+import hashlib
+import os
+from pathlib import Path
 
+from noticegen import __version__
 from noticegen.loader import Document
 from noticegen.problems import Problem
 
@@ -38,7 +45,9 @@ def schema_text(kind: str) -> str:
 
 
 @cache
-def _registry() -> Registry:
+def _registry():
+    from referencing import Registry, Resource
+
     resources_ = []
     for kind in KINDS + ("common",):
         contents = json.loads(schema_text(kind))
@@ -47,7 +56,9 @@ def _registry() -> Registry:
 
 
 @cache
-def validator(kind: str) -> Draft202012Validator:
+def validator(kind: str):
+    from jsonschema import Draft202012Validator
+
     schema = _inline(_registry().contents(SCHEMA_BASE + f"{kind}.schema.json"), kind)
     return Draft202012Validator(schema, registry=_registry(),
                                 format_checker=Draft202012Validator.FORMAT_CHECKER)
@@ -84,8 +95,55 @@ def _inline(node, kind: str, local=None):
             for key, value in node.items()}
 
 
+CACHE = ".noticegen-cache.json"
+_known_valid: set[str] = set()
+_seen_valid: set[str] = set()
+
+
+def _schemas_digest() -> str:
+    digest = hashlib.sha256(__version__.encode())
+    for kind in KINDS + ("common",):
+        digest.update(schema_text(kind).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def load_cache(root: Path) -> None:
+    """Remember the documents the last clean check of ``root`` found valid."""
+    _known_valid.clear()
+    _seen_valid.clear()
+    try:
+        cached = json.loads((Path(root) / "build" / CACHE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(cached, dict) and cached.get("schemas") == _schemas_digest() \
+            and isinstance(cached.get("valid"), list):
+        _known_valid.update(str(key) for key in cached["valid"])
+
+
+def save_cache(root: Path) -> None:
+    """After a clean check: keep the digests of this run's valid documents in build/."""
+    if _seen_valid == _known_valid:
+        return  # nothing new: write nothing
+    out = Path(root) / "build"
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        return
+    text = json.dumps({"noticegen": __version__, "schemas": _schemas_digest(),
+                       "valid": sorted(_seen_valid)}, indent=0) + "\n"
+    try:
+        out.mkdir(exist_ok=True)
+        temporary = out / f"{CACHE}.tmp-{os.getpid()}"
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, out / CACHE)
+    except OSError:
+        pass  # a read-only checkout still checks, only without the cache
+
+
 def validate(document: Document, kind: str) -> list[Problem]:
     """Every schema problem in ``document``, each at the line of the offending value."""
+    key = f"{kind}:{document.source}"
+    if document.source and key in _known_valid:
+        _seen_valid.add(key)
+        return []
     problems: list[Problem] = []
     formats = set()
     errors = list(validator(kind).iter_errors(document.data))
@@ -97,10 +155,14 @@ def validate(document: Document, kind: str) -> list[Problem]:
         if error.validator == "pattern" and tuple(error.absolute_path) in formats:
             continue
         problems.extend(_explain(error, document))
+    if not problems and document.source:
+        _seen_valid.add(key)
     return problems
 
 
-def _explain(error: ValidationError, document: Document) -> list[Problem]:
+def _explain(error, document: Document) -> list[Problem]:
+    from jsonschema.exceptions import best_match
+
     path = tuple(error.absolute_path)
     if error.validator in ("oneOf", "anyOf") and error.context:
         # Report the branch that came closest, not "is not valid under any schema";
@@ -160,7 +222,7 @@ def _explain(error: ValidationError, document: Document) -> list[Problem]:
             return [problem(_tidy_message(error.message))]
 
 
-def _type_message(error: ValidationError, path, document: Document) -> str:
+def _type_message(error, path, document: Document) -> str:
     expected = error.validator_value
     expected = expected if isinstance(expected, list) else [expected]
     wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
@@ -187,7 +249,7 @@ def _describe(value) -> str:
     return "a mapping"
 
 
-def _pattern_name(error: ValidationError) -> str:
+def _pattern_name(error) -> str:
     description = error.schema.get("x-shape") or error.schema.get("description", "")
     if error.schema.get("pattern", "").startswith("^[a-z0-9]+(-"):
         return "a valid id (lower-case letters and digits, words joined by hyphens)"
