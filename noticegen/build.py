@@ -86,13 +86,13 @@ def _templates_digest(model: Model) -> str:
 
 def _entries_used(model: Model, owners: set[str]) -> dict:
     """The register entries that references from ``owners`` reach, with their position."""
+    positions = {kind: {ident: n for n, ident in enumerate(entries)}
+                 for kind, entries in model.registers.items()}
     used: dict[str, dict] = {}
     for ref in model.references:
-        if ref.owner in owners and ref.kind in model.registers:
-            entries = model.registers[ref.kind]
-            if ref.id in entries:
-                position = list(entries).index(ref.id)
-                used.setdefault(ref.kind, {})[ref.id] = [position, entries[ref.id].data]
+        if ref.owner in owners and ref.id in positions.get(ref.kind, {}):
+            entry = model.registers[ref.kind][ref.id]
+            used.setdefault(ref.kind, {})[ref.id] = [positions[ref.kind][ref.id], entry.data]
     return used
 
 

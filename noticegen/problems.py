@@ -63,9 +63,6 @@ class Problems:
         # branches the same way); report it once.
         return sorted(set(self.items), key=Problem.sort_key)
 
-    def errors(self, strict: bool = False) -> list[Problem]:
-        return [p for p in self.items if strict or p.severity is Severity.ERROR]
-
     def __len__(self) -> int:
         return len(self.items)
 

@@ -15,9 +15,6 @@ from importlib import resources
 
 from noticegen.loader import decode, parse
 
-BASIS_KINDS = ("article-6", "article-9", "article-10", "schedule-1")
-
-
 @dataclass(frozen=True)
 class Basis:
     id: str
