@@ -263,7 +263,7 @@ def build_project(root: Path, pdf: bool = True,
                   shard: tuple[int, int] | None = None) -> BuildResult:
     root = Path(root)
     started = time.perf_counter()
-    result = BuildResult(check_project(root, today))
+    result = BuildResult(check_project(root, today, strict=strict))
     result.timings["check"] = time.perf_counter() - started
     if result.check.failed(strict):
         return result

@@ -88,7 +88,8 @@ def check(project: Path, output_format: str, strict: bool, today) -> None:
     from noticegen.checks import check_project
     from noticegen.report import REPORTERS
 
-    result = check_project(project, today.date() if today else None, remember=True)
+    result = check_project(project, today.date() if today else None, remember=True,
+                           strict=strict)
     output = REPORTERS[output_format](result.problems, len(result.files),
                                       _display_prefix(project))
     click.echo(output, nl=False)
@@ -260,7 +261,7 @@ def bases() -> None:
 @click.option("--markdown", is_flag=True, help="As a Markdown table (docs/checks.md holds it).")
 def rules(markdown: bool) -> None:
     """List the check rules with their default severity."""
-    from noticegen.checks import RULES
+    from noticegen.rules import RULES
 
     if markdown:
         click.echo("| rule | default | what it finds |\n|---|---|---|")

@@ -17,30 +17,33 @@ from noticegen.model import Entry, Model, Notice, Section
 CATEGORY_TYPES = (
     # type, how a notice introduces the group
     ("personal", "Personal information"),
-    ("special", "Special categories of information"),
-    ("criminal", "Criminal offence information"),
+    ("special", "Special category information (UK GDPR Article 9)"),
+    ("criminal", "Criminal offence information (UK GDPR Article 10)"),
 )
 
 RIGHTS = {
-    # id: (name, what it lets a person do) -- UK GDPR Articles 15-22 and 77, 82
+    # id: (name, what it lets a person do): UK GDPR Articles 15-21 and 82, and Art 7(3)
     "access": ("Access", "ask for a copy of the information we hold about you"),
     "rectification": ("Rectification", "have inaccurate or incomplete information about you corrected"),
     "erasure": ("Erasure", "ask us to delete information about you"),
     "restriction": ("Restriction", "ask us to limit how we use information about you"),
-    "object": ("Objection", "object to our using information about you"),
     "portability": ("Portability", "ask for information you gave us in a form you can take elsewhere"),
-    "withdraw_consent": ("Withdrawing consent", "withdraw your consent at any time, where we rely on it"),
-    "direct_marketing": ("Direct marketing", "prevent processing for the purpose of direct marketing"),
-    "automated_decisions": ("Automated decisions",
-                            "object to decisions being taken by automated means"),
+    "object": ("Objection", "object to our using information about you"),
+    "withdraw_consent": ("Withdrawing consent", "withdraw your consent at any time"),
+    "direct_marketing": ("Objection to direct marketing",
+                         "object at any time to our using information about you for direct "
+                         "marketing, and we will then stop"),
+    "automated_decisions": ("Safeguards for automated decisions",
+                            "be told about significant decisions made about you solely by "
+                            "automated means, make representations about them, ask for a person "
+                            "to reconsider them, and contest them"),
     "compensation": ("Compensation",
                      "claim compensation for damage caused by a breach of data protection law"),
 }
 """The rights a notice may state, in the order it states them."""
 
-_ALWAYS = ("access", "rectification", "restriction", "direct_marketing",
-           "automated_decisions", "compensation")
-"""Rights that apply whatever the lawful basis (ICO lawful-basis guidance)."""
+ALWAYS = ("access", "rectification", "restriction", "compensation")
+"""Rights that apply whatever the lawful basis (ICO lawful-basis guidance; Art 82)."""
 
 _PERIOD_TRIGGERS = {
     "date-of-birth": "the date of birth",
@@ -139,17 +142,18 @@ class NoticeView:
     criminal: list[Basis]
     legitimate_interests: list[str]
     explanations: list[str]
+    bases_by_activity: list[ActivityBasis]
     guidance: list[Entry]
     statutes: list[Entry]
     sources: list[Entry]
     handled_by: list[str]
-    provision: list[str]
+    provision: list[ProvisionView]
     routine_recipients: list[Entry]
     other_recipients: list[Entry]
     shares: list[Share]
-    transfers: list[dict]
+    transfers: list[Transfer]
     retention: list[Entry]
-    rights: list[tuple[str, str, str]]
+    rights: list[RightView]
     automated: list[dict]
     subjects: list[Entry]
     language: str = "en-GB"
@@ -206,7 +210,7 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
             by_text[key] = Share([recipient], share["why"], laws)
             shares.append(by_text[key])
 
-    rights = _rights(model, activities)
+    rights = rights_for(model, activities)
     return NoticeView(
         notice=notice,
         organisation=model.organisation,
@@ -222,16 +226,16 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
                                      if a["lawful_basis"].get("legitimate_interests")),
         explanations=_unique(a["lawful_basis"]["explanation"] for a in activities
                              if a["lawful_basis"].get("explanation")),
+        bases_by_activity=[_activity_basis(model, a, rights) for a in activities],
         guidance=[law for law in legislation if law["kind"] in ("statutory-guidance", "guidance")],
         statutes=[law for law in legislation if law["kind"] in ("statute", "statutory-instrument")],
         sources=entries("source", [s for a in activities for s in a.get("sources", [])]),
         handled_by=_unique(h for a in activities for h in a.get("handled_by", [])),
-        provision=_unique(a["provision"]["statement"] for a in activities
-                          if a.get("provision", {}).get("statement")),
+        provision=_provisions(activities),
         routine_recipients=entries("recipient", routine),
         other_recipients=entries("recipient", other),
         shares=shares,
-        transfers=[dict(t, activity=a.id) for a in activities for t in a.get("transfers", [])],
+        transfers=transfers_of(model, activities),
         retention=entries("retention", [r for a in activities for r in a["retention"]]),
         rights=rights,
         automated=[dict(a["automated_decision_making"], activity=a["name"]) for a in activities
@@ -243,17 +247,113 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
     )
 
 
-def _rights(model: Model, activities: list[Entry]) -> list[tuple[str, str, str]]:
-    """The rights that apply, as (id, name, text), from the activities' Art 6 bases.
+def rights_for(model: Model, activities: list[Entry]) -> list[RightView]:
+    """The rights that apply to ``activities``, each naming the activities that give it
+    when that is not all of them.
 
-    Access, rectification and restriction apply whatever the basis; erasure, objection,
-    portability and withdrawing consent only where a basis brings them (the ICO's
-    table, recorded per basis in the catalogue).
+    Access, rectification and restriction (and compensation) apply whatever the basis;
+    erasure, objection and portability only where an Art 6 basis brings them (the ICO's
+    table, recorded per basis in the catalogue); withdrawing consent wherever consent or
+    explicit consent is relied on; objecting to direct marketing only where an activity
+    markets; the automated-decision safeguards (Art 22C) only where an activity takes
+    significant decisions solely by automated means.
     """
-    applying = set(_ALWAYS)
+    from noticegen.rules.transparency import CONSENT_BASES, consent_withdrawal
+
+    giving: dict[str, list[Entry]] = {right: [] for right in RIGHTS}
     for activity in activities:
-        for ident in activity["lawful_basis"]["article_6"]:
-            for right, applies in model.bases[ident].rights.items():
-                if applies:
-                    applying.add(right)
-    return [(right, *RIGHTS[right]) for right in RIGHTS if right in applying]
+        basis = activity["lawful_basis"]
+        brought = set(ALWAYS)
+        for ident in basis["article_6"]:
+            brought.update(right for right, applies in model.bases[ident].rights.items() if applies)
+        brought.discard("withdraw_consent")
+        if any(b in CONSENT_BASES for b in basis["article_6"] + basis.get("article_9", [])):
+            brought.add("withdraw_consent")
+        if activity.get("direct_marketing"):
+            brought.add("direct_marketing")
+        if isinstance(activity.get("automated_decision_making"), dict):
+            brought.add("automated_decisions")
+        for right in brought:
+            giving[right].append(activity)
+    views = []
+    for right, (name, text) in RIGHTS.items():
+        given = giving[right]
+        if not given:
+            continue
+        scoped = [] if len(given) == len(activities) and right != "withdraw_consent" else given
+        how = ""
+        if right == "withdraw_consent":
+            how = join_words(_unique(consent_withdrawal(model.organisation, a) or "" for a in given), "or")
+        views.append(RightView(right, name, text, scoped, how))
+    return views
+
+
+def transfers_of(model: Model, activities: list[Entry]) -> list[Transfer]:
+    """Every transfer outside the UK the activities make: those they list, and their
+    recipients that are outside the UK, once each (by recipient and country)."""
+    registers = model.registers["recipient"]
+    found: dict[tuple, Transfer] = {}
+
+    def add(activity, recipient, country, safeguard, adequacy, copy):
+        key = (recipient.id if recipient else None, country)
+        if key in found:
+            if activity not in found[key].activities:
+                found[key].activities.append(activity)
+            return
+        found[key] = Transfer(country, country_name(country), recipient, safeguard or "",
+                              bool(adequacy), copy or "", [activity])
+
+    for activity in activities:
+        for transfer in activity.get("transfers", []):
+            if transfer["country"] == "GB":
+                continue
+            recipient = registers.get(transfer.get("recipient", ""))
+            add(activity, recipient, transfer["country"], transfer.get("safeguard"),
+                transfer.get("adequacy"), transfer.get("copy"))
+        for share in activity.get("recipients", []):
+            recipient = registers[share["recipient"]]
+            if recipient.get("country", "GB") != "GB":
+                add(activity, recipient, recipient["country"], recipient.get("transfer_safeguard"),
+                    recipient.get("transfer_adequacy"), recipient.get("transfer_copy"))
+    return list(found.values())
+
+
+def _activity_basis(model: Model, activity: Entry, rights: list[RightView]) -> ActivityBasis:
+    basis = activity["lawful_basis"]
+    categories = [model.registers["category"][c] for c in activity["categories"]]
+
+    def of(group: str) -> list[Basis]:
+        return [model.bases[b] for b in basis.get(group, [])]
+
+    consent = next((r for r in rights if r.id == "withdraw_consent" and activity in r.activities), None)
+    return ActivityBasis(
+        activity=activity,
+        article_6=of("article_6"),
+        annex_1=of("annex_1"),
+        article_9=of("article_9"),
+        schedule_1=of("schedule_1"),
+        criminal=of("criminal_offence"),
+        special=[c for c in categories if c["type"] == "special"],
+        criminal_categories=[c for c in categories if c["type"] == "criminal"],
+        legitimate_interests=basis.get("legitimate_interests", "") if "art6-1-f" in basis["article_6"] else "",
+        consent=consent,
+    )
+
+
+def _provisions(activities: list[Entry]) -> list[ProvisionView]:
+    """Each activity's provision, identical ones stated once for all their activities."""
+    views: dict[tuple, ProvisionView] = {}
+    for activity in activities:
+        provision = activity.get("provision")
+        if not provision:
+            continue
+        key = (provision["requirement"], " ".join(provision.get("statement", "").split()),
+               " ".join(provision.get("consequence", "").split()), bool(provision.get("illustrative")))
+        if key in views:
+            views[key].activities.append(activity)
+        else:
+            views[key] = ProvisionView([activity], provision["requirement"],
+                                       provision.get("statement", ""),
+                                       provision.get("consequence", ""),
+                                       bool(provision.get("illustrative")))
+    return list(views.values())

@@ -215,7 +215,10 @@ _ACTIVITY_MARKDOWN = (
     ("description",),
     ("lawful_basis", "legitimate_interests"),
     ("lawful_basis", "explanation"),
+    ("lawful_basis", "consent", "withdraw"),
     ("provision", "statement"),
+    ("automated_decision_making", "logic"),
+    ("automated_decision_making", "significance"),
 )
 
 

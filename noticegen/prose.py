@@ -169,3 +169,9 @@ def render(text: str, lookup, heading_level: int = 3) -> str:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
     return md.renderer.render(tokens, md.options, {})
+
+
+def render_inline(text: str, lookup) -> str:
+    """A short piece of prose (a phrase within a sentence) to HTML without a paragraph."""
+    md = markdown_engine()
+    return md.renderInline(substitute(" ".join(str(text).split()), lookup))

@@ -18,7 +18,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from noticegen import __version__, prose
-from noticegen.derive import join_words, long_date, retention_period
+from noticegen.derive import REQUIREMENTS, join_words, long_date, retention_period
 from noticegen.model import Model
 from noticegen.problems import NoticegenError
 
@@ -47,6 +47,16 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+def lower_first(value) -> str:
+    """'Safeguarding and child protection' as 'safeguarding and child protection', within
+    a sentence; a word in capitals (an acronym such as 'SEN') keeps them."""
+    text = str(value)
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return value
+    return value[:1].lower() + value[1:] if isinstance(value, str) else text[:1].lower() + text[1:]
+
+
 def css_string(value) -> Markup:
     """A value as a CSS string literal (for @page margin boxes)."""
     text = str(value)
@@ -73,12 +83,14 @@ class Renderer:
         )
         self.env.filters.update(
             markdown=self.markdown,
+            markdown_inline=self.markdown_inline,
+            lower_first=lower_first,
             long_date=long_date,
             join_words=join_words,
             period=retention_period,
             css_string=css_string,
         )
-        self.env.globals.update(noticegen_version=__version__)
+        self.env.globals.update(noticegen_version=__version__, requirements=REQUIREMENTS)
 
     # Prose -------------------------------------------------------------------------
     def lookup(self, found: prose.Found):
@@ -106,6 +118,9 @@ class Renderer:
 
     def markdown(self, text, level: int = 3) -> Markup:
         return Markup(prose.render(str(text), self.lookup, level))
+
+    def markdown_inline(self, text) -> Markup:
+        return Markup(prose.render_inline(str(text), self.lookup))
 
     # Templates ---------------------------------------------------------------------
     def render(self, template: str, **context) -> str:

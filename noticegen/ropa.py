@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from noticegen.derive import join_words, retention_period
 from noticegen.model import Entry, Model
 
+NONE = "None"
+NOT_APPLICABLE = "Not applicable"
+
 GROUPS: list[tuple[str, list[str]]] = [
     ("Article 30 record of processing activities", [
         "Business function",
@@ -40,20 +43,33 @@ GROUPS: list[tuple[str, list[str]]] = [
         "Existence of automated decision-making, including profiling (if applicable)",
         "The source of the personal data (if applicable)",
     ]),
+    ("Consent", ["Link to record of consent"]),
     ("Access requests", ["Location of personal data"]),
     ("Data Protection Impact Assessments", [
         "Data Protection Impact Assessment required?",
         "Data Protection Impact Assessment progress",
         "Link to the Data Protection Impact Assessment",
     ]),
+    ("Personal data breaches", [
+        "Has a personal data breach occurred?",
+        "Link to record of personal data breach",
+    ]),
     ("Special category or criminal conviction and offence data", [
         "Data Protection Act 2018 Schedule 1 condition for processing",
-        "Condition for processing criminal offence data (Article 10)",
+        "Article 6 lawful basis for processing",
+        "Link to retention and erasure policy document",
+        "Is personal data retained and erased in accordance with the policy document?",
+        "Reasons for not adhering to policy document (if applicable)",
     ]),
     ("noticegen", ["Activity id", "Notices that cover it", "Internal handling",
-                   "Legislation relied on", "Providing the data"]),
+                   "Legislation relied on", "Providing the data",
+                   "Condition for processing criminal offence data (Article 10)",
+                   "Recognised legitimate interest condition (UK GDPR Annex 1)"]),
 ]
-"""(group heading, its columns), in the ICO template's order; noticegen's own last."""
+"""(group heading, its columns), in the ICO template's order; noticegen's own last.
+
+A value the data map says is none is written "None" (or "Not applicable"); a value it
+does not give is blank, and ``check --strict`` lists those gaps (rule ropa-gap)."""
 
 COLUMNS = [column for _, columns in GROUPS for column in columns]
 
@@ -62,6 +78,7 @@ COLUMNS = [column for _, columns in GROUPS for column in columns]
 class Ropa:
     organisation: Entry
     rows: list[list[str]]
+    dpo: str = ""
 
     @property
     def groups(self):
@@ -83,6 +100,10 @@ class Ropa:
         lines.append(("Data Protection Officer", _contact(org["dpo"]) if org.get("dpo") else "not recorded"))
         if org.get("privacy_contact"):
             lines.append(("Privacy contact", _contact(org["privacy_contact"])))
+        if org.get("complaints"):
+            lines.append(("Complaints to the controller", _contact(org["complaints"])))
+        if org.get("appropriate_policy_document"):
+            lines.append(("Appropriate policy document", _document(org["appropriate_policy_document"])))
         if org.get("representative"):
             lines.append(("Representative", _contact(org["representative"])))
         for joint in org.get("joint_controllers", []):
@@ -90,69 +111,136 @@ class Ropa:
         return lines
 
 
+ILLUSTRATIVE = "(illustrative: to be confirmed)"
+
+
 def _contact(person: dict) -> str:
     parts = [person.get("role"), person.get("name"), person.get("email"), person.get("phone"),
-             ", ".join(person.get("address", [])) or None, person.get("url")]
+             ", ".join(person.get("address", [])) or None, person.get("url"),
+             ILLUSTRATIVE if person.get("illustrative") else None]
     return ", ".join(p for p in parts if p)
+
+
+def _document(value) -> str:
+    if isinstance(value, str):
+        return value
+    parts = [value.get("title"), value["url"], ILLUSTRATIVE if value.get("illustrative") else None]
+    return ", ".join(p for p in parts if p)
+
+
+def document_url(value) -> str | None:
+    """The address of an organisation document given as a URL or as {title, url}."""
+    if not value:
+        return None
+    return value if isinstance(value, str) else value["url"]
 
 
 def _lines(items) -> str:
     return "\n".join(str(i) for i in items if i)
 
 
-def build_ropa(model: Model) -> Ropa:
-    from noticegen.derive import _rights  # the same rule the notices use
+def _or(value: str, otherwise: str | None) -> str | None:
+    return value if value else otherwise
 
-    rows = []
-    covering = {slug: notice.activity_ids for slug, notice in model.notices.items()}
+
+def _yes_no(value) -> str | None:
+    return None if value is None else ("Yes" if value else "No")
+
+
+def row_values(model: Model, ident: str, activity: Entry) -> list[tuple[str, str | None]]:
+    """One activity's ROPA row as (column, value) pairs; None where the data map does not
+    say (a gap), "None" or "Not applicable" where it says there is nothing."""
+    from noticegen.derive import rights_for, transfers_of  # the same rules the notices use
+
     registers = model.registers
-    for ident, activity in sorted(model.activities.items()):
-        basis = activity["lawful_basis"]
-        shares = activity.get("recipients", [])
-        recipients = [registers["recipient"][s["recipient"]] for s in shares]
-        transfers = activity.get("transfers", [])
-        dpia = activity.get("dpia", {})
-        adm = activity.get("automated_decision_making", False)
-        row = [
-            activity.get("business_function") or activity["name"],
-            _lines(activity["purposes"]),
-            _contact(activity["joint_controller"]) if activity.get("joint_controller") else "",
-            _lines(registers["subject"][s]["name"] for s in activity["subjects"]),
-            _lines(f"{registers['category'][c]['name']} ({registers['category'][c]['type']})"
-                   for c in activity["categories"]),
-            _lines(r["name"] for r in recipients),
-            _lines(f"{registers['recipient'][s['recipient']]['name']}: {s['contract']}"
-                   for s in shares if s.get("contract")),
-            _lines(t["country"] for t in transfers),
-            _lines(f"{t['country']}: {t['safeguard']}" for t in transfers if t.get("safeguard")),
-            _lines(f"{registers['retention'][r]['name']}: {retention_period(registers['retention'][r])}"
-                   for r in activity["retention"]),
-            _lines(activity.get("security_measures", [])),
-            _lines(f"{model.bases[b].reference} ({model.bases[b].name})" for b in basis["article_6"]),
-            _lines(f"{model.bases[b].reference} ({model.bases[b].name})" for b in basis.get("article_9", [])),
-            basis.get("legitimate_interests", ""),
-            basis.get("legitimate_interests_assessment", ""),
-            join_words([name for _, name, _ in _rights(model, [activity])]),
-            "Yes: " + adm["logic"] if isinstance(adm, dict) else "No",
-            _lines(registers["source"][s]["name"] for s in activity.get("sources", [])),
-            _lines(activity.get("systems", [])),
-            ("Yes" if dpia["required"] else "No") if dpia else "",
-            dpia.get("status", ""),
-            dpia.get("link", ""),
-            _lines(f"{model.bases[b].reference} ({model.bases[b].name})" for b in basis.get("schedule_1", [])),
-            _lines(f"{model.bases[b].reference} ({model.bases[b].name})"
-                   for b in basis.get("criminal_offence", [])),
-            ident,
-            _lines(slug for slug, ids in sorted(covering.items()) if ident in ids),
-            _lines(activity.get("handled_by", [])),
-            _lines(f"{registers['legislation'][law]['title']}"
-                   + (f", {registers['legislation'][law]['provision']}"
-                      if registers['legislation'][law].get("provision") else "")
-                   for law in activity.get("legislation", [])),
-            activity.get("provision", {}).get("requirement", ""),
-        ]
-        assert len(row) == len(COLUMNS)
-        rows.append(row)
+    bases = model.bases
+    basis = activity["lawful_basis"]
+    organisation = model.organisation.data if model.organisation else {}
+
+    def cite(ids) -> str:
+        return _lines(f"{bases[b].reference} ({bases[b].name})" for b in ids if b in bases)
+
+    shares = activity.get("recipients", [])
+    recipients = [registers["recipient"][s["recipient"]] for s in shares]
+    processors = [(r, s) for r, s in zip(recipients, shares) if r["kind"] == "processor"]
+    transfers = transfers_of(model, [activity])
+    dpia = activity.get("dpia")
+    breach = activity.get("breach")
+    adm = activity.get("automated_decision_making")
+    categories = [registers["category"][c] for c in activity["categories"]]
+    schedule_1 = [b for b in basis.get("schedule_1", []) + basis.get("criminal_offence", [])
+                  if b in bases and bases[b].kind == "schedule-1"]
+    uses_schedule_1 = bool(schedule_1)
+    interests = basis.get("article_6", [])
+    policy = activity.get("policy_document_retention")
+    consent = basis.get("consent") or {}
+    from noticegen.rules.transparency import relies_on_consent
+
+    values = [
+        activity.get("business_function") or activity["name"],
+        _lines(activity["purposes"]),
+        _contact(activity["joint_controller"]) if activity.get("joint_controller") else NONE,
+        _lines(registers["subject"][s]["name"] for s in activity["subjects"]),
+        _lines(f"{c['name']} ({c['type']})" for c in categories),
+        _lines(r["name"] for r in recipients) or NONE,
+        (None if any(not s.get("contract") for _, s in processors)
+         else _lines(f"{r['name']}: {s['contract']}" for r, s in processors)) if processors
+        else NOT_APPLICABLE,
+        _lines(t.country_name for t in transfers) or NONE,
+        _lines(f"{t.country_name}: {t.safeguard}" for t in transfers) or NONE,
+        _lines(f"{registers['retention'][r]['name']}: {retention_period(registers['retention'][r])}"
+               for r in activity["retention"]),
+        _or(_lines(activity.get("security_measures", [])), None),
+        cite(basis["article_6"]),
+        cite(basis.get("article_9", [])) or (NOT_APPLICABLE if not any(c["type"] == "special" for c in categories) else None),
+        (basis.get("legitimate_interests") or None) if "art6-1-f" in interests
+        else (cite(basis.get("annex_1", [])) or None) if "art6-1-ea" in interests else NOT_APPLICABLE,
+        (basis.get("legitimate_interests_assessment") or None) if "art6-1-f" in interests
+        else NOT_APPLICABLE,
+        join_words([right.name for right in rights_for(model, [activity])]),
+        None if adm is None else ("No" if adm is False
+                                  else f"Yes: {adm.get('decision', '')} {adm['logic']}".replace(":  ", ": ").strip()),
+        _or(_lines(registers["source"][s]["name"] for s in activity.get("sources", [])), None),
+        (consent.get("record") or None) if relies_on_consent(activity) else NOT_APPLICABLE,
+        _or(_lines(activity.get("systems", [])), None),
+        _yes_no(dpia["required"]) if dpia else None,
+        (dpia.get("status") or None if dpia["required"] else NOT_APPLICABLE) if dpia else None,
+        (dpia.get("link") or None if dpia["required"] else NOT_APPLICABLE) if dpia else None,
+        _yes_no(breach["occurred"]) if breach else None,
+        ((breach.get("record") or None) if breach["occurred"] else NOT_APPLICABLE) if breach else None,
+        cite(schedule_1) or NOT_APPLICABLE,
+        cite(basis["article_6"]) if uses_schedule_1 else NOT_APPLICABLE,
+        document_url(organisation.get("appropriate_policy_document")) if uses_schedule_1 else NOT_APPLICABLE,
+        (_yes_no(policy["followed"]) if policy else None) if uses_schedule_1 else NOT_APPLICABLE,
+        ((NOT_APPLICABLE if policy["followed"] else policy.get("reason")) if policy else None)
+        if uses_schedule_1 else NOT_APPLICABLE,
+        ident,
+        _lines(slug for slug, notice in sorted(model.notices.items()) if ident in notice.activity_ids),
+        _lines(activity.get("handled_by", [])),
+        _lines(f"{registers['legislation'][law]['title']}"
+               + (f", {registers['legislation'][law]['provision']}"
+                  if registers['legislation'][law].get("provision") else "")
+               for law in activity.get("legislation", [])),
+        _provision(activity.get("provision")),
+        cite(basis.get("criminal_offence", [])) or NOT_APPLICABLE,
+        cite(basis.get("annex_1", [])) or NOT_APPLICABLE,
+    ]
+    assert len(values) == len(COLUMNS)
+    return list(zip(COLUMNS, values))
+
+
+def _provision(provision: dict | None) -> str | None:
+    if not provision:
+        return None
+    text = provision["requirement"]
+    if provision.get("consequence"):
+        text += f": if not provided, {provision['consequence']}"
+    return text
+
+
+def build_ropa(model: Model) -> Ropa:
+    rows = [[value or "" for _, value in row_values(model, ident, activity)]
+            for ident, activity in sorted(model.activities.items())]
     return Ropa(model.organisation, rows)
 
 

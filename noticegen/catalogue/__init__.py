@@ -25,6 +25,8 @@ class Basis:
     url: str
     rights: dict = field(default_factory=dict)
     needs_schedule_1: bool = False
+    schedule_1_part: int | None = None
+    """For an Art 9 condition: the Schedule 1 Part its condition must come from (s10)."""
     part: int | None = None
     paragraph: int | None = None
     appropriate_policy_document: bool = False

@@ -1,0 +1,147 @@
+"""Rules about lawful bases: UK GDPR Art 6, 9 and 10, and DPA 2018 s10 and Schedule 1.
+
+Each activity keeps its bases apart by article (``lawful_basis.article_6``,
+``annex_1``, ``article_9``, ``schedule_1``, ``criminal_offence``); these rules check
+that the conditions the law requires are there and fit together. docs/legal.md gives
+the legal source of each rule.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from noticegen.model import Entry, Model
+from noticegen.problems import Problem
+from noticegen.rules import E, PUBLIC_AUTHORITIES, W, Context, declare, problem, rule
+
+declare({
+    "missing-article-9-condition": (E, "Special category data without an Art 9 condition."),
+    "missing-schedule-1-condition": (E, "An Art 9 condition, or Art 10 processing authorised by law, without the DPA 2018 Schedule 1 condition s10 requires (Part 1 for Art 9(2)(b), (h), (i), (j); Part 2 for (g))."),
+    "schedule-1-pairing": (E, "A Schedule 1 condition that no condition of the activity can use (e.g. a Part 1 condition with Art 9(2)(g), a Part 3 condition outside criminal_offence)."),
+    "missing-criminal-condition": (E, "Criminal offence data without an Art 10 condition."),
+    "missing-appropriate-policy-document": (E, "A Schedule 1 condition that needs an appropriate policy document (Sch 1 para 1(1)(b), 5, 38), and the organisation declares none."),
+    "missing-legitimate-interests": (E, "Legitimate interests (Art 6(1)(f)) without the interests stated (Art 13(1)(d))."),
+    "legitimate-interests-public-authority": (W, "A public authority relying on legitimate interests: (f) does not cover its tasks (Art 6(1), closing words)."),
+    "missing-annex-1-condition": (E, "Recognised legitimate interest (Art 6(1)(ea)) without the Annex 1 condition relied on (Art 6(5))."),
+    "recognised-interest-public-authority": (E, "A public authority relying on a recognised legitimate interest (Art 6(1)(ea)), which cannot cover its tasks (Art 6(1), closing words)."),
+})
+
+
+def _categories(model: Model, activity: Entry, kind: str) -> list[int]:
+    """Positions of the activity's categories of one type ('special', 'criminal')."""
+    register = model.registers["category"]
+    return [i for i, c in enumerate(activity["categories"])
+            if c in register and register[c]["type"] == kind]
+
+
+@rule
+def special_category_conditions(ctx: Context) -> Iterator[Problem]:
+    """Art 9(1): special category data needs an Art 9(2) condition."""
+    for activity in ctx.model.activities.values():
+        special = _categories(ctx.model, activity, "special")
+        if special and not activity["lawful_basis"].get("article_9"):
+            yield problem(activity.where("categories", special[0]), "missing-article-9-condition",
+                          f"'{activity['categories'][special[0]]}' is special category data, so "
+                          "lawful_basis needs an article_9 condition")
+
+
+@rule
+def criminal_offence_conditions(ctx: Context) -> Iterator[Problem]:
+    """Art 10: criminal offence data needs official authority or authorisation by law."""
+    for activity in ctx.model.activities.values():
+        criminal = _categories(ctx.model, activity, "criminal")
+        if criminal and not activity["lawful_basis"].get("criminal_offence"):
+            yield problem(activity.where("categories", criminal[0]), "missing-criminal-condition",
+                          f"'{activity['categories'][criminal[0]]}' is criminal offence data, so "
+                          "lawful_basis needs a criminal_offence condition (Art 10)")
+
+
+@rule
+def schedule_1_conditions(ctx: Context) -> Iterator[Problem]:
+    """DPA 2018 s10: which Schedule 1 Part an Art 9 or Art 10 condition needs, and
+    Schedule 1 conditions that nothing in the activity can use."""
+    bases = ctx.model.bases
+    for activity in ctx.model.activities.values():
+        basis = activity["lawful_basis"]
+        article_9 = [(i, bases[b]) for i, b in enumerate(basis.get("article_9", [])) if b in bases]
+        schedule_1 = [(i, bases[b]) for i, b in enumerate(basis.get("schedule_1", []))
+                      if b in bases and bases[b].kind == "schedule-1"]
+        parts = {condition.part for _, condition in schedule_1}
+        for index, condition in article_9:
+            if condition.schedule_1_part and condition.schedule_1_part not in parts:
+                yield problem(activity.where("lawful_basis", "article_9", index),
+                              "missing-schedule-1-condition",
+                              f"{condition.reference} needs a condition from DPA 2018 Schedule 1 "
+                              f"Part {condition.schedule_1_part} (s10): add it to "
+                              "lawful_basis.schedule_1")
+        wanted = {condition.schedule_1_part for _, condition in article_9}
+        for index, condition in schedule_1:
+            if condition.part == 3:
+                yield problem(activity.where("lawful_basis", "schedule_1", index), "schedule-1-pairing",
+                              f"{condition.reference} is for criminal offence data only "
+                              "(s10(5)): list it under lawful_basis.criminal_offence")
+            elif condition.part not in wanted:
+                needs = "Art 9(2)(b), (h), (i) or (j)" if condition.part == 1 else "Art 9(2)(g)"
+                yield problem(activity.where("lawful_basis", "schedule_1", index), "schedule-1-pairing",
+                              f"{condition.reference} is a Part {condition.part} condition, which "
+                              f"only supports {needs} (s10); no article_9 condition of this "
+                              "activity uses it")
+        criminal = [(i, bases[b]) for i, b in enumerate(basis.get("criminal_offence", [])) if b in bases]
+        if any(c.needs_schedule_1 for _, c in criminal) \
+                and not any(c.kind == "schedule-1" for _, c in criminal):
+            index = next(i for i, c in criminal if c.needs_schedule_1)
+            yield problem(activity.where("lawful_basis", "criminal_offence", index),
+                          "missing-schedule-1-condition",
+                          "criminal offence data processed as authorised by law needs a DPA 2018 "
+                          "Schedule 1 condition from Part 1, 2 or 3 (s10(5)): add it to "
+                          "lawful_basis.criminal_offence")
+
+
+@rule
+def appropriate_policy_document(ctx: Context) -> Iterator[Problem]:
+    """Sch 1 para 1(1)(b), 5(1) and 38: the document is part of the condition itself."""
+    model = ctx.model
+    if model.organisation is None or model.organisation.get("appropriate_policy_document"):
+        return
+    for activity in model.activities.values():
+        for group in ("schedule_1", "criminal_offence"):
+            for index, ident in enumerate(activity["lawful_basis"].get(group, [])):
+                condition = model.bases.get(ident)
+                if condition is not None and condition.appropriate_policy_document:
+                    yield problem(activity.where("lawful_basis", group, index),
+                                  "missing-appropriate-policy-document",
+                                  f"{condition.reference} is met only while an appropriate policy "
+                                  "document is in place (DPA 2018 Sch 1 Part 4): set "
+                                  "appropriate_policy_document in datamap/organisation.yaml")
+
+
+@rule
+def legitimate_interests(ctx: Context) -> Iterator[Problem]:
+    """Art 6(1)(f) and (ea): the interests or Annex 1 condition, and public authorities."""
+    model = ctx.model
+    kind = model.organisation.get("kind") if model.organisation else None
+    for activity in model.activities.values():
+        basis = activity["lawful_basis"]
+        for index, ident in enumerate(basis["article_6"]):
+            where = activity.where("lawful_basis", "article_6", index)
+            if ident == "art6-1-f":
+                if not basis.get("legitimate_interests"):
+                    yield problem(where, "missing-legitimate-interests",
+                                  f"{model.bases[ident].reference} needs the interests stated: "
+                                  "add lawful_basis.legitimate_interests")
+                if kind in PUBLIC_AUTHORITIES:
+                    yield problem(where, "legitimate-interests-public-authority",
+                                  f"a {kind} is a public authority: {model.bases[ident].reference} "
+                                  "does not cover processing in the performance of its tasks; is "
+                                  "public task (art6-1-e) meant?")
+            elif ident == "art6-1-ea":
+                if not basis.get("annex_1"):
+                    yield problem(where, "missing-annex-1-condition",
+                                  "a recognised legitimate interest must meet an Annex 1 condition "
+                                  "(Art 6(5)): name it in lawful_basis.annex_1 ('noticegen bases' "
+                                  "lists them)")
+                if kind in PUBLIC_AUTHORITIES:
+                    yield problem(where, "recognised-interest-public-authority",
+                                  f"a {kind} is a public authority and cannot rely on a recognised "
+                                  "legitimate interest to perform its tasks (Art 6(1), closing "
+                                  "words); use public task (art6-1-e)")

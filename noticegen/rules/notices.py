@@ -1,0 +1,64 @@
+"""Rules about notices: their sections and prose blocks, and when each is due for review."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Iterator
+
+from noticegen.model import BUILT_IN_SECTIONS
+from noticegen.problems import Location, Problem
+from noticegen.project import INTRODUCTION
+from noticegen.rules import E, W, Context, declare, problem, rule
+from noticegen.validate import did_you_mean
+
+declare({
+    "unknown-section": (E, "A notice section that is neither built in nor has prose."),
+    "duplicate-section": (E, "A notice lists the same section twice."),
+    "unused-block": (W, "A prose block in a notice body that no section shows."),
+    "review-overdue": (W, "A notice whose review date has passed."),
+})
+
+
+@rule
+def notice_sections(ctx: Context) -> Iterator[Problem]:
+    for notice in ctx.model.notices.values():
+        seen: dict[str, int] = {}
+        for index, section in enumerate(notice.sections):
+            if section.id in seen:
+                yield problem(section.location, "duplicate-section",
+                               f"section '{section.id}' is already listed on line {seen[section.id]}")
+            seen.setdefault(section.id, section.location.line)
+            include = notice.entry["sections"][index].get("include") \
+                if notice.entry.get("sections") and isinstance(notice.entry["sections"][index], dict) else None
+            if not section.built_in and section.block is None and not include:
+                yield problem(section.location, "unknown-section",
+                               f"section '{section.id}' is not built in "
+                               f"({', '.join(BUILT_IN_SECTIONS)}){did_you_mean(section.id, BUILT_IN_SECTIONS)} "
+                               f"and has no prose: add a '<!-- section: {section.id} -->' block "
+                               "or an include")
+        for block in notice.blocks.values():
+            if block.id != INTRODUCTION and block.id not in seen:
+                yield problem(Location(block.path, block.line - 1, 1), "unused-block",
+                               f"prose block '{block.id}' is not shown: no section of the notice "
+                               f"has id '{block.id}'{did_you_mean(block.id, seen)}")
+
+
+@rule
+def review_dates(ctx: Context) -> Iterator[Problem]:
+    for notice in ctx.model.notices.values():
+        reviewed, every = notice.entry.get("last_reviewed"), notice.entry.get("review_every_months")
+        if not reviewed or not every:
+            continue
+        due = add_months(dt.date.fromisoformat(reviewed), every)
+        if due < ctx.today:
+            yield problem(notice.entry.where("last_reviewed"), "review-overdue",
+                           f"notice '{notice.slug}' was due for review on {due.isoformat()} "
+                           f"(last reviewed {reviewed}, every {every} months)")
+
+
+def add_months(date: dt.date, months: int) -> dt.date:
+    month = date.month - 1 + months
+    year, month = date.year + month // 12, month % 12 + 1
+    return date.replace(year=year, month=month,
+                        day=min(date.day, calendar.monthrange(year, month)[1]))

@@ -1,0 +1,121 @@
+"""Rules about what UK GDPR Art 13 and 14 make a notice say, where the data map must
+hold it: who to contact (and the DPO), how to complain, where data comes from, whether
+people must provide it and what happens if they do not, transfers abroad and their
+safeguards, and how to withdraw consent. docs/legal.md gives each rule's source.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from noticegen.model import Entry
+from noticegen.problems import Problem
+from noticegen.rules import E, PUBLIC_AUTHORITIES, W, Context, declare, problem, rule
+
+declare({
+    "missing-contact": (E, "No DPO and no privacy contact (Art 13(1)(b))."),
+    "missing-dpo": (E, "A public authority (school, trust, local authority) without a Data Protection Officer (Art 37(1)(a), Art 13(1)(b))."),
+    "missing-complaints-route": (E, "No way to complain to the organisation itself (DPA 2018 s164A, since 19 June 2026)."),
+    "missing-source": (W, "An activity without sources (Art 14(2)(f))."),
+    "missing-provision": (E, "An activity that does not say whether people must provide the data (Art 13(2)(e))."),
+    "missing-consequence": (E, "Data people must provide, without what happens if they do not (Art 13(2)(e))."),
+    "missing-transfer-safeguard": (E, "A transfer outside the UK without its safeguard (Art 13(1)(f))."),
+    "missing-consent-withdrawal": (E, "Consent relied on, and no way given to withdraw it (Art 7(3), Art 13(2)(c))."),
+})
+
+CONSENT_BASES = ("art6-1-a", "art9-2-a")
+"""Consent (Art 6(1)(a)) and explicit consent (Art 9(2)(a)): each can be withdrawn."""
+
+
+def consent_withdrawal(ctx_organisation: Entry | None, activity: Entry) -> str | None:
+    """How the notice tells people to withdraw consent for ``activity``: the activity's
+    own words, else the address that takes rights requests, else the DPO's email."""
+    consent = activity["lawful_basis"].get("consent") or {}
+    if consent.get("withdraw"):
+        return consent["withdraw"]
+    organisation = ctx_organisation.data if ctx_organisation else {}
+    email = (organisation.get("requests") or {}).get("email") or (organisation.get("dpo") or {}).get("email")
+    return f"by emailing [{email}](mailto:{email})" if email else None
+
+
+def relies_on_consent(activity: Entry) -> bool:
+    basis = activity["lawful_basis"]
+    return any(b in CONSENT_BASES for b in basis["article_6"] + basis.get("article_9", []))
+
+
+@rule
+def organisation_contacts(ctx: Context) -> Iterator[Problem]:
+    organisation = ctx.model.organisation
+    if organisation is None:
+        return
+    kind = organisation.get("kind")
+    if not organisation.get("dpo") and kind in PUBLIC_AUTHORITIES:
+        yield problem(organisation.where(key=True), "missing-dpo",
+                      f"a {kind} is a public authority and must designate a Data Protection "
+                      "Officer (Art 37(1)(a)), whose contact details every notice gives "
+                      "(Art 13(1)(b)): add dpo")
+    elif not organisation.get("dpo") and not organisation.get("privacy_contact"):
+        yield problem(organisation.where(key=True), "missing-contact",
+                      "give the DPO's contact details (dpo) or a privacy_contact: a notice "
+                      "must say whom to ask (Art 13(1)(b))")
+    if not organisation.get("complaints"):
+        yield problem(organisation.where(key=True), "missing-complaints-route",
+                      "say how people can complain to you (a form, an email address or a "
+                      "postal address): since 19 June 2026 a controller must make this easy "
+                      "and acknowledge a complaint within 30 days (DPA 2018 s164A): add "
+                      "complaints")
+
+
+@rule
+def sources_given(ctx: Context) -> Iterator[Problem]:
+    for stem, activity in ctx.model.activities.items():
+        if not activity.get("sources"):
+            yield problem(activity.where("name"), "missing-source",
+                          f"activity '{stem}' lists no sources; where data does not come from "
+                          "the person, the notice must say where it does (Art 14(2)(f))")
+
+
+@rule
+def provision_stated(ctx: Context) -> Iterator[Problem]:
+    for stem, activity in ctx.model.activities.items():
+        provision = activity.get("provision")
+        if not provision:
+            yield problem(activity.where("name"), "missing-provision",
+                          f"activity '{stem}' does not say whether people must provide the data "
+                          "(Art 13(2)(e)): add provision.requirement (statutory, contractual, "
+                          "voluntary, mixed, or not-from-the-person)")
+        elif provision["requirement"] in ("statutory", "contractual", "mixed") \
+                and not provision.get("consequence"):
+            required = {"statutory": "required by law", "contractual": "needed for a contract",
+                        "mixed": "partly required"}[provision["requirement"]]
+            yield problem(activity.where("provision", "requirement"), "missing-consequence",
+                          f"the data is {required}, so the notice must say what happens if it is "
+                          "not provided (Art 13(2)(e)): add provision.consequence")
+
+
+@rule
+def transfers(ctx: Context) -> Iterator[Problem]:
+    model = ctx.model
+    used = {ref.id for ref in model.references if ref.kind == "recipient"}
+    for recipient in model.registers["recipient"].values():
+        country = recipient.get("country", "GB")
+        if country != "GB" and recipient.id in used and not recipient.get("transfer_safeguard"):
+            yield problem(recipient.where("country"), "missing-transfer-safeguard",
+                          f"recipient '{recipient.id}' is in {country}, outside the UK: "
+                          "state the transfer_safeguard relied on")
+    for activity in model.activities.values():
+        for index, transfer in enumerate(activity.get("transfers", [])):
+            if not transfer.get("safeguard") and transfer["country"] != "GB":
+                yield problem(activity.where("transfers", index), "missing-transfer-safeguard",
+                              f"the transfer to {transfer['country']} needs its safeguard "
+                              "(adequacy regulations, IDTA or another Art 46 safeguard)")
+
+
+@rule
+def consent_can_be_withdrawn(ctx: Context) -> Iterator[Problem]:
+    for stem, activity in ctx.model.activities.items():
+        if relies_on_consent(activity) and consent_withdrawal(ctx.model.organisation, activity) is None:
+            yield problem(activity.where("lawful_basis", key=True), "missing-consent-withdrawal",
+                          f"activity '{stem}' relies on consent, so the notice must say how to "
+                          "withdraw it: add lawful_basis.consent.withdraw, or requests.email to "
+                          "datamap/organisation.yaml")
