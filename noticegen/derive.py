@@ -127,6 +127,85 @@ class Share:
 
 
 @dataclass
+class RightView:
+    """One right as a notice states it, and the processing it applies to."""
+
+    id: str
+    name: str
+    text: str
+    activities: list[Entry]
+    """The activities that give the right; empty when it applies to everything."""
+    how: str = ""
+    """For withdrawing consent: how (e.g. 'by emailing office@...')."""
+
+
+@dataclass
+class Transfer:
+    """Personal data sent outside the UK (Art 13(1)(f)), with its safeguard."""
+
+    country: str
+    country_name: str
+    recipient: Entry | None
+    safeguard: str
+    adequacy: bool
+    copy: str
+    activities: list[Entry]
+
+
+@dataclass
+class ActivityBasis:
+    """What one activity does and which lawful basis (and conditions) covers it."""
+
+    activity: Entry
+    article_6: list[Basis]
+    annex_1: list[Basis]
+    article_9: list[Basis]
+    schedule_1: list[Basis]
+    criminal: list[Basis]
+    special: list[Entry]
+    criminal_categories: list[Entry]
+    legitimate_interests: str
+    consent: RightView | None
+
+    @property
+    def name(self) -> str:
+        return self.activity["name"]
+
+    @property
+    def purposes(self) -> list[str]:
+        return self.activity["purposes"]
+
+
+@dataclass
+class ProvisionView:
+    """Whether people must provide data, and what happens if not (Art 13(2)(e))."""
+
+    activities: list[Entry]
+    requirement: str
+    statement: str
+    consequence: str
+    illustrative: bool
+
+
+REQUIREMENTS = {
+    "statutory": "The law requires this information to be provided.",
+    "contractual": "This information is needed for a contract with you.",
+    "voluntary": "You can choose whether to give us this information.",
+    "mixed": "Some of this information must be provided by law; the rest you can choose "
+             "whether to give us.",
+    "not-from-the-person": "We do not ask you for this information: it comes to us from the "
+                           "sources listed here.",
+}
+
+
+def country_name(code: str) -> str:
+    """'US' as 'United States' (Babel's CLDR data, in British English)."""
+    from babel import Locale
+
+    return Locale.parse("en_GB").territories.get(code, code)
+
+
+@dataclass
 class NoticeView:
     """Everything a notice template shows, derived from the model."""
 

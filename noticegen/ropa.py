@@ -17,6 +17,7 @@ from noticegen.model import Entry, Model
 
 NONE = "None"
 NOT_APPLICABLE = "Not applicable"
+NO_LINK = "No link yet (see its progress)"
 
 GROUPS: list[tuple[str, list[str]]] = [
     ("Article 30 record of processing activities", [
@@ -205,7 +206,8 @@ def row_values(model: Model, ident: str, activity: Entry) -> list[tuple[str, str
         _or(_lines(activity.get("systems", [])), None),
         _yes_no(dpia["required"]) if dpia else None,
         (dpia.get("status") or None if dpia["required"] else NOT_APPLICABLE) if dpia else None,
-        (dpia.get("link") or None if dpia["required"] else NOT_APPLICABLE) if dpia else None,
+        (dpia.get("link") or (NO_LINK if dpia.get("status") else None)
+         if dpia["required"] else NOT_APPLICABLE) if dpia else None,
         _yes_no(breach["occurred"]) if breach else None,
         ((breach.get("record") or None) if breach["occurred"] else NOT_APPLICABLE) if breach else None,
         cite(schedule_1) or NOT_APPLICABLE,
