@@ -26,7 +26,8 @@ def retention_coverage(ctx: Context) -> Iterator[Problem]:
         if len(chosen) < len(activity["retention"]) or any("categories" not in r.data for r in chosen):
             continue
         covered = {c for r in chosen for c in r["categories"]}
-        missing = [c for c in activity["categories"] if c not in covered]
+        declared = ctx.model.registers["category"]
+        missing = [c for c in activity["categories"] if c not in covered and c in declared]
         if missing:
             yield problem(activity.where("retention", key=True), "retention-coverage",
                           f"no retention rule of activity '{stem}' covers "
