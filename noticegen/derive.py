@@ -136,7 +136,8 @@ class RightView:
     activities: list[Entry]
     """The activities that give the right; empty when it applies to everything."""
     how: str = ""
-    """For withdrawing consent: how (e.g. 'by emailing office@...')."""
+    """For withdrawing consent: how (e.g. 'by emailing office@...'); for objecting: the
+    bases that give the right ('our public task or legitimate interests')."""
 
 
 @dataclass
@@ -326,6 +327,14 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
     )
 
 
+_OBJECTION_GROUNDS = {
+    # the Art 6 bases that bring the right to object (Art 21(1)), as the notice says them
+    "art6-1-e": "our public task",
+    "art6-1-ea": "a recognised legitimate interest",
+    "art6-1-f": "our legitimate interests",
+}
+
+
 def rights_for(model: Model, activities: list[Entry]) -> list[RightView]:
     """The rights that apply to ``activities``, each naming the activities that give it
     when that is not all of them.
@@ -363,6 +372,9 @@ def rights_for(model: Model, activities: list[Entry]) -> list[RightView]:
         how = ""
         if right == "withdraw_consent":
             how = join_words(_unique(consent_withdrawal(model.organisation, a) or "" for a in given), "or")
+        elif right == "object":
+            how = join_words(_unique(_OBJECTION_GROUNDS[b] for a in given
+                                     for b in a["lawful_basis"]["article_6"] if b in _OBJECTION_GROUNDS), "or")
         views.append(RightView(right, name, text, scoped, how))
     return views
 
@@ -376,8 +388,13 @@ def transfers_of(model: Model, activities: list[Entry]) -> list[Transfer]:
     def add(activity, recipient, country, safeguard, adequacy, copy):
         key = (recipient.id if recipient else None, country)
         if key in found:
-            if activity not in found[key].activities:
-                found[key].activities.append(activity)
+            known = found[key]
+            if activity not in known.activities:
+                known.activities.append(activity)
+            # the activity's transfer and the recipient's register entry may each give part
+            known.safeguard = known.safeguard or safeguard or ""
+            known.copy = known.copy or copy or ""
+            known.adequacy = known.adequacy or bool(adequacy)
             return
         found[key] = Transfer(country, country_name(country), recipient, safeguard or "",
                               bool(adequacy), copy or "", [activity])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +12,7 @@ from noticegen.checks import check_project
 from noticegen.loader import parse
 
 ACTIVITIES = sorted((REPOSITORY / "datamap" / "activities").glob("*.yaml"))
-SEED = REPOSITORY.parent / "shared" / "reference" / "moss-hey-lac-safeguarding-notice.txt"
+SEED = Path(__file__).resolve().parent / "fixtures" / "moss-hey-lac-safeguarding-notice.txt"
 
 
 def test_example_checks_clean(run):
@@ -73,10 +74,9 @@ def test_every_data_map_file_names_its_schema():
 
 
 def _seed_text() -> str:
-    return SEED.read_text() if SEED.exists() else ""
+    return SEED.read_text()
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the shared reference notice is not beside the repository")
 def test_the_data_map_holds_the_seed_notices_lists():
     """Every purpose, category example, handler and recipient of the seed is in the data map."""
     model = check_project(REPOSITORY).model
@@ -107,7 +107,9 @@ def test_the_data_map_holds_the_seed_notices_lists():
     assert model.organisation["supervisory_authority"]["url"] == "https://ico.org.uk/concerns/"
     urls = {entry["url"] for entry in model.registers["legislation"].values()}
     assert "https://www.gov.uk/government/publications/keeping-children-safe-in-education--2" in urls
-    assert "https://www.legislation.gov.uk/ukpga/1989/41/section/83" in urls
+    # the school's own duties, not the local authority's (docs/example.md)
+    assert "https://www.legislation.gov.uk/ukpga/2002/32/section/175" in urls
+    assert "https://www.legislation.gov.uk/ukpga/1989/41/section/83" not in urls
 
 
 def test_catalogue_entries_are_complete():
@@ -125,4 +127,39 @@ def test_catalogue_entries_are_complete():
         if entry["kind"] == "article-6":
             assert set(entry["rights"]) == {"erasure", "portability", "object", "withdraw_consent"}
     needs = {e["id"] for e in document.data["bases"] if e.get("needs_schedule_1")}
-    assert needs == {"art9-2-b", "art9-2-g", "art9-2-h", "art9-2-i", "art9-2-j"}
+    assert needs == {"art9-2-b", "art9-2-g", "art9-2-h", "art9-2-i", "art9-2-j", "art10-schedule-1"}
+    parts = {e["id"]: e.get("schedule_1_part") for e in document.data["bases"] if e["kind"] == "article-9"}
+    assert parts["art9-2-g"] == 2 and {parts[f"art9-2-{x}"] for x in "bhij"} == {1}
+
+
+def test_example_passes_strict_check_with_no_rule_turned_off(run):
+    config = parse((REPOSITORY / "noticegen.yaml").read_text(), "noticegen.yaml")
+    assert not config.data.get("rules"), "the example must not turn any rule off"
+    result = run("check", "--strict", REPOSITORY)
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(": 0 errors, 0 warnings\n")
+
+
+def test_example_is_correct_in_law():
+    """The legal errors the seed notice makes are not repeated (docs/example.md)."""
+    model = check_project(REPOSITORY).model
+    categories = model.registers["category"]
+    assert categories["attendance"]["type"] == "personal"
+    assert categories["notes-of-concern"]["type"] == "personal"
+    assert categories["offending"]["type"] == "criminal"
+    assert all("offending" not in e for c in categories.values() for e in c.get("examples", []))
+    registers = model.registers["retention"]["pupil-registers"]
+    assert registers["period"] == {"years": 6} and "attendance" in registers["categories"]
+    for activity in model.activities.values():
+        assert "attendance-registers" not in activity["retention"]
+    laws = model.registers["legislation"]
+    assert not any(law.id.startswith(("children-act-1989-s83", "children-and-young-persons-act-2008-s7"))
+                   for law in laws.values())
+    assert "2018" not in laws["kcsie"]["title"] and "2023" in laws["working-together-2023"]["title"]
+    lac = model.activities["children-in-need-and-looked-after"]
+    assert lac["lawful_basis"]["article_6"] == ["art6-1-c", "art6-1-e"]
+    notice = (REPOSITORY / "notices" / "looked-after-children-and-safeguarding.md").read_text()
+    assert "high risk" not in notice
+    organisation = model.organisation
+    for field in ("dpo", "complaints", "appropriate_policy_document"):
+        assert organisation[field]["illustrative"] is True

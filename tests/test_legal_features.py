@@ -1,0 +1,277 @@
+"""Every Article 13/14 item the data map holds reaches the notice and the ROPA.
+
+tests/features is a small project that uses every legal feature: consent and explicit
+consent, legitimate interests with direct marketing, criminal offence data, automated
+decisions, and transfers outside the UK. These tests build it and read the outputs
+back, item by item; a second notice in the same project shows that what its activities
+do not give is not listed.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+FEATURES = Path(__file__).resolve().parent / "features"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    from click.testing import CliRunner
+
+    from noticegen.cli import main
+
+    project = tmp_path_factory.mktemp("features") / "project"
+    shutil.copytree(FEATURES, project)
+    result = CliRunner().invoke(main, ["check", "--strict", str(project)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["build", "--no-pdf", str(project)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return project / "build"
+
+
+_INLINE = re.compile(r"</?(a|em|strong|span|code)\b[^>]*>")
+
+
+def plain(markup: str) -> str:
+    """Markup as plain text: inline tags vanish, block tags become spaces."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", _INLINE.sub("", markup))).split())
+
+
+class Page(str):
+    """A notice page's article as plain text, with each section's text by its id."""
+
+    sections: dict[str, str]
+
+
+def text_of(path: Path) -> Page:
+    page = path.read_text(encoding="utf-8")
+    article = Page(plain(page[page.index("<article"):page.index("</article>")]))
+    article.sections = {m[1]: plain(m[2]) for m in
+                        re.finditer(r'<section id="([^"]+)"[^>]*>(.*?)</section>', page, re.S)}
+    return article
+
+
+def section(page: Page, section_id: str) -> str:
+    return page.sections[section_id]
+
+
+@pytest.fixture(scope="module")
+def members(built) -> str:
+    return text_of(built / "notices" / "members.html")
+
+
+@pytest.fixture(scope="module")
+def volunteers(built) -> str:
+    return text_of(built / "notices" / "volunteers.html")
+
+
+@pytest.fixture(scope="module")
+def ropa(built) -> dict[str, dict[str, str]]:
+    rows = list(csv.DictReader(io.StringIO((built / "ropa" / "ropa.csv").read_text(encoding="utf-8-sig"))))
+    return {row["Activity id"]: row for row in rows}
+
+
+# -- Art 13(1)(a)-(b): controller and DPO ---------------------------------------------
+
+def test_controller_and_dpo(members):
+    assert "Riverside Young People's Trust: hello@riverside.example" in members
+    assert "Our Data Protection Officer: Priya Shah, dpo@riverside.example" in members
+
+
+# -- Art 13(1)(c): purposes with their basis, per activity ----------------------------
+
+def test_each_activity_states_its_purposes_and_basis(members):
+    basis = section(members, "lawful-basis")
+    clubs = basis[basis.index("Running clubs"):basis.index("Fundraising")]
+    assert "Run clubs and trips for members" in clubs
+    assert "UK GDPR Article 6(1)(a) (Consent)" in clubs
+    assert "For the special category information (Medical information) UK GDPR Article 9(2)(a) (Explicit consent)" in clubs
+    fundraising = basis[basis.index("Fundraising"):basis.index("What the law says")]
+    assert "Ask supporters for donations and thank them" in fundraising
+    assert "UK GDPR Article 6(1)(f) (Legitimate interests)" in fundraising
+    assert "Consent" not in fundraising
+
+
+# -- Art 13(1)(d): legitimate interests ------------------------------------------------
+
+def test_legitimate_interests_are_stated(members):
+    assert ("The legitimate interests we pursue Raising the money our clubs need, from people "
+            "who have supported us before.") in members
+
+
+# -- Art 13(1)(e): recipients ------------------------------------------------------------
+
+def test_recipients_and_reasons(members):
+    assert "We routinely share this information with: Example Homework Inc Example Mailing Ltd" in members
+    assert "It prints and posts our appeal letters." in members
+
+
+# -- Art 13(1)(f): transfers ------------------------------------------------------------
+
+def test_transfers_name_country_safeguard_and_copy(members):
+    assert "to Example Homework Inc in United States, for running clubs." in members
+    assert "The safeguard we rely on: the UK International Data Transfer Agreement (IDTA)." in members
+    assert ("To get a copy: ask our Data Protection Officer, who will send you a copy with "
+            "commercial details removed.") in members
+    assert "to Example Mailing Ltd in Ireland, for fundraising." in members
+    assert "The UK has adequacy regulations for Ireland" in members
+    assert "We do not transfer this information outside the UK" not in members
+
+
+def test_no_transfer_is_said_once(volunteers):
+    assert volunteers.count("We do not transfer this information outside the UK.") == 1
+
+
+# -- Art 13(2)(a): retention ------------------------------------------------------------
+
+def test_retention(members, volunteers):
+    assert "Membership records 2 years from the end of membership, then securely disposed of" in members
+    assert "Volunteer checks 6 months from the date the record is made" in volunteers
+
+
+# -- Art 13(2)(b), Art 21(4): rights, scoped; objection first and apart ------------------
+
+def test_right_to_object_is_separate_first_and_scoped(members):
+    rights = section(members, "rights")
+    assert rights.index("Your right to object") < rights.index("You also have the right to:")
+    assert ("Where we use your information for fundraising because it is necessary for our "
+            "legitimate interests, you have the right to object at any time") in rights
+
+
+def test_rights_name_the_processing_they_apply_to(members):
+    assert ("ask for information you gave us in a form you can take elsewhere (this applies to "
+            "running clubs)") in members
+    assert ("object at any time to our using information about you for direct marketing, and we "
+            "will then stop (this applies to fundraising)") in members
+    # erasure comes with both consent and legitimate interests: all the notice's processing
+    assert "ask us to delete information about you ask us to limit" in members
+
+
+def test_no_right_is_listed_that_no_processing_gives(volunteers):
+    # volunteer checks rely on contract and legal obligation: contract brings erasure and
+    # portability; nothing brings objection, consent, direct marketing or automated decisions
+    for absent in ("right to object", "withdraw your consent", "direct marketing",
+                   "automated means, make representations"):
+        assert absent not in volunteers, absent
+    for present in ("ask for a copy of the information we hold about you",
+                    "have inaccurate or incomplete information about you corrected",
+                    "ask us to delete information about you",
+                    "ask for information you gave us in a form you can take elsewhere",
+                    "ask us to limit how we use information about you"):
+        assert present in volunteers
+
+
+def test_no_pre_gdpr_right_about_automated_decisions(members, volunteers):
+    for text in (members, volunteers):
+        assert "object to decisions being taken by automated means" not in text
+
+
+# -- Art 13(2)(c), Art 7(3): withdrawing consent (Art 6(1)(a) and Art 9(2)(a)) --------
+
+def test_consent_can_be_withdrawn_and_how(members):
+    assert ("Where we rely on your consent, you can withdraw it at any time, by telling your "
+            "club leader or emailing requests@riverside.example.") in members
+    assert ("withdraw your consent at any time, by telling your club leader or emailing "
+            "requests@riverside.example (this applies to running clubs)") in members
+
+
+# -- Art 13(2)(d), DPA 2018 s164A: complaints, to us first, then the ICO ----------------
+
+def test_complaints_route_before_the_ico(members):
+    complaints = section(members, "complaints")
+    ours = complaints.index("complaints@riverside.example")
+    assert "We will acknowledge your complaint within 30 days" in complaints
+    assert ours < complaints.index("Information Commissioner's Office")
+
+
+# -- Art 13(2)(e): must people provide it, and what if not -----------------------------
+
+def test_provision_and_consequence(members, volunteers):
+    assert "Joining a club is your choice. You can choose whether to give us this information." in members
+    assert ("The law requires this information to be provided. If it is not provided, we cannot "
+            "let you volunteer with children.") in volunteers
+
+
+# -- Art 13(2)(f), Arts 22A-22D: automated decisions and their safeguards ---------------
+
+def test_automated_decisions_and_safeguards(members, volunteers):
+    assert ("In running clubs, we make decisions about you solely by automated means: which "
+            "homework practice group a member joins.") in members
+    assert "The app places members in a group from the scores of their last five practice sets." in members
+    assert ("be told about significant decisions made about you solely by automated means, make "
+            "representations about them, ask for a person to reconsider them, and contest them "
+            "(this applies to running clubs)") in members
+    assert ("We do not make decisions about you that have legal or similarly significant effects "
+            "solely by automated means.") in volunteers
+
+
+# -- Art 10: criminal offence data under its own heading, with its condition -----------
+
+def test_criminal_offence_data_is_its_own_heading(volunteers):
+    categories = section(volunteers, "categories")
+    assert "Criminal offence information (UK GDPR Article 10): Criminal record checks" in categories
+    assert "Special category" not in categories
+    assert ("For the criminal offence information (Criminal record checks) UK GDPR Article 10 and "
+            "DPA 2018 section 10(5)") in volunteers
+    assert "DPA 2018 Schedule 1, Part 2, paragraph 18" in volunteers
+    assert "Riverside appropriate policy document" in volunteers
+
+
+# -- Art 14(2)(f): sources ---------------------------------------------------------------
+
+def test_sources(volunteers):
+    assert "from: volunteer applications the Disclosure and Barring Service" in volunteers
+
+
+# -- The ROPA: every ICO column, "None" where the data map says none -------------------
+
+def test_ropa_has_every_ico_column_in_order(built):
+    from noticegen.ropa import COLUMNS
+
+    header = next(csv.reader(io.StringIO((built / "ropa" / "ropa.csv").read_text(encoding="utf-8-sig"))))
+    assert header == COLUMNS
+    for column in ("Link to record of consent", "Has a personal data breach occurred?",
+                   "Link to record of personal data breach",
+                   "Data Protection Act 2018 Schedule 1 condition for processing",
+                   "Link to retention and erasure policy document",
+                   "Is personal data retained and erased in accordance with the policy document?",
+                   "Reasons for not adhering to policy document (if applicable)"):
+        assert column in header
+
+
+def test_ropa_rows(ropa):
+    clubs, fundraising, checks = ropa["clubs"], ropa["fundraising"], ropa["volunteer-checks"]
+    assert clubs["Link to record of consent"] == "https://riverside.example/records/consents"
+    assert fundraising["Link to record of consent"] == "Not applicable"
+    assert clubs["Names of third countries or international organisations that personal data are "
+                 "transferred to (if applicable)"] == "United States"
+    assert clubs["Safeguards for exceptional transfers of personal data to third countries or "
+                 "international organisations (if applicable)"].startswith("United States: the UK International")
+    assert checks["Names of third countries or international organisations that personal data are "
+                  "transferred to (if applicable)"] == "None"
+    assert fundraising["Legitimate interests for the processing (if applicable)"].startswith("Raising the money")
+    assert fundraising["Link to record of legitimate interests assessment (if applicable)"] == \
+        "https://riverside.example/lia/fundraising"
+    assert clubs["Existence of automated decision-making, including profiling (if applicable)"].startswith(
+        "Yes: which homework practice group")
+    assert fundraising["Existence of automated decision-making, including profiling (if applicable)"] == "No"
+    assert clubs["Has a personal data breach occurred?"] == "Yes"
+    assert clubs["Link to record of personal data breach"] == "https://riverside.example/breaches/2026-1"
+    assert fundraising["Link to record of personal data breach"] == "Not applicable"
+    assert checks["Data Protection Act 2018 Schedule 1 condition for processing"].startswith(
+        "DPA 2018 Schedule 1, Part 2, paragraph 18")
+    assert checks["Link to retention and erasure policy document"] == "https://riverside.example/apd"
+    assert checks["Is personal data retained and erased in accordance with the policy document?"] == "No"
+    assert checks["Reasons for not adhering to policy document (if applicable)"] == "Two older files are awaiting review."
+    assert clubs["Data Protection Act 2018 Schedule 1 condition for processing"] == "Not applicable"
+    assert "Withdrawing consent" in clubs["Rights available to individuals"]
+    assert "Objection" not in clubs["Rights available to individuals"]
+    assert "Objection" in fundraising["Rights available to individuals"]
+    assert clubs["Name and contact details of joint controller (if applicable)"] == "None"
