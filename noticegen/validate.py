@@ -167,8 +167,14 @@ def _explain(error, document: Document) -> list[Problem]:
     if error.validator in ("oneOf", "anyOf") and error.context:
         # Report the branch that came closest, not "is not valid under any schema";
         # when no branch came close, say what the field takes.
-        deepest = best_match(error.context)
-        if deepest is not None and deepest.validator not in ("const", "type"):
+        # A branch whose own type the value does not have (a text where a mapping is
+        # allowed too) says least about what is wrong inside the value.
+        depth = len(error.absolute_path)
+        fitting = [e for e in error.context
+                   if not (e.validator == "type" and len(e.absolute_path) == depth)]
+        deepest = best_match(fitting or error.context)
+        if deepest is not None and deepest.validator not in ("const", "type") \
+                or deepest is not None and len(deepest.absolute_path) > depth:
             return _explain(deepest, document)
         description = error.schema.get("description", "").rstrip(".")
         if description:

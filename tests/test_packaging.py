@@ -34,7 +34,12 @@ def test_wheel_contains_package_data(tmp_path):
     }
     assert expected <= names, sorted(expected - names)
     sections = {n for n in names if n.startswith("noticegen/templates/sections/")}
-    assert len([n for n in sections if n.endswith(".html")]) == 11
+    from noticegen.model import BUILT_IN_SECTIONS
+
+    # one template per built-in section, and the macros they share
+    assert {n.rsplit("/", 1)[1] for n in sections if n.endswith(".html")} == \
+        {f"{s}.html" for s in BUILT_IN_SECTIONS} | {"_macros.html"}
+    assert "noticegen/rules/lawful_basis.py" in names
     starter = REPOSITORY / "noticegen" / "starter"
     shipped = {n for n in names if n.startswith("noticegen/starter/")}
     on_disk = {f"noticegen/starter/{p.relative_to(starter).as_posix()}" for p in starter.rglob("*")
