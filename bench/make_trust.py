@@ -57,6 +57,9 @@ recipients:
     why: We report childcare places to the local authority.
 retention: [pupil-educational-record]
 handled_by: [the club leader, the school office]
+provision:
+  requirement: contractual
+  consequence: we cannot book your child into the club.
 """
 
 CLUB_NOTICE = """\

@@ -235,6 +235,8 @@ class NoticeView:
     retention: list[Entry]
     rights: list[RightView]
     automated: list[dict]
+    no_automated_decisions: bool
+    """Every activity says it makes no automated decisions (absent is unknown)."""
     subjects: list[Entry]
     language: str = "en-GB"
     changes: list = field(default_factory=list)
@@ -320,6 +322,7 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
         rights=rights,
         automated=[dict(a["automated_decision_making"], activity=a["name"]) for a in activities
                    if isinstance(a.get("automated_decision_making"), dict)],
+        no_automated_decisions=all(a.get("automated_decision_making") is False for a in activities),
         subjects=entries("subject", [s for a in activities for s in a["subjects"]]),
         language=notice.entry.get("language", "en-GB"),
         changes=diff.for_notice(notice.slug) if diff is not None else [],

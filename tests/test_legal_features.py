@@ -141,6 +141,9 @@ def test_retention(members, volunteers):
 def test_right_to_object_is_separate_first_and_scoped(members):
     rights = section(members, "rights")
     assert rights.index("Your right to object") < rights.index("You also have the right to:")
+    # the right to object to direct marketing is in the same box, before everything else
+    assert rights.index("Your right to object") < rights.index("for direct marketing") \
+        < rights.index("You also have the right to:")
     assert ("Where we use your information for fundraising because it is necessary for our "
             "legitimate interests, you have the right to object at any time") in rights
 
@@ -148,8 +151,8 @@ def test_right_to_object_is_separate_first_and_scoped(members):
 def test_rights_name_the_processing_they_apply_to(members):
     assert ("ask for information you gave us in a form you can take elsewhere (this applies to "
             "running clubs)") in members
-    assert ("object at any time to our using information about you for direct marketing, and we "
-            "will then stop (this applies to fundraising)") in members
+    assert ("You have the right to object at any time to our using information about you for "
+            "direct marketing, and we will then stop (this applies to fundraising).") in members
     # erasure comes with both consent and legitimate interests: all the notice's processing
     assert "ask us to delete information about you ask us to limit" in members
 
@@ -275,3 +278,22 @@ def test_ropa_rows(ropa):
     assert "Objection" not in clubs["Rights available to individuals"]
     assert "Objection" in fundraising["Rights available to individuals"]
     assert clubs["Name and contact details of joint controller (if applicable)"] == "None"
+
+
+def test_unstated_automated_decisions_are_not_denied(tmp_path):
+    """The notice says no automated decisions are made only where every activity says so;
+    where one does not say, check --strict lists the gap instead."""
+    from click.testing import CliRunner
+
+    from noticegen.cli import main
+
+    project = tmp_path / "project"
+    shutil.copytree(FEATURES, project)
+    activity = project / "datamap" / "activities" / "volunteer-checks.yaml"
+    activity.write_text(activity.read_text().replace("automated_decision_making: false\n", ""))
+    result = CliRunner().invoke(main, ["check", "--strict", str(project)], catch_exceptions=False)
+    assert "warning[ropa-gap]: the record of processing does not know, for activity " \
+           "'volunteer-checks': Existence of automated decision-making" in result.output
+    result = CliRunner().invoke(main, ["build", "--no-pdf", str(project)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "solely by automated means" not in text_of(project / "build" / "notices" / "volunteers.html")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPOSITORY
 from noticegen.build import build_project
 from noticegen.checks import check_project
 
@@ -273,3 +274,17 @@ def test_a_school_inherits_the_removals_of_the_school_it_extends(trust):
     # gamma extends alpha and removes photos itself: alpha's removal still holds
     assert sorted(schools["gamma"].model.notices) == ["welcome"]
     assert "photos" not in schools["gamma"].model.activities
+
+
+def test_the_benchmark_trust_checks_clean(tmp_path):
+    """bench/make_trust.py writes the trusts the benchmarks measure: they must be valid
+    projects under every rule, or the benchmark would time the error path."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_trust", REPOSITORY / "bench" / "make_trust.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = module.make_trust(tmp_path / "trust", 2, 1)
+    result = check_project(out)
+    assert not result.failed(), [str(p) for p in result.problems]
+    assert sorted(result.schools) == ["school-001", "school-002"]
