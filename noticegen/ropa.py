@@ -112,28 +112,31 @@ class Ropa:
         return lines
 
 
-ILLUSTRATIVE = "(illustrative: to be confirmed)"
+ILLUSTRATIVE = "(illustrative: not yet confirmed)"
 
 
 def _contact(person: dict) -> str:
     parts = [person.get("role"), person.get("name"), person.get("email"), person.get("phone"),
-             ", ".join(person.get("address", [])) or None, person.get("url"),
-             ILLUSTRATIVE if person.get("illustrative") else None]
-    return ", ".join(p for p in parts if p)
+             ", ".join(person.get("address", [])) or None, person.get("url")]
+    text = ", ".join(p for p in parts if p)
+    return f"{text} {ILLUSTRATIVE}" if person.get("illustrative") else text
 
 
 def _document(value) -> str:
     if isinstance(value, str):
         return value
-    parts = [value.get("title"), value["url"], ILLUSTRATIVE if value.get("illustrative") else None]
-    return ", ".join(p for p in parts if p)
+    text = ", ".join(p for p in (value.get("title"), value["url"]) if p)
+    return f"{text} {ILLUSTRATIVE}" if value.get("illustrative") else text
 
 
-def document_url(value) -> str | None:
-    """The address of an organisation document given as a URL or as {title, url}."""
+def _link(value) -> str | None:
+    """The address of an organisation document given as a URL or as {title, url},
+    marked when it is illustrative; None when there is none."""
     if not value:
         return None
-    return value if isinstance(value, str) else value["url"]
+    if isinstance(value, str):
+        return value
+    return value["url"] + (f" {ILLUSTRATIVE}" if value.get("illustrative") else "")
 
 
 def _lines(items) -> str:
@@ -212,7 +215,7 @@ def row_values(model: Model, ident: str, activity: Entry) -> list[tuple[str, str
         ((breach.get("record") or None) if breach["occurred"] else NOT_APPLICABLE) if breach else None,
         cite(schedule_1) or NOT_APPLICABLE,
         cite(basis["article_6"]) if uses_schedule_1 else NOT_APPLICABLE,
-        document_url(organisation.get("appropriate_policy_document")) if uses_schedule_1 else NOT_APPLICABLE,
+        _link(organisation.get("appropriate_policy_document")) if uses_schedule_1 else NOT_APPLICABLE,
         (_yes_no(policy["followed"]) if policy else None) if uses_schedule_1 else NOT_APPLICABLE,
         ((NOT_APPLICABLE if policy["followed"] else policy.get("reason")) if policy else None)
         if uses_schedule_1 else NOT_APPLICABLE,
@@ -237,6 +240,8 @@ def _provision(provision: dict | None) -> str | None:
     text = provision["requirement"]
     if provision.get("consequence"):
         text += f": if not provided, {provision['consequence']}"
+    if provision.get("illustrative"):
+        text += f" {ILLUSTRATIVE}"
     return text
 
 

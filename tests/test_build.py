@@ -370,3 +370,14 @@ def test_xlsx_opens_in_libreoffice(built, tmp_path):
     assert rows[header][:len(COLUMNS)] == COLUMNS
     assert rows[header - 1][0] == "Article 30 record of processing activities"
     assert len([r for r in rows[header + 1:] if any(r)]) == ACTIVITY_COUNT
+
+
+@pytest.mark.parametrize("output", [f"notices/{SLUG}.html", f"notices/{SLUG}.fragment.html",
+                                    f"notices/{SLUG}.pdf", "ropa/ropa.html"])
+def test_illustrative_values_are_marked_in_every_output(built, output):
+    """The example's DPO, complaints route and policy document are not the school's:
+    every output says so beside them (docs/example.md)."""
+    path = built / "build" / output
+    text = " ".join((pdf_text(path) if output.endswith(".pdf") else html_text(path)).split())
+    assert text.count("(illustrative: not yet confirmed)") >= 3
+    assert "dpo@example.org (illustrative: not yet confirmed)" in text
