@@ -34,26 +34,25 @@ def _categories(model: Model, activity: Entry, kind: str) -> list[int]:
             if c in register and register[c]["type"] == kind]
 
 
-@rule
-def special_category_conditions(ctx: Context) -> Iterator[Problem]:
-    """Art 9(1): special category data needs an Art 9(2) condition."""
-    for activity in ctx.model.activities.values():
-        special = _categories(ctx.model, activity, "special")
-        if special and not activity["lawful_basis"].get("article_9"):
-            yield problem(activity.where("categories", special[0]), "missing-article-9-condition",
-                          f"'{activity['categories'][special[0]]}' is special category data, so "
-                          "lawful_basis needs an article_9 condition")
+_CONDITION_FOR_TYPE = (
+    # category type, the lawful_basis list it needs, rule, what the list is called
+    ("special", "article_9", "missing-article-9-condition",
+     "special category data, so lawful_basis needs an article_9 condition"),
+    ("criminal", "criminal_offence", "missing-criminal-condition",
+     "criminal offence data, so lawful_basis needs a criminal_offence condition (Art 10)"),
+)
 
 
 @rule
-def criminal_offence_conditions(ctx: Context) -> Iterator[Problem]:
-    """Art 10: criminal offence data needs official authority or authorisation by law."""
+def conditions_for_categories(ctx: Context) -> Iterator[Problem]:
+    """Art 9(1): special category data needs an Art 9(2) condition; Art 10: criminal
+    offence data needs official authority or authorisation by law."""
     for activity in ctx.model.activities.values():
-        criminal = _categories(ctx.model, activity, "criminal")
-        if criminal and not activity["lawful_basis"].get("criminal_offence"):
-            yield problem(activity.where("categories", criminal[0]), "missing-criminal-condition",
-                          f"'{activity['categories'][criminal[0]]}' is criminal offence data, so "
-                          "lawful_basis needs a criminal_offence condition (Art 10)")
+        for kind, group, rule_id, needs in _CONDITION_FOR_TYPE:
+            found = _categories(ctx.model, activity, kind)
+            if found and not activity["lawful_basis"].get(group):
+                yield problem(activity.where("categories", found[0]), rule_id,
+                              f"'{activity['categories'][found[0]]}' is {needs}")
 
 
 @rule
