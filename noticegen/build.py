@@ -17,16 +17,19 @@ import json
 import multiprocessing
 import os
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from noticegen import __version__
+from noticegen import __version__, files as project_files
 from noticegen.checks import CheckResult, check_project
 from noticegen.derive import notice_view
 from noticegen.model import Model
 from noticegen.render import Renderer, packaged_templates
 from noticegen.ropa import build_ropa, to_csv, to_xlsx
+from noticegen.problems import NoticegenError
 from noticegen.write import BuildWriter, sha256
 
 EPOCH_FALLBACK = "2000-01-01"
@@ -71,17 +74,25 @@ _TEMPLATE_DIGESTS: dict[tuple, str] = {}
 
 
 def _templates_digest(model: Model) -> str:
-    folders = tuple(str(p) for p in model.template_dirs + [packaged_templates()])
-    if folders not in _TEMPLATE_DIGESTS:
-        files = {}
-        for folder in folders:
-            root = Path(folder)
-            if root.is_dir():
-                for path in sorted(root.rglob("*")):
-                    if path.is_file() and path.suffix in (".html", ".css", ".j2", ".txt", ".svg", ".png"):
-                        files[f"{folder}:{path.relative_to(root)}"] = sha256(path.read_bytes())
-        _TEMPLATE_DIGESTS[folders] = _digest(files)
-    return _TEMPLATE_DIGESTS[folders]
+    """A digest of every template a build of ``model`` can use, each named by its place
+    in the project (or in noticegen), never by an absolute path: a clone in another
+    folder gives the same digests, so a restored build/ is not made again for nothing."""
+    folders = tuple((str(p.relative_to(model.root)), p) for p in model.template_dirs) \
+        + (("noticegen:templates", packaged_templates()),)
+    key = tuple(str(p) for _, p in folders)
+    if key not in _TEMPLATE_DIGESTS:
+        digests = {}
+        for name, root in folders:
+            try:
+                found = sorted(project_files.walk(root, "")) if root.is_dir() else []
+            except project_files.UnsafeFile:
+                found = []  # check has reported it; the folder is not used
+            for relative in found:
+                if relative.endswith((".html", ".css", ".j2", ".txt", ".svg", ".png")):
+                    data = project_files.read_file(root, relative, 50_000_000)
+                    digests[f"{name}:{relative}"] = sha256(data)
+        _TEMPLATE_DIGESTS[key] = _digest(digests)
+    return _TEMPLATE_DIGESTS[key]
 
 
 def _entries_used(model: Model, owners: set[str]) -> dict:
@@ -294,13 +305,23 @@ def build_project(root: Path, pdf: bool = True,
             if pdf:
                 import weasyprint  # noqa: F401  -- imported once, before the workers fork
             context = multiprocessing.get_context("fork")
-            with context.Pool(workers) as pool:
-                for key, files, timings in pool.imap_unordered(_render_notice, notice_units):
-                    tick(key)
-                    for stage, seconds in timings.items():
-                        result.timings[stage] = result.timings.get(stage, 0.0) + seconds
-                    for relative, data in files.items():
-                        writer.add(relative, data)
+            # A process pool that notices a worker dying (the out-of-memory killer, a
+            # signal): the build then fails at once instead of waiting for it forever.
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                futures = [pool.submit(_render_notice, unit) for unit in notice_units]
+                try:
+                    for future in as_completed(futures):
+                        key, files, timings = future.result()
+                        tick(key)
+                        for stage, seconds in timings.items():
+                            result.timings[stage] = result.timings.get(stage, 0.0) + seconds
+                        for relative, data in files.items():
+                            writer.add(relative, data)
+                except BrokenProcessPool:
+                    raise NoticegenError(
+                        "a render process stopped before it finished (killed, perhaps for lack "
+                        "of memory); nothing in build/ was changed. Try again, with fewer "
+                        "--jobs if memory is short") from None
         else:
             for unit in notice_units:
                 tick(unit.key)
@@ -327,7 +348,7 @@ def build_project(root: Path, pdf: bool = True,
             writer.keep(previous, unit.outputs)
     inputs = {}
     for relative in sorted(result.check.files):
-        inputs[relative] = sha256((root.resolve() / relative).read_bytes())
+        inputs[relative] = sha256(project_files.read_file(root.resolve(), relative, 50_000_000))
     units_record = {u.key: {"digest": u.digest, "outputs": u.outputs} for u in mine}
     result.manifest = writer.commit(inputs, units_record)
     result.outputs = sorted(result.manifest["outputs"])

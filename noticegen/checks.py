@@ -40,14 +40,18 @@ def check_project(root: Path, today: dt.date | None = None, remember: bool = Fal
     """Load, validate, resolve and check the project (or every school of the trust) at
     ``root``; collect every problem.
 
-    With ``remember`` (the ``check`` command), a check without errors keeps the digests
-    of the valid documents in ``build/.noticegen-cache.json`` for the next run; other
-    commands read that cache but never write it, so ``build`` changes nothing in
-    ``build/`` but its outputs. ``strict`` also runs the rules that only a strict check
+    With ``remember`` (the ``check`` command), the digests of documents the last clean
+    check found valid are read from ``build/.noticegen-cache.json`` and not validated
+    again, and a check without errors writes them for the next run. Every other command
+    (``build`` above all) validates every file: what is published never rests on
+    anything read from ``build/``. ``strict`` also runs the rules that only a strict check
     reports (the record of processing's gaps)."""
     from noticegen import validate
 
-    validate.load_cache(root)
+    if remember:
+        validate.load_cache(root)
+    else:
+        validate.forget_cache()
     if school_ids(root) and (Path(root) / "datamap").is_dir():
         result = _check_trust(Path(root), today, strict)
     else:

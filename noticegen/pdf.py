@@ -32,20 +32,35 @@ class RefusedResource(Exception):
 
 
 def _fetcher_class():
+    import mimetypes
+
     import weasyprint
+    from weasyprint.urls import URLFetcherResponse
+
+    from noticegen import files
 
     class ProjectFetcher(weasyprint.URLFetcher):
+        """Serves only regular files inside the allowed folders, read the way noticegen
+        reads every project file (no link followed, no special file opened); refuses
+        everything else, the network included."""
+
         def __init__(self, allowed: list[Path], refused: list[str]):
             super().__init__(timeout=1, allowed_protocols=("file",))
-            self.allowed = [p.resolve() for p in allowed]
+            self.allowed = [Path(os.path.abspath(p)) for p in allowed]
             self.refused = refused
 
         def fetch(self, url, headers=None):
             parsed = urlparse(url)
-            if parsed.scheme == "file":
-                path = Path(unquote(parsed.path)).resolve()
-                if any(path.is_relative_to(root) for root in self.allowed) and path.is_file():
-                    return super().fetch(url, headers)
+            if parsed.scheme == "file" and not parsed.netloc:
+                path = Path(os.path.normpath(unquote(parsed.path)))
+                for root in self.allowed:
+                    if path.is_relative_to(root) and path != root:
+                        try:
+                            data = files.read_file(root, path.relative_to(root).as_posix(), 20_000_000)
+                        except (OSError, files.UnsafeFile):
+                            break
+                        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                        return URLFetcherResponse(url, data, {"Content-Type": kind})
             self.refused.append(url)
             raise RefusedResource(f"noticegen does not fetch {url}")
 

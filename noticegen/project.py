@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from noticegen import files
 from noticegen.loader import MAX_FILE_BYTES, Document, LayeredDocument, LoadError, decode, parse
 from noticegen.problems import Location, NoticegenError, Problem, Problems, Severity
 from noticegen.validate import validate
@@ -112,6 +113,8 @@ class LoadedProject:
     files: list[str] = field(default_factory=list)
     removed_activities: set[str] = field(default_factory=set)
     """Activities a school removed; notices it inherits leave them out."""
+    unsafe_templates: set[str] = field(default_factory=set)
+    """Layer prefixes whose templates/ holds a link or special file: never used."""
 
     @property
     def complete(self) -> bool:
@@ -120,15 +123,21 @@ class LoadedProject:
 
     @property
     def template_dirs(self) -> list[Path]:
-        """The project's own template folders, most specific first."""
-        return [self.root / prefix / "templates" for prefix in reversed(self.layers)]
+        """The project's own template folders, most specific first (a folder that holds
+        a link or special file is left out: check has reported it)."""
+        return [self.root / prefix / "templates" for prefix in reversed(self.layers)
+                if prefix not in self.unsafe_templates]
 
 
 def _check_root(root: Path) -> Path:
     root = Path(root)
     if not root.is_dir():
         raise NoticegenError(f"{root}: no such folder")
-    if not (root / DATAMAP).is_dir():
+    datamap = files.kind(root.resolve(), DATAMAP)
+    if datamap == "unsafe":
+        raise NoticegenError(f"{root}/{DATAMAP} is a symbolic link or special file; noticegen "
+                             "reads only the project's own folders: put the folder itself there")
+    if datamap != "folder":
         raise NoticegenError(f"{root}: not a noticegen project (there is no {DATAMAP}/ folder; "
                              "'noticegen init' makes one)")
     return root.resolve()
@@ -144,11 +153,20 @@ def load_project(root: Path) -> LoadedProject:
 
 
 def school_ids(root: Path) -> list[str]:
-    """The schools of a trust (folders in ``schools/``); empty for a single project."""
-    folder = Path(root) / SCHOOLS
-    if not folder.is_dir():
+    """The schools of a trust (real folders in ``schools/``); empty for a single project.
+
+    A school folder that is a link is no school: load_trust reports it."""
+    return [e.name for e in _school_entries(root) if e.kind == "folder"]
+
+
+def _school_entries(root: Path) -> list[files.Entry]:
+    try:
+        entries = files.list_folder(Path(root).resolve(), SCHOOLS)
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    except files.UnsafeFile as exc:
+        raise NoticegenError(f"{root}/{exc.message}") from None
+    return [e for e in entries if not e.name.startswith(".")]
 
 
 def require_school(root: Path, school: str | None) -> None:
@@ -171,7 +189,12 @@ def load_trust(root: Path) -> tuple[dict[str, LoadedProject], Problems]:
     reader = _Reader(root)
     problems = Problems()
     ids = school_ids(root)
-    valid = [i for i in ids if _ID.match(i)]
+    for entry in _school_entries(root):
+        if entry.kind != "folder":
+            where = f"{SCHOOLS}/{entry.name}"
+            refusal = files.refusal(where, (Path(root) / where).lstat().st_mode, "folder")
+            problems.add(Location(where), refusal.rule, refusal.at(where))
+    valid = [i for i in ids if _ID.fullmatch(i)]
     for ident in ids:
         if ident not in valid:
             problems.add(Location(f"{SCHOOLS}/{ident}"), "file-name",
@@ -278,8 +301,32 @@ class _Reader:
                     project.notices.pop(stem, None)
                     if result.notice is not None:
                         project.notices[stem] = result.notice
+        for prefix in layers:
+            self._templates(project, prefix)
         self._remove(project, layers)
         return project
+
+    def _templates(self, project: LoadedProject, prefix: str) -> None:
+        """A layer's templates/ must hold only regular files and folders: a link there
+        could pull any file on the machine into a published page."""
+        key = (prefix + "templates", "templates")
+        if key not in self.listings:
+            problems = []
+            try:
+                files.check(self.root, prefix + "templates", "folder")
+                if files.kind(self.root, prefix + "templates") == "folder":
+                    for _ in files.walk(self.root, prefix + "templates"):
+                        pass
+            except files.UnsafeFile as exc:
+                where = exc.path or prefix + "templates"
+                problems.append(Problem(Location(where), exc.rule, exc.at(where)))
+            except FileNotFoundError:
+                pass
+            self.listings[key] = ([], problems)
+        problems = self.listings[key][1]
+        if problems:
+            project.problems.extend(problems)
+            project.unsafe_templates.add(prefix)
 
     def _remove(self, project: LoadedProject, layers: list[str]) -> None:
         """Drop what each school layer's ``remove:`` names: a school inherits the removals
@@ -348,21 +395,28 @@ class _Reader:
     def _listing(self, folder: str, suffix: str) -> tuple[list[str], list[Problem]]:
         key = (folder, suffix)
         if key not in self.listings:
-            directory = self.root / folder
             found, problems = [], []
-            if directory.is_dir():
-                near_misses = {".yaml": (".yml",), ".md": (".markdown", ".txt")}[suffix]
-                for path in sorted(directory.iterdir()):
-                    relative = f"{folder}/{path.name}"
-                    if path.name.startswith(".") or not path.is_file():
-                        continue
-                    if path.suffix == suffix:
-                        found.append(relative)
-                    elif path.suffix in near_misses:
-                        problems.append(Problem(Location(relative), "ignored-file",
-                                                f"ignored: noticegen reads only *{suffix} files "
-                                                f"here; rename it to {path.stem}{suffix}",
-                                                Severity.WARNING))
+            try:
+                entries = files.list_folder(self.root, folder)
+            except files.UnsafeFile as exc:
+                entries = []
+                where = exc.path or folder
+                problems.append(Problem(Location(where), exc.rule, exc.at(where)))
+            except (FileNotFoundError, NotADirectoryError):
+                entries = []
+            near_misses = {".yaml": (".yml",), ".md": (".markdown", ".txt")}[suffix]
+            for entry in entries:
+                relative = f"{folder}/{entry.name}"
+                path = Path(entry.name)
+                if entry.name.startswith(".") or entry.kind == "folder":
+                    continue
+                if path.suffix == suffix:
+                    found.append(relative)  # a link or special file is refused when read
+                elif path.suffix in near_misses and entry.kind == "file":
+                    problems.append(Problem(Location(relative), "ignored-file",
+                                            f"ignored: noticegen reads only *{suffix} files "
+                                            f"here; rename it to {path.stem}{suffix}",
+                                            Severity.WARNING))
             self.listings[key] = (found, problems)
         return self.listings[key]
 
@@ -373,7 +427,7 @@ class _Reader:
         return found
 
     def _valid_name(self, project: LoadedProject, relative: str, stem: str) -> bool:
-        if _ID.match(stem):
+        if _ID.fullmatch(stem):
             return True
         project.problems.add(Location(relative), "file-name",
                              f"'{stem}' is not a valid id, so the file cannot be referred to; "
@@ -381,31 +435,18 @@ class _Reader:
         return False
 
     def _read_text(self, relative: str, result: _Result) -> str | None:
-        path = self.root / relative
         try:
-            real = path.resolve(strict=True)
+            raw = files.read_file(self.root, relative, MAX_FILE_BYTES)
+        except files.UnsafeFile as exc:
+            if exc.rule == "file-too-large":
+                result.read, result.path = True, relative
+            result.problems.append(Problem(Location(relative), exc.rule, exc.at(relative)))
+            return None
         except OSError as exc:
             result.problems.append(Problem(Location(relative), "unreadable",
                                            f"cannot read file: {exc.strerror or exc}"))
-            return None
-        if not real.is_relative_to(self.root):
-            result.problems.append(Problem(Location(relative), "outside-project",
-                                           "the file is a link to a place outside the project; "
-                                           "noticegen reads only the project's own files"))
             return None
         result.read, result.path = True, relative
-        try:
-            size = real.stat().st_size
-            if size > MAX_FILE_BYTES:  # say so without reading it all
-                result.problems.append(Problem(Location(relative), "file-too-large",
-                                               f"file is {size:,} bytes; the limit is "
-                                               f"{MAX_FILE_BYTES:,}"))
-                return None
-            raw = real.read_bytes()
-        except OSError as exc:
-            result.problems.append(Problem(Location(relative), "unreadable",
-                                           f"cannot read file: {exc.strerror or exc}"))
-            return None
         try:
             return decode(raw, relative)
         except LoadError as exc:
@@ -560,7 +601,7 @@ def _split_blocks(result: _Result, relative: str, lines: list[str], first: int) 
             continue
         close()
         block_id = match["id"]
-        if not _ID.match(block_id):
+        if not _ID.fullmatch(block_id):
             result.problems.append(Problem(Location(relative, number + 1, 1), "block-id",
                                            f"'{block_id}' is not a valid section id; use "
                                            "lower-case words joined by hyphens"))

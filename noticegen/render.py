@@ -17,7 +17,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from noticegen import __version__, prose
+from noticegen import __version__, files, prose
 from noticegen.derive import REQUIREMENTS, join_words, long_date, retention_period
 from noticegen.model import Model
 from noticegen.problems import NoticegenError
@@ -32,19 +32,28 @@ class TemplateError(NoticegenError):
 
 
 class _ConfinedLoader(jinja2.FileSystemLoader):
-    """A FileSystemLoader that will not follow a symbolic link out of its folders.
+    """A loader that reads templates only as regular files inside its folders.
 
-    Jinja already refuses '..' in template names; this also refuses a template file
-    that is a link to somewhere else (templates/x.html -> /etc/passwd).
+    Each template is read through :mod:`noticegen.files`: no step of its path may be a
+    symbolic link (``templates -> .``, ``templates/sections -> /proc/self``, a template
+    file linked to ``/etc/passwd``) or a special file, and '..' never leaves the folder.
     """
 
     def get_source(self, environment, template):
-        source, filename, uptodate = super().get_source(environment, template)
-        real = Path(filename).resolve()
-        if not any(real.is_relative_to(Path(root).resolve()) for root in self.searchpath):
-            raise TemplateError(f"template '{template}' is a link to {real}, outside the "
-                                "project's templates; noticegen reads only the project's own files")
-        return source, filename, uptodate
+        parts = jinja2.loaders.split_template_path(template)  # refuses '..'
+        relative = "/".join(parts)
+        for root in self.searchpath:
+            state = files.kind(Path(root), relative)
+            if state == "missing":
+                continue
+            try:
+                data = files.read_file(Path(root), relative, 5_000_000)
+            except files.UnsafeFile as exc:
+                raise TemplateError(f"template '{template}': {exc.message}; noticegen reads only "
+                                    "the project's own template files") from None
+            filename = str(Path(root) / relative)
+            return data.decode("utf-8"), filename, lambda: True
+        raise jinja2.TemplateNotFound(template)
 
 
 def lower_first(value) -> str:
@@ -71,8 +80,9 @@ class Renderer:
 
     def __init__(self, model: Model):
         self.model = model
-        search = [*model.template_dirs, packaged_templates()]
-        self.search = [str(p) for p in search if p.is_dir()]
+        own = [p for p in model.template_dirs
+               if files.kind(model.root, str(p.relative_to(model.root))) == "folder"]
+        self.search = [str(p) for p in [*own, packaged_templates()] if p.is_dir()]
         self.env = ImmutableSandboxedEnvironment(
             loader=_ConfinedLoader(self.search, followlinks=False),
             autoescape=jinja2.select_autoescape(["html", "htm"], default_for_string=True),

@@ -91,8 +91,20 @@ def _inline(node, kind: str, local=None):
         if "description" in target:
             merged.setdefault("x-shape", target["description"])  # what the value must look like
         return _inline(merged, kind, local)
-    return {key: _inline(value, kind, local) if key != "$defs" else value
+    return {key: _strict_pattern(value) if key == "pattern" and isinstance(value, str)
+            else _inline(value, kind, local) if key != "$defs" else value
             for key, value in node.items()}
+
+
+def _strict_pattern(pattern: str) -> str:
+    """A schema pattern whose closing '$' means the end of the text.
+
+    JSON Schema patterns are ECMA-262, where '$' is the end of the input; jsonschema runs
+    them with Python's re, where '$' also matches before a final newline, so 'dfe\\n'
+    would pass as an id. '\\Z' is the end in Python."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        return pattern[:-1] + "\\Z"
+    return pattern
 
 
 CACHE = ".noticegen-cache.json"
@@ -108,34 +120,43 @@ def _schemas_digest() -> str:
 
 
 def load_cache(root: Path) -> None:
-    """Remember the documents the last clean check of ``root`` found valid."""
+    """Remember the documents the last clean check of ``root`` found valid.
+
+    Only ``check`` calls this: ``build`` validates every file every time, so a cache
+    edited by hand (or restored from elsewhere) can never let unvalidated data be
+    published."""
+    from noticegen import files
+
     _known_valid.clear()
     _seen_valid.clear()
     try:
-        cached = json.loads((Path(root) / "build" / CACHE).read_text("utf-8"))
-    except (OSError, ValueError):
+        cached = json.loads(files.read_file(Path(root).resolve(), f"build/{CACHE}", 50_000_000))
+    except (OSError, ValueError, files.UnsafeFile):
         return
     if isinstance(cached, dict) and cached.get("schemas") == _schemas_digest() \
             and isinstance(cached.get("valid"), list):
         _known_valid.update(str(key) for key in cached["valid"])
 
 
+def forget_cache() -> None:
+    """Validate everything from here on (build: nothing read from build/ is trusted)."""
+    _known_valid.clear()
+    _seen_valid.clear()
+
+
 def save_cache(root: Path) -> None:
     """After a clean check: keep the digests of this run's valid documents in build/."""
     if _seen_valid == _known_valid:
         return  # nothing new: write nothing
-    out = Path(root) / "build"
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
-        return
+    from noticegen.problems import NoticegenError
+    from noticegen.write import write_report
+
     text = json.dumps({"noticegen": __version__, "schemas": _schemas_digest(),
                        "valid": sorted(_seen_valid)}, indent=0) + "\n"
     try:
-        out.mkdir(exist_ok=True)
-        temporary = out / f"{CACHE}.tmp-{os.getpid()}"
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, out / CACHE)
-    except OSError:
-        pass  # a read-only checkout still checks, only without the cache
+        write_report(Path(root), CACHE, text)
+    except (OSError, NoticegenError):
+        pass  # a read-only checkout, or a build/ that is not a plain folder: no cache
 
 
 def validate(document: Document, kind: str) -> list[Problem]:

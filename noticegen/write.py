@@ -1,58 +1,237 @@
 """Write: outputs into build/, atomically, with a manifest of what made them.
 
-Everything is first written into ``build/.staging/``; only when every output has been
-rendered are the files moved into place (each move is an atomic rename) and files of
-the previous build that are no longer produced removed. A build that fails or is
-killed while rendering leaves the previous ``build/`` exactly as it was. Nothing is
-ever written outside ``build/``.
+``build/`` may have been restored from a CI cache or a shared workspace, so nothing in
+it is trusted: any folder, file or temporary name in it may be a planted symbolic link.
+Every write here therefore
+
+- reaches its folder one step at a time from ``build/`` without following a link
+  (a link or special file found on the way, being inside ``build/``, is removed and a
+  real folder made in its place), so a write can never land outside ``build/``;
+- creates new files exclusively (``O_CREAT | O_EXCL | O_NOFOLLOW``) under names no one
+  can predict, in a staging folder made fresh for this build (``mkdtemp``);
+- puts each file in place with a rename, which replaces a link rather than following it.
+
+Only one build writes to a project's ``build/`` at a time: a second one is refused with
+a plain message (a lock on ``build/.noticegen-lock``). A build that fails or is killed
+while rendering leaves the previous ``build/`` exactly as it was. Before the finished
+outputs are moved into place, the list of moves is written to
+``build/.noticegen-commit.json``; a build killed during the moves is completed from that
+list by the next noticegen command that writes to ``build/``, before it does anything
+else, so ``build/`` never stays a mix of two builds.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import json
 import os
+import secrets
 import shutil
+import stat
 from pathlib import Path
 
-from noticegen import __version__
+from noticegen import __version__, files
 from noticegen.problems import NoticegenError
 
 MANIFEST = "manifest.json"
 STAGING = ".staging"
+LOCK = ".noticegen-lock"
+JOURNAL = ".noticegen-commit.json"
+_MAX_MANIFEST = 200_000_000
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _out_folder(project: Path, folder: str) -> Path:
+    """``project/folder``, made if missing; refused when it is a link or special file."""
+    project = Path(project).resolve()
+    state = files.kind(project, folder)
+    if state == "unsafe" or state == "file":
+        raise NoticegenError(f"{folder} is not a plain folder inside the project (a link or a "
+                             f"file); remove it and run the command again")
+    if state == "missing":
+        try:
+            os.mkdir(project / folder)
+        except FileExistsError:
+            pass
+    return project / folder
+
+
+def _folder_fd(out: Path, parts: list[str]) -> int:
+    """A descriptor for ``out/parts...``, making real folders as needed; a link or
+    special file in the way (inside build/) is removed first."""
+    fd = files.open_folder(out)
+    for name in parts:
+        while True:
+            try:
+                child = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC,
+                                dir_fd=fd)
+                break
+            except FileNotFoundError:
+                try:
+                    os.mkdir(name, 0o755, dir_fd=fd)
+                except FileExistsError:
+                    pass
+            except OSError as exc:
+                if exc.errno not in (errno.ELOOP, errno.ENOTDIR):
+                    os.close(fd)
+                    raise
+                os.unlink(name, dir_fd=fd)  # a link or file where a folder belongs
+        os.close(fd)
+        fd = child
+    return fd
+
+
+def _remove_entry(name: str, dir_fd: int) -> None:
+    """Remove ``name`` in the folder ``dir_fd``, whatever it is, never following a link."""
+    try:
+        mode = os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(mode):
+        child = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dir_fd)
+        try:
+            for entry in os.listdir(child):
+                _remove_entry(entry, child)
+        finally:
+            os.close(child)
+        os.rmdir(name, dir_fd=dir_fd)
+    else:
+        os.unlink(name, dir_fd=dir_fd)
+
+
+def _create(dir_fd: int, name: str, data: bytes) -> None:
+    """Write a new file exclusively: never through a link, never over another file."""
+    handle = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                     0o644, dir_fd=dir_fd)
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+
+
+def _split(relative: str) -> list[str]:
+    parts = [p for p in relative.split("/") if p]
+    if not parts or any(p in (".", "..") for p in parts):
+        raise NoticegenError(f"refusing to write {relative}: outside build/")
+    return parts
+
+
+def _place(out: Path, source_fd: int, source: str, relative: str) -> None:
+    """Move ``source`` (in the folder ``source_fd``) to ``out/relative``, atomically."""
+    parts = _split(relative)
+    fd = _folder_fd(out, parts[:-1])
+    try:
+        try:
+            os.replace(source, parts[-1], src_dir_fd=source_fd, dst_dir_fd=fd)
+        except (IsADirectoryError, OSError) as exc:
+            if not isinstance(exc, IsADirectoryError) and exc.errno not in (errno.EISDIR, errno.ENOTEMPTY):
+                raise
+            _remove_entry(parts[-1], fd)  # a folder planted where a file belongs
+            os.replace(source, parts[-1], src_dir_fd=source_fd, dst_dir_fd=fd)
+    finally:
+        os.close(fd)
+
+
+def _unlink(out: Path, relative: str) -> None:
+    parts = _split(relative)
+    try:
+        fd = files.open_folder(out, "/".join(parts[:-1]))
+    except (FileNotFoundError, files.UnsafeFile, NotADirectoryError):
+        return
+    try:
+        os.unlink(parts[-1], dir_fd=fd)
+    except (FileNotFoundError, IsADirectoryError, PermissionError):
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_report(project: Path, name: str, data: bytes | str, folder: str = "build") -> Path:
+    """Write one file into build/ atomically: a new file under an unpredictable name,
+    then a rename over the old one (which replaces a planted link, never follows it)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    out = _out_folder(project, folder)
+    parts = _split(name)
+    fd = _folder_fd(out, parts[:-1])
+    temporary = f".{parts[-1]}.{secrets.token_hex(8)}.tmp"
+    try:
+        _create(fd, temporary, data)
+        os.replace(temporary, parts[-1], src_dir_fd=fd, dst_dir_fd=fd)
+    except BaseException:
+        try:
+            os.unlink(temporary, dir_fd=fd)
+        except OSError:
+            pass
+        raise
+    finally:
+        os.close(fd)
+    return out / name
+
+
 class BuildWriter:
     def __init__(self, project: Path, folder: str = "build", manifest: str = MANIFEST):
-        self.project = project.resolve()
-        self.out = self.project / folder
-        if self.out.is_symlink() or (self.out.exists() and not self.out.is_dir()):
-            raise NoticegenError(f"{folder} is not a plain folder inside the project; "
-                                 "remove it and build again")
+        self.project = Path(project).resolve()
+        self.out = _out_folder(self.project, folder)
         self.manifest_name = manifest
-        self.staging = self.out / f"{STAGING}-{manifest.removesuffix('.json')}"
         self.outputs: dict[str, str] = {}
         self.written: set[str] = set()
-        shutil.rmtree(self.staging, ignore_errors=True)  # left by a killed build
+        self._lock = self._take_lock()
+        finish_interrupted_commit(self.out)
+        out_fd = files.open_folder(self.out)
+        try:
+            for entry in os.listdir(out_fd):
+                if entry.startswith(STAGING + "-"):  # left by a killed build
+                    _remove_entry(entry, out_fd)
+        finally:
+            os.close(out_fd)
+        self.staging = Path(_mkdtemp(self.out))
 
-    def _inside(self, relative: str) -> Path:
-        target = (self.staging / relative).resolve()
-        if not target.is_relative_to(self.staging.resolve()) or relative.startswith(STAGING):
-            raise NoticegenError(f"refusing to write {relative}: outside build/")
-        return target
+    def _take_lock(self) -> int:
+        fd = files.open_folder(self.out)
+        try:
+            try:
+                lock = os.open(LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644,
+                               dir_fd=fd)
+            except OSError as exc:
+                if exc.errno != errno.ELOOP:
+                    raise
+                os.unlink(LOCK, dir_fd=fd)  # a planted link: replace it
+                lock = os.open(LOCK, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                               0o644, dir_fd=fd)
+        finally:
+            os.close(fd)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(lock)
+            raise NoticegenError("another noticegen build is writing to build/ in this project "
+                                 "right now; wait for it to finish, then run the command again") from None
+        return lock
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # closing the descriptor releases the lock
+            self._lock = None
+
+    def _staged(self, relative: str) -> tuple[int, str]:
+        parts = _split(relative)
+        return _folder_fd(self.staging, parts[:-1]), parts[-1]
 
     def add(self, relative: str, data: bytes | str) -> None:
         """Stage a newly rendered output."""
         if isinstance(data, str):
             data = data.encode("utf-8")
-        self.staging.mkdir(parents=True, exist_ok=True)
-        target = self._inside(relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        if relative.split("/", 1)[0] in (LOCK, JOURNAL) or relative.startswith(STAGING):
+            raise NoticegenError(f"refusing to write {relative}: a name noticegen keeps for itself")
+        fd, name = self._staged(relative)
+        try:
+            _create(fd, name, data)
+        finally:
+            os.close(fd)
         self.outputs[relative] = sha256(data)
         self.written.add(relative)
 
@@ -63,13 +242,16 @@ class BuildWriter:
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+        self._release()
 
     def previous_manifest(self) -> dict:
         try:
-            manifest = json.loads((self.out / self.manifest_name).read_text("utf-8"))
-        except (OSError, ValueError):
+            manifest = json.loads(files.read_file(self.out, self.manifest_name, _MAX_MANIFEST))
+        except (OSError, ValueError, files.UnsafeFile):
             return {}
-        return manifest if isinstance(manifest, dict) else {}
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("outputs", {}), dict):
+            return {}
+        return manifest
 
     def unchanged(self, previous: dict, key: str, digest: str, outputs: list[str]) -> bool:
         """Whether a unit made from the same data is already in build/, intact."""
@@ -78,11 +260,12 @@ class BuildWriter:
             return False
         hashes = previous.get("outputs") or {}
         for relative in outputs:
-            path = self.out / relative
-            # size and hash: an output edited or damaged by hand is made again
-            if relative not in hashes or not path.is_file() or path.is_symlink():
+            # an output edited, damaged or replaced by a link is made again
+            try:
+                data = files.read_file(self.out, relative, _MAX_MANIFEST)
+            except (OSError, files.UnsafeFile):
                 return False
-            if sha256(path.read_bytes()) != hashes[relative]:
+            if relative not in hashes or sha256(data) != hashes[relative]:
                 return False
         return True
 
@@ -99,31 +282,80 @@ class BuildWriter:
         if not self.written and previous == manifest:
             self.abort()
             return manifest  # nothing changed: nothing is written
-        stale = set(previous.get("outputs") or {}) - set(self.outputs)
-        self.out.mkdir(parents=True, exist_ok=True)
-        for relative in sorted(self.written):
-            destination = self.out / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.staging / relative, destination)
-        for relative in sorted(stale):
-            path = self.out / relative
-            if path.resolve().is_relative_to(self.out) and path.is_file():
-                path.unlink()
-        write_report(self.project, self.manifest_name, text, self.out.name)
-        shutil.rmtree(self.staging, ignore_errors=True)
+        stale = sorted(set(previous.get("outputs") or {}) - set(self.outputs))
+        journal = {"staging": self.staging.name, "moves": sorted(self.written), "stale": stale,
+                   "manifest": self.manifest_name, "text": text}
+        write_report(self.project, JOURNAL, json.dumps(journal), self.out.name)
+        _complete(self.out, journal)
+        self._release()
         return manifest
 
 
-def write_report(project: Path, name: str, data: bytes | str, folder: str = "build") -> Path:
-    """Write one report file into build/ atomically (a temporary file, then a rename)."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    out = Path(project).resolve() / folder
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise NoticegenError(f"{folder} is not a plain folder inside the project")
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / name
-    temporary = out / f".{name}.tmp"
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
-    return target
+def _mkdtemp(out: Path) -> str:
+    fd = files.open_folder(out)
+    try:
+        while True:
+            name = f"{STAGING}-{secrets.token_hex(8)}"
+            try:
+                os.mkdir(name, 0o700, dir_fd=fd)
+                return str(out / name)
+            except FileExistsError:
+                continue
+    finally:
+        os.close(fd)
+
+
+def _complete(out: Path, journal: dict) -> None:
+    """Carry out a commit: every staged file into place, stale outputs removed, the
+    manifest last, then the journal and the staging folder removed."""
+    staging = journal["staging"]
+    for relative in journal["moves"]:
+        parts = _split(relative)
+        try:
+            fd = files.open_folder(out, "/".join([staging, *parts[:-1]]))
+        except (FileNotFoundError, files.UnsafeFile, NotADirectoryError):
+            continue  # moved already, before an interruption
+        try:
+            if files.kind(out, f"{staging}/{relative}") == "file":
+                _place(out, fd, parts[-1], relative)
+        finally:
+            os.close(fd)
+    for relative in journal["stale"]:
+        _unlink(out, relative)
+    write_report(out.parent, journal["manifest"], journal["text"], out.name)
+    _unlink(out, JOURNAL)
+    out_fd = files.open_folder(out)
+    try:
+        _remove_entry(staging, out_fd)
+    finally:
+        os.close(out_fd)
+
+
+def finish_interrupted_commit(out: Path) -> bool:
+    """Complete a commit a killed build left half done (see the module's docstring).
+    Returns whether there was one."""
+    try:
+        journal = json.loads(files.read_file(out, JOURNAL, _MAX_MANIFEST))
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except (OSError, ValueError, files.UnsafeFile):
+        _unlink(out, JOURNAL)  # unreadable or planted: nothing to complete
+        return False
+    if not _valid_journal(journal):
+        _unlink(out, JOURNAL)
+        return False
+    _complete(out, journal)
+    return True
+
+
+def _valid_journal(journal) -> bool:
+    """A journal names only places inside build/ and a manifest file of noticegen's."""
+    if not isinstance(journal, dict):
+        return False
+    staging, manifest = journal.get("staging"), journal.get("manifest")
+    names = journal.get("moves"), journal.get("stale")
+    return (isinstance(staging, str) and staging.startswith(STAGING + "-") and "/" not in staging
+            and isinstance(manifest, str) and "/" not in manifest
+            and (manifest == MANIFEST or manifest.startswith("manifest-shard-"))
+            and isinstance(journal.get("text"), str)
+            and all(isinstance(n, list) and all(isinstance(i, str) for i in n) for n in names))

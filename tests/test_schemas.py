@@ -72,8 +72,9 @@ def test_outside_project_symlink_is_refused(tmp_path, run):
     (project / "datamap" / "subjects.yaml").symlink_to(secret)
     result = run("check", cwd=project)
     assert result.exit_code == 1
-    assert ("datamap/subjects.yaml:1:1: error[outside-project]: the file is a link to a place "
-            "outside the project; noticegen reads only the project's own files") in result.output
+    assert ("datamap/subjects.yaml:1:1: error[outside-project]: this is a symbolic link; "
+            "noticegen reads only the project's own regular files and folders, never through a "
+            "link: put the file itself there") in result.output
 
 
 def test_docs_list_every_rule():
