@@ -1,0 +1,352 @@
+"""Integrity under attack: nothing outside the project is read, nothing outside build/ is
+written, nothing unchecked is published (docs/security.md).
+
+The threat: anyone who can open a pull request controls the data map, the templates and
+the file layout (symbolic links, FIFOs); CI runs noticegen with secrets in its
+environment and a token in .git/config; build/ may be restored from a cache. Each class
+of attack is tried at every place it applies, and the tests assert the *outcome* (the
+secret never appears in any output, nothing outside build/ changes, the command ends in
+time with a located error), not how a particular case is caught.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import CASES, REPOSITORY, build_case
+
+SECRET = "NOTICEGEN-TEST-SECRET-7f3a9c"
+TRUST = Path(__file__).resolve().parent / "trust"
+
+
+def noticegen(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
+    """noticegen in a process of its own, so a read that blocks shows as a timeout."""
+    env = dict(os.environ, PYTHONPATH=str(REPOSITORY), NOTICEGEN_SECRET_IN_ENV=SECRET)
+    return subprocess.run([sys.executable, "-m", "noticegen", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def every_byte_under(folder: Path) -> bytes:
+    out = b""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            out += path.read_bytes()
+    return out
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.is_symlink()}
+
+
+@pytest.fixture
+def secret_file(tmp_path) -> Path:
+    path = tmp_path / "outside" / "secret.txt"
+    path.parent.mkdir()
+    path.write_text(f"---\ntitle: {SECRET}\nactivities: [admissions]\nversion: '1'\n---\n{SECRET}\n")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return build_case(CASES / "good" / "warning-only", tmp_path / "project")
+
+
+# -- Reading: links and special files wherever noticegen reads ------------------------
+
+READ_PLACES = [
+    "datamap/organisation.yaml", "datamap/recipients.yaml", "datamap/activities/admissions.yaml",
+    "datamap/activities/extra.yaml", "notices/pupils.md", "notices/extra.md",
+    "notices/_blocks/more.md", "noticegen.yaml", "templates/notice.html",
+    "templates/sections/purposes.html", "templates/notice.css",
+]
+FOLDERS = ["datamap/activities", "notices", "notices/_blocks", "templates", "templates/sections"]
+
+
+def _plant(project: Path, relative: str, how: str, target: Path) -> None:
+    path = project / relative
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if how == "link-outside":
+        path.symlink_to(target if not relative in FOLDERS else target.parent)
+    elif how == "link-inside":
+        # a link to something inside the project that is not part of the data map
+        if relative in FOLDERS:
+            inside = project / ".git" / "hidden"
+            inside.mkdir(parents=True, exist_ok=True)
+            shutil.copy(target, inside / "config.md")
+        else:
+            inside = project / ".git" / "config"
+            inside.parent.mkdir(parents=True, exist_ok=True)
+            inside.write_text(target.read_text())
+        path.symlink_to(inside)
+    elif how == "fifo":
+        os.mkfifo(path)
+
+
+@pytest.mark.parametrize("how", ["link-outside", "link-inside", "fifo"])
+@pytest.mark.parametrize("relative", READ_PLACES + FOLDERS)
+def test_nothing_but_the_projects_own_regular_files_is_read(project, secret_file, relative, how):
+    if how == "fifo" and relative in FOLDERS:
+        pytest.skip("a folder cannot be a FIFO and still hold files; the file cases cover it")
+    _plant(project, relative, how, secret_file)
+    checked = noticegen("check", cwd=project)  # a FIFO must not block: the timeout fails it
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    rule = "special-file" if how == "fifo" else "outside-project"
+    assert f"error[{rule}]" in checked.stdout, checked.stdout
+    located = [line for line in checked.stdout.splitlines() if f"error[{rule}]" in line]
+    assert any(line.startswith(relative + ":") or line.startswith(relative.rsplit("/", 1)[0] + "/")
+               for line in located), located
+    assert SECRET not in checked.stdout + checked.stderr
+    built = noticegen("build", cwd=project)
+    assert built.returncode == 1
+    assert not (project / "build").exists() or SECRET.encode() not in every_byte_under(project / "build")
+
+
+def test_a_device_is_refused(project):
+    path = project / "datamap" / "sources.yaml"
+    path.unlink()
+    try:
+        os.mknod(path, 0o600 | 0o020000, os.makedev(1, 3))  # a character device like /dev/null
+    except PermissionError:
+        pytest.skip("making a device needs root")
+    checked = noticegen("check", cwd=project)
+    assert "datamap/sources.yaml:1:1: error[special-file]: this is a device, not a file" in checked.stdout
+
+
+def test_unreadable_file_is_reported_not_raised(project, run, monkeypatch):
+    from noticegen import files
+
+    real = files.read_file
+
+    def refuse(root, relative, limit):
+        if relative == "datamap/sources.yaml":
+            raise PermissionError(13, "Permission denied")
+        return real(root, relative, limit)
+
+    monkeypatch.setattr(files, "read_file", refuse)
+    result = run("check", cwd=project)
+    assert "datamap/sources.yaml:1:1: error[unreadable]: cannot read file: Permission denied" in result.output
+
+
+def test_datamap_folder_that_is_a_link_stops_with_a_sentence(project, tmp_path):
+    shutil.move(project / "datamap", tmp_path / "elsewhere")
+    (project / "datamap").symlink_to(tmp_path / "elsewhere")
+    result = noticegen("check", cwd=project)
+    assert result.returncode == 2
+    assert "datamap is a symbolic link or special file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# -- Trusts: a school's folders, at every overlay level ------------------------------
+
+@pytest.fixture
+def trust(tmp_path) -> Path:
+    return Path(shutil.copytree(TRUST, tmp_path / "trust"))
+
+
+@pytest.mark.parametrize("target", ["/proc/self", "/etc", "."])
+def test_a_schools_templates_folder_that_is_a_link_is_refused(trust, target):
+    """The critical case: schools/<id>/templates -> /proc/self (or /etc, or the project
+    itself) reached through extends, with a template that includes 'environ'."""
+    school = trust / "schools" / "gamma"
+    link = school / "templates"
+    if link.exists():
+        shutil.rmtree(link)
+    link.symlink_to(target if target != "." else trust)
+    beta = trust / "schools" / "beta" / "templates" / "sections"
+    beta.mkdir(parents=True, exist_ok=True)
+    (beta / "purposes.html").write_text('{% include "environ" %}{% include "passwd" %}'
+                                        '{% include ".git/config" %}\n')
+    checked = noticegen("check", cwd=trust)
+    assert checked.returncode == 1
+    assert "schools/gamma/templates:1:1: error[outside-project]: this is a symbolic link" in checked.stdout
+    built = noticegen("build", "--no-pdf", cwd=trust)
+    assert built.returncode != 0
+    assert SECRET not in built.stdout + built.stderr
+    if (trust / "build").exists():
+        output = every_byte_under(trust / "build")
+        assert SECRET.encode() not in output and b"root:x:0:0" not in output
+
+
+def test_a_school_folder_that_is_a_link_is_no_school(trust, tmp_path):
+    outside = tmp_path / "evil-school"
+    shutil.copytree(trust / "schools" / "alpha", outside)
+    (trust / "schools" / "evil").symlink_to(outside)
+    checked = noticegen("check", cwd=trust)
+    assert "schools/evil:1:1: error[outside-project]: this is a symbolic link" in checked.stdout
+    assert checked.returncode == 1
+
+
+def test_a_template_may_not_include_through_a_linked_subfolder(project):
+    templates = project / "templates"
+    templates.mkdir()
+    (templates / "inner").symlink_to("/proc/self")
+    (templates / "sections").mkdir()
+    (templates / "sections" / "purposes.html").write_text('{% include "inner/environ" %}\n')
+    checked = noticegen("check", cwd=project)
+    assert "templates/inner:1:1: error[outside-project]" in checked.stdout
+    built = noticegen("build", "--no-pdf", cwd=project)
+    assert built.returncode == 1 and SECRET not in built.stdout + built.stderr
+
+
+def test_the_pdf_cannot_attach_or_embed_a_file_through_a_link(project):
+    """A PDF override that links an attachment or a stylesheet through a link in
+    templates/ gets nothing: check refuses the link, and the fetcher reads no link."""
+    templates = project / "templates"
+    templates.mkdir()
+    (templates / "leak.css").symlink_to("/proc/self/environ")
+    (templates / "notice-pdf.html").write_text(
+        (REPOSITORY / "templates" / "notice-pdf.html").read_text().replace(
+            "</head>", '<link rel="attachment" href="leak.css"><link rel="stylesheet" '
+                       'href="leak.css"></head>'))
+    assert noticegen("check", cwd=project).returncode == 1
+    from noticegen.pdf import PdfError, write_pdf
+
+    with pytest.raises(PdfError, match="refused to fetch"):
+        write_pdf('<html lang="en"><head><title>t</title><link rel="attachment" href="leak.css">'
+                  '</head><body><p>x</p></body></html>', templates, [templates], 0, "t")
+
+
+# -- Writing: links planted in build/ ------------------------------------------------
+
+@pytest.mark.parametrize("planted", ["notices", "ropa", "manifest.json", "index.html",
+                                     ".noticegen-cache.json", ".noticegen-lock",
+                                     ".noticegen-commit.json", "notices/pupils.html",
+                                     "ropa/ropa.csv", ".staging-0000000000000000"])
+def test_links_planted_in_build_never_lead_writes_outside(project, tmp_path, planted):
+    outside = tmp_path / "victim"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("untouched")
+    victim_file = outside / "file.txt"
+    victim_file.write_text("untouched")
+    path = project / "build" / planted
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(outside if "." not in planted.rsplit("/", 1)[-1] or planted.startswith(".staging")
+                    else victim_file)
+    before = snapshot(outside)
+    for command in (["check"], ["build", "--no-pdf"], ["build", "--no-pdf"]):
+        result = noticegen(*command, cwd=project)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert snapshot(outside) == before
+    assert sorted(p.name for p in outside.iterdir()) == ["file.txt", "keep.txt"]
+    page = project / "build" / "notices" / "pupils.html"
+    assert page.is_file() and not page.is_symlink()
+    manifest = json.loads((project / "build" / "manifest.json").read_text())
+    assert "notices/pupils.html" in manifest["outputs"]
+
+
+def test_a_forged_validation_cache_cannot_publish_a_javascript_link(project):
+    """check may skip files its last clean run found valid; build never does."""
+    assert noticegen("check", cwd=project).returncode == 0
+    cache = project / "build" / ".noticegen-cache.json"
+    assert cache.is_file()
+    notice = project / "notices" / "pupils.md"
+    notice.write_text(notice.read_text() + "\n[click me](javascript:alert(document.cookie))\n")
+    # forge the cache to say every document of the project, as it is now, is valid
+    from noticegen import validate as validation
+    from noticegen.checks import check_project
+
+    check_project(project, remember=False)
+    forged = json.loads(cache.read_text())
+    forged["valid"] = sorted(set(forged["valid"]) | validation._seen_valid | {"*"})
+    cache.write_text(json.dumps(forged))
+    built = noticegen("build", "--no-pdf", cwd=project)
+    assert built.returncode == 1 and "error[prose-link]" in built.stdout
+    page = project / "build" / "notices" / "pupils.html"
+    assert not page.exists() or "javascript:" not in page.read_text()
+
+
+# -- Builds killed, or run together ----------------------------------------------------
+
+def test_two_builds_at_once_never_corrupt_build(project):
+    env = dict(os.environ, PYTHONPATH=str(REPOSITORY))
+    command = [sys.executable, "-m", "noticegen", "build"]
+    first = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not list((project / "build").glob(".staging-*")) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    second = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=120)
+    out, err = first.communicate(timeout=120)
+    assert first.returncode == 0, out + err
+    assert second.returncode == 2
+    assert "another noticegen build is writing to build/" in second.stderr
+    assert "Traceback" not in second.stderr
+    manifest = json.loads((project / "build" / "manifest.json").read_text())
+    from noticegen.write import sha256
+
+    for relative, digest in manifest["outputs"].items():
+        assert sha256((project / "build" / relative).read_bytes()) == digest, relative
+
+
+def test_a_killed_render_worker_fails_the_build_quickly(tmp_path):
+    trust = Path(shutil.copytree(TRUST, tmp_path / "trust"))
+    env = dict(os.environ, PYTHONPATH=str(REPOSITORY))
+    process = subprocess.Popen([sys.executable, "-m", "noticegen", "build", "--jobs", "2"],
+                               cwd=trust, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    killed = False
+    while not killed and time.monotonic() < deadline and process.poll() is None:
+        children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True,
+                                  text=True).stdout.split()
+        for pid in children:
+            try:  # a render worker is a fork of noticegen itself
+                if b"noticegen" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    continue
+                os.kill(int(pid), signal.SIGKILL)
+                killed = True
+            except (ProcessLookupError, FileNotFoundError):
+                continue  # gone already
+        time.sleep(0.005)
+    assert killed, "no render worker was found to kill"
+    started = time.monotonic()
+    out, err = process.communicate(timeout=60)
+    assert time.monotonic() - started < 30
+    assert process.returncode == 2, out + err
+    assert "a render process stopped before it finished" in err
+
+
+def test_a_build_killed_during_the_moves_is_completed_by_the_next(project):
+    """Kill the build (SIGKILL, as the OOM killer would) after it has moved some, not
+    all, of its outputs into place; the next command completes that commit first."""
+    env = dict(os.environ, PYTHONPATH=str(REPOSITORY))
+    assert noticegen("build", "--no-pdf", cwd=project).returncode == 0
+    notice = project / "notices" / "pupils.md"
+    notice.write_text(notice.read_text().replace('version: "1"', 'version: "2"'))
+    script = ("import os, signal, noticegen.write as w\n"
+              "real, count = w._place, [0]\n"
+              "def place(*args):\n"
+              "    count[0] += 1\n"
+              "    if count[0] == 2:\n"
+              "        os.kill(os.getpid(), signal.SIGKILL)\n"
+              "    return real(*args)\n"
+              "w._place = place\n"
+              "from noticegen.cli import main\n"
+              "main(['build', '--no-pdf'])\n")
+    killed = subprocess.run([sys.executable, "-c", script], cwd=project, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL
+    assert (project / "build" / ".noticegen-commit.json").is_file()
+    result = noticegen("build", "--no-pdf", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (project / "build" / ".noticegen-commit.json").exists()
+    manifest = json.loads((project / "build" / "manifest.json").read_text())
+    from noticegen.write import sha256
+
+    for relative, digest in manifest["outputs"].items():
+        assert sha256((project / "build" / relative).read_bytes()) == digest, relative
+    assert "2" in (project / "build" / "notices" / "pupils.html").read_text()
