@@ -283,7 +283,7 @@ def build_project(root: Path, pdf: bool = True,
     mine = [u for position, u in enumerate(units) if position % count == index - 1]
     result.units = mine
     manifest_name = "manifest.json" if count == 1 else f"manifest-shard-{index}-of-{count}.json"
-    writer = BuildWriter(root, manifest=manifest_name)
+    writer = BuildWriter(root, manifest=manifest_name, sweep=count == 1)
     previous = writer.previous_manifest()
     stale = [u for u in mine if not writer.unchanged(previous, u.key, u.digest, u.outputs)]
     result.rendered = [u.key for u in stale]

@@ -11,6 +11,14 @@ Every write here therefore
   can predict, in a staging folder made fresh for this build (``mkdtemp``);
 - puts each file in place with a rename, which replaces a link rather than following it.
 
+Nothing in ``build/`` is published unchecked. A build leaves in it exactly the outputs
+it made (and noticegen's own bookkeeping files): any other file found there, planted
+or left over, is removed. An output of an earlier build is kept, not made again, only
+when the manifest that vouches for it is signed with the key in the environment
+variable ``NOTICEGEN_BUILD_KEY`` (a CI secret, say) and the file still has the hash the
+manifest gives: without the key, a manifest and outputs restored from a cache could
+have been forged together, so everything is rendered afresh.
+
 Only one build writes to a project's ``build/`` at a time: a second one is refused with
 a plain message (a lock on ``build/.noticegen-lock``). A build that fails or is killed
 while rendering leaves the previous ``build/`` exactly as it was. Before the finished
@@ -25,6 +33,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -39,7 +48,21 @@ MANIFEST = "manifest.json"
 STAGING = ".staging"
 LOCK = ".noticegen-lock"
 JOURNAL = ".noticegen-commit.json"
+KEY_VARIABLE = "NOTICEGEN_BUILD_KEY"
+OWN_FILES = (LOCK, JOURNAL, ".noticegen-cache.json")
+"""Files in build/ that are noticegen's own, besides the manifests."""
 _MAX_MANIFEST = 200_000_000
+
+
+def _signature(manifest: dict, key: bytes) -> str:
+    body = json.dumps({k: v for k, v in manifest.items() if k != "signature"}, sort_keys=True,
+                      ensure_ascii=False).encode("utf-8")
+    return hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+def _own(relative: str) -> bool:
+    return relative in OWN_FILES or relative == MANIFEST or (
+        relative.startswith("manifest-shard-") and relative.endswith(".json") and "/" not in relative)
 
 
 def sha256(data: bytes) -> str:
@@ -173,7 +196,12 @@ def write_report(project: Path, name: str, data: bytes | str, folder: str = "bui
 
 
 class BuildWriter:
-    def __init__(self, project: Path, folder: str = "build", manifest: str = MANIFEST):
+    def __init__(self, project: Path, folder: str = "build", manifest: str = MANIFEST,
+                 sweep: bool = True):
+        """``sweep``: remove every file in build/ that this build does not make (off for
+        a shard, whose folder may hold the other shards' outputs too)."""
+        self.key = os.environ.get(KEY_VARIABLE, "").encode("utf-8")
+        self.sweep = sweep
         self.project = Path(project).resolve()
         self.out = _out_folder(self.project, folder)
         self.manifest_name = manifest
@@ -212,6 +240,30 @@ class BuildWriter:
                                  "right now; wait for it to finish, then run the command again") from None
         return lock
 
+    def _unknown(self) -> list[str]:
+        """Files (and links) in build/ that are neither outputs of this build nor
+        noticegen's own: a build/ restored from elsewhere may hold anything."""
+        if not self.sweep:
+            return []
+        found = []
+
+        def visit(relative: str) -> None:
+            try:
+                entries = files.list_folder(self.out, relative)
+            except (OSError, files.UnsafeFile):
+                return
+            for entry in entries:
+                path = f"{relative}/{entry.name}" if relative else entry.name
+                if not relative and entry.name.startswith(STAGING + "-"):
+                    continue
+                if entry.kind == "folder":
+                    visit(path)
+                elif path not in self.outputs and not _own(path):
+                    found.append(path)
+
+        visit("")
+        return found
+
     def _release(self) -> None:
         if self._lock is not None:
             os.close(self._lock)  # closing the descriptor releases the lock
@@ -244,12 +296,17 @@ class BuildWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
         self._release()
 
-    def previous_manifest(self) -> dict:
+    def previous_manifest(self, trusted: bool = True) -> dict:
+        """The last build's manifest; with ``trusted``, only when its signature shows this
+        key made it (otherwise ``{}``: nothing of the last build is reused)."""
         try:
             manifest = json.loads(files.read_file(self.out, self.manifest_name, _MAX_MANIFEST))
         except (OSError, ValueError, files.UnsafeFile):
             return {}
         if not isinstance(manifest, dict) or not isinstance(manifest.get("outputs", {}), dict):
+            return {}
+        if trusted and not (self.key and isinstance(manifest.get("signature"), str) and
+                            hmac.compare_digest(manifest["signature"], _signature(manifest, self.key))):
             return {}
         return manifest
 
@@ -277,12 +334,18 @@ class BuildWriter:
             "outputs": dict(sorted(self.outputs.items())),
             "units": dict(sorted((units or {}).items())),
         }
+        if self.key:
+            manifest["signature"] = _signature(manifest, self.key)
         text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
         previous = self.previous_manifest()
-        if not self.written and previous == manifest:
+        if not self.written and previous == manifest and not self._unknown():
             self.abort()
             return manifest  # nothing changed: nothing is written
-        stale = sorted(set(previous.get("outputs") or {}) - set(self.outputs))
+        recorded = self.previous_manifest(trusted=False).get("outputs") or {}
+        stale = set(recorded) - set(self.outputs)
+        if self.sweep:
+            stale |= set(self._unknown())
+        stale = sorted(s for s in stale if isinstance(s, str) and not _own(s))
         journal = {"staging": self.staging.name, "moves": sorted(self.written), "stale": stale,
                    "manifest": self.manifest_name, "text": text}
         write_report(self.project, JOURNAL, json.dumps(journal), self.out.name)

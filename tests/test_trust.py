@@ -15,6 +15,12 @@ from noticegen.checks import check_project
 TRUST = Path(__file__).resolve().parent / "trust"
 
 
+@pytest.fixture(autouse=True)
+def build_key(monkeypatch):
+    """Incremental builds reuse only outputs a signed manifest vouches for."""
+    monkeypatch.setenv("NOTICEGEN_BUILD_KEY", "test-key-for-incremental-builds")
+
+
 @pytest.fixture
 def trust(tmp_path) -> Path:
     return Path(shutil.copytree(TRUST, tmp_path / "trust", ignore=shutil.ignore_patterns("build")))
