@@ -76,4 +76,7 @@ class NoticegenError(click.ClickException):
     exit_code = 2
 
     def show(self, file=None) -> None:
-        click.echo(f"noticegen: error: {self.format_message()}", err=True, file=file)
+        from noticegen.characters import printable
+
+        click.echo(f"noticegen: error: {printable(' '.join(self.format_message().split()))}",
+                   err=True, file=file)

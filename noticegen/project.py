@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from noticegen import files
+from noticegen import characters, files
 from noticegen.loader import MAX_FILE_BYTES, Document, LayeredDocument, LoadError, decode, parse
 from noticegen.problems import Location, NoticegenError, Problem, Problems, Severity
 from noticegen.validate import validate
@@ -522,8 +522,25 @@ def _placeholders_in(document: Document) -> list[Problem]:
         elif isinstance(value, str):
             for match in PLACEHOLDER.finditer(value):
                 found.append(_placeholder(document.locate(path), match["what"]))
+            found.extend(_characters(value, lambda offset: document.locate(path), in_value=True))
 
     walk(document.data, ())
+    return found
+
+
+def _characters(text: str, locate, in_value: bool = False) -> list[Problem]:
+    """Invisible characters and mixed-script words in a text (noticegen.characters)."""
+    found = []
+    for offset, what in characters.hidden(text):
+        where = " in this value" if in_value else ""
+        found.append(Problem(locate(offset), "hidden-character",
+                             f"the text{where} holds {what}, which a reader cannot see and which "
+                             "can change what the text appears to say: delete it (retype the text)"))
+    for offset, word in characters.mixed_scripts(text):
+        odd = characters.join_names(characters.foreign_letters(word))
+        found.append(Problem(locate(offset), "mixed-script",
+                             f"'{characters.printable(word)}' mixes letters of different scripts "
+                             f"({odd}), so it only looks like the word it imitates: retype it"))
     return found
 
 
@@ -534,7 +551,7 @@ def _placeholder(location: Location, what: str) -> Problem:
 
 def _placeholders_in_text(block: Block) -> list[Problem]:
     return [_placeholder(block.locate(match.start()), match["what"])
-            for match in PLACEHOLDER.finditer(block.text)]
+            for match in PLACEHOLDER.finditer(block.text)] + _characters(block.text, block.locate)
 
 
 def _remember_declared(result: _Result, declared, document, declared_key=None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from noticegen import __version__
+from noticegen.characters import printable
 from noticegen.problems import Problem, Severity
 
 
@@ -22,7 +23,9 @@ def _plural(count: int, word: str) -> str:
 
 
 def _prefixed(problem: Problem, prefix: str) -> str:
-    return f"{prefix}{problem.location.path}" if prefix else problem.location.path
+    """The problem's path as shown: a file name holding a newline or a terminal escape
+    is written with escapes, so it can never forge or hide a line of the report."""
+    return printable(f"{prefix}{problem.location.path}" if prefix else problem.location.path)
 
 
 def text(problems: list[Problem], files: int, prefix: str = "") -> str:
@@ -55,7 +58,7 @@ def github(problems: list[Problem], files: int, prefix: str = "") -> str:
             f"col={p.location.column}",
             f"title={_escape_property('noticegen ' + p.rule)}",
         ])
-        lines.append(f"::{level} {props}::{_escape_data(p.message)}")
+        lines.append(f"::{level} {props}::{_escape_data(_one_line(p.message))}")
     errors, warnings = _counts(problems)
     lines.append(f"noticegen: {_plural(files, 'file')} checked: "
                  f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
@@ -79,7 +82,7 @@ def json_report(problems: list[Problem], files: int, prefix: str = "") -> str:
 
 
 def _one_line(message: str) -> str:
-    return " ".join(message.split())
+    return printable(" ".join(message.split()))
 
 
 REPORTERS = {"text": text, "github": github, "json": json_report}

@@ -63,7 +63,7 @@ def test_github_format_escapes_properties_and_data():
 
     output = github([Problem(Location("a,b:c.yaml", 1, 2), "schema", "50% done\nnext")], 1)
     assert output.splitlines()[0] == (
-        "::error file=a%2Cb%3Ac.yaml,line=1,col=2,title=noticegen schema::50%25 done%0Anext")
+        "::error file=a%2Cb%3Ac.yaml,line=1,col=2,title=noticegen schema::50%25 done next")
 
 
 def test_json_format(bad_project, run):

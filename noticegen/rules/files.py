@@ -33,6 +33,8 @@ declare({
     "duplicate-block": (E, "Two prose blocks for the same section in one notice."),
     "schema": (E, "A value does not match the file kind's JSON Schema."),
     "placeholder": (E, "A TODO(...) placeholder, as `noticegen init` writes them, not yet filled in."),
+    "hidden-character": (E, "Text holding a character a reader cannot see: a control character, a bidirectional override, a zero-width character."),
+    "mixed-script": (E, "A word mixing letters of different scripts (a Cyrillic letter in 'HMRC'): a look-alike that evades the rules."),
 })
 
 declare({
