@@ -29,6 +29,12 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("noticegen: interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # the reader went away (noticegen rules | head): stop quietly, as other
+            # command-line tools do, and let nothing more be written to the closed pipe
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(141)
         except Exception as exc:  # a bug in noticegen, not the user's mistake
             if os.environ.get("NOTICEGEN_DEBUG"):
                 raise

@@ -1,17 +1,19 @@
 """Diff: what changed in the data map between two git revisions, and which notices each
 change reaches — a semantic diff for governors and reviewers, not a line diff.
 
-A revision is read with ``git archive`` into a temporary folder and loaded like any
-project; the work tree is loaded in place. Entries are compared field by field, lists
-of ids as sets (added, removed), recipients of an activity by recipient.
+A revision's data-map files are streamed out of git one at a time (``git cat-file
+--batch``, never a whole archive in memory, never a command line that grows with the
+number of files), each refused if it is over the size limit ``check`` applies, into a
+folder of its own inside ``build/`` (nothing is written anywhere else), and loaded like
+any project; the work tree is loaded in place. Entries are compared field by field,
+lists of ids as sets (added, removed), recipients of an activity by recipient.
 """
 
 from __future__ import annotations
 
-import io
+import os
+import shutil
 import subprocess
-import tarfile
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,35 +75,72 @@ def default_base(root: Path) -> str:
 
 def _checkout(root: Path, revision: str, target: Path) -> Path:
     """The project's files at ``revision``, written into ``target``; returns the project."""
+    from noticegen.loader import MAX_FILE_BYTES
+
+    if revision.startswith("-"):
+        raise NoticegenError(f"'{revision}' is not a revision (a tag, branch or commit)")
     top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip())
     prefix = root.resolve().relative_to(top.resolve()).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
-    _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
-    names = _git(top, "ls-tree", "-r", "-z", "--name-only", revision, "--", prefix or ".")
-    wanted = [n for n in names.decode("utf-8", "replace").split("\0")
-              if n and n[len(prefix):].startswith(_PROJECT_PARTS)]
+    _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    listing = _git(top, "ls-tree", "-r", "-z", "-l", "--full-tree", revision)
+    wanted = []
+    for line in listing.decode("utf-8", "replace").split("\0"):
+        if not line:
+            continue
+        meta, name = line.split("\t", 1)
+        mode, kind, sha, size = meta.split()
+        relative = name[len(prefix):] if name.startswith(prefix) else None
+        if relative is None or not relative.startswith(_PROJECT_PARTS) or kind != "blob":
+            continue
+        if mode not in ("100644", "100755"):
+            continue  # a link (or a submodule) at that revision: never followed
+        if int(size) > MAX_FILE_BYTES:
+            raise NoticegenError(f"{relative} at {revision} is {int(size):,} bytes, over the "
+                                 f"{MAX_FILE_BYTES:,}-byte limit for a data-map file; diff "
+                                 "cannot compare that revision")
+        wanted.append((sha, relative))
     project = target / "project"
-    (project / "datamap").mkdir(parents=True)
+    os.makedirs(project / "datamap", exist_ok=True)
     if wanted:
-        archive = _git(top, "archive", "--format=tar", revision, "--", *wanted)
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            for member in tar.getmembers():
-                if not member.isfile():
-                    continue
-                relative = member.name[len(prefix):]
-                destination = project / relative
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                destination.write_bytes(tar.extractfile(member).read())
+        _stream_blobs(top, wanted, project)
     return project
+
+
+def _stream_blobs(top: Path, wanted: list[tuple[str, str]], project: Path) -> None:
+    """Write each blob to its place under ``project``, one at a time from one git process."""
+    process = subprocess.Popen(["git", "-C", str(top), "cat-file", "--batch"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL)
+    try:
+        for sha, relative in wanted:
+            process.stdin.write(sha.encode() + b"\n")
+            process.stdin.flush()
+            header = process.stdout.readline().split()
+            if len(header) != 3:
+                raise NoticegenError(f"git could not read {relative}")
+            data = process.stdout.read(int(header[2]))
+            process.stdout.read(1)  # the newline after each object
+            destination = project / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            with open(destination, "xb") as stream:  # a new file in a new folder
+                stream.write(data)
+    finally:
+        process.stdin.close()
+        process.stdout.close()
+        process.wait()
 
 
 def load_revision(root: Path, revision: str | None, school: str | None = None) -> Model:
     """The model of the project (or of one school of a trust) at ``revision``
-    (None: the work tree)."""
+    (None: the work tree). The revision's files are put in a folder of their own inside
+    build/, removed again once loaded."""
     if revision is WORK_TREE:
         return _load(Path(root), school)
-    with tempfile.TemporaryDirectory(prefix="noticegen-diff-") as folder:
-        project = _checkout(root, revision, Path(folder))
+    from noticegen.write import scratch_folder
+
+    with scratch_folder(Path(root), ".diff") as folder:
+        project = _checkout(root, revision, folder)
         model = _load(project, school)
     return model
 

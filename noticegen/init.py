@@ -51,13 +51,18 @@ def init_project(target: Path) -> InitResult:
         if destination.exists() or destination.is_symlink():
             result.kept.append(relative)
             continue
-        destination.parent.mkdir(parents=True, exist_ok=True)
         try:
+            destination.parent.mkdir(parents=True, exist_ok=True)
             with open(destination, "xb") as handle:  # never overwrite, even in a race
                 handle.write(data)
         except FileExistsError:
             result.kept.append(relative)
             continue
+        except OSError as exc:
+            where = Path(exc.filename) if exc.filename else destination
+            raise NoticegenError(f"cannot make the project in {target}: {where} "
+                                 f"({exc.strerror or exc}); choose a folder you can write to "
+                                 "that is not inside a file") from None
         result.created.append(relative)
     return result
 

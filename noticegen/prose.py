@@ -171,6 +171,35 @@ def render(text: str, lookup, heading_level: int = 3) -> str:
     return md.renderer.render(tokens, md.options, {})
 
 
+MAX_NESTING = 15
+"""How deep prose may nest (lists in lists, quotes in quotes, emphasis in emphasis).
+
+The Markdown renderer stops at 20 levels and silently drops the rest of the block;
+check refuses prose deeper than this, well before that, so nothing is ever lost."""
+
+_MAY_NEST_DEEPLY = (re.compile(r"^[ \t>*+\-\d.)]{16,}", re.MULTILINE), re.compile(r"[*_\[<`~]"))
+
+
+def too_deep(text: str) -> int | None:
+    """The 0-based line of ``text`` where its nesting first goes past MAX_NESTING, or
+    None. A cheap look first; the Markdown parser runs only on prose that might."""
+    prefix, delimiters = _MAY_NEST_DEEPLY
+    if not prefix.search(text) and not any(len(delimiters.findall(line)) >= MAX_NESTING
+                                           for line in text.splitlines()):
+        return None
+    from markdown_it import MarkdownIt
+
+    deep = MarkdownIt("commonmark", {"html": False, "maxNesting": 1000})
+    for token in deep.parse(text):
+        line = token.map[0] if token.map else None
+        if token.level > MAX_NESTING:
+            return line or 0
+        for child in token.children or []:
+            if child.level > MAX_NESTING:
+                return line or 0
+    return None
+
+
 def render_inline(text: str, lookup) -> str:
     """A short piece of prose (a phrase within a sentence) to HTML without a paragraph."""
     md = markdown_engine()

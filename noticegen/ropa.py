@@ -254,7 +254,9 @@ def build_ropa(model: Model) -> Ropa:
 def to_csv(ropa: Ropa) -> bytes:
     """The table alone (one header row), UTF-8 with a BOM so Excel reads it as UTF-8."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    # every field quoted (OWASP's advice against CSV injection): a spreadsheet that splits
+    # on ';' or ',' still sees each cell whole
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(ropa.columns)
     writer.writerows([[_csv_safe(v) for v in row] for row in ropa.rows])
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")

@@ -30,6 +30,7 @@ else, so ``build/`` never stays a mix of two builds.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import hashlib
@@ -254,8 +255,8 @@ class BuildWriter:
                 return
             for entry in entries:
                 path = f"{relative}/{entry.name}" if relative else entry.name
-                if not relative and entry.name.startswith(STAGING + "-"):
-                    continue
+                if not relative and entry.name.startswith((STAGING + "-", ".diff-")):
+                    continue  # another command's private folder
                 if entry.kind == "folder":
                     visit(path)
                 elif path not in self.outputs and not _own(path):
@@ -422,3 +423,28 @@ def _valid_journal(journal) -> bool:
             and (manifest == MANIFEST or manifest.startswith("manifest-shard-"))
             and isinstance(journal.get("text"), str)
             and all(isinstance(n, list) and all(isinstance(i, str) for i in n) for n in names))
+
+
+@contextlib.contextmanager
+def scratch_folder(project: Path, name: str, folder: str = "build"):
+    """A new, private folder inside build/ under an unpredictable name, removed after."""
+    out = _out_folder(project, folder)
+    fd = files.open_folder(out)
+    try:
+        while True:
+            entry = f"{name}-{secrets.token_hex(8)}"
+            try:
+                os.mkdir(entry, 0o700, dir_fd=fd)
+                break
+            except FileExistsError:
+                continue
+    finally:
+        os.close(fd)
+    try:
+        yield out / entry
+    finally:
+        fd = files.open_folder(out)
+        try:
+            _remove_entry(entry, fd)
+        finally:
+            os.close(fd)

@@ -394,3 +394,57 @@ def test_with_the_key_an_untouched_build_is_reused(project):
     assert subprocess.run(command, cwd=project, env=env, capture_output=True).returncode == 0
     again = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
     assert "nothing to do" in again.stdout or "0 of" in again.stdout, again.stdout
+
+
+# -- diff: old revisions streamed, limited, and kept inside build/ ----------------------
+
+def _git(folder: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.email=dpo@test.example", "-c", "user.name=DPO", *args],
+                   cwd=folder, check=True, capture_output=True)
+
+
+def test_diff_refuses_an_old_file_over_the_limit_without_reading_it(project):
+    from noticegen.loader import MAX_FILE_BYTES
+
+    _git(project, "init", "-q")
+    big = project / "notices" / "_blocks" / "big.md"
+    big.write_bytes(b"x" * (MAX_FILE_BYTES + 1))
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "big")
+    _git(project, "tag", "v1")
+    big.unlink()
+    result = noticegen("diff", "v1", cwd=project)
+    assert result.returncode == 2
+    assert "notices/_blocks/big.md at v1 is" in result.stderr and "limit" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_diff_handles_thousands_of_long_file_names(project, tmp_path):
+    _git(project, "init", "-q")
+    blocks = project / "notices" / "_blocks"
+    for index in range(9000):
+        (blocks / (f"b{index:05d}-" + "x" * 200 + ".md")).write_text("Shared.\n")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "many")
+    _git(project, "tag", "v1")
+    result = noticegen("diff", "v1", cwd=project, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert not list((project / "build").glob(".diff-*"))
+
+
+def test_diff_writes_nothing_outside_build(project, tmp_path):
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "one")
+    before = set(os.listdir(tempfile_folder())) if tempfile_folder() else set()
+    result = noticegen("diff", "HEAD", cwd=project)
+    assert result.returncode == 0, result.stderr
+    after = set(os.listdir(tempfile_folder())) if tempfile_folder() else set()
+    assert not {n for n in after - before if n.startswith("noticegen")}
+
+
+def tempfile_folder() -> str:
+    import tempfile
+
+    return tempfile.gettempdir()

@@ -17,7 +17,44 @@ declare({
     "duplicate-section": (E, "A notice lists the same section twice."),
     "unused-block": (W, "A prose block in a notice body that no section shows."),
     "review-overdue": (W, "A notice whose review date has passed."),
+    "prose-too-deep": (E, "Prose nested deeper than a notice can show (lists in lists, quotes in quotes): the rest of it would be lost."),
+    "date-out-of-range": (E, "A date before 1900 or after 2200: not a real publication or review date, and one noticegen could not compute with."),
 })
+
+@rule
+def prose_depth(ctx: Context) -> Iterator[Problem]:
+    from noticegen.model import activity_prose
+    from noticegen.prose import MAX_NESTING, too_deep
+
+    blocks = [b for notice in ctx.model.notices.values() for b in notice.prose()]
+    blocks += [b for activity in ctx.model.activities.values() for b in activity_prose(activity)]
+    seen = set()
+    for block in blocks:
+        if id(block) in seen:
+            continue
+        seen.add(id(block))
+        line = too_deep(block.text)
+        if line is not None:
+            where = block.anchor or Location(block.path, block.line + line, 1)
+            yield problem(where, "prose-too-deep",
+                          f"this prose nests more than {MAX_NESTING} levels deep (lists inside "
+                          "lists, quotes inside quotes or emphasis inside emphasis); a notice "
+                          "cannot show it and the rest of the text would be lost: flatten it")
+
+
+EARLIEST, LATEST = 1900, 2200
+DATE_FIELDS = ("published", "last_reviewed")
+
+
+@rule
+def dates_in_range(ctx: Context) -> Iterator[Problem]:
+    for notice in ctx.model.notices.values():
+        for name in DATE_FIELDS:
+            value = notice.entry.get(name)
+            if isinstance(value, str) and not EARLIEST <= int(value[:4]) <= LATEST:
+                yield problem(notice.entry.where(name), "date-out-of-range",
+                              f"{value} is not a date a notice can have; write the real date "
+                              f"(between {EARLIEST} and {LATEST})")
 
 
 @rule
@@ -48,7 +85,7 @@ def notice_sections(ctx: Context) -> Iterator[Problem]:
 def review_dates(ctx: Context) -> Iterator[Problem]:
     for notice in ctx.model.notices.values():
         reviewed, every = notice.entry.get("last_reviewed"), notice.entry.get("review_every_months")
-        if not reviewed or not every:
+        if not reviewed or not every or not EARLIEST <= int(reviewed[:4]) <= LATEST:
             continue
         due = add_months(dt.date.fromisoformat(reviewed), every)
         if due < ctx.today:
