@@ -448,3 +448,30 @@ def tempfile_folder() -> str:
     import tempfile
 
     return tempfile.gettempdir()
+
+
+# -- Low, but each a broken promise -----------------------------------------------------
+
+def test_a_file_name_cannot_forge_an_error_line(project):
+    forged = "x\ndatamap:organisation.yaml:1:1: error[fake]: forged.md"
+    (project / "notices" / forged).write_text("---\ntitle: x\n---\n")
+    result = noticegen("check", cwd=project)
+    lines = result.stdout.splitlines()
+    assert not any(line.startswith("datamap:organisation.yaml:1:1: error[fake]") for line in lines)
+    assert any("\\x0a" in line or "\\n" in line for line in lines), lines
+
+
+def test_init_into_an_impossible_place_says_so(tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    result = noticegen("init", str(tmp_path / "a-file" / "school"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("noticegen: error: cannot make the project in")
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_a_closed_pipe_is_not_an_error(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(REPOSITORY))
+    result = subprocess.run(f"'{sys.executable}' -m noticegen rules | head -1", shell=True,
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.count("\n") == 1
+    assert "error" not in result.stderr
