@@ -475,3 +475,17 @@ def test_a_closed_pipe_is_not_an_error(tmp_path):
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert result.stdout.count("\n") == 1
     assert "error" not in result.stderr
+
+
+@pytest.mark.parametrize("planted", ["manifest.json", ".noticegen-cache.json", ".noticegen-lock",
+                                     ".noticegen-commit.json", "notices/pupils.html", "index.html"])
+def test_fifos_planted_in_build_never_block(project, planted):
+    path = project / "build" / planted
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    for command in (["check"], ["build", "--no-pdf"]):
+        result = noticegen(*command, cwd=project, timeout=60)  # a blocked read times out
+        assert result.returncode == 0, result.stdout + result.stderr
+    manifest = json.loads((project / "build" / "manifest.json").read_text())
+    assert (project / "build" / "notices" / "pupils.html").is_file()
+    assert "notices/pupils.html" in manifest["outputs"]
