@@ -76,7 +76,10 @@ def join_words(items: list[str], conjunction: str = "and") -> str:
 
 
 def retention_period(rule: Entry) -> str:
-    """A rule in words: '25 years from the date of birth, then reviewed'."""
+    """A rule in words: '25 years from the date of birth, then reviewed', or, for a
+    rule that gives the criteria instead of a period, the criteria as written."""
+    if "period" not in rule.data:
+        return " ".join(rule["criteria"].split())
     period = rule["period"]
     parts = []
     if "years" in period:
@@ -101,6 +104,22 @@ def _unique(items):
             seen.add(key)
             result.append(item)
     return result
+
+
+def category_examples(category) -> list[tuple[str, str]]:
+    """A category's examples as (text, type): a list's items (an item's own type, or the
+    category's), or the one text as written."""
+    examples = category.get("examples")
+    if not examples:
+        return []
+    if isinstance(examples, str):
+        return [(examples, category["type"])]
+    return [(e, category["type"]) if isinstance(e, str) else (e["text"], e["type"]) for e in examples]
+
+
+def category_types(category) -> set[str]:
+    """Every type of data a category holds: its own and its examples'."""
+    return {category["type"]} | {kind for _, kind in category_examples(category)}
 
 
 @dataclass
@@ -267,8 +286,12 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
                                                 for b in a["lawful_basis"].get(group, []))]
 
     categories = entries("category", [c for a in activities for c in a["categories"]])
-    groups = [CategoryGroup(kind, heading, [c for c in categories if c["type"] == kind])
-              for kind, heading in CATEGORY_TYPES]
+    if notice.entry.get("group_categories", True):
+        groups = [CategoryGroup(kind, heading, [c for c in categories if c["type"] == kind])
+                  for kind, heading in CATEGORY_TYPES]
+    else:  # the school's own grouping and order: the register's
+        order = {ident: n for n, ident in enumerate(registers["category"])}
+        groups = [CategoryGroup("as-listed", "", sorted(categories, key=lambda c: order[c.id]))]
 
     # Legislation in the register's order: the DPO decides how the notice lists it.
     cited = {i for a in activities for i in a.get("legislation", [])}
@@ -280,8 +303,11 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
     shares: list[Share] = []
     by_text: dict[str, Share] = {}
     for _, share in shares_by_recipient:
-        key = " ".join(share["why"].split())
         recipient = registers["recipient"][share["recipient"]]
+        why = sharing_reason(share, recipient)
+        if why is None:
+            continue  # listed among the recipients, without a reason (check warns)
+        key = " ".join(why.split())
         laws = entries("legislation", share.get("legislation", []))
         if key in by_text:
             group = by_text[key]
@@ -289,7 +315,7 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
                 group.recipients.append(recipient)
             group.legislation.extend(law for law in laws if law not in group.legislation)
         else:
-            by_text[key] = Share([recipient], share["why"], laws)
+            by_text[key] = Share([recipient], why, laws)
             shares.append(by_text[key])
 
     rights = rights_for(model, activities)
@@ -336,6 +362,11 @@ _OBJECTION_GROUNDS = {
     "art6-1-ea": "a recognised legitimate interest",
     "art6-1-f": "our legitimate interests",
 }
+
+
+def sharing_reason(share: dict, recipient: Entry) -> str | None:
+    """Why data is shared: the activity's own words, else the recipient's usual reason."""
+    return share.get("why") or recipient.get("why")
 
 
 def rights_for(model: Model, activities: list[Entry]) -> list[RightView]:

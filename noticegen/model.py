@@ -237,6 +237,24 @@ def activity_prose(activity: Entry) -> Iterator[Block]:
             yield Block(".".join(map(str, path)), value, location.path, location.line, location)
 
 
+_REGISTER_MARKDOWN = (
+    # register, field: Markdown a notice shows
+    ("recipient", "why"),
+    ("retention", "criteria"),
+)
+
+
+def register_prose(model: "Model") -> Iterator[Block]:
+    """The registers' Markdown fields as blocks (a recipient's usual reason for sharing,
+    a retention rule's criteria), so prose rules and references work in them too."""
+    for kind, name in _REGISTER_MARKDOWN:
+        for entry in model.registers.get(kind, {}).values():
+            value = entry.get(name)
+            if isinstance(value, str):
+                location = entry.where(name)
+                yield Block(f"{kind}.{entry.id}.{name}", value, location.path, location.line, location)
+
+
 def _references(model: Model) -> Iterator[Reference]:
     from noticegen import prose  # prose refers back to the model's kinds
 
@@ -265,6 +283,10 @@ def _references(model: Model) -> Iterator[Reference]:
                 yield Reference("recipient", transfer["recipient"],
                                 activity.where("transfers", index, "recipient"), owner)
 
+    for block in register_prose(model):
+        for found in prose.find_references(block):
+            if found.kind in REFERENCE_KINDS:
+                yield Reference(found.kind, found.id, found.location, block.id.rsplit(".", 1)[0].replace(".", ":", 1))
     for rule in model.registers["retention"].values():
         for index, ident in enumerate(rule.get("categories", [])):
             yield Reference("category", ident, rule.where("categories", index), f"retention:{rule.id}")

@@ -18,7 +18,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from noticegen import __version__, files, prose
-from noticegen.derive import REQUIREMENTS, join_words, long_date, retention_period
+from noticegen.derive import REQUIREMENTS, category_examples, join_words, long_date, retention_period
 from noticegen.model import Model
 from noticegen.problems import NoticegenError
 
@@ -94,6 +94,7 @@ class Renderer:
         self.env.filters.update(
             markdown=self.markdown,
             markdown_inline=self.markdown_inline,
+            category_examples=category_examples,
             lower_first=lower_first,
             long_date=long_date,
             join_words=join_words,

@@ -185,15 +185,14 @@ def row_values(model: Model, ident: str, activity: Entry) -> list[tuple[str, str
         _lines(activity["purposes"]),
         _contact(activity["joint_controller"]) if activity.get("joint_controller") else NONE,
         _lines(registers["subject"][s]["name"] for s in activity["subjects"]),
-        _lines(f"{c['name']} ({c['type']})" for c in categories),
+        _lines(_category(c) for c in categories),
         _lines(r["name"] for r in recipients) or NONE,
         (None if any(not s.get("contract") for _, s in processors)
          else _lines(f"{r['name']}: {s['contract']}" for r, s in processors)) if processors
         else NOT_APPLICABLE,
         _lines(t.country_name for t in transfers) or NONE,
         _lines(f"{t.country_name}: {t.safeguard}" for t in transfers) or NONE,
-        _lines(f"{registers['retention'][r]['name']}: {retention_period(registers['retention'][r])}"
-               for r in activity["retention"]),
+        _lines(_retention(registers["retention"][r], organisation) for r in activity["retention"]),
         _or(_lines(activity.get("security_measures", [])), None),
         cite(basis["article_6"]),
         cite(basis.get("article_9", [])) or (NOT_APPLICABLE if not any(c["type"] == "special" for c in categories) else None),
@@ -232,6 +231,32 @@ def row_values(model: Model, ident: str, activity: Entry) -> list[tuple[str, str
     ]
     assert len(values) == len(COLUMNS)
     return list(zip(COLUMNS, values))
+
+
+def _category(category: Entry) -> str:
+    """'Characteristics (personal; includes special category data: ethnicity)'."""
+    from noticegen.derive import category_examples
+
+    text = f"{category['name']} ({category['type']}"
+    for kind, label in (("special", "special category data"), ("criminal", "criminal offence data")):
+        items = [t for t, k in category_examples(category) if k == kind and category["type"] != kind]
+        if items:
+            text += f"; includes {label}: {join_words(items)}"
+    return text + ")"
+
+
+def _retention(rule: Entry, organisation: dict) -> str:
+    """A rule as the ROPA's retention schedule states it: the period (or criteria), its
+    source, the policy it follows, and its note."""
+    text = f"{rule['name']}: {retention_period(rule)}"
+    if rule.get("reference"):
+        text += f" ({rule['reference']})"
+    policy = rule.get("policy") or (organisation.get("retention_policy") if rule.get("criteria") else None)
+    if policy:
+        text += f"; policy: {policy['title']}" + (f", {policy['url']}" if policy.get("url") else "")
+    if rule.get("note"):
+        text += f". {rule['note']}"
+    return text
 
 
 def _provision(provision: dict | None) -> str | None:

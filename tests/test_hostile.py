@@ -105,7 +105,7 @@ def _wrong(value):
         return 12345
     if isinstance(value, (int, float)):
         return "many"
-    return "a piece of text"  # for a list or a mapping
+    return 12345  # for a list or a mapping: no list or mapping field takes a number
 
 
 def _set(data, path, value):

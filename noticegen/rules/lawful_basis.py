@@ -28,10 +28,13 @@ declare({
 
 
 def _categories(model: Model, activity: Entry, kind: str) -> list[int]:
-    """Positions of the activity's categories of one type ('special', 'criminal')."""
+    """Positions of the activity's categories that hold data of one type ('special',
+    'criminal'): by the category's own type, or an example marked so."""
+    from noticegen.derive import category_types
+
     register = model.registers["category"]
     return [i for i, c in enumerate(activity["categories"])
-            if c in register and register[c]["type"] == kind]
+            if c in register and kind in category_types(register[c])]
 
 
 _CONDITION_FOR_TYPE = (

@@ -9,7 +9,7 @@ import functools
 import re
 from typing import Iterator
 
-from noticegen.model import Model, activity_prose
+from noticegen.model import Model, activity_prose, register_prose
 from noticegen.problems import Location, Problem
 from noticegen.prose import ENTRY_KINDS, find_references, link_allowed, links, organisation_field
 from noticegen.rules import E, W, Context, declare, problem, rule
@@ -25,6 +25,7 @@ declare({
     "prose-link": (E, "A prose link to something other than an http(s), mailto or #anchor address."),
     "unshared-recipient": (E, "Notice prose names a recipient that none of the notice's activities shares with."),
     "unused-declaration": (W, "A declared entry nothing refers to."),
+    "missing-sharing-reason": (W, "A recipient shared with for no stated reason, in the activity or the register: the notice lists it without one."),
     "activity-without-notice": (W, "An activity that no notice covers: people are not told about it."),
 })
 
@@ -90,6 +91,8 @@ def prose_references(ctx: Context) -> Iterator[Problem]:
     for activity in model.activities.values():
         for block in activity_prose(activity):
             yield from _bad_references(block, organisation)
+    for block in register_prose(model):
+        yield from _bad_references(block, organisation)
     broken = model.declared_elsewhere.get("activity", set())
     for notice in model.notices.values():
         complete = not broken.intersection(notice.activity_ids)
@@ -181,3 +184,17 @@ def unused_declarations(ctx: Context) -> Iterator[Problem]:
         if ("activity", stem) not in used:
             yield problem(activity.where("name"), "activity-without-notice",
                            f"activity '{stem}' is in no notice, so nobody is told about it")
+
+
+
+@rule
+def sharing_reasons(ctx: Context) -> Iterator[Problem]:
+    registers = ctx.model.registers["recipient"]
+    for stem, activity in ctx.model.activities.items():
+        for index, share in enumerate(activity.get("recipients", [])):
+            recipient = registers.get(share["recipient"])
+            if recipient is not None and not share.get("why") and not recipient.get("why"):
+                yield problem(activity.where("recipients", index), "missing-sharing-reason",
+                              f"activity '{stem}' shares with '{recipient.id}' but neither it nor "
+                              "datamap/recipients.yaml says why; the notice will list the "
+                              "recipient without a reason: add why")
