@@ -3,8 +3,9 @@
     python bench/make_trust.py --schools 100 --out /tmp/trust
 
 The trust's base is noticegen's starter set (the DfE model notices: pupils, workforce,
-children in need and looked-after children), filled in. Each school is an overlay: its
-own organisation details, its local authority, and a fourth notice with its own
+children in need and looked-after children), filled in, with the trust as controller.
+Each school is an overlay: the school as an establishment of the trust (its name, URN
+and contact), its local authority, and a fourth notice with its own
 activity (a breakfast and after-school club). ``--activity-factor F`` multiplies the
 base's activities (each copy is covered by the same notices), to measure how check
 time grows with the data.
@@ -102,6 +103,10 @@ def make_trust(out: Path, schools: int, factor: int = 1) -> Path:
         shutil.rmtree(out)
     init_project(out)
     fill_placeholders(out, FILL)
+    # The trust is the controller; each school is an establishment of it (Art 13(1)(a)).
+    base = out / "datamap" / "organisation.yaml"
+    base.write_text(base.read_text(encoding="utf-8").replace("  kind: school\n", "  kind: trust\n", 1),
+                    encoding="utf-8")
     if factor > 1:
         multiply_activities(out, factor)
     for number in range(1, schools + 1):
@@ -111,7 +116,7 @@ def make_trust(out: Path, schools: int, factor: int = 1) -> Path:
         (school / "notices").mkdir(parents=True)
         name = f"School Number {number} Primary"
         (school / "datamap" / "organisation.yaml").write_text(
-            f"organisation:\n  name: {name}\n  kind: school\n  urn: \"{100000 + number}\"\n"
+            f"establishment:\n  name: {name}\n  kind: academy\n  urn: \"{100000 + number}\"\n"
             f"  contact:\n    email: office@{ident}.example\n", encoding="utf-8")
         (school / "datamap" / "recipients.yaml").write_text(
             "recipients:\n  - id: local-authority\n"

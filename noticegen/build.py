@@ -114,7 +114,7 @@ def _notice_digest(model: Model, slug: str, pdf: bool, diff_text: str | None) ->
                 if isinstance(item, dict) and item.get("include")]
     return _digest({
         "noticegen": __version__, "templates": _templates_digest(model), "pdf": pdf,
-        "organisation": model.organisation.data,
+        "organisation": model.organisation.data, "establishment": _establishment(model),
         "notice": notice.entry.data, "blocks": {b.id: b.text for b in notice.blocks.values()},
         "shared": {name: model.blocks[name].text for name in includes if name in model.blocks},
         "activities": {a: model.activities[a].data for a in covered},
@@ -123,10 +123,14 @@ def _notice_digest(model: Model, slug: str, pdf: bool, diff_text: str | None) ->
     })
 
 
+def _establishment(model: Model):
+    return model.establishment.data if model.establishment is not None else None
+
+
 def _ropa_digest(model: Model) -> str:
     return _digest({
         "noticegen": __version__, "templates": _templates_digest(model),
-        "organisation": model.organisation.data,
+        "organisation": model.organisation.data, "establishment": _establishment(model),
         "activities": {a: e.data for a, e in model.activities.items()},
         "entries": _entries_used(model, {f"activity:{a}" for a in model.activities}),
         "notices": {slug: n.activity_ids for slug, n in model.notices.items()},
@@ -136,7 +140,7 @@ def _ropa_digest(model: Model) -> str:
 def _index_digest(model: Model, pdf: bool) -> str:
     return _digest({
         "noticegen": __version__, "templates": _templates_digest(model), "pdf": pdf,
-        "organisation": model.organisation["name"],
+        "organisation": model.organisation["name"], "publisher": model.publisher,
         "notices": {slug: [n.entry["title"], n.entry["version"], n.entry.get("published")]
                     for slug, n in model.notices.items()},
     })
@@ -178,7 +182,8 @@ def plan(result: CheckResult, pdf: bool) -> tuple[list[Unit], dict]:
         models = _models(result)
         units.append(Unit("schools", None, "schools", None, ["index.html"], _digest({
             "noticegen": __version__, "templates": _templates_digest(next(iter(models.values()))),
-            "schools": {s: m.organisation["name"] for s, m in models.items()}})))
+            "schools": {s: m.publisher for s, m in models.items()},
+            "controller": next(iter(models.values())).organisation["name"]})))
     return units, diffs
 
 
@@ -243,12 +248,13 @@ def _render_other(unit: Unit) -> dict[str, bytes]:
         models = _WORK["models"]
         first = next(iter(models))
         return {"index.html": _renderer(first).render(
-            "schools.html", schools=[(s, m.organisation) for s, m in models.items()]).encode()}
+            "schools.html", schools=[(s, m.publisher) for s, m in models.items()],
+            organisation=models[first].organisation).encode()}
     model = _WORK["models"][unit.school]
     renderer = _renderer(unit.school)
     if unit.kind == "ropa":
         ropa = build_ropa(model)
-        title = f"Record of processing activities – {model.organisation['name']}"
+        title = f"Record of processing activities – {model.publisher}"
         return {unit.outputs[0]: renderer.render("ropa.html", ropa=ropa, title=title).encode(),
                 unit.outputs[1]: to_csv(ropa), unit.outputs[2]: to_xlsx(ropa, title)}
     pdf = _WORK["pdf"]
@@ -258,6 +264,7 @@ def _render_other(unit: Unit) -> dict[str, bytes]:
                  "pdf": f"notices/{slug}.pdf" if pdf else None}
         notices.append((notice_view(model, notice), files))
     return {unit.outputs[0]: renderer.render("index.html", organisation=model.organisation,
+                                             publisher=model.publisher,
                                              notices=notices).encode()}
 
 

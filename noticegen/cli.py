@@ -81,6 +81,26 @@ def init(directory: Path) -> None:
 
 @main.command()
 @PROJECT
+def migrate(project: Path) -> None:
+    """Bring PROJECT's files up to date with this noticegen, keeping their comments.
+
+    Says what it changed, and what a person must change by hand (exit 1 if anything).
+    """
+    from noticegen.migrate import migrate_project
+
+    result = migrate_project(project)
+    shown = _display_prefix(project)
+    for line in result.changed:
+        click.echo(f"changed {shown}{line}")
+    for line in result.by_hand:
+        click.echo(f"by hand: {shown}{line}")
+    if not result.changed and not result.by_hand:
+        click.echo("nothing to migrate: the project is up to date")
+    sys.exit(1 if result.by_hand else 0)
+
+
+@main.command()
+@PROJECT
 @click.option("--format", "output_format", type=click.Choice(["text", "github", "json"]),
               default="text", show_default=True, help="How to print the problems.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")

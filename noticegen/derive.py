@@ -257,6 +257,8 @@ class NoticeView:
     no_automated_decisions: bool
     """Every activity says it makes no automated decisions (absent is unknown)."""
     subjects: list[Entry]
+    establishment: Entry | None = None
+    """In a trust's school: the school (``organisation`` is the trust, the controller)."""
     language: str = "en-GB"
     changes: list = field(default_factory=list)
     changes_since: str = ""
@@ -264,6 +266,11 @@ class NoticeView:
     @property
     def title(self) -> str:
         return self.notice.entry["title"]
+
+    @property
+    def publisher(self) -> str:
+        """The name the notice is published in: the school's, else the controller's."""
+        return self.establishment["name"] if self.establishment is not None else self.organisation["name"]
 
     @property
     def slug(self) -> str:
@@ -350,6 +357,7 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
                    if isinstance(a.get("automated_decision_making"), dict)],
         no_automated_decisions=all(a.get("automated_decision_making") is False for a in activities),
         subjects=entries("subject", [s for a in activities for s in a["subjects"]]),
+        establishment=model.establishment,
         language=notice.entry.get("language", "en-GB"),
         changes=diff.for_notice(notice.slug) if diff is not None else [],
         changes_since=diff.old if diff is not None else "",

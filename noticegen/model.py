@@ -126,6 +126,16 @@ class Model:
     overlay_problems: list[Reference] = field(default_factory=list)
     """``remove:`` entries that name nothing inherited (or sit in a base file)."""
     references: list[Reference] = field(default_factory=list)
+    establishment: Entry | None = None
+    """In a trust's school: the school itself; ``organisation`` stays the trust, the
+    controller, with the school's own contacts (if it gives any) in place of the trust's."""
+
+    @property
+    def publisher(self) -> str:
+        """The name the notices are published in: the school's, else the controller's."""
+        if self.establishment is not None:
+            return self.establishment["name"]
+        return self.organisation["name"] if self.organisation is not None else ""
 
     def declared(self, kind: str) -> dict:
         """Everything of ``kind`` that can be referred to, by id."""
@@ -168,9 +178,17 @@ def resolve(loaded: LoadedProject) -> Model:
                 entries[entry.id] = entry  # an overlay's entry takes the inherited one's place
         registers[kind] = entries
 
-    organisation = None
+    organisation = establishment = None
     if loaded.organisation is not None:
-        organisation = Entry("organisation", "organisation", loaded.organisation.data["organisation"],
+        data = loaded.organisation.data
+        controller = data["organisation"]
+        if isinstance(data.get("establishment"), dict):
+            establishment = Entry("establishment", "establishment", data["establishment"],
+                                  loaded.organisation, ("establishment",))
+            # the school's own contacts serve its notices; the controller stays the trust
+            controller = dict(controller, **{k: v for k, v in data["establishment"].items()
+                                             if k in ESTABLISHMENT_CONTACTS})
+        organisation = Entry("organisation", "organisation", controller,
                              loaded.organisation, ("organisation",))
     activities = {stem: Entry("activity", stem, document.data, document)
                   for stem, document in loaded.activities.items()}
@@ -181,8 +199,13 @@ def resolve(loaded: LoadedProject) -> Model:
                   loaded.blocks, lawful_bases(), loaded.config, loaded.declared_elsewhere,
                   loaded.unreadable_registers, loaded.template_dirs, loaded.school,
                   overlay_problems)
+    model.establishment = establishment
     model.references = list(_references(model))
     return model
+
+
+ESTABLISHMENT_CONTACTS = ("dpo", "privacy_contact", "requests", "complaints")
+"""What a school of a trust may give in place of the trust's, for its own notices."""
 
 
 def _notice(source: NoticeSource, shared: dict[str, Block]) -> Notice:

@@ -79,7 +79,7 @@ COLUMNS = [column for _, columns in GROUPS for column in columns]
 class Ropa:
     organisation: Entry
     rows: list[list[str]]
-    dpo: str = ""
+    establishment: Entry | None = None
 
     @property
     def groups(self):
@@ -94,6 +94,13 @@ class Ropa:
         org = self.organisation
         lines = [("Controller", ", ".join([org["name"], *org.get("address", [])]))]
         lines.append(("Controller contact", _contact(org["contact"])))
+        school = self.establishment
+        if school is not None:  # a school of a trust: the trust is the controller
+            lines.append(("Establishment", ", ".join([school["name"], *school.get("address", [])])))
+            if school.get("urn"):
+                lines.append(("Establishment URN", school["urn"]))
+            if school.get("contact"):
+                lines.append(("Establishment contact", _contact(school["contact"])))
         if org.get("urn"):
             lines.append(("URN", org["urn"]))
         if org.get("ico_registration"):
@@ -273,7 +280,7 @@ def _provision(provision: dict | None) -> str | None:
 def build_ropa(model: Model) -> Ropa:
     rows = [[value or "" for _, value in row_values(model, ident, activity)]
             for ident, activity in sorted(model.activities.items())]
-    return Ropa(model.organisation, rows)
+    return Ropa(model.organisation, rows, model.establishment)
 
 
 def to_csv(ropa: Ropa) -> bytes:

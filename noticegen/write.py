@@ -448,3 +448,22 @@ def scratch_folder(project: Path, name: str, folder: str = "build"):
             _remove_entry(entry, fd)
         finally:
             os.close(fd)
+
+
+def replace_project_file(project: Path, relative: str, data: bytes) -> None:
+    """Replace a project file (for ``migrate``): reached without following a link, a new
+    file under an unpredictable name, then a rename over the old one."""
+    parts = _split(relative)
+    fd = files.open_folder(Path(project).resolve(), "/".join(parts[:-1]))
+    temporary = f".{parts[-1]}.{secrets.token_hex(8)}.tmp"
+    try:
+        _create(fd, temporary, data)
+        os.replace(temporary, parts[-1], src_dir_fd=fd, dst_dir_fd=fd)
+    except BaseException:
+        try:
+            os.unlink(temporary, dir_fd=fd)
+        except OSError:
+            pass
+        raise
+    finally:
+        os.close(fd)

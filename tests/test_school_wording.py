@@ -63,7 +63,7 @@ def project(tmp_path):
                                  "categories: [qualifications, contact-details, characteristics, health]")
                         .replace("    why: To plan school places.\n", ""))
     notice = project / "notices" / "pupils.md"
-    notice.write_text(notice.read_text().replace("sections:\n", "group_categories: false\nsections:\n  - categories\n  - storing\n  - why-we-share\n"))
+    notice.write_text(notice.read_text().replace("sections:\n", "group_categories: false\nsections:\n  - why-we-share\n"))
     return project
 
 

@@ -46,9 +46,11 @@ def test_one_check_covers_every_school(trust, run):
 def test_overlay_semantics(trust):
     schools = check_project(trust).schools
     alpha, beta, gamma = (schools[s].model for s in ("alpha", "beta", "gamma"))
-    # override: organisation fields merge over the trust's; a register entry is replaced
-    assert alpha.organisation["name"] == "Alpha Primary School"
+    # the trust stays the controller; each school is an establishment of it
+    assert alpha.organisation["name"] == beta.organisation["name"] == "Example Academy Trust"
+    assert alpha.establishment["name"] == "Alpha Primary School"
     assert alpha.organisation["dpo"]["email"] == "dpo@trust.example"  # inherited
+    # a register entry is replaced
     assert alpha.registers["recipient"]["local-authority"]["name"] == "Alphashire County Council"
     assert beta.registers["recipient"]["local-authority"]["name"] == "Testshire County Council"
     assert list(alpha.registers["recipient"]) == ["dfe", "local-authority", "photographer"]
@@ -57,8 +59,8 @@ def test_overlay_semantics(trust):
     assert sorted(beta.notices) == ["pupils", "trips"]
     assert "coach-company" not in alpha.registers["recipient"] and "trips" not in alpha.activities
     # extends another school, and removes an inherited recipient and activity
-    assert gamma.organisation["name"] == "Gamma Infant School"
-    assert gamma.organisation["urn"] == "100001"  # from alpha, which gamma extends
+    assert gamma.establishment["name"] == "Gamma Infant School"
+    assert gamma.establishment["urn"] == "100001"  # from alpha, which gamma extends
     assert gamma.registers["recipient"]["local-authority"]["name"] == "Alphashire County Council"
     assert "photographer" not in gamma.registers["recipient"] and "photos" not in gamma.activities
     assert gamma.notices["pupils"].activity_ids == ["admissions"]
@@ -66,7 +68,7 @@ def test_overlay_semantics(trust):
     assert str(alpha.registers["recipient"]["local-authority"].where("name")) == \
         "schools/alpha/datamap/recipients.yaml:3:11"
     assert str(alpha.organisation.where("dpo", "email")) == "datamap/organisation.yaml:8:12"
-    assert str(alpha.organisation.where("name")) == "schools/alpha/datamap/organisation.yaml:2:9"
+    assert str(alpha.establishment.where("name")) == "schools/alpha/datamap/organisation.yaml:2:9"
 
 
 def test_build_produces_each_schools_notices_and_ropa(trust, run):
@@ -294,3 +296,58 @@ def test_the_benchmark_trust_checks_clean(tmp_path):
     result = check_project(out)
     assert not result.failed(), [str(p) for p in result.problems]
     assert sorted(result.schools) == ["school-001", "school-002"]
+
+
+def test_each_academy_names_the_trust_as_controller_and_nothing_leaks(trust, run):
+    """UK GDPR Art 13(1)(a): an academy's notice says the trust is the controller, and
+    names the academy; no academy's name, contact or recipients reach another's."""
+    result = run("build", "--no-pdf", cwd=trust)
+    assert result.exit_code == 0, result.output
+    out = trust / "build"
+    names = {"alpha": "Alpha Primary School", "beta": "Beta Academy", "gamma": "Gamma Infant School"}
+    for school, name in names.items():
+        page = text(out / school / "notices" / "pupils.html")
+        assert f"<dt>From</dt><dd>{name}</dd>" in page
+        assert "<dt>Controller</dt><dd>Example Academy Trust</dd>" in page
+        assert "Example Academy Trust is the controller of this information" in page
+        ropa = text(out / school / "ropa" / "ropa.csv")
+        others = [n for s, n in names.items() if s != school]
+        for other in others:
+            assert other not in page and other not in ropa
+            assert other not in text(out / school / "ropa" / "ropa.html")
+        controller_block = text(out / school / "ropa" / "ropa.html")
+        assert "Example Academy Trust" in controller_block and name in controller_block
+    assert "office@beta.example" in text(out / "beta" / "notices" / "pupils.html")
+    assert "office@beta.example" not in text(out / "alpha" / "notices" / "pupils.html")
+    # another local authority for one school, an extra activity for another
+    assert "Alphashire County Council" in text(out / "alpha" / "notices" / "pupils.html")
+    assert "Alphashire County Council" not in text(out / "beta" / "notices" / "pupils.html")
+    assert "Coach Company" not in text(out / "alpha" / "notices" / "trips.html") \
+        if (out / "alpha" / "notices" / "trips.html").exists() else True
+
+
+def test_migrate_moves_a_schools_controller_to_establishment(trust, run):
+    alpha = trust / "schools" / "alpha" / "datamap" / "organisation.yaml"
+    alpha.write_text("# Alpha's own details\norganisation:  # the school\n"
+                     "  name: Alpha Primary School\n  kind: school\n  urn: \"100001\"\n")
+    checked = run("check", cwd=trust)
+    assert ("schools/alpha/datamap/organisation.yaml:3:9: error[controller-in-overlay]: in a trust, "
+            "Example Academy Trust is the controller") in checked.output
+    migrated = run("migrate", cwd=trust)
+    assert migrated.exit_code == 0
+    assert "changed schools/alpha/datamap/organisation.yaml: organisation: is now establishment:" \
+        in migrated.output
+    assert alpha.read_text() == ("# Alpha's own details\nestablishment:  # the school\n"
+                                 "  name: Alpha Primary School\n  kind: school\n  urn: \"100001\"\n")
+    assert run("check", cwd=trust).exit_code == 0
+    assert run("migrate", cwd=trust).output == "nothing to migrate: the project is up to date\n"
+
+
+def test_migrate_leaves_what_it_cannot_move_to_a_person(trust, run):
+    alpha = trust / "schools" / "alpha" / "datamap" / "organisation.yaml"
+    alpha.write_text("organisation:\n  name: Alpha Primary School\n  ico_registration: Z1234567\n")
+    before = alpha.read_text()
+    result = run("migrate", cwd=trust)
+    assert result.exit_code == 1
+    assert "by hand: schools/alpha/datamap/organisation.yaml: move the school's name" in result.output
+    assert alpha.read_text() == before

@@ -17,9 +17,39 @@ declare({
     "duplicate-section": (E, "A notice lists the same section twice."),
     "unused-block": (W, "A prose block in a notice body that no section shows."),
     "review-overdue": (W, "A notice whose review date has passed."),
+    "missing-section": (E, "A notice without a built-in section that carries items UK GDPR Art 13 and 14 require (who the controller is, purposes and bases, categories, sources, retention, recipients, rights, complaints)."),
     "prose-too-deep": (E, "Prose nested deeper than a notice can show (lists in lists, quotes in quotes): the rest of it would be lost."),
     "date-out-of-range": (E, "A date before 1900 or after 2200: not a real publication or review date, and one noticegen could not compute with."),
 })
+
+REQUIRED_SECTIONS = {
+    # built-in section: what Art 13/14 makes it carry
+    "purposes": "the purposes (Art 13(1)(c))",
+    "categories": "the categories of data (Art 14(1)(d))",
+    "lawful-basis": "the lawful basis for each purpose, and any legitimate interests (Art 13(1)(c)-(d))",
+    "collecting": "whether people must provide the data and what happens if not, and where it comes from (Art 13(2)(e), 14(2)(f))",
+    "storing": "how long it is kept (Art 13(2)(a))",
+    "recipients": "who receives it, and any transfers abroad (Art 13(1)(e)-(f))",
+    "rights": "people's rights, withdrawing consent and automated decisions (Art 13(2)(b), (c), (f))",
+    "complaints": "how to complain, to the organisation and to the ICO (Art 13(2)(d), DPA 2018 s164A)",
+    "contact": "who the controller is and how to reach it and its DPO (Art 13(1)(a)-(b))",
+}
+"""The built-in sections every notice must show, and why."""
+
+
+@rule
+def required_sections(ctx: Context) -> Iterator[Problem]:
+    for notice in ctx.model.notices.values():
+        shown = {section.id for section in notice.sections}
+        missing = [s for s in REQUIRED_SECTIONS if s not in shown]
+        if missing:
+            where = notice.entry.where("sections", key=True) if notice.entry.get("sections") \
+                else notice.entry.where("title")
+            yield problem(where, "missing-section",
+                          f"notice '{notice.slug}' must show "
+                          + "; ".join(f"'{s}' ({REQUIRED_SECTIONS[s]})" for s in missing)
+                          + ": add them to its sections")
+
 
 @rule
 def prose_depth(ctx: Context) -> Iterator[Problem]:
