@@ -91,10 +91,15 @@ class Notice:
 
     removed: frozenset = frozenset()
     """Activities a school of a trust removed: inherited notices leave them out."""
+    added: tuple = ()
+    """Activities a school's noticegen.yaml adds to this inherited notice."""
+    added_at: dict = field(default_factory=dict)
+    """Where each added activity was written."""
 
     @property
     def activity_ids(self) -> list[str]:
-        return [a for a in self.entry["activities"] if a not in self.removed]
+        own = [a for a in self.entry["activities"] if a not in self.removed]
+        return own + [a for a in self.added if a not in own]
 
     def prose(self) -> Iterator[Block]:
         """Every prose block the notice shows, in order."""
@@ -193,12 +198,21 @@ def resolve(loaded: LoadedProject) -> Model:
     activities = {stem: Entry("activity", stem, document.data, document)
                   for stem, document in loaded.activities.items()}
     notices = {slug: _notice(source, loaded.blocks) for slug, source in loaded.notices.items()}
-    for notice in notices.values():
-        notice.removed = frozenset(loaded.removed_activities)
+    overlay_problems_for_notices = []
+    for slug, notice in notices.items():
+        change = loaded.notice_activities.get(slug, {"add": [], "remove": []})
+        dropped = {ident for ident, _ in change["remove"]}
+        for ident, location in change["remove"]:
+            if ident not in notice.entry["activities"]:
+                overlay_problems_for_notices.append(
+                    Reference("activity", ident, location, "overlay"))
+        notice.removed = frozenset(loaded.removed_activities) | dropped
+        notice.added = tuple(ident for ident, _ in change["add"])
+        notice.added_at = {ident: location for ident, location in change["add"]}
     model = Model(loaded.root, organisation, registers, duplicates, activities, notices,
                   loaded.blocks, lawful_bases(), loaded.config, loaded.declared_elsewhere,
                   loaded.unreadable_registers, loaded.template_dirs, loaded.school,
-                  overlay_problems)
+                  overlay_problems + overlay_problems_for_notices)
     model.establishment = establishment
     model.references = list(_references(model))
     return model
@@ -319,6 +333,8 @@ def _references(model: Model) -> Iterator[Reference]:
         for index, ident in enumerate(notice.entry["activities"]):
             if ident not in notice.removed:
                 yield Reference("activity", ident, notice.entry.where("activities", index), owner)
+        for ident in notice.added:
+            yield Reference("activity", ident, notice.added_at[ident], owner)
         for index, item in enumerate(notice.entry.get("sections") or []):
             if isinstance(item, dict) and item.get("include"):
                 yield Reference("block", item["include"],

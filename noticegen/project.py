@@ -113,6 +113,9 @@ class LoadedProject:
     files: list[str] = field(default_factory=list)
     removed_activities: set[str] = field(default_factory=set)
     """Activities a school removed; notices it inherits leave them out."""
+    notice_activities: dict[str, dict[str, list]] = field(default_factory=dict)
+    """A school's changes to inherited notices: slug -> {'add': [(id, Location)],
+    'remove': [(id, Location)]}, from its noticegen.yaml's ``notices:``."""
     unsafe_templates: set[str] = field(default_factory=set)
     """Layer prefixes whose templates/ holds a link or special file: never used."""
 
@@ -337,6 +340,9 @@ class _Reader:
                   "blocks": project.blocks}
         for depth, prefix in enumerate(layers):
             config = self.cache.get((prefix + CONFIG, "config"))
+            changes = config.document.data.get("notices") if config and config.document else None
+            if isinstance(changes, dict):
+                self._notice_changes(project, config.document, changes, depth)
             remove = config.document.data.get("remove") if config and config.document else None
             if not isinstance(remove, dict):
                 continue
@@ -353,6 +359,19 @@ class _Reader:
                                "remove" if depth else "remove: belongs in a school's noticegen.yaml")
                     project.problems.add(config.document.locate(("remove", key, index)),
                                          "overlay-remove", message)
+
+    def _notice_changes(self, project: LoadedProject, document, changes: dict, depth: int) -> None:
+        """A school's ``notices: {slug: {add_activities, remove_activities}}``."""
+        for slug, change in changes.items():
+            if not depth or slug not in project.notices:
+                message = ("notices: belongs in a school's noticegen.yaml" if not depth else
+                           f"'{slug}' is not a notice this school inherits, so it cannot change it")
+                project.problems.add(document.locate(("notices", slug), key=True), "overlay-remove", message)
+                continue
+            record = project.notice_activities.setdefault(slug, {"add": [], "remove": []})
+            for key, name in (("add_activities", "add"), ("remove_activities", "remove")):
+                for index, ident in enumerate(change.get(key, []) if isinstance(change, dict) else []):
+                    record[name].append((ident, document.locate(("notices", slug, key, index))))
 
     def _take(self, project: LoadedProject, result: _Result) -> None:
         project.problems.extend(result.problems)

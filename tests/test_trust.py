@@ -351,3 +351,27 @@ def test_migrate_leaves_what_it_cannot_move_to_a_person(trust, run):
     assert result.exit_code == 1
     assert "by hand: schools/alpha/datamap/organisation.yaml: move the school's name" in result.output
     assert alpha.read_text() == before
+
+
+def test_a_school_adds_and_drops_activities_of_an_inherited_notice(trust, run):
+    (trust / "schools" / "beta" / "noticegen.yaml").write_text(
+        "notices:\n  pupils:\n    add_activities: [trips]\n    remove_activities: [photos]\n")
+    result = run("build", "--no-pdf", cwd=trust)
+    assert result.exit_code == 0, result.output
+    beta = text(trust / "build" / "beta" / "notices" / "pupils.html")
+    alpha = text(trust / "build" / "alpha" / "notices" / "pupils.html")
+    assert "Coach Company" in beta and "School Photographs Ltd" not in beta
+    assert "Coach Company" not in alpha and "School Photographs Ltd" in alpha
+    assert not (trust / "schools" / "beta" / "notices" / "pupils.md").exists()  # not copied
+
+
+def test_changing_a_notice_a_school_does_not_have_is_an_error(trust, run):
+    (trust / "schools" / "beta" / "noticegen.yaml").write_text(
+        "notices:\n  pupil:\n    add_activities: [trips]\n  pupils:\n    remove_activities: [trips]\n"
+        "    add_activities: [excursions]\n")
+    result = run("check", cwd=trust)
+    assert result.exit_code == 1
+    out = result.output
+    assert "schools/beta/noticegen.yaml:2:3: error[overlay-remove]: 'pupil' is not a notice this school inherits" in out
+    assert "schools/beta/noticegen.yaml:5:25: error[overlay-remove]: activity 'trips' is not inherited" in out
+    assert "schools/beta/noticegen.yaml:6:22: error[undeclared-activity]: activity 'excursions' is not declared" in out
