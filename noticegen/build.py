@@ -196,7 +196,7 @@ _WORK: dict = {}
 def _renderer(school: str | None) -> Renderer:
     renderers = _WORK.setdefault("renderers", {})
     if school not in renderers:
-        renderers[school] = Renderer(_WORK["models"][school])
+        renderers[school] = Renderer(_WORK["models"][school], draft=_WORK.get("draft", False))
     return renderers[school]
 
 
@@ -278,25 +278,30 @@ def _parse_shard(shard: tuple[int, int] | None) -> tuple[int, int]:
 def build_project(root: Path, pdf: bool = True,
                   progress: Callable[[int, int, str], None] | None = None, strict: bool = False,
                   today: dt.date | None = None, jobs: int | None = None,
-                  shard: tuple[int, int] | None = None) -> BuildResult:
+                  shard: tuple[int, int] | None = None, draft: bool = False) -> BuildResult:
+    """Check, then build. With ``draft``, placeholders do not stop the build: every page
+    says it is a draft, each value still to fill in or confirm is marked, and the whole
+    draft goes into build/draft/, which the next real build removes (a publishing step
+    takes what a real build leaves in build/, never a draft)."""
     root = Path(root)
     started = time.perf_counter()
     result = BuildResult(check_project(root, today, strict=strict))
     result.timings["check"] = time.perf_counter() - started
-    if result.check.failed(strict):
+    if result.check.failed(strict, draft):
         return result
     index, count = _parse_shard(shard)
     units, diffs = plan(result.check, pdf)
     mine = [u for position, u in enumerate(units) if position % count == index - 1]
     result.units = mine
     manifest_name = "manifest.json" if count == 1 else f"manifest-shard-{index}-of-{count}.json"
-    writer = BuildWriter(root, manifest=manifest_name, sweep=count == 1)
+    writer = BuildWriter(root, manifest=manifest_name, sweep=count == 1,
+                         folder="build/draft" if draft else "build")
     previous = writer.previous_manifest()
     stale = [u for u in mine if not writer.unchanged(previous, u.key, u.digest, u.outputs)]
     result.rendered = [u.key for u in stale]
 
     _WORK.clear()
-    _WORK.update(models=_models(result.check), diffs=diffs, pdf=pdf)
+    _WORK.update(models=_models(result.check), diffs=diffs, pdf=pdf, draft=draft)
     total, done = len(stale), 0
 
     def tick(name: str) -> None:

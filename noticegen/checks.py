@@ -31,8 +31,11 @@ class CheckResult:
     """For a trust: each school's own result (its model is what gets built)."""
     files: set[str] = field(default_factory=set)
 
-    def failed(self, strict: bool = False) -> bool:
-        return any(strict or p.severity is E for p in self.problems)
+    def failed(self, strict: bool = False, draft: bool = False) -> bool:
+        """Whether the problems stop a build; a draft tolerates placeholders (they are
+        shown marked) but nothing else."""
+        return any((strict or p.severity is E) and not (draft and p.rule == "placeholder")
+                   for p in self.problems)
 
 
 def check_project(root: Path, today: dt.date | None = None, remember: bool = False,

@@ -132,8 +132,11 @@ def check(project: Path, output_format: str, strict: bool, today) -> None:
               help="Render in this many processes (default: the number of cores).")
 @click.option("--shard", type=str, default=None, metavar="I/N",
               help="Build only the I-th of N equal shares of the outputs (for a CI matrix).")
+@click.option("--draft", is_flag=True,
+              help="Build a draft into build/draft/ even with placeholders left: every page "
+                   "says DRAFT — NOT FOR PUBLICATION and marks what is still to fill in.")
 def build(project: Path, no_pdf: bool, strict: bool, today, jobs: int | None,
-          shard: str | None) -> None:
+          shard: str | None, draft: bool) -> None:
     """Check the project, then write notices (HTML, fragment, PDF), the ROPA (HTML, CSV,
     XLSX), an index and a manifest into PROJECT/build/.
 
@@ -154,15 +157,20 @@ def build(project: Path, no_pdf: bool, strict: bool, today, jobs: int | None,
         shard_pair = (first, second)
     with _Progress(enabled=_is_terminal(sys.stderr)) as progress:
         result = build_project(project, pdf=not no_pdf, progress=progress, strict=strict,
-                               today=today.date() if today else None, jobs=jobs, shard=shard_pair)
-    if result.check.failed(strict):
+                               today=today.date() if today else None, jobs=jobs, shard=shard_pair,
+                               draft=draft)
+    if result.check.failed(strict, draft):
         click.echo(text(result.check.problems, len(result.check.files), prefix), nl=False)
         click.echo("noticegen: build stopped: fix the errors above first", err=True)
         sys.exit(1)
-    for problem in result.check.problems:  # warnings still deserve a look
-        click.echo(f"{prefix}{problem}")
-    click.echo(f"built {len(result.outputs)} files into {prefix}build/ "
-               f"({len(result.rendered)} of {len(result.units)} parts rendered, the rest unchanged)")
+    from noticegen.characters import printable
+
+    for problem in result.check.problems:  # warnings (and, in a draft, placeholders)
+        click.echo(printable(f"{prefix}{problem}"))
+    where = f"{prefix}build/draft/" if draft else f"{prefix}build/"
+    click.echo(f"built {len(result.outputs)} files into {where} "
+               f"({len(result.rendered)} of {len(result.units)} parts rendered, the rest unchanged)"
+               + (": a DRAFT, not for publication" if draft else ""))
 
 
 def _is_terminal(stream) -> bool:

@@ -10,6 +10,7 @@ reported with the template's own file and line.
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -56,6 +57,21 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
         raise jinja2.TemplateNotFound(template)
 
 
+_TEXT_PLACEHOLDER = re.compile(r">([^<]*)<")
+_PLACEHOLDER = re.compile(r"TODO\(([^()<>\n]{0,100})\)")
+
+
+def mark_placeholders(html: str) -> str:
+    """In a draft, every TODO(...) still in the text is highlighted, so nobody can miss
+    a value still to be filled in (attributes are left alone)."""
+    def text(match: re.Match) -> str:
+        return ">" + _PLACEHOLDER.sub(
+            r'<mark class="draft-placeholder">TODO(\1): to be filled in</mark>', match[1]) + "<"
+
+    head, body = html.split("<body", 1) if "<body" in html else ("", html)
+    return head + ("<body" if head else "") + _TEXT_PLACEHOLDER.sub(text, body)
+
+
 def lower_first(value) -> str:
     """'Safeguarding and child protection' as 'safeguarding and child protection', within
     a sentence; a word in capitals (an acronym such as 'SEN') keeps them."""
@@ -78,8 +94,9 @@ def css_string(value) -> Markup:
 class Renderer:
     """One Jinja environment for one project and its model."""
 
-    def __init__(self, model: Model):
+    def __init__(self, model: Model, draft: bool = False):
         self.model = model
+        self.draft = draft
         own = [p for p in model.template_dirs
                if files.kind(model.root, str(p.relative_to(model.root))) == "folder"]
         self.search = [str(p) for p in [*own, packaged_templates()] if p.is_dir()]
@@ -101,7 +118,8 @@ class Renderer:
             period=retention_period,
             css_string=css_string,
         )
-        self.env.globals.update(noticegen_version=__version__, requirements=REQUIREMENTS)
+        self.env.globals.update(noticegen_version=__version__, requirements=REQUIREMENTS,
+                                draft=draft)
 
     # Prose -------------------------------------------------------------------------
     def lookup(self, found: prose.Found):
@@ -136,7 +154,8 @@ class Renderer:
     # Templates ---------------------------------------------------------------------
     def render(self, template: str, **context) -> str:
         try:
-            return self.env.get_template(template).render(**context)
+            output = self.env.get_template(template).render(**context)
+            return mark_placeholders(output) if self.draft else output
         except TemplateError:
             raise
         except jinja2.TemplateSyntaxError as exc:

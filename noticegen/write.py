@@ -71,8 +71,13 @@ def sha256(data: bytes) -> str:
 
 
 def _out_folder(project: Path, folder: str) -> Path:
-    """``project/folder``, made if missing; refused when it is a link or special file."""
+    """``project/folder``, made if missing; refused when it is a link or special file.
+    ``folder`` may be nested in build/ (``build/draft``): it is made a step at a time."""
     project = Path(project).resolve()
+    if "/" in folder:
+        top, rest = folder.split("/", 1)
+        os.close(_folder_fd(_out_folder(project, top), _split(rest)))
+        return project / folder
     state = files.kind(project, folder)
     if state == "unsafe" or state == "file":
         raise NoticegenError(f"{folder} is not a plain folder inside the project (a link or a "
@@ -205,6 +210,7 @@ class BuildWriter:
         self.sweep = sweep
         self.project = Path(project).resolve()
         self.out = _out_folder(self.project, folder)
+        self.folder = folder
         self.manifest_name = manifest
         self.outputs: dict[str, str] = {}
         self.written: set[str] = set()
@@ -349,7 +355,7 @@ class BuildWriter:
         stale = sorted(s for s in stale if isinstance(s, str) and not _own(s))
         journal = {"staging": self.staging.name, "moves": sorted(self.written), "stale": stale,
                    "manifest": self.manifest_name, "text": text}
-        write_report(self.project, JOURNAL, json.dumps(journal), self.out.name)
+        write_report(self.project, JOURNAL, json.dumps(journal), self.folder)
         _complete(self.out, journal)
         self._release()
         return manifest
@@ -386,7 +392,7 @@ def _complete(out: Path, journal: dict) -> None:
             os.close(fd)
     for relative in journal["stale"]:
         _unlink(out, relative)
-    write_report(out.parent, journal["manifest"], journal["text"], out.name)
+    write_report(out, journal["manifest"], journal["text"], "")
     _unlink(out, JOURNAL)
     out_fd = files.open_folder(out)
     try:

@@ -1,0 +1,64 @@
+"""build --draft: a school starting out sees its notices before every value is known,
+and nothing of it can be mistaken for the real thing or published by accident."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from conftest import copy_example
+
+
+@pytest.fixture
+def starter(tmp_path, run):
+    project = tmp_path / "school"
+    assert run("init", project).exit_code == 0
+    return project
+
+
+def test_a_draft_builds_with_placeholders_marked_and_the_real_build_refuses(starter, run):
+    refused = run("build", "--no-pdf", cwd=starter)
+    assert refused.exit_code == 1 and "error[placeholder]" in refused.output
+    assert not (starter / "build" / "notices").exists()
+
+    result = run("build", "--draft", "--no-pdf", cwd=starter)
+    assert result.exit_code == 0, result.output
+    assert "into build/draft/" in result.output and "a DRAFT, not for publication" in result.output
+    draft = starter / "build" / "draft"
+    page = (draft / "notices" / "pupils.html").read_text()
+    fragment = (draft / "notices" / "pupils.fragment.html").read_text()
+    for html in (page, fragment, (draft / "index.html").read_text(), (draft / "ropa" / "ropa.html").read_text()):
+        assert "DRAFT — NOT FOR PUBLICATION" in html
+    assert '<mark class="draft-placeholder">TODO(DPO email): to be filled in</mark>' in page
+    assert '<meta name="robots" content="noindex, nofollow">' in page
+    head = page.split("<body", 1)[0]
+    assert "<mark" not in head  # the title stays plain text
+    # nothing is in build/ itself for a publishing step to take
+    assert sorted(p.name for p in (starter / "build").iterdir() if not p.name.startswith(".")) == ["draft"]
+
+
+def test_a_real_build_removes_the_draft(tmp_path, run):
+    project = copy_example(tmp_path / "school")
+    assert run("build", "--draft", "--no-pdf", cwd=project).exit_code == 0
+    assert (project / "build" / "draft" / "index.html").is_file()
+    assert run("build", "--no-pdf", cwd=project).exit_code == 0
+    assert not list((project / "build" / "draft").rglob("*.html"))
+    page = (project / "build" / "notices" / "pupils.html").read_text()
+    assert "DRAFT" not in page
+
+
+def test_illustrative_values_are_marked_in_a_draft_too(tmp_path, run):
+    project = copy_example(tmp_path / "school")
+    assert run("build", "--draft", "--no-pdf", cwd=project).exit_code == 0
+    page = (project / "build" / "draft" / "notices" / "looked-after-children-and-safeguarding.html").read_text()
+    assert "(illustrative: not yet confirmed)" in page
+
+
+def test_every_page_of_a_draft_pdf_says_so(starter, run):
+    assert run("build", "--draft", cwd=starter).exit_code == 0
+    pdf = starter / "build" / "draft" / "notices" / "pupils.pdf"
+    pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert pages and all("DRAFT — NOT FOR PUBLICATION" in p for p in pages)
