@@ -54,6 +54,8 @@ class BuildResult:
     outputs: list[str] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)
     """Keys of the units rendered this time (the rest were unchanged)."""
+    changed: bool = True
+    """False when build/ was already up to date and nothing was written."""
     units: list[Unit] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds spent per stage (check, html, pdf, ropa, index), summed over processes."""
@@ -363,5 +365,6 @@ def build_project(root: Path, pdf: bool = True,
         inputs[relative] = sha256(project_files.read_file(root.resolve(), relative, 50_000_000))
     units_record = {u.key: {"digest": u.digest, "outputs": u.outputs} for u in mine}
     result.manifest = writer.commit(inputs, units_record)
+    result.changed = writer.changed
     result.outputs = sorted(result.manifest["outputs"])
     return result

@@ -168,9 +168,35 @@ def build(project: Path, no_pdf: bool, strict: bool, today, jobs: int | None,
     for problem in result.check.problems:  # warnings (and, in a draft, placeholders)
         click.echo(printable(f"{prefix}{problem}"))
     where = f"{prefix}build/draft/" if draft else f"{prefix}build/"
-    click.echo(f"built {len(result.outputs)} files into {where} "
-               f"({len(result.rendered)} of {len(result.units)} parts rendered, the rest unchanged)"
+    if not result.changed:
+        click.echo(f"nothing to do: {where} is up to date ({len(result.outputs)} files)")
+        return
+    click.echo(f"built {len(result.outputs)} files into {where} ({_made_again(result)})"
                + (": a DRAFT, not for publication" if draft else ""))
+
+
+def _made_again(result) -> str:
+    """'made again: 2 notices, the record of processing and the index page; 1 notice unchanged'."""
+    from noticegen.derive import join_words
+
+    made = [u for u in result.units if u.key in set(result.rendered)]
+    kept = [u for u in result.units if u.key not in set(result.rendered)]
+
+    def say(units) -> str:
+        notices = sum(u.kind == "notice" for u in units)
+        records = sum(u.kind == "ropa" for u in units)
+        indexes = sum(u.kind in ("index", "schools") for u in units)
+        parts = []
+        if notices:
+            parts.append(f"{notices} notice{'s' if notices != 1 else ''}")
+        if records:
+            parts.append("the record of processing" if records == 1 else f"{records} records of processing")
+        if indexes:
+            parts.append("the index page" if indexes == 1 else f"{indexes} index pages")
+        return join_words(parts)
+
+    text = f"made: {say(made)}" if made else "nothing made again"
+    return text + (f"; unchanged: {say(kept)}" if kept else "")
 
 
 def _is_terminal(stream) -> bool:

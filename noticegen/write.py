@@ -214,6 +214,8 @@ class BuildWriter:
         self.manifest_name = manifest
         self.outputs: dict[str, str] = {}
         self.written: set[str] = set()
+        self.changed = True
+        """False after a commit that found nothing to change (and wrote nothing)."""
         self._lock = self._take_lock()
         finish_interrupted_commit(self.out)
         out_fd = files.open_folder(self.out)
@@ -347,6 +349,7 @@ class BuildWriter:
         previous = self.previous_manifest()
         if not self.written and previous == manifest and not self._unknown():
             self.abort()
+            self.changed = False
             return manifest  # nothing changed: nothing is written
         recorded = self.previous_manifest(trusted=False).get("outputs") or {}
         stale = set(recorded) - set(self.outputs)

@@ -381,3 +381,19 @@ def test_illustrative_values_are_marked_in_every_output(built, output):
     text = " ".join((pdf_text(path) if output.endswith(".pdf") else html_text(path)).split())
     assert text.count("(illustrative: not yet confirmed)") >= 3
     assert "dpo@example.org (illustrative: not yet confirmed)" in text
+
+
+def test_pdfs_carry_their_notices_publication_date(built):
+    info = subprocess.run(["pdfinfo", str(built / "build" / "notices" / f"{SLUG}.pdf")],
+                          capture_output=True, text=True, check=True).stdout
+    assert "CreationDate:    Tue Sep  1 00:00:00 2026 UTC" in info
+    assert "ModDate:         Tue Sep  1 00:00:00 2026 UTC" in info
+
+
+def test_a_build_with_nothing_to_do_says_so(tmp_path, run, monkeypatch):
+    monkeypatch.setenv("NOTICEGEN_BUILD_KEY", "k")
+    project = copy_example(tmp_path / "school")
+    assert run("build", "--no-pdf", cwd=project).exit_code == 0
+    again = run("build", "--no-pdf", cwd=project)
+    assert again.exit_code == 0
+    assert again.output.splitlines()[-1] == "nothing to do: build/ is up to date (10 files)"
