@@ -3,6 +3,7 @@ lawful-basis catalogue and the default templates."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -11,8 +12,13 @@ from conftest import REPOSITORY
 
 
 def test_wheel_contains_package_data(tmp_path):
+    # built from a copy: setuptools works in a build/ folder of the source tree, which in
+    # this repository is the example project's published build/
+    source = tmp_path / "source"
+    shutil.copytree(REPOSITORY, source, ignore=shutil.ignore_patterns(
+        ".venv", "node_modules", "build", ".git", "tests", "*.egg-info", "__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet",
-                    "--disable-pip-version-check", "-w", str(tmp_path), str(REPOSITORY)],
+                    "--disable-pip-version-check", "-w", str(tmp_path), str(source)],
                    check=True, capture_output=True)
     wheel = next(tmp_path.glob("noticegen-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
