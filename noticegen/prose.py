@@ -171,6 +171,19 @@ def render(text: str, lookup, heading_level: int = 3) -> str:
     return md.renderer.render(tokens, md.options, {})
 
 
+_HTML_TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|!--.*?--)>", re.DOTALL)
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
+
+
+def html_tags(text: str) -> list[tuple[int, str]]:
+    """(offset, tag) of each HTML tag or comment written in prose, outside code spans.
+    Autolinks (<https://...>, <name@example.org>) are not tags."""
+    if "<" not in text:
+        return []
+    hidden = _CODE_SPAN.sub(lambda m: " " * len(m[0]), text)
+    return [(m.start(), m[0]) for m in _HTML_TAG.finditer(hidden)]
+
+
 MAX_NESTING = 15
 """How deep prose may nest (lists in lists, quotes in quotes, emphasis in emphasis).
 

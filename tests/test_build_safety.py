@@ -151,9 +151,13 @@ def test_prose_cannot_reach_files_or_run_script(project, run):
     notice.write_text(notice.read_text() + "\n![x](file:///etc/passwd) <script>alert(1)</script> "
                       "<img src=x onerror=alert(1)> {{ 7 * 7 }}\n")
     result = run("build", cwd=project)
-    # check refuses the image link; the rest is inert text
+    # check refuses the image link and the HTML tags
     assert result.exit_code == 1 and "error[prose-link]" in result.output
+    assert "error[raw-html]: '<script>' is HTML" in result.output
+    assert "error[raw-html]: '<img src=x onerror=alert(1)>' is HTML" in result.output
     notice.write_text(notice.read_text().replace("![x](file:///etc/passwd) ", ""))
+    # and were the rule turned off, the renderer would still show the tags as inert text
+    (project / "noticegen.yaml").write_text("rules:\n  raw-html: off\n")
     assert run("build", cwd=project).exit_code == 0
     page = (project / "build" / "notices" / "pupils.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page

@@ -15,7 +15,8 @@ from noticegen.validate import did_you_mean
 declare({
     "unknown-section": (E, "A notice section that is neither built in nor has prose."),
     "duplicate-section": (E, "A notice lists the same section twice."),
-    "unused-block": (W, "A prose block in a notice body that no section shows."),
+    "unused-block": (E, "A prose block in a notice body that no section shows (a mistyped section marker): its text would vanish from the notice."),
+    "raw-html": (E, "HTML tags in prose: notices show prose as Markdown only, so the tags would be published as visible text."),
     "review-overdue": (W, "A notice whose review date has passed."),
     "missing-section": (E, "A notice without a built-in section that carries items UK GDPR Art 13 and 14 require (who the controller is, purposes and bases, categories, sources, retention, recipients, rights, complaints)."),
     "prose-too-deep": (E, "Prose nested deeper than a notice can show (lists in lists, quotes in quotes): the rest of it would be lost."),
@@ -49,6 +50,26 @@ def required_sections(ctx: Context) -> Iterator[Problem]:
                           f"notice '{notice.slug}' must show "
                           + "; ".join(f"'{s}' ({REQUIRED_SECTIONS[s]})" for s in missing)
                           + ": add them to its sections")
+
+
+@rule
+def raw_html(ctx: Context) -> Iterator[Problem]:
+    from noticegen.model import activity_prose, register_prose
+    from noticegen.prose import html_tags
+
+    blocks = [b for notice in ctx.model.notices.values() for b in notice.prose()]
+    blocks += [b for activity in ctx.model.activities.values() for b in activity_prose(activity)]
+    blocks += list(register_prose(ctx.model))
+    seen = set()
+    for block in blocks:
+        if id(block) in seen:
+            continue
+        seen.add(id(block))
+        for offset, tag in html_tags(block.text):
+            yield problem(block.locate(offset), "raw-html",
+                          f"'{tag[:60]}' is HTML, which prose does not allow: it would be "
+                          "published as visible text. Write it in Markdown (**bold**, "
+                          "[text](https://...), a list with '-') or as plain text")
 
 
 @rule
