@@ -14,8 +14,29 @@ import click
 
 from noticegen import __version__
 
+def _find_project(ctx, param, value: Path | None) -> Path:
+    """The project a command works on: the folder given, or else, as git finds its
+    repository, the current folder or the nearest folder above it that is a project
+    (a trust's root rather than one of its schools)."""
+    if value is not None:
+        return value
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "datamap").is_dir() and not (folder / "datamap").is_symlink():
+            if folder.parent.name == "schools" and (folder.parent.parent / "datamap").is_dir():
+                return _relative(folder.parent.parent, here)
+            return _relative(folder, here)
+        if (folder / ".git").exists():
+            break  # the top of the repository: no project above it
+    return Path(".")
+
+
+def _relative(folder: Path, here: Path) -> Path:
+    return Path(os.path.relpath(folder, here))
+
+
 PROJECT = click.argument("project", type=click.Path(file_okay=False, path_type=Path),
-                         default=".", required=False)
+                         default=None, required=False, callback=_find_project)
 
 
 class _Group(click.Group):
@@ -279,7 +300,8 @@ def explain(ident: str, project: Path, school: str | None) -> None:
 @click.argument("old", required=False)
 @click.argument("new", required=False)
 @click.option("-C", "--project", "project", type=click.Path(file_okay=False, path_type=Path),
-              default=".", help="The project folder (default: the current folder).")
+              default=None, callback=_find_project,
+              help="The project folder (default: the current folder, or the nearest above it).")
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown", "html", "pdf"]),
               default="text", show_default=True,
               help="text and markdown print; html and pdf write build/changes.html or .pdf.")
@@ -295,6 +317,9 @@ def diff(old: str | None, new: str | None, project: Path, output_format: str,
 
     from noticegen.project import require_school
 
+    # 'noticegen diff PROJECT [OLD [NEW]]', as the other commands take their project
+    if old is not None and (Path(old) / "datamap").is_dir():
+        project, old, new = Path(old), new, None
     require_school(project, school)
     result = diff_project(project, old, new, school=school)
     if output_format == "text":

@@ -65,6 +65,34 @@ def _git(root: Path, *args: str) -> bytes:
     return completed.stdout
 
 
+def _repository(root: Path, revision: str) -> Path:
+    """The top of the git repository holding ``root``, once ``revision`` is known to be
+    in it; otherwise a plain sentence on what is wrong and what to do."""
+    try:
+        top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip())
+    except NoticegenError as exc:
+        if "git is not installed" in str(exc):
+            raise
+        raise NoticegenError("diff compares versions of the data map kept in git, and this "
+                             "project is not in a git repository: put it in one (git init, "
+                             "git add, git commit), then run diff again") from None
+    try:
+        _git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    except NoticegenError:
+        raise NoticegenError("the git repository has no commits yet, so there is nothing to "
+                             "compare with: commit the files (git add, git commit), then run "
+                             "diff again") from None
+    try:
+        if revision.startswith("-"):
+            raise NoticegenError("")
+        _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    except NoticegenError:
+        raise NoticegenError(f"'{revision}' is not a version in this repository (a tag, branch "
+                             "or commit): 'git tag' lists the tags, 'git log --oneline' the "
+                             "commits") from None
+    return top
+
+
 def default_base(root: Path) -> str:
     """The last tag if there is one, else HEAD."""
     try:
@@ -77,12 +105,9 @@ def _checkout(root: Path, revision: str, target: Path) -> Path:
     """The project's files at ``revision``, written into ``target``; returns the project."""
     from noticegen.loader import MAX_FILE_BYTES
 
-    if revision.startswith("-"):
-        raise NoticegenError(f"'{revision}' is not a revision (a tag, branch or commit)")
-    top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip())
+    top = _repository(root, revision)
     prefix = root.resolve().relative_to(top.resolve()).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
-    _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
     listing = _git(top, "ls-tree", "-r", "-z", "-l", "--full-tree", revision)
     wanted = []
     for line in listing.decode("utf-8", "replace").split("\0"):

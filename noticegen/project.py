@@ -141,8 +141,11 @@ def _check_root(root: Path) -> Path:
         raise NoticegenError(f"{root}/{DATAMAP} is a symbolic link or special file; noticegen "
                              "reads only the project's own folders: put the folder itself there")
     if datamap != "folder":
-        raise NoticegenError(f"{root}: not a noticegen project (there is no {DATAMAP}/ folder; "
-                             "'noticegen init' makes one)")
+        shown = "this folder" if str(root) == "." else str(root)
+        raise NoticegenError(f"{shown} is not a noticegen project, and neither is any folder "
+                             f"above it (a project has a {DATAMAP}/ folder). Go to your project's "
+                             "folder, or name it: 'noticegen check PATH'. To start a new project, "
+                             "'noticegen init NEW-FOLDER' makes one in a folder of its own")
     return root.resolve()
 
 

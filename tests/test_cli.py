@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 import subprocess
 import sys
 
@@ -94,8 +95,10 @@ def test_warnings_pass_unless_strict(tmp_path, run):
 def test_not_a_project_exits_2(tmp_path, run):
     result = run("check", tmp_path)
     assert result.exit_code == 2
-    assert result.output == (f"noticegen: error: {tmp_path}: not a noticegen project (there is no "
-                             "datamap/ folder; 'noticegen init' makes one)\n")
+    assert result.output == (f"noticegen: error: {tmp_path} is not a noticegen project, and neither "
+                             "is any folder above it (a project has a datamap/ folder). Go to your "
+                             "project's folder, or name it: 'noticegen check PATH'. To start a new "
+                             "project, 'noticegen init NEW-FOLDER' makes one in a folder of its own\n")
 
 
 def test_missing_folder_exits_2(tmp_path, run):
@@ -185,3 +188,28 @@ def test_a_clean_check_remembers_valid_files(tmp_path, run):
     sources.write_text(sources.read_text().replace("name: [admissions forms]", "name: admissions forms"))
     assert run("check", cwd=project).exit_code == 0
     assert json.loads(cache.read_text())["valid"]
+
+
+def test_commands_find_the_project_from_a_subfolder(tmp_path, run):
+    from conftest import CASES, build_case
+
+    project = build_case(CASES / "good" / "warning-only", tmp_path / "school")
+    result = run("check", cwd=project / "datamap" / "activities")
+    assert result.exit_code == 0
+    assert "../../datamap/subjects.yaml:4:9: warning[unused-declaration]" in result.output
+
+
+def test_a_schools_folder_finds_its_trust(tmp_path, run):
+    import shutil
+
+    trust = tmp_path / "trust"
+    shutil.copytree(Path(__file__).resolve().parent / "trust", trust)
+    result = run("check", cwd=trust / "schools" / "beta" / "datamap")
+    assert result.exit_code == 0 and "20 files checked" in result.output
+
+
+def test_outside_any_project_the_message_never_suggests_a_nested_project(tmp_path, run):
+    result = run("check", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "is not a noticegen project, and neither is any folder above it" in result.output
+    assert "'noticegen init NEW-FOLDER' makes one in a folder of its own" in result.output

@@ -132,9 +132,45 @@ def test_diff_needs_git(tmp_path, run):
     shutil.copytree(CASES / "base", tmp_path / "plain")
     result = run("diff", cwd=tmp_path / "plain")
     assert result.exit_code == 2
-    assert result.output.startswith("noticegen: error: git ")
+    assert result.output.startswith("noticegen: error: diff compares versions of the data map kept in git")
 
 
 def test_unknown_revision(repo, run):
     result = run("diff", "v9", cwd=repo)
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def _commit_all(folder):
+    import subprocess
+
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "first"]):
+        subprocess.run(["git", "-c", "user.email=dpo@test.example", "-c", "user.name=DPO", *args],
+                       cwd=folder, check=True, capture_output=True)
+
+
+def test_diff_speaks_plainly_outside_git_without_commits_and_for_unknown_versions(tmp_path, run):
+    import subprocess
+
+    from conftest import CASES, build_case
+
+    project = build_case(CASES / "good" / "warning-only", tmp_path / "school")
+    outside = run("diff", cwd=project)
+    assert outside.exit_code == 2
+    assert "this project is not in a git repository: put it in one" in outside.output
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    empty = run("diff", cwd=project)
+    assert empty.exit_code == 2 and "has no commits yet" in empty.output
+    _commit_all(project)
+    unknown = run("diff", "v9", cwd=project)
+    assert unknown.exit_code == 2
+    assert "'v9' is not a version in this repository (a tag, branch or commit)" in unknown.output
+
+
+def test_diff_takes_its_project_like_the_other_commands(tmp_path, run):
+    from conftest import CASES, build_case
+
+    project = build_case(CASES / "good" / "warning-only", tmp_path / "school")
+    _commit_all(project)
+    result = run("diff", project, cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "Changes from HEAD to the work tree" in result.output
