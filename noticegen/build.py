@@ -121,6 +121,9 @@ def _notice_digest(model: Model, slug: str, pdf: bool, diff_text: str | None) ->
         "shared": {name: model.blocks[name].text for name in includes if name in model.blocks},
         "activities": {a: model.activities[a].data for a in covered},
         "entries": _entries_used(model, {f"activity:{a}" for a in covered} | {f"notice:{slug}"}),
+        "linked": {r.id: model.notices[r.id].entry["title"] for r in model.references
+                   if r.kind == "notice" and r.owner == f"notice:{slug}" and r.id in model.notices},
+        "publish_url": model.config.data.get("publish_url") if model.config is not None else None,
         "changes": diff_text,
     })
 
@@ -239,7 +242,7 @@ def _notice_files(unit: Unit):
     if pdf:
         from noticegen.pdf import write_pdf
 
-        source = renderer.render("notice-pdf.html", view=view)
+        source = renderer.render("notice-pdf.html", view=view, notice_links="pdf")
         yield unit.outputs[2], write_pdf(source, model.root, model.template_dirs + [packaged_templates()],
                                          _epoch(notice.entry.get("published")),
                                          f"{(unit.school + '/') if unit.school else ''}notices/{unit.slug}.md")

@@ -471,8 +471,8 @@ def _activity_basis(model: Model, activity: Entry, rights: list[RightView]) -> A
         article_9=of("article_9"),
         schedule_1=of("schedule_1"),
         criminal=of("criminal_offence"),
-        special=[c for c in categories if c["type"] == "special"],
-        criminal_categories=[c for c in categories if c["type"] == "criminal"],
+        special=[c for c in categories if "special" in category_types(c)],
+        criminal_categories=[c for c in categories if "criminal" in category_types(c)],
         legitimate_interests=basis.get("legitimate_interests", "") if "art6-1-f" in basis["article_6"] else "",
         consent=consent,
     )

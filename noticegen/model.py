@@ -39,7 +39,7 @@ DEFAULT_SECTIONS = [s for s in BUILT_IN_SECTIONS if s != "changes"]
 """A notice's sections when its front matter lists none ('changes' needs git: opt in)."""
 
 REFERENCE_KINDS = ("subject", "category", "source", "recipient", "legislation", "retention",
-                   "activity", "basis", "block")
+                   "activity", "basis", "block", "notice")
 
 
 @dataclass

@@ -21,7 +21,7 @@ PATTERN = re.compile(r"\[\[(?P<body>[^\[\]\n]{0,200}?)\]\]")
 _KIND_ID = re.compile(r"^\s*(?P<kind>[a-z]+)\s*:\s*(?P<id>[^|\s]*)\s*(?:\|(?P<text>[^|]*))?$")
 _FIELD = re.compile(r"^\s*organisation(?P<path>(?:\.[a-z_]+)+)\s*$")
 
-ENTRY_KINDS = ("recipient", "legislation", "category", "source", "subject", "retention")
+ENTRY_KINDS = ("recipient", "legislation", "category", "source", "subject", "retention", "notice")
 """Kinds prose may name with ``[[kind:id]]``."""
 
 
@@ -82,8 +82,14 @@ def escape_markdown(text: str) -> str:
     return "".join("\\" + c if c in _ASCII_PUNCTUATION else c for c in str(text))
 
 
+_NOTICE_LINK = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.(?:html|pdf)")
+
+
 def link_allowed(url: str) -> bool:
-    return url.strip().lower().startswith(ALLOWED_LINK_PREFIXES)
+    """Web pages, email addresses, anchors, and another notice of the same project beside
+    this one (``pupils.html``, ``pupils.pdf``: what ``[[notice:pupils]]`` links to)."""
+    url = url.strip()
+    return url.lower().startswith(ALLOWED_LINK_PREFIXES) or _NOTICE_LINK.fullmatch(url) is not None
 
 
 def _markdown():

@@ -97,6 +97,8 @@ class Renderer:
     def __init__(self, model: Model, draft: bool = False):
         self.model = model
         self.draft = draft
+        self.notice_links = "html"
+        """What [[notice:slug]] links to: the other notice's page, or its PDF."""
         own = [p for p in model.template_dirs
                if files.kind(model.root, str(p.relative_to(model.root))) == "folder"]
         self.search = [str(p) for p in [*own, packaged_templates()] if p.is_dir()]
@@ -143,7 +145,22 @@ class Renderer:
             return title, entry["url"]
         if found.kind == "recipient":
             return entry["name"], None
+        if found.kind == "notice":
+            return entry.entry["title"], self._notice_url(found.id)
         return entry["name"], None
+
+    def _notice_url(self, slug: str) -> str | None:
+        """A page links to the other notice's page beside it. A PDF cannot link to a file
+        beside it (the link would name this machine's folder), so it links to where the
+        project is published (noticegen.yaml's publish_url), or names the notice only."""
+        if self.notice_links == "html":
+            return f"{slug}.html"
+        config = self.model.config.data if self.model.config is not None else {}
+        base = config.get("publish_url")
+        if not base:
+            return None
+        school = f"{self.model.school}/" if self.model.school else ""
+        return f"{base.rstrip('/')}/{school}notices/{slug}.pdf"
 
     def markdown(self, text, level: int = 3) -> Markup:
         return Markup(prose.render(str(text), self.lookup, level))
@@ -152,7 +169,8 @@ class Renderer:
         return Markup(prose.render_inline(str(text), self.lookup))
 
     # Templates ---------------------------------------------------------------------
-    def render(self, template: str, **context) -> str:
+    def render(self, template: str, notice_links: str = "html", **context) -> str:
+        self.notice_links = notice_links
         try:
             output = self.env.get_template(template).render(**context)
             return mark_placeholders(output) if self.draft else output

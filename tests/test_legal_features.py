@@ -297,3 +297,48 @@ def test_unstated_automated_decisions_are_not_denied(tmp_path):
     result = CliRunner().invoke(main, ["build", "--no-pdf", str(project)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "solely by automated means" not in text_of(project / "build" / "notices" / "volunteers.html")
+
+
+def test_notices_link_to_each_other(tmp_path):
+    """[[notice:slug]]: the page links to the other page beside it; the PDF links to the
+    published PDF when publish_url is set, and never to a path on this machine."""
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from noticegen.cli import main
+
+    project = tmp_path / "project"
+    shutil.copytree(FEATURES, project)
+    notice = project / "notices" / "members.md"
+    notice.write_text(notice.read_text() + "\nVolunteers: see [[notice:volunteers]].\n")
+    (project / "noticegen.yaml").write_text("publish_url: https://riverside.example/privacy/\n")
+    result = CliRunner().invoke(main, ["build", str(project)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    page = (project / "build" / "notices" / "members.html").read_text()
+    assert '<a href="volunteers.html">How we use volunteers&#39; information</a>' in page \
+        or '<a href="volunteers.html">How we use volunteers\u2019 information</a>' in page \
+        or 'href="volunteers.html"' in page
+    pdf = (project / "build" / "notices" / "members.pdf").read_bytes()
+    import pikepdf
+
+    with pikepdf.open(project / "build" / "notices" / "members.pdf") as document:
+        uris = [str(a.A.URI) for page in document.pages for a in page.get("/Annots", [])
+                if "/A" in a and "/URI" in a.A]
+    assert "https://riverside.example/privacy/notices/volunteers.pdf" in uris
+    assert not any(u.startswith("file:") for u in uris)
+    assert str(project).encode() not in pdf
+
+
+def test_a_link_to_an_undeclared_notice_is_an_error(tmp_path):
+    from click.testing import CliRunner
+
+    from noticegen.cli import main
+
+    project = tmp_path / "project"
+    shutil.copytree(FEATURES, project)
+    notice = project / "notices" / "members.md"
+    notice.write_text(notice.read_text() + "\nSee [[notice:volunteer]].\n")
+    result = CliRunner().invoke(main, ["check", str(project)], catch_exceptions=False)
+    assert "error[undeclared-notice]: notice 'volunteer' is not declared (no notices/volunteer.md) " \
+           "(did you mean 'volunteers'?)" in result.output

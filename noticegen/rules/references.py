@@ -19,7 +19,7 @@ declare({
     "duplicate-id": (E, "Two entries of one register share an id."),
     **{f"undeclared-{kind}": (E, f"A reference to a {kind} id that is not declared.")
        for kind in ("subject", "category", "source", "recipient", "legislation", "retention",
-                    "activity", "basis", "block")},
+                    "activity", "basis", "block", "notice")},
     "wrong-basis-kind": (E, "A lawful basis listed under the wrong article (e.g. an Art 9 condition under article_6)."),
     "undeclared-reference": (E, "A [[...]] prose reference to something the data map does not declare."),
     "prose-link": (E, "A prose link to something other than an http(s), mailto or #anchor address."),
@@ -66,6 +66,8 @@ def undeclared_references(ctx: Context) -> Iterator[Problem]:
             message = f"'{ref.id}' is not declared in {_REGISTER_FILES[ref.kind]}{hint}"
         elif ref.kind == "activity":
             message = f"activity '{ref.id}' is not declared (no datamap/activities/{ref.id}.yaml){hint}"
+        elif ref.kind == "notice":
+            message = f"notice '{ref.id}' is not declared (no notices/{ref.id}.md){hint}"
         elif ref.kind == "block":
             message = f"shared block '{ref.id}' is not declared (no notices/_blocks/{ref.id}.md){hint}"
         else:

@@ -1,0 +1,385 @@
+"""Three real, public school privacy notices, encoded as data maps, reach their notices.
+
+tests/real/ holds three small projects, each written in our own words from a real notice
+published by an English school or trust (the source's URL heads each project's
+datamap/organisation.yaml; each project's README says what was seen and what is
+illustrative):
+
+- primary-pupils: a primary school's pupil notice that gives no fixed retention periods
+  but keeps data as its records retention policy sets (retention by ``criteria``);
+- trust: a multi-academy trust's pupil notice, the trust the controller and each academy
+  an establishment that publishes the notice in its own name;
+- workforce: a school's staff notice, in its own category wording.
+
+Each test builds a copy of a project and reads its notice back as plain text. The items
+expected are read from the project's own YAML files, so every category with its
+examples, every purpose, lawful basis, recipient (with its reason) and retention
+statement is checked one by one; a few of the schools' own phrases are checked as written.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+REAL = Path(__file__).resolve().parent / "real"
+PROJECTS = ("primary-pupils", "trust", "workforce")
+REGISTERS = ("subjects", "categories", "sources", "recipients", "legislation", "retention")
+
+
+# ---------------------------------------------------------------------------------
+# Reading the data map as the test expects it (a trust's school laid over its base)
+
+def _yaml(path: Path):
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _front_matter(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    _, front, _ = text.split("---\n", 2)
+    return yaml.safe_load(front)
+
+
+def _lay_over(base: list[dict], overlay: dict | None, kind: str) -> list[dict]:
+    """A school's register over the trust's: same id replaces in place, new ids are added,
+    `remove:` drops inherited entries."""
+    if not overlay:
+        return base
+    removed = set(overlay.get("remove", []))
+    entries = [e for e in base if e["id"] not in removed]
+    position = {e["id"]: i for i, e in enumerate(entries)}
+    for entry in overlay.get(kind) or []:
+        if entry["id"] in position:
+            entries[position[entry["id"]]] = entry
+        else:
+            entries.append(entry)
+    return entries
+
+
+def datamap(project: Path, school: str | None = None) -> dict:
+    """The project's data map as plain YAML values, with a school's overlay laid over it."""
+    layers = [project] + ([project / "schools" / school] if school else [])
+    model: dict = {"organisation": {}, "establishment": None, "activities": {}, "notices": {}}
+    for kind in REGISTERS:
+        model[kind] = []
+    for layer in layers:
+        organisation = _yaml(layer / "datamap" / "organisation.yaml") or {}
+        model["organisation"].update(organisation.get("organisation", {}))
+        if "establishment" in organisation:
+            model["establishment"] = organisation["establishment"]
+        for kind in REGISTERS:
+            loaded = _yaml(layer / "datamap" / f"{kind}.yaml")
+            model[kind] = loaded[kind] if layer == project else _lay_over(model[kind], loaded, kind)
+        for path in sorted((layer / "datamap" / "activities").glob("*.yaml")):
+            model["activities"][path.stem] = _yaml(path)
+        for path in sorted((layer / "notices").glob("*.md")):
+            model["notices"][path.stem] = _front_matter(path)
+    for kind in REGISTERS:
+        model[kind] = {entry["id"]: entry for entry in model[kind]}
+    return model
+
+
+def cases() -> list[tuple[str, str | None, str]]:
+    """(project, school or None, notice slug) for every notice each project publishes."""
+    found = []
+    for name in PROJECTS:
+        project = REAL / name
+        schools = sorted(p.name for p in (project / "schools").iterdir()) if (project / "schools").is_dir() else [None]
+        for school in schools:
+            for slug in datamap(project, school)["notices"]:
+                found.append((name, school, slug))
+    return found
+
+
+CASES = cases()
+IDS = [f"{name}-{school}-{slug}" if school else f"{name}-{slug}" for name, school, slug in CASES]
+
+
+# ---------------------------------------------------------------------------------
+# Building, and the notice as plain text
+
+_INLINE = re.compile(r"</?(a|em|strong|span|code)\b[^>]*>")
+
+
+def plain(markup: str) -> str:
+    """Markup as plain text: inline tags vanish, other tags become spaces, entities are
+    unescaped and whitespace collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", _INLINE.sub("", markup))).split())
+
+
+class Page:
+    """A built notice: its article as plain text, and each section's text by id."""
+
+    def __init__(self, markup: str):
+        self.text = plain(markup[markup.index("<article"):markup.index("</article>")])
+        self.sections = {m[1]: plain(m[2]) for m in
+                         re.finditer(r'<section id="([^"]+)"[^>]*>(.*?)</section>', markup, re.S)}
+
+
+_BUILT: dict[str, Path] = {}
+
+
+@pytest.fixture
+def built(run, tmp_path_factory):
+    """The build folder of a temporary copy of a project, built once per project."""
+
+    def build(name: str) -> Path:
+        if name not in _BUILT:
+            copy = tmp_path_factory.mktemp("real") / name
+            shutil.copytree(REAL / name, copy)
+            result = run("build", "--no-pdf", cwd=copy)
+            assert result.exit_code == 0, result.output
+            _BUILT[name] = copy / "build"
+        return _BUILT[name]
+
+    return build
+
+
+@pytest.fixture
+def page(built, request) -> Page:
+    name, school, slug = request.param
+    folder = built(name) / school if school else built(name)
+    return Page((folder / "notices" / f"{slug}.html").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def bases() -> dict[str, tuple[str, str]]:
+    """The built-in catalogue, from `noticegen bases`: id -> (reference, name)."""
+    from click.testing import CliRunner
+
+    from noticegen.cli import main
+
+    output = CliRunner().invoke(main, ["bases"], catch_exceptions=False).output
+    catalogue = {}
+    for line in output.splitlines():
+        ident, _, rest = line.partition(" ")
+        reference, _, name = rest.strip().partition(": ")
+        catalogue[ident] = (reference, name)
+    return catalogue
+
+
+def notice_of(name: str, school: str | None, slug: str) -> tuple[dict, dict, list[dict]]:
+    model = datamap(REAL / name, school)
+    notice = model["notices"][slug]
+    return model, notice, [model["activities"][a] for a in notice["activities"]]
+
+
+# ---------------------------------------------------------------------------------
+# What the data map says the notice must show
+
+def _mark(kind: str, own: str) -> str:
+    if kind != own and kind == "special":
+        return " (special category data)"
+    if kind != own and kind == "criminal":
+        return " (criminal offence data)"
+    return ""
+
+
+def category_line(category: dict, grouped: bool) -> str:
+    """A category as the notice lists it: its name, the type mark when the school's own
+    grouping is kept, and its examples in the school's words."""
+    line = category["name"] + ("" if grouped else _mark(category["type"], "personal"))
+    examples = category.get("examples")
+    if not examples:
+        return line
+    if isinstance(examples, str):
+        words = examples
+    else:
+        items = [(e, category["type"]) if isinstance(e, str) else (e["text"], e["type"]) for e in examples]
+        shown = [text + _mark(kind, category["type"]) for text, kind in items]
+        words = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    return f"{line} ({category.get('introduce', 'such as')} {words})"
+
+
+def _names(model: dict, activities: list[dict], key: str) -> list[str]:
+    seen: list[str] = []
+    for activity in activities:
+        for ident in activity.get(key, []):
+            ident = ident["recipient"] if isinstance(ident, dict) else ident
+            if ident not in seen:
+                seen.append(ident)
+    return seen
+
+
+# ---------------------------------------------------------------------------------
+# The projects themselves
+
+@pytest.mark.parametrize("name", PROJECTS)
+def test_each_project_names_its_source_and_checks_clean(name, run, tmp_path):
+    head = (REAL / name / "datamap" / "organisation.yaml").read_text(encoding="utf-8").split("organisation:")[0]
+    assert re.search(r"^#\s+https://\S+", head, re.M), "the source URL heads organisation.yaml"
+    copy = tmp_path / name
+    shutil.copytree(REAL / name, copy)
+    result = run("check", cwd=copy)
+    assert result.exit_code == 0, result.output
+    assert "0 errors, 0 warnings" in result.output, result.output
+
+
+# ---------------------------------------------------------------------------------
+# Item by item, from the data map
+
+@pytest.mark.parametrize("page", CASES, ids=IDS, indirect=True)
+def test_every_category_reaches_the_notice_with_its_examples(page, request):
+    name, school, slug = request.node.callspec.params["page"]
+    model, notice, activities = notice_of(name, school, slug)
+    grouped = notice.get("group_categories", True)
+    section = page.sections["categories"]
+    wanted = _names(model, activities, "categories")
+    for ident in wanted:
+        assert category_line(model["categories"][ident], grouped) in section, ident
+    if not grouped:
+        # the school's own order, not grouped under headings by type
+        order = [i for i in model["categories"] if i in wanted]
+        positions = [section.index(category_line(model["categories"][i], False)) for i in order]
+        assert positions == sorted(positions)
+        assert "Special category information such as" not in section
+        assert "Personal information such as:" not in section
+
+
+@pytest.mark.parametrize("page", CASES, ids=IDS, indirect=True)
+def test_every_purpose_reaches_the_notice(page, request):
+    model, notice, activities = notice_of(*request.node.callspec.params["page"])
+    for activity in activities:
+        for purpose in activity["purposes"]:
+            assert purpose in page.sections["purposes"], purpose
+            assert purpose in page.sections["lawful-basis"], purpose
+
+
+@pytest.mark.parametrize("page", CASES, ids=IDS, indirect=True)
+def test_every_article_6_basis_reaches_the_notice(page, request, bases):
+    model, notice, activities = notice_of(*request.node.callspec.params["page"])
+    section = page.sections["lawful-basis"]
+    for activity in activities:
+        assert activity["name"] in section
+        for ident in activity["lawful_basis"]["article_6"]:
+            reference, basis_name = bases[ident]
+            assert f"{reference} ({basis_name})" in section, ident
+            assert re.fullmatch(r"UK GDPR Article 6\(1\)\([a-f]a?\)", reference)
+
+
+def _condition_cases():
+    """The article 9, Schedule 1 and Article 10 conditions, one case per notice; some
+    notices hold special category data only as items marked within ordinary categories,
+    and their conditions must reach the notice all the same."""
+    return [pytest.param(case, id=ident) for case, ident in zip(CASES, IDS)]
+
+
+@pytest.mark.parametrize("page", _condition_cases(), indirect=True)
+def test_every_article_9_and_schedule_1_condition_reaches_the_notice(page, request, bases):
+    model, notice, activities = notice_of(*request.node.callspec.params["page"])
+    section = page.sections["lawful-basis"]
+    missing = []
+    for activity in activities:
+        for group in ("article_9", "schedule_1", "criminal_offence"):
+            for ident in activity["lawful_basis"].get(group, []):
+                reference, basis_name = bases[ident]
+                if f"{reference} ({basis_name})" not in section:
+                    missing.append(f"{activity['name']}: {reference}")
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("page", CASES, ids=IDS, indirect=True)
+def test_every_recipient_reaches_the_notice_with_its_reason(page, request):
+    model, notice, activities = notice_of(*request.node.callspec.params["page"])
+    listed, why = page.sections["recipients"], page.sections["why-we-share"]
+    shares = [(share, model["recipients"][share["recipient"]])
+              for activity in activities for share in activity.get("recipients", [])]
+    assert shares, "every notice here shares with someone"
+    for share, recipient in shares:
+        assert recipient.get("label", recipient["name"]) in listed, recipient["id"]
+        assert recipient["name"] in why, recipient["id"]
+        reason = share.get("why", recipient.get("why"))
+        assert reason, f"{recipient['id']} has a reason in the data map"
+        assert " ".join(reason.split()) in why, recipient["id"]
+        for law in share.get("legislation", []):
+            assert model["legislation"][law]["title"] in why, law
+
+
+@pytest.mark.parametrize("page", CASES, ids=IDS, indirect=True)
+def test_every_retention_statement_reaches_the_notice(page, request):
+    model, notice, activities = notice_of(*request.node.callspec.params["page"])
+    section = page.sections["storing"]
+    for ident in _names(model, activities, "retention"):
+        rule = model["retention"][ident]
+        assert rule["name"] in section, ident
+        if "criteria" in rule:
+            policy = rule.get("policy", model["organisation"].get("retention_policy"))
+            assert f"{rule['name']} {rule['criteria']}" in section, ident
+            if policy:
+                assert f"{rule['criteria']}. See our {policy['title']}" in section, ident
+        if "note" in rule:
+            assert " ".join(rule["note"].split()) in section, ident
+
+
+@pytest.mark.parametrize("page", CASES, ids=IDS, indirect=True)
+def test_the_controller_is_named_correctly(page, request):
+    model, notice, activities = notice_of(*request.node.callspec.params["page"])
+    organisation, establishment = model["organisation"], model["establishment"]
+    assert f"{organisation['name']} is the controller of this information" in page.sections["contact"]
+    if establishment:
+        assert organisation["kind"] == "trust"
+        assert f"From {establishment['name']} Controller {organisation['name']}" in page.text
+        assert f"{establishment['name']} is the controller" not in page.text
+    else:
+        assert f"From {organisation['name']}" in page.text
+    # contacts the data map marks illustrative say so
+    if any(isinstance(c, dict) and c.get("illustrative") for c in organisation.values()):
+        assert "(illustrative: not yet confirmed)" in page.sections["contact"]
+
+
+# ---------------------------------------------------------------------------------
+# The schools' own phrases, as written
+
+def _page(built, name: str, school: str | None, slug: str) -> Page:
+    folder = built(name) / school if school else built(name)
+    return Page((folder / "notices" / f"{slug}.html").read_text(encoding="utf-8"))
+
+
+def test_the_primary_schools_retention_by_policy(built):
+    page = _page(built, "primary-pupils", None, "pupils")
+    storing = page.sections["storing"]
+    assert ("Pupil records for as long as we need them, or for as long as the law says we must keep "
+            "them; most are kept in your child's pupil file. See our Records Retention Policy") in storing
+    assert "years" not in storing  # no fixed period: the school states none
+    assert ("Characteristics (such as ethnicity (special category data), language, nationality, "
+            "country of birth and free school meal eligibility)") in page.sections["categories"]
+    assert "Christ the King Catholic Primary School is the controller of this information" in page.text
+
+
+def test_the_trusts_own_words_and_its_academy(built):
+    page = _page(built, "trust", "exampleton", "pupils")
+    assert ("Your characteristics (like your ethnic background (special category data) and any "
+            "special educational needs)") in page.sections["categories"]
+    assert "Any medical conditions you have (special category data)" in page.sections["categories"]
+    assert "Leigh Academies Trust is the controller of this information" in page.sections["contact"]
+    assert "From Exampleton Academy" in page.text
+    # the academy's own local council replaces the trust's generic entry
+    assert "the local council (Exampleshire County Council)" in page.sections["recipients"]
+    assert "The academy's local council" not in page.text
+    # the trust's build has no notice of its own outside its schools
+    assert not (built("trust") / "notices").exists()
+
+
+def test_the_trust_calls_its_academy_an_academy(built):
+    page = _page(built, "trust", "exampleton", "pupils")
+    assert "Exampleton Academy is one of its academies" in page.sections["contact"]
+
+
+def test_the_workforce_notices_own_words(built):
+    page = _page(built, "workforce", None, "school-workforce")
+    categories = page.sections["categories"]
+    # the example phrase written as is, and the school's own introducing words
+    assert "Contract information (such as start date, hours worked, post, roles and salary information)" in categories
+    assert "Qualifications (and, where relevant, subjects taught)" in categories
+    assert ("HR and payroll records (including information exchanged with our occupational health "
+            "provider (special category data))") in categories
+    assert "Characteristics information (such as sex, age and ethnic group (special category data))" in categories
+    # one reason per recipient, from the register
+    assert ("We give the Department the information about our workforce that it asks for in its "
+            "data collections.") in page.sections["why-we-share"]
+    assert "UK GDPR Article 6(1)(b) (Contract)" in page.sections["lawful-basis"]
