@@ -121,3 +121,20 @@ def test_a_rule_needs_a_period_or_criteria(project, run):
     result = run("check", cwd=project)
     assert result.exit_code == 1
     assert "datamap/retention.yaml:2:5: error[schema]" in result.output
+
+
+def test_a_category_named_like_its_group_is_not_headed_twice(project, run):
+    categories = project / "datamap" / "categories.yaml"
+    categories.write_text(CATEGORIES.replace("name: Contact details", "name: Personal information")
+                          .replace("examples: [address, telephone number]",
+                                   "examples: \"name, address and, where relevant, siblings\""))
+    notice = project / "notices" / "pupils.md"
+    notice.write_text(notice.read_text().replace("group_categories: false\n", ""))
+    activity = project / "datamap" / "activities" / "admissions.yaml"
+    activity.write_text(activity.read_text().replace(
+        "categories: [qualifications, contact-details, characteristics, health]",
+        "categories: [contact-details, health]"))
+    assert run("build", "--no-pdf", cwd=project).exit_code == 0
+    text = page_text(project / "build" / "notices" / "pupils.html")
+    assert "Personal information (such as name, address and, where relevant, siblings)" in text
+    assert "Personal information such as: Personal information" not in text
