@@ -363,6 +363,8 @@ def build_project(root: Path, pdf: bool = True,
     for unit in mine:
         if unit.key not in result.rendered:
             writer.keep(previous, unit.outputs)
+    if not pdf:  # a preview leaves the last full build's PDFs where they are
+        writer.keep_intact(writer.previous_manifest(trusted=False), ".pdf")
     inputs = {}
     for relative in sorted(result.check.files):
         inputs[relative] = sha256(project_files.read_file(root.resolve(), relative, 50_000_000))

@@ -301,6 +301,19 @@ class BuildWriter:
         for relative in outputs:
             self.outputs[relative] = previous["outputs"][relative]
 
+    def keep_intact(self, previous: dict, suffix: str) -> None:
+        """Keep the earlier outputs ending in ``suffix`` that are still exactly as that
+        manifest lists them (a preview build without PDFs keeps the last full build's)."""
+        for relative, digest in (previous.get("outputs") or {}).items():
+            if not isinstance(relative, str) or not relative.endswith(suffix) or relative in self.outputs:
+                continue
+            try:
+                data = files.read_file(self.out, relative, _MAX_MANIFEST)
+            except (OSError, files.UnsafeFile, NoticegenError):
+                continue
+            if sha256(data) == digest:
+                self.outputs[relative] = digest
+
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
         self._release()

@@ -397,3 +397,15 @@ def test_a_build_with_nothing_to_do_says_so(tmp_path, run, monkeypatch):
     again = run("build", "--no-pdf", cwd=project)
     assert again.exit_code == 0
     assert again.output.splitlines()[-1] == "nothing to do: build/ is up to date (10 files)"
+
+
+def test_a_preview_build_keeps_the_last_full_builds_pdfs(tmp_path, run):
+    project = copy_example(tmp_path / "school")
+    assert run("build", cwd=project).exit_code == 0
+    pdf = project / "build" / "notices" / "pupils.pdf"
+    before = pdf.read_bytes()
+    notice = project / "notices" / "pupils.md"
+    notice.write_text(notice.read_text().replace('version: "1.0"', 'version: "1.1"'))
+    assert run("build", "--no-pdf", cwd=project).exit_code == 0
+    assert pdf.read_bytes() == before
+    assert "1.1" in (project / "build" / "notices" / "pupils.html").read_text()

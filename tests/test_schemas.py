@@ -86,3 +86,28 @@ def test_docs_list_every_rule():
 def test_docs_table_is_the_rules_command(run):
     text = (Path(__file__).resolve().parent.parent / "docs" / "checks.md").read_text()
     assert run("rules", "--markdown").output in text
+
+
+def test_every_field_the_schemas_accept_is_documented():
+    """docs/datamap.md names every property of every published schema."""
+    import re
+
+    names = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "properties" and isinstance(value, dict):
+                    names.update(value)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    schemas = Path(__file__).resolve().parent.parent / "noticegen" / "schemas"
+    for path in schemas.glob("*.schema.json"):
+        walk(json.loads(path.read_text()))
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "datamap.md").read_text()
+    missing = sorted(n for n in names if not re.search(
+        rf"(`{re.escape(n)}`|\b{re.escape(n)}:|\b{re.escape(n)}\?|\{{[^}}]*\b{re.escape(n)}\b)", doc))
+    assert missing == [], f"fields not in docs/datamap.md: {missing}"
