@@ -24,6 +24,7 @@ sys.path.insert(0, str(REPOSITORY))
 from noticegen.init import fill_placeholders, init_project  # noqa: E402
 
 FILL = {
+    "TODO(publication date, written YYYY-MM-DD)": "2026-09-01",
     "TODO(school name)": "Example Academy Trust",
     "TODO(URN)": "100000",
     "TODO(ICO registration number)": "Z1234567",

@@ -63,7 +63,10 @@ class BuildResult:
 
 def _epoch(date: str | None) -> int:
     """A notice's publication date as the PDF's SOURCE_DATE_EPOCH."""
-    day = dt.date.fromisoformat(date or EPOCH_FALLBACK)
+    try:
+        day = dt.date.fromisoformat(date or EPOCH_FALLBACK)
+    except ValueError:  # a placeholder, in a draft
+        day = dt.date.fromisoformat(EPOCH_FALLBACK)
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
 
 

@@ -62,7 +62,10 @@ def long_date(value: str | None) -> str:
     """'2026-09-01' as '1 September 2026' (the same whatever the machine's locale)."""
     if not value:
         return ""
-    date = dt.date.fromisoformat(value)
+    try:
+        date = dt.date.fromisoformat(value)
+    except ValueError:  # a placeholder, in a draft
+        return value
     months = ("January February March April May June July August September October "
               "November December").split()
     return f"{date.day} {months[date.month - 1]} {date.year}"

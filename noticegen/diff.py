@@ -35,6 +35,8 @@ class Change:
     action: str  # added, removed, changed
     details: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    note: str = ""
+    """The change in a plain sentence for parents and governors, with names, not ids."""
 
     @property
     def title(self) -> str:
@@ -283,12 +285,109 @@ def diff_models(old: Model, new: Model, old_name: str, new_name: str) -> Diff:
                 continue
             change = Change(kind, ident, "changed", details)
         change.notices = _reached(old, new, kind, ident, change.action)
+        change.note = reader_note(change, old, new)
         changes.append(change)
     rank = {k: i for i, k in enumerate(("organisation", "activity", "recipient", "category",
                                          "subject", "source", "retention", "legislation",
                                          "notice", "block"))}
     changes.sort(key=lambda c: (rank.get(c.kind, 99), c.id))
     return Diff(old_name, new_name, changes)
+
+
+# ---------------------------------------------------------------- for readers
+
+_HOLD = {"category": "information about {name}", "subject": "information about {name}",
+         "source": "information from {name}"}
+
+
+def _name(model: Model, kind: str, ident: str) -> str:
+    thing = model.declared(kind).get(ident) if kind != "organisation" else model.organisation
+    if thing is None:
+        return ident.replace("-", " ")
+    if kind == "notice":
+        return thing.entry["title"]
+    if kind == "block":
+        return ident.replace("-", " ")
+    data = thing.data if hasattr(thing, "data") else thing
+    return data.get("title") or data.get("name") or ident.replace("-", " ")
+
+
+def _lower(text: str) -> str:
+    first = text.split(" ", 1)[0]
+    return text if len(first) > 1 and first.isupper() else text[:1].lower() + text[1:]
+
+
+def reader_note(change: Change, old: Model, new: Model) -> str:
+    """The change as a parent or governor would want it said: a plain sentence, names not
+    ids ("We now keep admission and attendance registers for 6 years from the date of
+    entry, instead of 3.")."""
+    from noticegen.derive import retention_period
+
+    model = old if change.action == "removed" else new
+    name = _name(model, change.kind, change.id)
+    kind, action = change.kind, change.action
+    if kind == "recipient":
+        return {"added": f"We now share information with {name}.",
+                "removed": f"We no longer share information with {name}."}.get(
+            action, f"We have updated what we tell you about {name}.")
+    if kind == "category":
+        return {"added": f"We now hold {_lower(name)}.",
+                "removed": f"We no longer hold {_lower(name)}."}.get(
+            action, f"We have updated how we describe {_lower(name)}.")
+    if kind == "retention":
+        if action == "changed" and change.id in old.registers["retention"]:
+            before = retention_period(old.registers["retention"][change.id])
+            after = retention_period(new.registers["retention"][change.id])
+            if before != after:
+                after = f"for {after}" if after[:1].isdigit() else after
+                return f"We now keep {_lower(name)} {after}, instead of {before}."
+        return {"added": f"We have added how long we keep {_lower(name)}.",
+                "removed": f"We no longer keep {_lower(name)} under a rule of its own."}.get(
+            action, f"We have updated how long we keep {_lower(name)}.")
+    if kind == "activity":
+        if action == "added":
+            purposes = new.activities[change.id]["purposes"]
+            return f"We now use your information for {_lower(name)}: to " \
+                   + "; to ".join(_lower(p).removeprefix("to ") for p in purposes) + "."
+        if action == "removed":
+            return f"We no longer use your information for {_lower(name)}."
+        return _activity_note(change, old, new, name)
+    if kind == "organisation":
+        return "We have updated our details: who we are and how to contact us."
+    if kind in ("notice", "block"):
+        return "We have updated the wording of this notice."
+    if kind in _HOLD:
+        what = _HOLD[kind].format(name=_lower(name))
+        return {"added": f"This notice now covers {what}.",
+                "removed": f"This notice no longer covers {what}."}.get(
+            action, f"We have updated how we describe {what}.")
+    return f"We have updated what we say about {_lower(name)}."
+
+
+def _activity_note(change: Change, old: Model, new: Model, name: str) -> str:
+    before, after = old.activities[change.id], new.activities[change.id]
+    sentences = []
+    added = [p for p in after["purposes"] if p not in before["purposes"]]
+    removed = [p for p in before["purposes"] if p not in after["purposes"]]
+    for purpose in added:
+        sentences.append(f"We now also use your information to {_lower(purpose).removeprefix('to ')}.")
+    for purpose in removed:
+        sentences.append(f"We no longer use your information to {_lower(purpose).removeprefix('to ')}.")
+    shares_before = {s["recipient"] for s in before.get("recipients", [])}
+    shares_after = {s["recipient"] for s in after.get("recipients", [])}
+    for ident in sorted(shares_after - shares_before):
+        sentences.append(f"We now share it with {_name(new, 'recipient', ident)}.")
+    for ident in sorted(shares_before - shares_after):
+        sentences.append(f"We no longer share it with {_name(old, 'recipient', ident)}.")
+    for ident in [c for c in after["categories"] if c not in before["categories"]]:
+        sentences.append(f"We now hold {_lower(_name(new, 'category', ident))} for it.")
+    for ident in [c for c in before["categories"] if c not in after["categories"]]:
+        sentences.append(f"We no longer hold {_lower(_name(old, 'category', ident))} for it.")
+    if before["lawful_basis"] != after["lawful_basis"]:
+        sentences.append("We have updated the lawful basis we rely on.")
+    if not sentences:
+        sentences.append("We have updated how we describe it.")
+    return f"{name}: " + " ".join(sentences)
 
 
 def diff_project(root: Path, old: str | None = None, new: str | None = WORK_TREE,

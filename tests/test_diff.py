@@ -123,9 +123,26 @@ def test_notice_changes_section(repo, run):
     assert result.exit_code == 0, result.output
     page = (repo / "build" / "notices" / "pupils.html").read_text()
     assert "<h2 id=\"changes-title\">Changes to this notice</h2>" in page
-    assert "<p>Since v1, we have changed:</p>" in page
-    assert "activity &#39;clubs&#39; removed" in page
-    assert "coach-company" not in page.split("Changes to this notice")[-1]  # reaches trips only
+    changes = page.split("Changes to this notice")[-1].split("</section>")[0]
+    assert "<p>Since v1, we have made these changes:</p>" in changes
+    # plain sentences with names, for parents: no ids, no developer diff text
+    assert "<li>We no longer use your information for clubs.</li>" in changes
+    assert ("<li>We now keep pupil record for 6 years from the date the pupil leaves, then "
+            "transferred, instead of while the pupil attends the school, then transferred.</li>") in changes
+    assert "period.years" not in changes and "&#39;" not in changes and "[" not in changes
+    assert "coach-company" not in changes and "Coach Company" not in changes  # reaches trips only
+
+
+def test_a_dpo_writes_the_change_notes(repo, run):
+    edit(repo)
+    notice = repo / "notices" / "pupils.md"
+    notice.write_text(notice.read_text().replace("  - rights\n", "  - rights\n  - changes\n")
+                      .replace('version: "1"', 'version: "2"\nchanges_since: v1\nchange_notes:\n'
+                               '  - "Our after-school clubs have closed, so we hold **no** club information."'))
+    assert run("build", "--no-pdf", cwd=repo).exit_code == 0
+    changes = (repo / "build" / "notices" / "pupils.html").read_text().split("Changes to this notice")[-1]
+    assert "<li>Our after-school clubs have closed, so we hold <strong>no</strong> club information.</li>" in changes
+    assert "We no longer use your information for clubs" not in changes
 
 
 def test_diff_needs_git(tmp_path, run):

@@ -8,6 +8,7 @@ from noticegen.init import fill_placeholders
 from noticegen.validate import KINDS
 
 FILL = {
+    "TODO(publication date, written YYYY-MM-DD)": "2026-09-01",
     "TODO(school name)": "Example Primary School",
     "TODO(URN)": "123456",
     "TODO(ICO registration number)": "Z1234567",

@@ -94,6 +94,11 @@ def prose_depth(ctx: Context) -> Iterator[Problem]:
 
 
 EARLIEST, LATEST = 1900, 2200
+
+
+def _is_date(value) -> bool:
+    """A date as written (a placeholder left in a draft is not one)."""
+    return isinstance(value, str) and len(value) == 10 and value[:4].isdigit() and value[4] == "-"
 DATE_FIELDS = ("published", "last_reviewed")
 
 
@@ -102,7 +107,7 @@ def dates_in_range(ctx: Context) -> Iterator[Problem]:
     for notice in ctx.model.notices.values():
         for name in DATE_FIELDS:
             value = notice.entry.get(name)
-            if isinstance(value, str) and not EARLIEST <= int(value[:4]) <= LATEST:
+            if _is_date(value) and not EARLIEST <= int(value[:4]) <= LATEST:
                 yield problem(notice.entry.where(name), "date-out-of-range",
                               f"{value} is not a date a notice can have; write the real date "
                               f"(between {EARLIEST} and {LATEST})")
@@ -136,7 +141,7 @@ def notice_sections(ctx: Context) -> Iterator[Problem]:
 def review_dates(ctx: Context) -> Iterator[Problem]:
     for notice in ctx.model.notices.values():
         reviewed, every = notice.entry.get("last_reviewed"), notice.entry.get("review_every_months")
-        if not reviewed or not every or not EARLIEST <= int(reviewed[:4]) <= LATEST:
+        if not _is_date(reviewed) or not every or not EARLIEST <= int(reviewed[:4]) <= LATEST:
             continue
         due = add_months(dt.date.fromisoformat(reviewed), every)
         if due < ctx.today:
