@@ -102,6 +102,21 @@ def init(directory: Path) -> None:
 
 @main.command()
 @PROJECT
+def combine(project: Path) -> None:
+    """Make one publishable build/ of the shards put together in PROJECT/build/.
+
+    After 'build --shard I/N' has run for every I (in parallel CI jobs, say) and their
+    build/ folders have been put together, this checks each shard's outputs and writes
+    the one manifest a single full build writes (exit 2 if a shard is missing or altered).
+    """
+    from noticegen.write import combine_shards
+
+    manifest = combine_shards(project)
+    click.echo(f"combined {len(manifest['outputs'])} files into {_display_prefix(project)}build/")
+
+
+@main.command()
+@PROJECT
 def migrate(project: Path) -> None:
     """Bring PROJECT's files up to date with this noticegen, keeping their comments.
 

@@ -37,6 +37,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -489,3 +490,65 @@ def replace_project_file(project: Path, relative: str, data: bytes) -> None:
         raise
     finally:
         os.close(fd)
+
+
+_SHARD = re.compile(r"manifest-shard-(\d+)-of-(\d+)\.json")
+
+
+def combine_shards(project: Path) -> dict:
+    """Make one build of the shards whose outputs and manifests have been put together
+    in build/ (each ``build --shard I/N`` writes ``manifest-shard-I-of-N.json``): check
+    that every shard is there and every output it lists is, byte for byte, then write
+    the one ``manifest.json`` a single full build writes, and remove the shard manifests.
+    Returns that manifest."""
+    out = _out_folder(project, "build")
+    shards: dict[int, dict] = {}
+    count = None
+    for entry in files.list_folder(out, ""):
+        match = _SHARD.fullmatch(entry.name)
+        if not match or entry.kind != "file":
+            continue
+        index, total = int(match[1]), int(match[2])
+        if count not in (None, total):
+            raise NoticegenError(f"build/ holds shards of {count} and of {total}: combine the "
+                                 "shards of one build only")
+        count = total
+        shards[index] = json.loads(files.read_file(out, entry.name, _MAX_MANIFEST))
+    if not shards:
+        raise NoticegenError("build/ holds no shard manifests (manifest-shard-I-of-N.json): put "
+                             "the build/ folders of every 'build --shard I/N' together first")
+    missing = sorted(set(range(1, count + 1)) - set(shards))
+    if missing:
+        raise NoticegenError(f"shard{'s' if len(missing) > 1 else ''} "
+                             f"{', '.join(f'{i}/{count}' for i in missing)} "
+                             "missing from build/: combine only when every shard is there")
+    key = os.environ.get(KEY_VARIABLE, "").encode("utf-8")
+    inputs = shards[1].get("inputs")
+    outputs: dict[str, str] = {}
+    units: dict = {}
+    for index, shard in sorted(shards.items()):
+        if shard.get("inputs") != inputs or shard.get("noticegen") != __version__:
+            raise NoticegenError(f"shard {index}/{count} was built from other files (or by another "
+                                 "noticegen): build every shard from the same commit")
+        if key and shard.get("signature") != _signature(shard, key):
+            raise NoticegenError(f"shard {index}/{count}'s manifest is not signed with this "
+                                 f"{KEY_VARIABLE}")
+        for relative, digest in shard.get("outputs", {}).items():
+            try:
+                data = files.read_file(out, relative, _MAX_MANIFEST)
+            except (OSError, files.UnsafeFile):
+                raise NoticegenError(f"{relative}, from shard {index}/{count}, is missing from "
+                                     "build/") from None
+            if sha256(data) != digest:
+                raise NoticegenError(f"{relative}, from shard {index}/{count}, is not the file that "
+                                     "shard made")
+            outputs[relative] = digest
+        units.update(shard.get("units", {}))
+    manifest = {"noticegen": __version__, "inputs": inputs,
+                "outputs": dict(sorted(outputs.items())), "units": dict(sorted(units.items()))}
+    if key:
+        manifest["signature"] = _signature(manifest, key)
+    write_report(project, MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    for index in shards:
+        _unlink(out, f"manifest-shard-{index}-of-{count}.json")
+    return manifest

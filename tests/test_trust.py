@@ -375,3 +375,33 @@ def test_changing_a_notice_a_school_does_not_have_is_an_error(trust, run):
     assert "schools/beta/noticegen.yaml:2:3: error[overlay-remove]: 'pupil' is not a notice this school inherits" in out
     assert "schools/beta/noticegen.yaml:5:25: error[overlay-remove]: activity 'trips' is not inherited" in out
     assert "schools/beta/noticegen.yaml:6:22: error[undeclared-activity]: activity 'excursions' is not declared" in out
+
+
+def test_three_shards_combined_are_a_single_full_build(trust, tmp_path, run):
+    """The documented way (docs/ci.md): each shard builds in a job of its own, the jobs'
+    build/ folders are put together, and 'noticegen combine' makes them one build."""
+    full = Path(shutil.copytree(TRUST, tmp_path / "full", ignore=shutil.ignore_patterns("build")))
+    assert run("build", cwd=full).exit_code == 0
+    combined = Path(shutil.copytree(TRUST, tmp_path / "combined", ignore=shutil.ignore_patterns("build")))
+    for index in (1, 2, 3):
+        job = Path(shutil.copytree(TRUST, tmp_path / f"job{index}", ignore=shutil.ignore_patterns("build")))
+        assert run("build", "--shard", f"{index}/3", cwd=job).exit_code == 0
+        # what downloading every job's artifact into one build/ folder does
+        shutil.copytree(job / "build", combined / "build", dirs_exist_ok=True)
+    result = run("combine", cwd=combined)
+    assert result.exit_code == 0, result.output
+    published = lambda folder: {k: v for k, v in snapshot(folder / "build").items()
+                                if not k.startswith(".")}
+    assert published(combined) == published(full)
+
+
+def test_combine_refuses_a_missing_or_altered_shard(trust, tmp_path, run):
+    for index in (1, 2):
+        assert run("build", "--no-pdf", "--shard", f"{index}/3", cwd=trust).exit_code == 0
+    missing = run("combine", cwd=trust)
+    assert missing.exit_code == 2 and "shard 3/3 missing from build/" in missing.output
+    assert run("build", "--no-pdf", "--shard", "3/3", cwd=trust).exit_code == 0
+    page = next((trust / "build").rglob("*.fragment.html"))
+    page.write_text(page.read_text() + "<p>tampered</p>")
+    altered = run("combine", cwd=trust)
+    assert altered.exit_code == 2 and "is not the file that shard made" in altered.output
