@@ -376,3 +376,27 @@ def build_project(root: Path, pdf: bool = True,
     result.changed = writer.changed
     result.outputs = sorted(result.manifest["outputs"])
     return result
+
+
+def render_in_memory(result: CheckResult, pdf_for: str | None = None) -> dict[str, bytes]:
+    """Every output of a checked project as bytes, without writing anything: what
+    ``noticegen serve`` shows. PDFs are left out, except the one named by ``pdf_for``
+    (a notice's PDF path, rendered on demand)."""
+    units, diffs = plan(result, pdf=False)
+    _WORK.clear()
+    _WORK.update(models=_models(result), diffs=diffs, pdf=False)
+    out: dict[str, bytes] = {}
+    try:
+        for unit in units:
+            if pdf_for is not None:
+                if unit.kind == "notice" and pdf_for == unit.outputs[0].removesuffix(".html") + ".pdf":
+                    unit.outputs = unit.outputs + [pdf_for]
+                    out.update(_notice_files(unit))
+                continue
+            if unit.kind == "notice":
+                out.update(_notice_files(unit))
+            else:
+                out.update(_render_other(unit))
+    finally:
+        _WORK.clear()
+    return out

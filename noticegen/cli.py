@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from noticegen.problems import NoticegenError
+
 from noticegen import __version__
 
 def _find_project(ctx, param, value: Path | None) -> Path:
@@ -98,6 +100,37 @@ def init(directory: Path) -> None:
     if result.created:
         click.echo("next: fill in every TODO(...) placeholder; "
                    f"'noticegen check {shown or '.'}' lists those still to do")
+
+
+@main.command()
+@PROJECT
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to listen on (0: any free one).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; the default keeps the preview on this machine.")
+def serve(project: Path, port: int, host: str) -> None:
+    """Preview PROJECT in your browser while you edit it.
+
+    Pages are made again each time you save a file and open pages refresh themselves;
+    problems appear at the top of the page until they are fixed. Nothing is written.
+    Stop with Ctrl+C.
+    """
+    from noticegen.project import load_project  # a project, or a plain sentence (exit 2)
+    from noticegen.serve import serve as run_server
+
+    load_project(project) if not (project / "schools").is_dir() else None
+
+    def ready(url: str, preview) -> None:
+        click.echo(f"previewing {_display_prefix(project) or './'} at {url}  (Ctrl+C stops)")
+        errors = sum(p.severity.value == "error" for p in preview.problems)
+        if errors:
+            click.echo(f"{errors} problem{'s' if errors != 1 else ''} to fix: the pages list them")
+
+    try:
+        run_server(project, host=host, port=port, ready=ready)
+    except OSError as exc:
+        raise NoticegenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; try "
+                             "another --port") from None
 
 
 @main.command()
