@@ -138,3 +138,17 @@ def test_a_category_named_like_its_group_is_not_headed_twice(project, run):
     text = page_text(project / "build" / "notices" / "pupils.html")
     assert "Personal information (such as name, address and, where relevant, siblings)" in text
     assert "Personal information such as: Personal information" not in text
+
+
+def test_a_contact_is_not_printed_twice(project, run):
+    organisation = project / "datamap" / "organisation.yaml"
+    organisation.write_text(organisation.read_text().replace(
+        "  contact:\n    email: office@test.example\n",
+        "  contact:\n    email: office@test.example\n  privacy_contact:\n    email: office@test.example\n"))
+    notice = project / "notices" / "pupils.md"
+    notice.write_text(notice.read_text().replace("  - why-we-share\n", "  - why-we-share\n  - contact\n", 1)
+                      if "  - contact\n" not in notice.read_text() else notice.read_text())
+    assert run("build", "--no-pdf", cwd=project).exit_code == 0
+    page = (project / "build" / "notices" / "pupils.html").read_text()
+    contacts = page.split('<ul class="contacts">', 1)[1].split("</ul>", 1)[0]
+    assert contacts.count("office@test.example</a>") == 1
