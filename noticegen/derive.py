@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from noticegen.catalogue import Basis
-from noticegen.model import Entry, Model, Notice, Section
+from noticegen.model import Entry, Model, Notice, Section, category_types
 
 CATEGORY_TYPES = (
     # type, how a notice introduces the group
@@ -107,22 +107,6 @@ def _unique(items):
             seen.add(key)
             result.append(item)
     return result
-
-
-def category_examples(category) -> list[tuple[str, str]]:
-    """A category's examples as (text, type): a list's items (an item's own type, or the
-    category's), or the one text as written."""
-    examples = category.get("examples")
-    if not examples:
-        return []
-    if isinstance(examples, str):
-        return [(examples, category["type"])]
-    return [(e, category["type"]) if isinstance(e, str) else (e["text"], e["type"]) for e in examples]
-
-
-def category_types(category) -> set[str]:
-    """Every type of data a category holds: its own and its examples'."""
-    return {category["type"]} | {kind for _, kind in category_examples(category)}
 
 
 @dataclass

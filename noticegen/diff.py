@@ -12,7 +12,6 @@ lists of ids as sets (added, removed), recipients of an activity by recipient.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path

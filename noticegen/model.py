@@ -62,6 +62,22 @@ class Entry:
         return self.data[name]
 
 
+def category_examples(category) -> list[tuple[str, str]]:
+    """A category's examples as (text, type): a list's items (an item's own type, or the
+    category's), or the one text as written."""
+    examples = category.get("examples")
+    if not examples:
+        return []
+    if isinstance(examples, str):
+        return [(examples, category["type"])]
+    return [(e, category["type"]) if isinstance(e, str) else (e["text"], e["type"]) for e in examples]
+
+
+def category_types(category) -> set[str]:
+    """Every type of data a category holds: its own and its examples'."""
+    return {category["type"]} | {kind for _, kind in category_examples(category)}
+
+
 @dataclass(frozen=True)
 class Reference:
     """One place where one thing names another by id."""

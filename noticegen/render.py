@@ -19,8 +19,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from noticegen import __version__, files, prose
-from noticegen.derive import REQUIREMENTS, category_examples, join_words, long_date, retention_period
-from noticegen.model import Model
+from noticegen.derive import REQUIREMENTS, join_words, long_date, retention_period
+from noticegen.model import Model, category_examples
 from noticegen.problems import NoticegenError
 
 

@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass
 
 from noticegen.derive import join_words, retention_period
-from noticegen.model import Entry, Model
+from noticegen.model import Entry, Model, category_examples
 
 NONE = "None"
 NOT_APPLICABLE = "Not applicable"
@@ -242,8 +242,6 @@ def row_values(model: Model, ident: str, activity: Entry) -> list[tuple[str, str
 
 def _category(category: Entry) -> str:
     """'Characteristics (personal; includes special category data: ethnicity)'."""
-    from noticegen.derive import category_examples
-
     text = f"{category['name']} ({category['type']}"
     for kind, label in (("special", "special category data"), ("criminal", "criminal offence data")):
         items = [t for t, k in category_examples(category) if k == kind and category["type"] != kind]

@@ -21,7 +21,6 @@ from functools import cache
 from importlib import resources
 
 import hashlib
-import os
 from pathlib import Path
 
 from noticegen import __version__

@@ -302,7 +302,6 @@ def test_unstated_automated_decisions_are_not_denied(tmp_path):
 def test_notices_link_to_each_other(tmp_path):
     """[[notice:slug]]: the page links to the other page beside it; the PDF links to the
     published PDF when publish_url is set, and never to a path on this machine."""
-    import subprocess
 
     from click.testing import CliRunner
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from noticegen.model import Entry, Model
+from noticegen.model import Entry, Model, category_types
 from noticegen.problems import Problem
 from noticegen.rules import E, PUBLIC_AUTHORITIES, W, Context, declare, problem, rule
 
@@ -30,8 +30,6 @@ declare({
 def _categories(model: Model, activity: Entry, kind: str) -> list[int]:
     """Positions of the activity's categories that hold data of one type ('special',
     'criminal'): by the category's own type, or an example marked so."""
-    from noticegen.derive import category_types
-
     register = model.registers["category"]
     return [i for i, c in enumerate(activity["categories"])
             if c in register and kind in category_types(register[c])]
