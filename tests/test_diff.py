@@ -191,3 +191,14 @@ def test_diff_takes_its_project_like_the_other_commands(tmp_path, run):
     result = run("diff", project, cwd=tmp_path)
     assert result.exit_code == 0, result.output
     assert "Changes from HEAD to the work tree" in result.output
+
+
+def test_check_warns_when_a_changed_notice_keeps_its_version(repo, run):
+    edit(repo)
+    result = run("check", cwd=repo)
+    assert result.exit_code == 0
+    assert ("notices/pupils.md:4:10: warning[notice-not-versioned]: notice 'pupils' has changed "
+            "since v1 (") in result.output
+    notice = repo / "notices" / "pupils.md"
+    notice.write_text(notice.read_text().replace('version: "1"', 'version: "2"'))
+    assert "notice 'pupils' has changed" not in run("check", cwd=repo).output

@@ -20,6 +20,7 @@ declare({
     "review-overdue": (W, "A notice whose review date has passed."),
     "missing-section": (E, "A notice without a built-in section that carries items UK GDPR Art 13 and 14 require (who the controller is, purposes and bases, categories, sources, retention, recipients, rights, complaints)."),
     "prose-too-deep": (E, "Prose nested deeper than a notice can show (lists in lists, quotes in quotes): the rest of it would be lost."),
+    "notice-not-versioned": (W, "A notice whose content changed since the last git tag, while its version and published date did not: readers cannot tell it changed."),
     "date-out-of-range": (E, "A date before 1900 or after 2200: not a real publication or review date, and one noticegen could not compute with."),
 })
 
@@ -91,6 +92,50 @@ def prose_depth(ctx: Context) -> Iterator[Problem]:
                           f"this prose nests more than {MAX_NESTING} levels deep (lists inside "
                           "lists, quotes inside quotes or emphasis inside emphasis); a notice "
                           "cannot show it and the rest of the text would be lost: flatten it")
+
+
+@rule
+def notices_versioned(ctx: Context) -> Iterator[Problem]:
+    """Only in a git repository with a tag, and for a single project (not a trust): what
+    each notice says is compared with the last tag's, as ``noticegen diff`` does."""
+    import subprocess
+
+    model = ctx.model
+    if model.school is not None or not ctx.loaded.complete or not _in_git(model.root):
+        return
+    try:
+        tag = subprocess.run(["git", "-C", str(model.root), "describe", "--tags", "--abbrev=0"],
+                             capture_output=True, text=True, timeout=20, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return
+    if not tag:
+        return
+    from noticegen.diff import diff_models, load_revision
+    from noticegen.problems import NoticegenError
+
+    try:
+        old = load_revision(model.root, tag)
+    except NoticegenError:
+        return  # diff explains its own problems; check does not depend on it
+    changes = diff_models(old, model, tag, "the work tree").changes
+    for slug, notice in model.notices.items():
+        reached = [c for c in changes if slug in c.notices]
+        before = old.notices.get(slug)
+        if not reached or before is None:
+            continue
+        same = all(before.entry.get(key) == notice.entry.get(key) for key in ("version", "published"))
+        if same:
+            yield problem(notice.entry.where("version"), "notice-not-versioned",
+                          f"notice '{slug}' has changed since {tag} ({reached[0].note.rstrip('.')}"
+                          f"{' and more' if len(reached) > 1 else ''}), but its version and "
+                          "published date have not: raise the version and set published to the "
+                          "date it goes out")
+
+
+def _in_git(root) -> bool:
+    from pathlib import Path
+
+    return any((folder / ".git").exists() for folder in (Path(root), *Path(root).resolve().parents))
 
 
 EARLIEST, LATEST = 1900, 2200
