@@ -409,3 +409,21 @@ def test_a_preview_build_keeps_the_last_full_builds_pdfs(tmp_path, run):
     assert run("build", "--no-pdf", cwd=project).exit_code == 0
     assert pdf.read_bytes() == before
     assert "1.1" in (project / "build" / "notices" / "pupils.html").read_text()
+
+
+def test_two_clones_in_different_folders_build_the_same_bytes(tmp_path, run, monkeypatch):
+    """The manifest names nothing by absolute path, so a build/ restored into another
+    workspace (a CI cache) matches, and is reused there under the same key."""
+    monkeypatch.setenv("NOTICEGEN_BUILD_KEY", "k")
+    first = copy_example(tmp_path / "one" / "school")
+    second = copy_example(tmp_path / "elsewhere" / "deeper" / "school")
+    for project in (first, second):
+        assert run("build", "--no-pdf", cwd=project).exit_code == 0
+    def published(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes()
+                for p in sorted((folder / "build").rglob("*")) if p.is_file() and not p.name.startswith(".")}
+    assert published(first) == published(second)
+    shutil.rmtree(second / "build")
+    shutil.copytree(first / "build", second / "build")
+    again = run("build", "--no-pdf", cwd=second)
+    assert again.output.splitlines()[-1].startswith("nothing to do")
