@@ -186,11 +186,17 @@ def write_report(project: Path, name: str, data: bytes | str, folder: str = "bui
         data = data.encode("utf-8")
     out = _out_folder(project, folder)
     parts = _split(name)
-    fd = _folder_fd(out, parts[:-1])
-    temporary = f".{parts[-1]}.{secrets.token_hex(8)}.tmp"
+    _replace_in(_folder_fd(out, parts[:-1]), parts[-1], data)
+    return out / name
+
+
+def _replace_in(fd: int, name: str, data: bytes) -> None:
+    """Put ``data`` at ``name`` in the folder ``fd`` (then closed): a new file under an
+    unpredictable name, then a rename over the old one, never through a link."""
+    temporary = f".{name}.{secrets.token_hex(8)}.tmp"
     try:
         _create(fd, temporary, data)
-        os.replace(temporary, parts[-1], src_dir_fd=fd, dst_dir_fd=fd)
+        os.replace(temporary, name, src_dir_fd=fd, dst_dir_fd=fd)
     except BaseException:
         try:
             os.unlink(temporary, dir_fd=fd)
@@ -199,7 +205,6 @@ def write_report(project: Path, name: str, data: bytes | str, folder: str = "bui
         raise
     finally:
         os.close(fd)
-    return out / name
 
 
 class BuildWriter:
@@ -477,19 +482,7 @@ def replace_project_file(project: Path, relative: str, data: bytes) -> None:
     """Replace a project file (for ``migrate``): reached without following a link, a new
     file under an unpredictable name, then a rename over the old one."""
     parts = _split(relative)
-    fd = files.open_folder(Path(project).resolve(), "/".join(parts[:-1]))
-    temporary = f".{parts[-1]}.{secrets.token_hex(8)}.tmp"
-    try:
-        _create(fd, temporary, data)
-        os.replace(temporary, parts[-1], src_dir_fd=fd, dst_dir_fd=fd)
-    except BaseException:
-        try:
-            os.unlink(temporary, dir_fd=fd)
-        except OSError:
-            pass
-        raise
-    finally:
-        os.close(fd)
+    _replace_in(files.open_folder(Path(project).resolve(), "/".join(parts[:-1])), parts[-1], data)
 
 
 _SHARD = re.compile(r"manifest-shard-(\d+)-of-(\d+)\.json")
