@@ -383,11 +383,13 @@ class BuildWriter:
         return manifest
 
 
-def _mkdtemp(out: Path) -> str:
+def _mkdtemp(out: Path, prefix: str = STAGING) -> str:
+    """A new folder in ``out`` that only this process knows: ``prefix-<random>``, made
+    exclusively (an existing name, planted or not, is never reused). Returns its path."""
     fd = files.open_folder(out)
     try:
         while True:
-            name = f"{STAGING}-{secrets.token_hex(8)}"
+            name = f"{prefix}-{secrets.token_hex(8)}"
             try:
                 os.mkdir(name, 0o700, dir_fd=fd)
                 return str(out / name)
@@ -457,17 +459,7 @@ def _valid_journal(journal) -> bool:
 def scratch_folder(project: Path, name: str, folder: str = "build"):
     """A new, private folder inside build/ under an unpredictable name, removed after."""
     out = _out_folder(project, folder)
-    fd = files.open_folder(out)
-    try:
-        while True:
-            entry = f"{name}-{secrets.token_hex(8)}"
-            try:
-                os.mkdir(entry, 0o700, dir_fd=fd)
-                break
-            except FileExistsError:
-                continue
-    finally:
-        os.close(fd)
+    entry = Path(_mkdtemp(out, name)).name
     try:
         yield out / entry
     finally:
