@@ -17,12 +17,19 @@ import re
 import unicodedata
 
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+_PLAIN = re.compile(r"[\t\n\r\x20-\x7e]*")
+"""Text made only of printable ASCII and tabs and line breaks: nothing hidden in it."""
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+def plain(text: str) -> bool:
+    """Whether ``text`` is only printable ASCII, tabs and line breaks."""
+    return _PLAIN.fullmatch(text) is not None
 
 
 def hidden(text: str) -> list[tuple[int, str]]:
     """(offset, description) for each character in ``text`` a reader cannot see."""
-    if text.isascii() and all(c.isprintable() or c in _ALLOWED_CONTROLS for c in text):
+    if _PLAIN.fullmatch(text):
         return []
     return _scan(text)
 

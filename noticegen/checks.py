@@ -38,29 +38,15 @@ class CheckResult:
                    for p in self.problems)
 
 
-def check_project(root: Path, today: dt.date | None = None, remember: bool = False,
-                  strict: bool = False) -> CheckResult:
+def check_project(root: Path, today: dt.date | None = None, strict: bool = False) -> CheckResult:
     """Load, validate, resolve and check the project (or every school of the trust) at
-    ``root``; collect every problem.
-
-    With ``remember`` (the ``check`` command), the digests of documents the last clean
-    check found valid are read from ``build/.noticegen-cache.json`` and not validated
-    again, and a check without errors writes them for the next run. Every other command
-    (``build`` above all) validates every file: what is published never rests on
-    anything read from ``build/``. ``strict`` also runs the rules that only a strict check
-    reports (the record of processing's gaps)."""
-    from noticegen import validate
-
-    if remember:
-        validate.load_cache(root)
-    else:
-        validate.forget_cache()
+    ``root``; collect every problem. Every file is validated every time: nothing read
+    from ``build/`` decides what is valid. ``strict`` also runs the rules that only a
+    strict check reports (the record of processing's gaps)."""
     if school_ids(root) and (Path(root) / "datamap").is_dir():
         result = _check_trust(Path(root), today, strict)
     else:
         result = check_loaded(load_project(root), today, strict)
-    if remember and not result.failed():
-        validate.save_cache(root)
     return result
 
 

@@ -183,8 +183,7 @@ def check(project: Path, output_format: str, strict: bool, today) -> None:
     from noticegen.checks import check_project
     from noticegen.report import REPORTERS
 
-    result = check_project(project, today.date() if today else None, remember=True,
-                           strict=strict)
+    result = check_project(project, today.date() if today else None, strict=strict)
     output = REPORTERS[output_format](result.problems, len(result.files),
                                       _display_prefix(project))
     click.echo(output, nl=False)

@@ -51,6 +51,7 @@ YAML11_BOOLEAN_WORDS = frozenset(
 )
 
 _TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
 _CORE_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
 
 
@@ -112,12 +113,15 @@ class Document:
         Falls back to the nearest enclosing value that has a place, so a problem
         about a missing field points at the mapping that lacks it.
         """
-        path = tuple(path)
+        if type(path) is not tuple:
+            path = tuple(path)
         if key and path in self.key_marks:
             return Location(self.path, *self.key_marks[path])
-        while path not in self.value_marks and path:
+        mark = self.value_marks.get(path)
+        while mark is None and path:
             path = path[:-1]
-        line, column = self.value_marks.get(path, (1, 1))
+            mark = self.value_marks.get(path)
+        line, column = mark or (1, 1)
         return Location(self.path, line, column)
 
     def get(self, path: Path, default=None):
@@ -289,12 +293,13 @@ class _Converter:
     def __init__(self, document: Document, where):
         self.document = document
         self.where = where
+        self.first_line = where(0, 0).line  # the line number of the text's first line
         self.count = 0
         self.active: set[int] = set()
 
     def line_column(self, node) -> tuple[int, int]:
-        location = self.where(node.start_mark.line, node.start_mark.column)
-        return location.line, location.column
+        mark = node.start_mark
+        return mark.line + self.first_line, mark.column + 1
 
     def fail(self, node, rule: str, message: str):
         raise LoadError(Problem(self.where(node.start_mark.line, node.start_mark.column),
@@ -315,11 +320,15 @@ class _Converter:
                       "is an alias repeated recursively?")
         if len(path) > MAX_DEPTH:
             self.fail(node, "too-deep", f"values are nested more than {MAX_DEPTH} levels deep")
-        if node.tag not in _CORE_TAGS:
-            self.fail(node, "yaml-tag", f"tag {_show_tag(node.tag)} is not allowed; "
+        tag = node.tag
+        if tag not in _CORE_TAGS:
+            self.fail(node, "yaml-tag", f"tag {_show_tag(tag)} is not allowed; "
                       "data-map files use plain YAML values only")
-        self.document.value_marks[path] = self.line_column(node)
+        mark = node.start_mark
+        self.document.value_marks[path] = (mark.line + self.first_line, mark.column + 1)
 
+        if tag == _STR and not node.style and node.value not in YAML11_BOOLEAN_WORDS:
+            return node.value  # plain text, the commonest value: no more to check
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
         if id(node) in self.active:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from noticegen.catalogue import Basis, lawful_bases
 from noticegen.loader import Document
@@ -75,18 +75,29 @@ def category_examples(category) -> list[tuple[str, str]]:
 
 def category_types(category) -> set[str]:
     """Every type of data a category holds: its own and its examples'."""
+    examples = category.get("examples")
+    if not examples or isinstance(examples, str):
+        return {category["type"]}
     return {category["type"]} | {kind for _, kind in category_examples(category)}
 
 
-@dataclass(frozen=True)
-class Reference:
-    """One place where one thing names another by id."""
+class Reference(NamedTuple):
+    """One place where one thing names another by id (a tuple: a large project holds
+    hundreds of thousands of them)."""
 
     kind: str  # one of REFERENCE_KINDS
     id: str
-    location: Location
+    at: Any
+    """Where: a Location, or (entry, path in it), located only when a rule reports it."""
     owner: str  # 'activity:safeguarding', 'notice:pupils', ...
     context: str = ""  # for bases: the list it sits in ('article_6' ...)
+
+    @property
+    def location(self) -> Location:
+        if isinstance(self.at, Location):
+            return self.at
+        entry, path = self.at
+        return entry.where(*path)
 
 
 @dataclass
@@ -279,8 +290,16 @@ def activity_prose(activity: Entry) -> Iterator[Block]:
     """The activity's Markdown fields as blocks, so prose references work in them too.
 
     Each block is placed at its field's value; a problem inside a multi-line value is
-    reported at the line the value starts on.
+    reported at the line the value starts on. Made once per activity (several rules
+    read them).
     """
+    blocks = activity.__dict__.get("_prose")
+    if blocks is None:
+        blocks = activity.__dict__["_prose"] = tuple(_activity_prose(activity))
+    return iter(blocks)
+
+
+def _activity_prose(activity: Entry) -> Iterator[Block]:
     paths = list(_ACTIVITY_MARKDOWN)
     paths += [("recipients", i, "why") for i in range(len(activity.get("recipients", [])))]
     for path in paths:
@@ -319,22 +338,22 @@ def _references(model: Model) -> Iterator[Reference]:
                     yield Reference(found.kind, found.id, found.location, owner)
         for name, kind in _ACTIVITY_LISTS:
             for index, ident in enumerate(activity.get(name, [])):
-                yield Reference(kind, ident, activity.where(name, index), owner)
+                yield Reference(kind, ident, (activity, (name, index)), owner)
         for group, ids in activity["lawful_basis"].items():
             if isinstance(ids, list):
                 for index, ident in enumerate(ids):
-                    yield Reference("basis", ident, activity.where("lawful_basis", group, index),
+                    yield Reference("basis", ident, (activity, ("lawful_basis", group, index)),
                                     owner, group)
         for index, share in enumerate(activity.get("recipients", [])):
             yield Reference("recipient", share["recipient"],
-                            activity.where("recipients", index, "recipient"), owner)
+                            (activity, ("recipients", index, "recipient")), owner)
             for j, ident in enumerate(share.get("legislation", [])):
                 yield Reference("legislation", ident,
-                                activity.where("recipients", index, "legislation", j), owner)
+                                (activity, ("recipients", index, "legislation", j)), owner)
         for index, transfer in enumerate(activity.get("transfers", [])):
             if "recipient" in transfer:
                 yield Reference("recipient", transfer["recipient"],
-                                activity.where("transfers", index, "recipient"), owner)
+                                (activity, ("transfers", index, "recipient")), owner)
 
     for block in register_prose(model):
         for found in prose.find_references(block):
@@ -342,19 +361,19 @@ def _references(model: Model) -> Iterator[Reference]:
                 yield Reference(found.kind, found.id, found.location, block.id.rsplit(".", 1)[0].replace(".", ":", 1))
     for rule in model.registers["retention"].values():
         for index, ident in enumerate(rule.get("categories", [])):
-            yield Reference("category", ident, rule.where("categories", index), f"retention:{rule.id}")
+            yield Reference("category", ident, (rule, ("categories", index)), f"retention:{rule.id}")
 
     for slug, notice in model.notices.items():
         owner = f"notice:{slug}"
         for index, ident in enumerate(notice.entry["activities"]):
             if ident not in notice.removed:
-                yield Reference("activity", ident, notice.entry.where("activities", index), owner)
+                yield Reference("activity", ident, (notice.entry, ("activities", index)), owner)
         for ident in notice.added:
             yield Reference("activity", ident, notice.added_at[ident], owner)
         for index, item in enumerate(notice.entry.get("sections") or []):
             if isinstance(item, dict) and item.get("include"):
                 yield Reference("block", item["include"],
-                                notice.entry.where("sections", index, "include"), owner)
+                                (notice.entry, ("sections", index, "include")), owner)
         for block in notice.prose():
             for found in prose.find_references(block):
                 if found.kind in REFERENCE_KINDS:

@@ -495,7 +495,7 @@ class _Reader:
             result.problems.append(exc.problem)
             _remember_declared(result, declared, None)
             return result
-        placeholders = _placeholders_in(document)
+        placeholders = _placeholders_in(document, text)
         result.problems.extend(placeholders)
         if not validate_it:
             result.document = document
@@ -531,7 +531,14 @@ class _Reader:
         return self.cache[key]
 
 
-def _placeholders_in(document: Document) -> list[Problem]:
+def _placeholders_in(document: Document, text: str | None = None) -> list[Problem]:
+    """Placeholders, invisible characters and mixed-script words in the document's
+    values. ``text``, the text it was read from: when that is plain ASCII with no
+    escape (a backslash) and no placeholder, no value can hold any, and the values
+    need not be visited one by one."""
+    if text is not None and "\\" not in text and "TODO(" not in text \
+            and characters.plain(text):
+        return []
     found = []
 
     def walk(value, path):

@@ -6,17 +6,20 @@ an unknown key is reported at the key itself with the nearest known key suggeste
 YAML 1.1 ``no`` given to a yes/no field says to write ``false``, a number where text
 is wanted says to quote it.
 
-It also remembers which texts were valid: ``build/.noticegen-cache.json`` holds the
-digests of the documents a clean check validated (with noticegen's version and the
-schemas' digest), so the next check of unchanged files needs neither jsonschema nor its
-import, the larger part of a check's time. Only a pass is remembered, and only by the
-digest of the exact text: a file that changes is validated again.
+A document is first given to its kind's compiled validator
+(``noticegen/schemas/compiled_<kind>.py``, made from the same schemas by
+``scripts/compile_schemas.py``), which only answers "valid" and does so without
+importing jsonschema; anything it does not pass is validated by jsonschema, which
+decides and explains. tests/test_fast_validation.py shows the two agree.
 """
 
 from __future__ import annotations
 
 import difflib
+import importlib
 import json
+import re
+from datetime import date
 from functools import cache
 from importlib import resources
 
@@ -63,6 +66,52 @@ def validator(kind: str):
                                 format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+def is_date(value) -> bool:
+    """The "date" format, exactly as jsonschema checks it: YYYY-MM-DD, a real day."""
+    if not isinstance(value, str):
+        return True
+    try:
+        return bool(_DATE.fullmatch(value)) and bool(date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_FORMATS = {"date": is_date}
+
+
+def schema_digest(kind: str) -> str:
+    """The digest of ``kind``'s schema and the shared definitions it refers to."""
+    digest = hashlib.sha256(schema_text(kind).encode("utf-8"))
+    digest.update(schema_text("common").encode("utf-8"))
+    return digest.hexdigest()
+
+
+@cache
+def _compiled(kind: str):
+    """``kind``'s compiled validator (scripts/compile_schemas.py), or None when it was
+    not made from the schema as shipped (then jsonschema does all the work)."""
+    try:
+        module = importlib.import_module(f"noticegen.schemas.compiled_{kind}")
+    except ImportError:
+        return None
+    return module.validate if module.SCHEMA_DIGEST == schema_digest(kind) else None
+
+
+def _passes_compiled(data, kind: str) -> bool:
+    """Whether the compiled validator passes ``data``: the fast answer for a valid
+    document. It never says why; anything it does not pass goes to jsonschema, which
+    decides and explains (tests/test_fast_validation.py shows the two agree)."""
+    function = _compiled(kind)
+    if function is None:
+        return False
+    try:
+        function(data, custom_formats=_FORMATS)
+    except Exception:  # not valid, or a value it cannot handle: jsonschema decides
+        return False
+    return True
+
+
 def _inline(node, kind: str, local=None):
     """The schema with its references to shared definitions written out in place.
 
@@ -106,63 +155,9 @@ def _strict_pattern(pattern: str) -> str:
     return pattern
 
 
-CACHE = ".noticegen-cache.json"
-_known_valid: set[str] = set()
-_seen_valid: set[str] = set()
-
-
-def _schemas_digest() -> str:
-    digest = hashlib.sha256(__version__.encode())
-    for kind in KINDS + ("common",):
-        digest.update(schema_text(kind).encode("utf-8"))
-    return digest.hexdigest()
-
-
-def load_cache(root: Path) -> None:
-    """Remember the documents the last clean check of ``root`` found valid.
-
-    Only ``check`` calls this: ``build`` validates every file every time, so a cache
-    edited by hand (or restored from elsewhere) can never let unvalidated data be
-    published."""
-    from noticegen import files
-
-    _known_valid.clear()
-    _seen_valid.clear()
-    try:
-        cached = json.loads(files.read_file(Path(root).resolve(), f"build/{CACHE}", 50_000_000))
-    except (OSError, ValueError, files.UnsafeFile):
-        return
-    if isinstance(cached, dict) and cached.get("schemas") == _schemas_digest() \
-            and isinstance(cached.get("valid"), list):
-        _known_valid.update(str(key) for key in cached["valid"])
-
-
-def forget_cache() -> None:
-    """Validate everything from here on (build: nothing read from build/ is trusted)."""
-    _known_valid.clear()
-    _seen_valid.clear()
-
-
-def save_cache(root: Path) -> None:
-    """After a clean check: keep the digests of this run's valid documents in build/."""
-    if _seen_valid == _known_valid:
-        return  # nothing new: write nothing
-    from noticegen.problems import NoticegenError
-    from noticegen.write import write_report
-
-    text = json.dumps({"noticegen": __version__, "schemas": _schemas_digest(),
-                       "valid": sorted(_seen_valid)}, indent=0) + "\n"
-    try:
-        write_report(Path(root), CACHE, text)
-    except (OSError, NoticegenError):
-        pass  # a read-only checkout, or a build/ that is not a plain folder: no cache
-
-
 def validate(document: Document, kind: str) -> list[Problem]:
     """Every schema problem in ``document``, each at the line of the offending value."""
-    key = f"{kind}:{document.source}"
-    if document.source and key in _known_valid:
-        _seen_valid.add(key)
+    if _passes_compiled(document.data, kind):
         return []
     problems: list[Problem] = []
     formats = set()
@@ -175,8 +170,6 @@ def validate(document: Document, kind: str) -> list[Problem]:
         if error.validator == "pattern" and tuple(error.absolute_path) in formats:
             continue
         problems.extend(_explain(error, document))
-    if not problems and document.source:
-        _seen_valid.add(key)
     return problems
 
 

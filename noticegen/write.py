@@ -51,7 +51,7 @@ STAGING = ".staging"
 LOCK = ".noticegen-lock"
 JOURNAL = ".noticegen-commit.json"
 KEY_VARIABLE = "NOTICEGEN_BUILD_KEY"
-OWN_FILES = (LOCK, JOURNAL, ".noticegen-cache.json")
+OWN_FILES = (LOCK, JOURNAL)
 """Files in build/ that are noticegen's own, besides the manifests."""
 _MAX_MANIFEST = 200_000_000
 

@@ -250,21 +250,16 @@ def test_links_planted_in_build_never_lead_writes_outside(project, tmp_path, pla
     assert "notices/pupils.html" in manifest["outputs"]
 
 
-def test_a_forged_validation_cache_cannot_publish_a_javascript_link(project):
-    """check may skip files its last clean run found valid; build never does."""
-    assert noticegen("check", cwd=project).returncode == 0
-    cache = project / "build" / ".noticegen-cache.json"
-    assert cache.is_file()
+def test_nothing_in_build_decides_what_is_valid(project):
+    """A file planted in build/ claiming earlier validation (as a validation cache did)
+    changes nothing: check and build validate every file every time."""
     notice = project / "notices" / "pupils.md"
     notice.write_text(notice.read_text() + "\n[click me](javascript:alert(document.cookie))\n")
-    # forge the cache to say every document of the project, as it is now, is valid
-    from noticegen import validate as validation
-    from noticegen.checks import check_project
-
-    check_project(project, remember=False)
-    forged = json.loads(cache.read_text())
-    forged["valid"] = sorted(set(forged["valid"]) | validation._seen_valid | {"*"})
-    cache.write_text(json.dumps(forged))
+    (project / "build").mkdir(exist_ok=True)
+    (project / "build" / ".noticegen-cache.json").write_text(json.dumps(
+        {"noticegen": "*", "schemas": "*", "valid": ["*"]}))
+    checked = noticegen("check", cwd=project)
+    assert checked.returncode == 1 and "error[prose-link]" in checked.stdout
     built = noticegen("build", "--no-pdf", cwd=project)
     assert built.returncode == 1 and "error[prose-link]" in built.stdout
     page = project / "build" / "notices" / "pupils.html"
