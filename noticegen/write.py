@@ -20,12 +20,17 @@ manifest gives: without the key, a manifest and outputs restored from a cache co
 have been forged together, so everything is rendered afresh.
 
 Only one build writes to a project's ``build/`` at a time: a second one is refused with
-a plain message (a lock on ``build/.noticegen-lock``). A build that fails or is killed
-while rendering leaves the previous ``build/`` exactly as it was. Before the finished
-outputs are moved into place, the list of moves is written to
-``build/.noticegen-commit.json``; a build killed during the moves is completed from that
-list by the next noticegen command that writes to ``build/``, before it does anything
-else, so ``build/`` never stays a mix of two builds.
+a plain message (a lock on ``build/.noticegen-lock``).
+
+A build switches from the old site to the new one in a single step, so that whenever
+it is stopped (killed, out of memory, the machine switched off), ``build/`` shows
+either the whole old build or the whole new one, never a mix. The published names
+(``index.html``, ``manifest.json``, ``notices/``, ``ropa/``) are links to
+``.current/<name>``; ``.current`` is a link to the folder holding one whole build
+(``.site-<random>``). A build fills a new such folder (its new files, and links to the
+unchanged ones), then replaces ``.current`` by a rename, which the system does at once;
+only then are the old folder and any names the new build no longer has removed.
+Publishing ``build/`` follows the links (a copy, an upload, a web server).
 """
 
 from __future__ import annotations
@@ -49,10 +54,13 @@ from noticegen.problems import NoticegenError
 MANIFEST = "manifest.json"
 STAGING = ".staging"
 LOCK = ".noticegen-lock"
-JOURNAL = ".noticegen-commit.json"
+CURRENT = ".current"
+SITE = ".site"
 KEY_VARIABLE = "NOTICEGEN_BUILD_KEY"
-OWN_FILES = (LOCK, JOURNAL)
+OWN_FILES = (LOCK,)
 """Files in build/ that are noticegen's own, besides the manifests."""
+_SITE_NAME = re.compile(r"\.site-[0-9a-f]{16}")
+_RENAME_EXCHANGE = 2  # renameat2(2): swap the two names
 _MAX_MANIFEST = 200_000_000
 
 
@@ -60,11 +68,6 @@ def _signature(manifest: dict, key: bytes) -> str:
     body = json.dumps({k: v for k, v in manifest.items() if k != "signature"}, sort_keys=True,
                       ensure_ascii=False).encode("utf-8")
     return hmac.new(key, body, hashlib.sha256).hexdigest()
-
-
-def _own(relative: str) -> bool:
-    return relative in OWN_FILES or relative == MANIFEST or (
-        relative.startswith("manifest-shard-") and relative.endswith(".json") and "/" not in relative)
 
 
 def sha256(data: bytes) -> str:
@@ -149,36 +152,6 @@ def _split(relative: str) -> list[str]:
     return parts
 
 
-def _place(out: Path, source_fd: int, source: str, relative: str) -> None:
-    """Move ``source`` (in the folder ``source_fd``) to ``out/relative``, atomically."""
-    parts = _split(relative)
-    fd = _folder_fd(out, parts[:-1])
-    try:
-        try:
-            os.replace(source, parts[-1], src_dir_fd=source_fd, dst_dir_fd=fd)
-        except (IsADirectoryError, OSError) as exc:
-            if not isinstance(exc, IsADirectoryError) and exc.errno not in (errno.EISDIR, errno.ENOTEMPTY):
-                raise
-            _remove_entry(parts[-1], fd)  # a folder planted where a file belongs
-            os.replace(source, parts[-1], src_dir_fd=source_fd, dst_dir_fd=fd)
-    finally:
-        os.close(fd)
-
-
-def _unlink(out: Path, relative: str) -> None:
-    parts = _split(relative)
-    try:
-        fd = files.open_folder(out, "/".join(parts[:-1]))
-    except (FileNotFoundError, files.UnsafeFile, NotADirectoryError):
-        return
-    try:
-        os.unlink(parts[-1], dir_fd=fd)
-    except (FileNotFoundError, IsADirectoryError, PermissionError):
-        pass
-    finally:
-        os.close(fd)
-
-
 def write_report(project: Path, name: str, data: bytes | str, folder: str = "build") -> Path:
     """Write one file into build/ atomically: a new file under an unpredictable name,
     then a rename over the old one (which replaces a planted link, never follows it)."""
@@ -210,8 +183,8 @@ def _replace_in(fd: int, name: str, data: bytes) -> None:
 class BuildWriter:
     def __init__(self, project: Path, folder: str = "build", manifest: str = MANIFEST,
                  sweep: bool = True):
-        """``sweep``: remove every file in build/ that this build does not make (off for
-        a shard, whose folder may hold the other shards' outputs too)."""
+        """``sweep``: leave in build/ only what this build makes (off for a shard, whose
+        folder may hold the other shards' outputs too: those are carried over)."""
         self.key = os.environ.get(KEY_VARIABLE, "").encode("utf-8")
         self.sweep = sweep
         self.project = Path(project).resolve()
@@ -223,14 +196,16 @@ class BuildWriter:
         self.changed = True
         """False after a commit that found nothing to change (and wrote nothing)."""
         self._lock = self._take_lock()
-        finish_interrupted_commit(self.out)
         out_fd = files.open_folder(self.out)
         try:
             for entry in os.listdir(out_fd):
-                if entry.startswith(STAGING + "-"):  # left by a killed build
+                if entry.startswith((STAGING + "-", ".link-")):  # left by a killed build
                     _remove_entry(entry, out_fd)
         finally:
             os.close(out_fd)
+        self.previous_site = current_site(self.out)
+        """The folder holding the last build (``.site-…``), or "" when build/ holds
+        plain files (an older noticegen's build, or one restored from elsewhere)."""
         self.staging = Path(_mkdtemp(self.out))
 
     def _take_lock(self) -> int:
@@ -255,29 +230,49 @@ class BuildWriter:
                                  "right now; wait for it to finish, then run the command again") from None
         return lock
 
-    def _unknown(self) -> list[str]:
-        """Files (and links) in build/ that are neither outputs of this build nor
-        noticegen's own: a build/ restored from elsewhere may hold anything."""
-        if not self.sweep:
+    def _previous(self, relative: str) -> str:
+        """Where the last build's ``relative`` is, inside build/."""
+        return f"{self.previous_site}/{relative}" if self.previous_site else relative
+
+    def _previous_files(self) -> list[str]:
+        """Every regular file of the last build (its site folder), by published name."""
+        if not self.previous_site:
             return []
-        found = []
+        found: list[str] = []
 
         def visit(relative: str) -> None:
             try:
-                entries = files.list_folder(self.out, relative)
+                entries = files.list_folder(self.out, f"{self.previous_site}/{relative}".rstrip("/"))
             except (OSError, files.UnsafeFile):
                 return
             for entry in entries:
-                path = f"{relative}/{entry.name}" if relative else entry.name
-                if not relative and entry.name.startswith((STAGING + "-", ".diff-")):
-                    continue  # another command's private folder
+                path = f"{relative}{entry.name}"
                 if entry.kind == "folder":
-                    visit(path)
-                elif path not in self.outputs and not _own(path):
+                    visit(path + "/")
+                elif entry.kind == "file":
                     found.append(path)
 
         visit("")
         return found
+
+    def _tidy(self) -> bool:
+        """Whether build/ is exactly the last build, laid out as this version lays it
+        out, with nothing else in it (then a build that changes nothing writes nothing)."""
+        if not self.previous_site:
+            return False
+        names = _top_names(self.out, self.previous_site)
+        expected = {LOCK, CURRENT, self.previous_site, self.staging.name} | names
+        for entry in files.list_folder(self.out, ""):
+            if entry.name in names:
+                if _link_target(self.out, entry.name) != f"{CURRENT}/{entry.name}":
+                    return False
+            elif entry.name not in expected and not entry.name.startswith(".diff-"):
+                return False
+        if not names <= {e.name for e in files.list_folder(self.out, "")}:
+            return False
+        if self.sweep:
+            return set(self._previous_files()) == set(self.outputs) | {self.manifest_name}
+        return True
 
     def _release(self) -> None:
         if self._lock is not None:
@@ -292,7 +287,8 @@ class BuildWriter:
         """Stage a newly rendered output."""
         if isinstance(data, str):
             data = data.encode("utf-8")
-        if relative.split("/", 1)[0] in (LOCK, JOURNAL) or relative.startswith(STAGING):
+        top = relative.split("/", 1)[0]
+        if top in (LOCK, CURRENT) or top.startswith((STAGING, SITE, ".link-", ".diff-")):
             raise NoticegenError(f"refusing to write {relative}: a name noticegen keeps for itself")
         fd, name = self._staged(relative)
         try:
@@ -314,7 +310,7 @@ class BuildWriter:
             if not isinstance(relative, str) or not relative.endswith(suffix) or relative in self.outputs:
                 continue
             try:
-                data = files.read_file(self.out, relative, _MAX_MANIFEST)
+                data = files.read_file(self.out, self._previous(relative), _MAX_MANIFEST)
             except (OSError, files.UnsafeFile, NoticegenError):
                 continue
             if sha256(data) == digest:
@@ -328,7 +324,8 @@ class BuildWriter:
         """The last build's manifest; with ``trusted``, only when its signature shows this
         key made it (otherwise ``{}``: nothing of the last build is reused)."""
         try:
-            manifest = json.loads(files.read_file(self.out, self.manifest_name, _MAX_MANIFEST))
+            manifest = json.loads(files.read_file(self.out, self._previous(self.manifest_name),
+                                                  _MAX_MANIFEST))
         except (OSError, ValueError, files.UnsafeFile):
             return {}
         if not isinstance(manifest, dict) or not isinstance(manifest.get("outputs", {}), dict):
@@ -347,7 +344,7 @@ class BuildWriter:
         for relative in outputs:
             # an output edited, damaged or replaced by a link is made again
             try:
-                data = files.read_file(self.out, relative, _MAX_MANIFEST)
+                data = files.read_file(self.out, self._previous(relative), _MAX_MANIFEST)
             except (OSError, files.UnsafeFile):
                 return False
             if relative not in hashes or sha256(data) != hashes[relative]:
@@ -355,7 +352,8 @@ class BuildWriter:
         return True
 
     def commit(self, inputs: dict[str, str], units: dict | None = None) -> dict:
-        """Move the staged outputs into build/ and write the manifest last."""
+        """Make the staged outputs, with the unchanged ones, the new site, and switch
+        build/ to it in one step (see the module's docstring)."""
         manifest = {
             "noticegen": __version__,
             "inputs": dict(sorted(inputs.items())),
@@ -365,22 +363,208 @@ class BuildWriter:
         if self.key:
             manifest["signature"] = _signature(manifest, self.key)
         text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-        previous = self.previous_manifest()
-        if not self.written and previous == manifest and not self._unknown():
+        if not self.written and self.previous_manifest() == manifest and self._tidy():
             self.abort()
             self.changed = False
             return manifest  # nothing changed: nothing is written
-        recorded = self.previous_manifest(trusted=False).get("outputs") or {}
-        stale = set(recorded) - set(self.outputs)
-        if self.sweep:
-            stale |= set(self._unknown())
-        stale = sorted(s for s in stale if isinstance(s, str) and not _own(s))
-        journal = {"staging": self.staging.name, "moves": sorted(self.written), "stale": stale,
-                   "manifest": self.manifest_name, "text": text}
-        write_report(self.project, JOURNAL, json.dumps(journal), self.folder)
-        _complete(self.out, journal)
-        self._release()
+        if not self.previous_site:
+            self.previous_site = _adopt(self.out)
+        carried = [r for r in self.outputs if r not in self.written]
+        if not self.sweep:  # a shard keeps every other file of the last build
+            carried += [r for r in self._previous_files()
+                        if r not in self.outputs and r != self.manifest_name]
+        for relative in carried:
+            self._carry(relative)
+        fd, name = self._staged(self.manifest_name)
+        try:
+            _create(fd, name, text.encode("utf-8"))
+        finally:
+            os.close(fd)
+        try:
+            _switch(self.out, self.staging.name, self.sweep)
+        finally:
+            self._release()
         return manifest
+
+    def _carry(self, relative: str) -> None:
+        """Put the last build's ``relative`` into the new site: a second link to the
+        same file (no copy), or a copy where the file system cannot link."""
+        source = _split(self._previous(relative))
+        source_fd = files.open_folder(self.out, "/".join(source[:-1]))
+        fd, name = self._staged(relative)
+        try:
+            try:
+                os.link(source[-1], name, src_dir_fd=source_fd, dst_dir_fd=fd, follow_symlinks=False)
+            except OSError as exc:
+                if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                    raise
+                _create(fd, name, files.read_file(self.out, self._previous(relative), _MAX_MANIFEST))
+        finally:
+            os.close(fd)
+            os.close(source_fd)
+
+
+def current_site(out: Path) -> str:
+    """The name of the folder ``out/.current`` links to, when that is a real site folder
+    of noticegen's (``.site-`` and 16 hex digits, directly in ``out``); "" otherwise."""
+    target = _link_target(out, CURRENT)
+    if target is None or not _SITE_NAME.fullmatch(target):
+        return ""
+    return target if files.kind(out, target) == "folder" else ""
+
+
+def _link_target(out: Path, name: str) -> str | None:
+    """What the link ``out/name`` points to, or None when it is not a link."""
+    fd = files.open_folder(out)
+    try:
+        return os.readlink(name, dir_fd=fd)
+    except OSError:  # missing, or not a link
+        return None
+    finally:
+        os.close(fd)
+
+
+def _adopt(out: Path) -> str:
+    """Lay a build/ of plain files (an older noticegen's, or one restored from a cache
+    or an upload) out as a site behind ``.current``, showing exactly what it showed, so
+    that the switch to the new build is then one step like any other. The files are
+    linked, not copied, into the site folder; links and special files are left out.
+    Returns the site folder's name ("" when there was nothing to adopt)."""
+    fd = files.open_folder(out)
+    try:
+        names = [e.name for e in files.list_folder(out, "")
+                 if not e.name.startswith(".") and e.kind in ("file", "folder")]
+        if not names:
+            return ""
+        staging = Path(_mkdtemp(out)).name
+        for name in names:
+            _link_tree(out, name, staging)
+        site = _make_site(fd, staging)
+        _set_link(fd, CURRENT, site, replace_folder=True)
+        for name in names:
+            _set_link(fd, name, f"{CURRENT}/{name}", replace_folder=True)
+        return site
+    finally:
+        os.close(fd)
+
+
+def _link_tree(out: Path, relative: str, staging: str) -> None:
+    """Link every regular file under ``out/relative`` into ``out/staging/relative``."""
+    if files.kind(out, relative) == "file":
+        parts = _split(relative)
+        source = files.open_folder(out, "/".join(parts[:-1]))
+        target = _folder_fd(out / staging, parts[:-1])
+        try:
+            os.link(parts[-1], parts[-1], src_dir_fd=source, dst_dir_fd=target, follow_symlinks=False)
+        except OSError as exc:
+            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                raise
+            _create(target, parts[-1], files.read_file(out, relative, _MAX_MANIFEST))
+        finally:
+            os.close(source)
+            os.close(target)
+        return
+    try:
+        entries = files.list_folder(out, relative)
+    except (OSError, files.UnsafeFile):
+        return
+    for entry in entries:
+        if entry.kind in ("file", "folder"):
+            _link_tree(out, f"{relative}/{entry.name}", staging)
+
+
+def _make_site(fd: int, staging: str) -> str:
+    """Turn the finished staging folder into a site folder (readable, renamed)."""
+    site = _fresh_name(fd, SITE)
+    staged = os.open(staging, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=fd)
+    try:
+        os.fchmod(staged, 0o755)  # made private while it was being filled
+    finally:
+        os.close(staged)
+    os.rename(staging, site, src_dir_fd=fd, dst_dir_fd=fd)
+    return site
+
+
+def _top_names(out: Path, site: str) -> set[str]:
+    return {entry.name for entry in files.list_folder(out, site)}
+
+
+def _switch(out: Path, staging: str, sweep: bool) -> None:
+    """Make the finished ``staging`` folder the site build/ shows, in one step, then
+    tidy up. Every step before the switch leaves the old site showing; every step
+    after it, the new one."""
+    fd = files.open_folder(out)
+    try:
+        site = _make_site(fd, staging)
+        names = _top_names(out, site)
+        deferred = []
+        for name in sorted(names):  # a link for each published name (dangling until the switch)
+            if not _set_link(fd, name, f"{CURRENT}/{name}", replace_folder=False):
+                deferred.append(name)  # a real folder, from an older build's layout
+        _set_link(fd, CURRENT, site, replace_folder=True)  # the switch
+        for name in deferred:
+            _set_link(fd, name, f"{CURRENT}/{name}", replace_folder=True)
+        for entry in sorted(os.listdir(fd)):
+            if entry in names or entry in (LOCK, CURRENT, site) or entry.startswith(".diff-"):
+                continue
+            if entry.startswith(SITE + "-") or entry.startswith(".link-") or sweep:
+                _remove_entry(entry, fd)  # the old site, and anything else left in build/
+            elif _link_target(out, entry) == f"{CURRENT}/{entry}":
+                os.unlink(entry, dir_fd=fd)  # a name the new site no longer has
+    finally:
+        os.close(fd)
+
+
+def _fresh_name(fd: int, prefix: str) -> str:
+    while True:
+        name = f"{prefix}-{secrets.token_hex(8)}"
+        try:
+            os.stat(name, dir_fd=fd, follow_symlinks=False)
+        except FileNotFoundError:
+            return name
+
+
+def _set_link(fd: int, name: str, target: str, replace_folder: bool) -> bool:
+    """Make ``name`` (in the folder ``fd``) a link to ``target``, replacing whatever is
+    there in one step: a rename never follows the link it replaces. A real folder is
+    only replaced with ``replace_folder`` (exchanged with the new link where the system
+    can, so the name is never missing). Returns False when a folder was left alone."""
+    try:
+        if os.readlink(name, dir_fd=fd) == target:
+            return True
+    except OSError:
+        pass
+    temporary = _fresh_name(fd, ".link")
+    os.symlink(target, temporary, dir_fd=fd)
+    try:
+        os.replace(temporary, name, src_dir_fd=fd, dst_dir_fd=fd)
+        return True
+    except OSError as exc:
+        if exc.errno not in (errno.EISDIR, errno.ENOTEMPTY, errno.EEXIST):
+            os.unlink(temporary, dir_fd=fd)
+            raise
+    if not replace_folder:
+        os.unlink(temporary, dir_fd=fd)
+        return False
+    if _exchange(fd, temporary, name):
+        _remove_entry(temporary, fd)  # the old folder, now under the temporary name
+    else:
+        _remove_entry(name, fd)
+        os.replace(temporary, name, src_dir_fd=fd, dst_dir_fd=fd)
+    return True
+
+
+def _exchange(fd: int, first: str, second: str) -> bool:
+    """Swap two names in one step (Linux renameat2 RENAME_EXCHANGE); False where the
+    system or the file system cannot."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        function = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    return function(fd, first.encode(), fd, second.encode(), _RENAME_EXCHANGE) == 0
 
 
 def _mkdtemp(out: Path, prefix: str = STAGING) -> str:
@@ -397,62 +581,6 @@ def _mkdtemp(out: Path, prefix: str = STAGING) -> str:
                 continue
     finally:
         os.close(fd)
-
-
-def _complete(out: Path, journal: dict) -> None:
-    """Carry out a commit: every staged file into place, stale outputs removed, the
-    manifest last, then the journal and the staging folder removed."""
-    staging = journal["staging"]
-    for relative in journal["moves"]:
-        parts = _split(relative)
-        try:
-            fd = files.open_folder(out, "/".join([staging, *parts[:-1]]))
-        except (FileNotFoundError, files.UnsafeFile, NotADirectoryError):
-            continue  # moved already, before an interruption
-        try:
-            if files.kind(out, f"{staging}/{relative}") == "file":
-                _place(out, fd, parts[-1], relative)
-        finally:
-            os.close(fd)
-    for relative in journal["stale"]:
-        _unlink(out, relative)
-    write_report(out, journal["manifest"], journal["text"], "")
-    _unlink(out, JOURNAL)
-    out_fd = files.open_folder(out)
-    try:
-        _remove_entry(staging, out_fd)
-    finally:
-        os.close(out_fd)
-
-
-def finish_interrupted_commit(out: Path) -> bool:
-    """Complete a commit a killed build left half done (see the module's docstring).
-    Returns whether there was one."""
-    try:
-        journal = json.loads(files.read_file(out, JOURNAL, _MAX_MANIFEST))
-    except (FileNotFoundError, NotADirectoryError):
-        return False
-    except (OSError, ValueError, files.UnsafeFile):
-        _unlink(out, JOURNAL)  # unreadable or planted: nothing to complete
-        return False
-    if not _valid_journal(journal):
-        _unlink(out, JOURNAL)
-        return False
-    _complete(out, journal)
-    return True
-
-
-def _valid_journal(journal) -> bool:
-    """A journal names only places inside build/ and a manifest file of noticegen's."""
-    if not isinstance(journal, dict):
-        return False
-    staging, manifest = journal.get("staging"), journal.get("manifest")
-    names = journal.get("moves"), journal.get("stale")
-    return (isinstance(staging, str) and staging.startswith(STAGING + "-") and "/" not in staging
-            and isinstance(manifest, str) and "/" not in manifest
-            and (manifest == MANIFEST or manifest.startswith("manifest-shard-"))
-            and isinstance(journal.get("text"), str)
-            and all(isinstance(n, list) and all(isinstance(i, str) for i in n) for n in names))
 
 
 @contextlib.contextmanager
@@ -483,13 +611,23 @@ _SHARD = re.compile(r"manifest-shard-(\d+)-of-(\d+)\.json")
 def combine_shards(project: Path) -> dict:
     """Make one build of the shards whose outputs and manifests have been put together
     in build/ (each ``build --shard I/N`` writes ``manifest-shard-I-of-N.json``): check
-    that every shard is there and every output it lists is, byte for byte, then write
-    the one ``manifest.json`` a single full build writes, and remove the shard manifests.
-    Returns that manifest."""
-    out = _out_folder(project, "build")
+    that every shard is there and every output it lists is, byte for byte, then switch
+    build/ to one site holding them with the one ``manifest.json`` a single full build
+    writes (the shard manifests are left out). Returns that manifest."""
+    writer = BuildWriter(project)
+    try:
+        manifest = _combine(writer)
+    except BaseException:
+        writer.abort()
+        raise
+    return manifest
+
+
+def _combine(writer: BuildWriter) -> dict:
+    out, site = writer.out, writer.previous_site
     shards: dict[int, dict] = {}
     count = None
-    for entry in files.list_folder(out, ""):
+    for entry in files.list_folder(out, site):
         match = _SHARD.fullmatch(entry.name)
         if not match or entry.kind != "file":
             continue
@@ -498,7 +636,7 @@ def combine_shards(project: Path) -> dict:
             raise NoticegenError(f"build/ holds shards of {count} and of {total}: combine the "
                                  "shards of one build only")
         count = total
-        shards[index] = json.loads(files.read_file(out, entry.name, _MAX_MANIFEST))
+        shards[index] = json.loads(files.read_file(out, writer._previous(entry.name), _MAX_MANIFEST))
     if not shards:
         raise NoticegenError("build/ holds no shard manifests (manifest-shard-I-of-N.json): put "
                              "the build/ folders of every 'build --shard I/N' together first")
@@ -507,33 +645,24 @@ def combine_shards(project: Path) -> dict:
         raise NoticegenError(f"shard{'s' if len(missing) > 1 else ''} "
                              f"{', '.join(f'{i}/{count}' for i in missing)} "
                              "missing from build/: combine only when every shard is there")
-    key = os.environ.get(KEY_VARIABLE, "").encode("utf-8")
     inputs = shards[1].get("inputs")
-    outputs: dict[str, str] = {}
     units: dict = {}
     for index, shard in sorted(shards.items()):
         if shard.get("inputs") != inputs or shard.get("noticegen") != __version__:
             raise NoticegenError(f"shard {index}/{count} was built from other files (or by another "
                                  "noticegen): build every shard from the same commit")
-        if key and shard.get("signature") != _signature(shard, key):
+        if writer.key and shard.get("signature") != _signature(shard, writer.key):
             raise NoticegenError(f"shard {index}/{count}'s manifest is not signed with this "
                                  f"{KEY_VARIABLE}")
         for relative, digest in shard.get("outputs", {}).items():
             try:
-                data = files.read_file(out, relative, _MAX_MANIFEST)
-            except (OSError, files.UnsafeFile):
+                data = files.read_file(out, writer._previous(relative), _MAX_MANIFEST)
+            except (OSError, files.UnsafeFile, NoticegenError):
                 raise NoticegenError(f"{relative}, from shard {index}/{count}, is missing from "
                                      "build/") from None
             if sha256(data) != digest:
                 raise NoticegenError(f"{relative}, from shard {index}/{count}, is not the file that "
                                      "shard made")
-            outputs[relative] = digest
+            writer.outputs[relative] = digest
         units.update(shard.get("units", {}))
-    manifest = {"noticegen": __version__, "inputs": inputs,
-                "outputs": dict(sorted(outputs.items())), "units": dict(sorted(units.items()))}
-    if key:
-        manifest["signature"] = _signature(manifest, key)
-    write_report(project, MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    for index in shards:
-        _unlink(out, f"manifest-shard-{index}-of-{count}.json")
-    return manifest
+    return writer.commit(inputs, units)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -136,3 +137,21 @@ def axe(browser):
         return result["violations"]
 
     return audit
+
+
+def published(build: Path) -> dict[str, bytes]:
+    """What ``build`` publishes, by path: every file reached from its published names,
+    following the links as a copy, an upload or a web server does (noticegen's own
+    hidden entries, .current, .site-… and the lock, are not published names)."""
+    found: dict[str, bytes] = {}
+    for top in sorted(build.iterdir()):
+        if top.name.startswith("."):
+            continue
+        if top.is_file():
+            found[top.name] = top.read_bytes()
+        elif top.is_dir():
+            for folder, _, names in os.walk(top):
+                for name in names:
+                    path = Path(folder) / name
+                    found[path.relative_to(build).as_posix()] = path.read_bytes()
+    return dict(sorted(found.items()))

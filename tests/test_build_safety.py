@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASES, REPOSITORY, build_case
+from conftest import CASES, REPOSITORY, build_case, published
 
 SLUG = "pupils"
 
@@ -39,13 +39,13 @@ def test_build_cli_writes_everything(project, run):
 
 def test_build_refuses_when_check_fails(project, run):
     run("build", "--no-pdf", cwd=project)
-    before = snapshot(project / "build")
+    before = published(project / "build")
     activity = project / "datamap" / "activities" / "admissions.yaml"
     activity.write_text(activity.read_text().replace("recipient: dfe", "recipient: dfe-x"))
     result = run("build", cwd=project)
     assert result.exit_code == 1
     assert "error[undeclared-recipient]" in result.output
-    assert snapshot(project / "build") == before
+    assert published(project / "build") == before
 
 
 def test_project_template_overrides_one_file(project, run):
@@ -89,13 +89,13 @@ def test_sandbox_keeps_templates_from_python_internals(project, run):
 
 def test_failed_build_leaves_previous_build_whole(project, run):
     assert run("build", cwd=project).exit_code == 0
-    before = snapshot(project / "build")
+    before = published(project / "build")
     (project / "templates").mkdir()
     # The HTML renders; the PDF's template then fails: nothing may change.
     (project / "templates" / "notice-pdf.html").write_text("{{ view.missing_field }}")
     result = run("build", cwd=project)
     assert result.exit_code == 2
-    assert snapshot(project / "build") == before
+    assert published(project / "build") == before
 
 
 def test_stale_outputs_are_removed(project, run):
@@ -185,7 +185,7 @@ def test_build_dir_symlink_is_refused(project, run, tmp_path):
 def test_killed_build_leaves_previous_build_whole(project):
     noticegen = [sys.executable, "-m", "noticegen", "build", str(project)]
     assert subprocess.run(noticegen, capture_output=True, check=False).returncode == 0
-    before = snapshot(project / "build")
+    before = published(project / "build")
     notice = project / "notices" / "pupils.md"
     notice.write_text(notice.read_text().replace('version: "1"', 'version: "2"'))
     # The page is staged just before the PDF is rendered: kill then, mid-PDF.
@@ -198,7 +198,7 @@ def test_killed_build_leaves_previous_build_whole(project):
     assert process.poll() is None, "the build finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
-    after = {k: v for k, v in snapshot(project / "build").items() if not k.startswith(".staging")}
+    after = {k: v for k, v in published(project / "build").items() if not k.startswith(".staging")}
     assert after == before
     # and the next build recovers
     assert subprocess.run(noticegen, capture_output=True, check=False).returncode == 0

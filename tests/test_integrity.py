@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASES, REPOSITORY, build_case
+from conftest import CASES, REPOSITORY, build_case, published
 
 SECRET = "NOTICEGEN-TEST-SECRET-7f3a9c"
 TRUST = Path(__file__).resolve().parent / "trust"
@@ -227,7 +227,8 @@ def test_the_pdf_cannot_attach_or_embed_a_file_through_a_link(project):
 @pytest.mark.parametrize("planted", ["notices", "ropa", "manifest.json", "index.html",
                                      ".noticegen-cache.json", ".noticegen-lock",
                                      ".noticegen-commit.json", "notices/pupils.html",
-                                     "ropa/ropa.csv", ".staging-0000000000000000"])
+                                     "ropa/ropa.csv", ".staging-0000000000000000", ".current",
+                                     ".site-0123456789abcdef"])
 def test_links_planted_in_build_never_lead_writes_outside(project, tmp_path, planted):
     outside = tmp_path / "victim"
     outside.mkdir()
@@ -236,8 +237,8 @@ def test_links_planted_in_build_never_lead_writes_outside(project, tmp_path, pla
     victim_file.write_text("untouched")
     path = project / "build" / planted
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.symlink_to(outside if "." not in planted.rsplit("/", 1)[-1] or planted.startswith(".staging")
-                    else victim_file)
+    path.symlink_to(outside if "." not in planted.rsplit("/", 1)[-1]
+                    or planted.startswith((".staging", ".current", ".site")) else victim_file)
     before = snapshot(outside)
     for command in (["check"], ["build", "--no-pdf"], ["build", "--no-pdf"]):
         result = noticegen(*command, cwd=project)
@@ -248,6 +249,26 @@ def test_links_planted_in_build_never_lead_writes_outside(project, tmp_path, pla
     assert page.is_file() and not page.is_symlink()
     manifest = json.loads((project / "build" / "manifest.json").read_text())
     assert "notices/pupils.html" in manifest["outputs"]
+
+
+def test_a_planted_current_site_is_never_read_or_published(project, tmp_path):
+    """.current pointing (through a planted .site- link) at a folder outside build/:
+    noticegen neither reads it as the last build nor publishes from it."""
+    outside = tmp_path / "elsewhere"
+    (outside / "notices").mkdir(parents=True)
+    (outside / "notices" / "pupils.html").write_text(SECRET)
+    (outside / "manifest.json").write_text('{"outputs": {}}')
+    build = project / "build"
+    build.mkdir()
+    (build / ".site-0123456789abcdef").symlink_to(outside)
+    (build / ".current").symlink_to(".site-0123456789abcdef")
+    (build / "notices").symlink_to(".current/notices")
+    result = noticegen("build", "--no-pdf", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (outside / "notices" / "pupils.html").read_text() == SECRET  # untouched
+    assert SECRET not in "".join(v.decode("utf-8", "replace") for v in published(build).values())
+    assert (build / ".current").readlink().name != ".site-0123456789abcdef"
+    assert not (build / ".site-0123456789abcdef").exists()
 
 
 def test_nothing_in_build_decides_what_is_valid(project):
@@ -325,37 +346,81 @@ def test_a_killed_render_worker_fails_the_build_quickly(tmp_path):
     assert "a render process stopped before it finished" in err
 
 
-def test_a_build_killed_during_the_moves_is_completed_by_the_next(project):
-    """Kill the build (SIGKILL, as the OOM killer would) after it has moved some, not
-    all, of its outputs into place; the next command completes that commit first."""
+_KILL_AT_STEP = """
+import os, signal, sys
+import noticegen.write as w
+step, count = int(sys.argv[1]), [0]
+def counted(function):
+    def call(*args, **kwargs):
+        count[0] += 1
+        if count[0] == step:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return function(*args, **kwargs)
+    return call
+real_commit = w.BuildWriter.commit
+def commit(self, *args, **kwargs):
+    for name in ("rename", "replace", "symlink", "link", "unlink", "rmdir", "mkdir"):
+        setattr(os, name, counted(getattr(os, name)))
+    return real_commit(self, *args, **kwargs)
+w.BuildWriter.commit = commit
+from noticegen.cli import main
+main(["build", "--no-pdf"])
+"""
+
+
+def _copy_build(source: Path, target: Path) -> None:
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target, symlinks=True)
+
+
+@pytest.mark.parametrize("layout", ["links", "plain files"])
+def test_a_build_killed_at_any_step_of_its_switch_leaves_the_old_or_the_new(project, tmp_path, layout):
+    """Kill the build (SIGKILL, as the out-of-memory killer would) at each file-system
+    step of putting the new build in place, one run per step, and look at build/ at
+    once, before any other command: it shows the whole old build or the whole new one.
+    With "plain files", build/ starts as an older noticegen (or a restored cache) left
+    it: real folders, no links; the first switch replaces them name by name, each name
+    switching in one step."""
     env = dict(os.environ, PYTHONPATH=str(REPOSITORY))
     assert noticegen("build", "--no-pdf", cwd=project).returncode == 0
+    if layout == "plain files":
+        plain = tmp_path / "plain"
+        plain.mkdir()
+        for relative, data in published(project / "build").items():
+            (plain / relative).parent.mkdir(parents=True, exist_ok=True)
+            (plain / relative).write_bytes(data)
+        shutil.rmtree(project / "build")
+        shutil.copytree(plain, project / "build")
+    old = published(project / "build")
+    saved = tmp_path / "saved-build"
+    _copy_build(project / "build", saved)
     notice = project / "notices" / "pupils.md"
     notice.write_text(notice.read_text().replace('version: "1"', 'version: "2"'))
-    script = ("import os, signal, noticegen.write as w\n"
-              "real, count = w._place, [0]\n"
-              "def place(*args):\n"
-              "    count[0] += 1\n"
-              "    if count[0] == 2:\n"
-              "        os.kill(os.getpid(), signal.SIGKILL)\n"
-              "    return real(*args)\n"
-              "w._place = place\n"
-              "from noticegen.cli import main\n"
-              "main(['build', '--no-pdf'])\n")
-    killed = subprocess.run([sys.executable, "-c", script], cwd=project, env=env,
-                            capture_output=True, text=True, timeout=120)
-    assert killed.returncode == -signal.SIGKILL
-    assert (project / "build" / ".noticegen-commit.json").is_file()
-    result = noticegen("build", "--no-pdf", cwd=project)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert not (project / "build" / ".noticegen-commit.json").exists()
-    manifest = json.loads((project / "build" / "manifest.json").read_text())
-    from noticegen.write import sha256
-
-    for relative, digest in manifest["outputs"].items():
-        assert sha256((project / "build" / relative).read_bytes()) == digest, relative
-    assert "2" in (project / "build" / "notices" / "pupils.html").read_text()
-
+    fresh = Path(shutil.copytree(project, tmp_path / "fresh", ignore=shutil.ignore_patterns("build")))
+    assert noticegen("build", "--no-pdf", cwd=fresh).returncode == 0
+    new = published(fresh / "build")
+    assert new != old
+    seen = {"old": 0, "new": 0}
+    for step in range(1, 400):
+        _copy_build(saved, project / "build")
+        killed = subprocess.run([sys.executable, "-c", _KILL_AT_STEP, str(step)], cwd=project,
+                                env=env, capture_output=True, text=True, timeout=120)
+        shown = published(project / "build")
+        assert shown in (old, new), f"a mix after a kill at step {step}"
+        seen["old" if shown == old else "new"] += 1
+        if killed.returncode == 0:
+            break  # the build finished before reaching this step: every step was tried
+        assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+    else:
+        raise AssertionError("the build never finished")
+    assert seen["old"] > 1 and seen["new"] > 1, seen
+    # and the next build, after the last kill, finishes the job and leaves no debris
+    _copy_build(saved, project / "build")
+    subprocess.run([sys.executable, "-c", _KILL_AT_STEP, "3"], cwd=project, env=env, timeout=120)
+    assert noticegen("build", "--no-pdf", cwd=project).returncode == 0
+    assert published(project / "build") == new
+    hidden = sorted(p.name for p in (project / "build").iterdir() if p.name.startswith("."))
+    assert hidden == [".current", ".noticegen-lock", (project / "build" / ".current").readlink().name]
 
 # -- build/ from a cache: nothing in it is published unchecked -------------------------
 
