@@ -60,6 +60,17 @@ class _CoreResolver(BaseResolver):
 
     yaml_implicit_resolvers: dict = {}
 
+    def resolve(self, kind, value, implicit):
+        """BaseResolver.resolve without path resolvers (none are used): called for every
+        value of every file, so it does as little as it can."""
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, pattern in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if pattern.match(value):
+                        return tag
+            return self.DEFAULT_SCALAR_TAG
+        return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
+
 
 for _tag, _pattern, _first in (
     ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),

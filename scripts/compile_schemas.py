@@ -33,6 +33,9 @@ _IMPORT = "from fastjsonschema import JsonSchemaValueException, JsonSchemaValues
 _LOCAL_IMPORT = "from noticegen.schemas.invalid import JsonSchemaValueException, JsonSchemaValuesException\n"
 
 
+_NAMED_CALL = re.compile(r"^(\s*validate_\w+)\((\w+), custom_formats, .*\)$", re.MULTILINE)
+
+
 def _strict(node):
     """The schema with the strict end-of-text patterns jsonschema is given too, and
     each ``$ref`` that has keywords beside it moved into an ``allOf``: Draft 2020-12
@@ -61,6 +64,10 @@ def compiled(kind: str) -> str:
     if _IMPORT not in code:
         raise SystemExit("fastjsonschema's generated code changed shape; update this script")
     code = code.replace(_IMPORT, _LOCAL_IMPORT)
+    # A call into a shared definition passes the value's name, built for the message
+    # with str.format(**locals()) at every value; check never reads the message, so the
+    # name is left out (None), which spares most of the compiled validators' time.
+    code = _NAMED_CALL.sub(r"\1(\2, custom_formats, None)", code)
     code = re.sub(r'^VERSION = "[^"]*"\n', "", code)
     entry = re.search(r"^def (validate_\w+)\(", code, re.MULTILINE)[1]
     return (HEADER.format(kind=kind, digest=validate.schema_digest(kind)) + code.rstrip()

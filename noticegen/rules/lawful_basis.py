@@ -30,9 +30,11 @@ declare({
 def _categories(model: Model, activity: Entry, kind: str) -> list[int]:
     """Positions of the activity's categories that hold data of one type ('special',
     'criminal'): by the category's own type, or an example marked so."""
-    register = model.registers["category"]
-    return [i for i, c in enumerate(activity["categories"])
-            if c in register and kind in category_types(register[c])]
+    types = model.__dict__.get("_category_types")
+    if types is None:  # worked out once per model: many activities name the same categories
+        types = model.__dict__["_category_types"] = {
+            ident: category_types(entry) for ident, entry in model.registers["category"].items()}
+    return [i for i, c in enumerate(activity["categories"]) if kind in types.get(c, ())]
 
 
 _CONDITION_FOR_TYPE = (

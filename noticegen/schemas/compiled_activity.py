@@ -28,15 +28,15 @@ def validate_https___noticegen_dev_schemas_v1_activity_schema_json(data, custom_
         if "name" in data_keys:
             data_keys.remove("name")
             data__name = data["name"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__name, custom_formats, (name_prefix or "data") + ".name")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__name, custom_formats, None)
         if "business_function" in data_keys:
             data_keys.remove("business_function")
             data__businessfunction = data["business_function"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__businessfunction, custom_formats, (name_prefix or "data") + ".business_function")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__businessfunction, custom_formats, None)
         if "description" in data_keys:
             data_keys.remove("description")
             data__description = data["description"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__description, custom_formats, (name_prefix or "data") + ".description")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__description, custom_formats, None)
         if "purposes" in data_keys:
             data_keys.remove("purposes")
             data__purposes = data["purposes"]
@@ -48,11 +48,11 @@ def validate_https___noticegen_dev_schemas_v1_activity_schema_json(data, custom_
                 if data__purposes_len < 1:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".purposes must contain at least 1 items", value=data__purposes, name="" + (name_prefix or "data") + ".purposes", definition={'description': "Why the data is processed (Art 13(1)(c)), each a phrase that completes 'We collect your information to ...' or a short sentence.", 'type': 'array', 'items': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'minItems': 1}, rule='minItems')
                 for data__purposes_x, data__purposes_item in enumerate(data__purposes):
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__purposes_item, custom_formats, (name_prefix or "data") + ".purposes[{data__purposes_x}]".format(**locals()))
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__purposes_item, custom_formats, None)
         if "subjects" in data_keys:
             data_keys.remove("subjects")
             data__subjects = data["subjects"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__subjects, custom_formats, (name_prefix or "data") + ".subjects")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__subjects, custom_formats, None)
             data__subjects_is_list = isinstance(data__subjects, (list, tuple))
             if data__subjects_is_list:
                 data__subjects_len = len(data__subjects)
@@ -61,7 +61,7 @@ def validate_https___noticegen_dev_schemas_v1_activity_schema_json(data, custom_
         if "categories" in data_keys:
             data_keys.remove("categories")
             data__categories = data["categories"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__categories, custom_formats, (name_prefix or "data") + ".categories")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__categories, custom_formats, None)
             data__categories_is_list = isinstance(data__categories, (list, tuple))
             if data__categories_is_list:
                 data__categories_len = len(data__categories)
@@ -70,7 +70,7 @@ def validate_https___noticegen_dev_schemas_v1_activity_schema_json(data, custom_
         if "sources" in data_keys:
             data_keys.remove("sources")
             data__sources = data["sources"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__sources, custom_formats, (name_prefix or "data") + ".sources")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__sources, custom_formats, None)
         if "lawful_basis" in data_keys:
             data_keys.remove("lawful_basis")
             data__lawfulbasis = data["lawful_basis"]
@@ -85,7 +85,7 @@ def validate_https___noticegen_dev_schemas_v1_activity_schema_json(data, custom_
                 if "article_6" in data__lawfulbasis_keys:
                     data__lawfulbasis_keys.remove("article_6")
                     data__lawfulbasis__article6 = data__lawfulbasis["article_6"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__lawfulbasis__article6, custom_formats, (name_prefix or "data") + ".lawful_basis.article_6")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__lawfulbasis__article6, custom_formats, None)
                     data__lawfulbasis__article6_is_list = isinstance(data__lawfulbasis__article6, (list, tuple))
                     if data__lawfulbasis__article6_is_list:
                         data__lawfulbasis__article6_len = len(data__lawfulbasis__article6)
@@ -94,31 +94,31 @@ def validate_https___noticegen_dev_schemas_v1_activity_schema_json(data, custom_
                 if "legitimate_interests" in data__lawfulbasis_keys:
                     data__lawfulbasis_keys.remove("legitimate_interests")
                     data__lawfulbasis__legitimateinterests = data__lawfulbasis["legitimate_interests"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__lawfulbasis__legitimateinterests, custom_formats, (name_prefix or "data") + ".lawful_basis.legitimate_interests")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__lawfulbasis__legitimateinterests, custom_formats, None)
                 if "legitimate_interests_assessment" in data__lawfulbasis_keys:
                     data__lawfulbasis_keys.remove("legitimate_interests_assessment")
                     data__lawfulbasis__legitimateinterestsassessment = data__lawfulbasis["legitimate_interests_assessment"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__lawfulbasis__legitimateinterestsassessment, custom_formats, (name_prefix or "data") + ".lawful_basis.legitimate_interests_assessment")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__lawfulbasis__legitimateinterestsassessment, custom_formats, None)
                 if "annex_1" in data__lawfulbasis_keys:
                     data__lawfulbasis_keys.remove("annex_1")
                     data__lawfulbasis__annex1 = data__lawfulbasis["annex_1"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__lawfulbasis__annex1, custom_formats, (name_prefix or "data") + ".lawful_basis.annex_1")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__lawfulbasis__annex1, custom_formats, None)
                 if "article_9" in data__lawfulbasis_keys:
                     data__lawfulbasis_keys.remove("article_9")
                     data__lawfulbasis__article9 = data__lawfulbasis["article_9"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__lawfulbasis__article9, custom_formats, (name_prefix or "data") + ".lawful_basis.article_9")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__lawfulbasis__article9, custom_formats, None)
                 if "schedule_1" in data__lawfulbasis_keys:
                     data__lawfulbasis_keys.remove("schedule_1")
                     data__lawfulbasis__schedule1 = data__lawfulbasis["schedule_1"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__lawfulbasis__schedule1, custom_formats, (name_prefix or "data") + ".lawful_basis.schedule_1")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__lawfulbasis__schedule1, custom_formats, None)
                 if "criminal_offence" in data__lawfulbasis_keys:
                     data__lawfulbasis_keys.remove("criminal_offence")
                     data__lawfulbasis__criminaloffence = data__lawfulbasis["criminal_offence"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__lawfulbasis__criminaloffence, custom_formats, (name_prefix or "data") + ".lawful_basis.criminal_offence")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__lawfulbasis__criminaloffence, custom_formats, None)
                 if "explanation" in data__lawfulbasis_keys:
                     data__lawfulbasis_keys.remove("explanation")
                     data__lawfulbasis__explanation = data__lawfulbasis["explanation"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__lawfulbasis__explanation, custom_formats, (name_prefix or "data") + ".lawful_basis.explanation")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__lawfulbasis__explanation, custom_formats, None)
                 if "consent" in data__lawfulbasis_keys:
                     data__lawfulbasis_keys.remove("consent")
                     data__lawfulbasis__consent = data__lawfulbasis["consent"]
@@ -130,11 +130,11 @@ def validate_https___noticegen_dev_schemas_v1_activity_schema_json(data, custom_
                         if "withdraw" in data__lawfulbasis__consent_keys:
                             data__lawfulbasis__consent_keys.remove("withdraw")
                             data__lawfulbasis__consent__withdraw = data__lawfulbasis__consent["withdraw"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__lawfulbasis__consent__withdraw, custom_formats, (name_prefix or "data") + ".lawful_basis.consent.withdraw")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__lawfulbasis__consent__withdraw, custom_formats, None)
                         if "record" in data__lawfulbasis__consent_keys:
                             data__lawfulbasis__consent_keys.remove("record")
                             data__lawfulbasis__consent__record = data__lawfulbasis__consent["record"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__lawfulbasis__consent__record, custom_formats, (name_prefix or "data") + ".lawful_basis.consent.record")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__lawfulbasis__consent__record, custom_formats, None)
                         if data__lawfulbasis__consent_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".lawful_basis.consent must not contain "+str(data__lawfulbasis__consent_keys)+" properties", value=data__lawfulbasis__consent, name="" + (name_prefix or "data") + ".lawful_basis.consent", definition={'description': 'Where consent (art6-1-a) or explicit consent (art9-2-a) is relied on: how people withdraw it, and where consent is recorded.', 'type': 'object', 'additionalProperties': False, 'properties': {'withdraw': {'description': 'Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses. Raw HTML is not allowed.', 'type': 'string', 'minLength': 1, 'maxLength': 20000}, 'record': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}}}, rule='additionalProperties')
                 if data__lawfulbasis_keys:
@@ -142,7 +142,7 @@ def validate_https___noticegen_dev_schemas_v1_activity_schema_json(data, custom_
         if "legislation" in data_keys:
             data_keys.remove("legislation")
             data__legislation = data["legislation"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__legislation, custom_formats, (name_prefix or "data") + ".legislation")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__legislation, custom_formats, None)
         if "recipients" in data_keys:
             data_keys.remove("recipients")
             data__recipients = data["recipients"]
@@ -163,15 +163,15 @@ def validate_https___noticegen_dev_schemas_v1_activity_schema_json(data, custom_
                         if "recipient" in data__recipients_item_keys:
                             data__recipients_item_keys.remove("recipient")
                             data__recipients_item__recipient = data__recipients_item["recipient"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__recipients_item__recipient, custom_formats, (name_prefix or "data") + ".recipients[{data__recipients_x}].recipient".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__recipients_item__recipient, custom_formats, None)
                         if "why" in data__recipients_item_keys:
                             data__recipients_item_keys.remove("why")
                             data__recipients_item__why = data__recipients_item["why"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__recipients_item__why, custom_formats, (name_prefix or "data") + ".recipients[{data__recipients_x}].why".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__recipients_item__why, custom_formats, None)
                         if "legislation" in data__recipients_item_keys:
                             data__recipients_item_keys.remove("legislation")
                             data__recipients_item__legislation = data__recipients_item["legislation"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__recipients_item__legislation, custom_formats, (name_prefix or "data") + ".recipients[{data__recipients_x}].legislation".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__recipients_item__legislation, custom_formats, None)
                         if "routine" in data__recipients_item_keys:
                             data__recipients_item_keys.remove("routine")
                             data__recipients_item__routine = data__recipients_item["routine"]
@@ -180,13 +180,13 @@ def validate_https___noticegen_dev_schemas_v1_activity_schema_json(data, custom_
                         if "contract" in data__recipients_item_keys:
                             data__recipients_item_keys.remove("contract")
                             data__recipients_item__contract = data__recipients_item["contract"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__recipients_item__contract, custom_formats, (name_prefix or "data") + ".recipients[{data__recipients_x}].contract".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__recipients_item__contract, custom_formats, None)
                         if data__recipients_item_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".recipients[{data__recipients_x}]".format(**locals()) + " must not contain "+str(data__recipients_item_keys)+" properties", value=data__recipients_item, name="" + (name_prefix or "data") + ".recipients[{data__recipients_x}]".format(**locals()) + "", definition={'description': 'One recipient and the reason for sharing with it.', 'type': 'object', 'additionalProperties': False, 'required': ['recipient'], 'properties': {'recipient': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'why': {'description': 'Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses. Raw HTML is not allowed.', 'type': 'string', 'minLength': 1, 'maxLength': 20000}, 'legislation': {'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'$ref': '#/$defs/id'}, 'uniqueItems': True}, 'routine': {'description': 'true (the default) when shared routinely; false when shared only where necessary.', 'type': 'boolean'}, 'contract': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}}}, rule='additionalProperties')
         if "retention" in data_keys:
             data_keys.remove("retention")
             data__retention = data["retention"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__retention, custom_formats, (name_prefix or "data") + ".retention")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__retention, custom_formats, None)
             data__retention_is_list = isinstance(data__retention, (list, tuple))
             if data__retention_is_list:
                 data__retention_len = len(data__retention)
@@ -195,15 +195,15 @@ def validate_https___noticegen_dev_schemas_v1_activity_schema_json(data, custom_
         if "handled_by" in data_keys:
             data_keys.remove("handled_by")
             data__handledby = data["handled_by"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(data__handledby, custom_formats, (name_prefix or "data") + ".handled_by")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(data__handledby, custom_formats, None)
         if "systems" in data_keys:
             data_keys.remove("systems")
             data__systems = data["systems"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(data__systems, custom_formats, (name_prefix or "data") + ".systems")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(data__systems, custom_formats, None)
         if "security_measures" in data_keys:
             data_keys.remove("security_measures")
             data__securitymeasures = data["security_measures"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(data__securitymeasures, custom_formats, (name_prefix or "data") + ".security_measures")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(data__securitymeasures, custom_formats, None)
         if "transfers" in data_keys:
             data_keys.remove("transfers")
             data__transfers = data["transfers"]
@@ -224,15 +224,15 @@ def validate_https___noticegen_dev_schemas_v1_activity_schema_json(data, custom_
                         if "recipient" in data__transfers_item_keys:
                             data__transfers_item_keys.remove("recipient")
                             data__transfers_item__recipient = data__transfers_item["recipient"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__transfers_item__recipient, custom_formats, (name_prefix or "data") + ".transfers[{data__transfers_x}].recipient".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__transfers_item__recipient, custom_formats, None)
                         if "country" in data__transfers_item_keys:
                             data__transfers_item_keys.remove("country")
                             data__transfers_item__country = data__transfers_item["country"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_country(data__transfers_item__country, custom_formats, (name_prefix or "data") + ".transfers[{data__transfers_x}].country".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_country(data__transfers_item__country, custom_formats, None)
                         if "safeguard" in data__transfers_item_keys:
                             data__transfers_item_keys.remove("safeguard")
                             data__transfers_item__safeguard = data__transfers_item["safeguard"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__transfers_item__safeguard, custom_formats, (name_prefix or "data") + ".transfers[{data__transfers_x}].safeguard".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__transfers_item__safeguard, custom_formats, None)
                         if "adequacy" in data__transfers_item_keys:
                             data__transfers_item_keys.remove("adequacy")
                             data__transfers_item__adequacy = data__transfers_item["adequacy"]
@@ -241,7 +241,7 @@ def validate_https___noticegen_dev_schemas_v1_activity_schema_json(data, custom_
                         if "copy" in data__transfers_item_keys:
                             data__transfers_item_keys.remove("copy")
                             data__transfers_item__copy = data__transfers_item["copy"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__transfers_item__copy, custom_formats, (name_prefix or "data") + ".transfers[{data__transfers_x}].copy".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__transfers_item__copy, custom_formats, None)
                         if data__transfers_item_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".transfers[{data__transfers_x}]".format(**locals()) + " must not contain "+str(data__transfers_item_keys)+" properties", value=data__transfers_item, name="" + (name_prefix or "data") + ".transfers[{data__transfers_x}]".format(**locals()) + "", definition={'description': 'One transfer.', 'type': 'object', 'additionalProperties': False, 'required': ['country'], 'properties': {'recipient': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'country': {'description': 'An ISO 3166-1 alpha-2 country code in capitals, e.g. GB, IE, US.', 'type': 'string', 'pattern': '^[A-Z]{2}\\Z'}, 'safeguard': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'adequacy': {'type': 'boolean', 'description': 'true when the UK has adequacy regulations for the country (UK GDPR Art 45A), so no further safeguard is needed; the notice says so.'}, 'copy': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}}}, rule='additionalProperties')
         if "provision" in data_keys:
@@ -263,11 +263,11 @@ def validate_https___noticegen_dev_schemas_v1_activity_schema_json(data, custom_
                 if "statement" in data__provision_keys:
                     data__provision_keys.remove("statement")
                     data__provision__statement = data__provision["statement"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__provision__statement, custom_formats, (name_prefix or "data") + ".provision.statement")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__provision__statement, custom_formats, None)
                 if "consequence" in data__provision_keys:
                     data__provision_keys.remove("consequence")
                     data__provision__consequence = data__provision["consequence"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__provision__consequence, custom_formats, (name_prefix or "data") + ".provision.consequence")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__provision__consequence, custom_formats, None)
                 if "illustrative" in data__provision_keys:
                     data__provision_keys.remove("illustrative")
                     data__provision__illustrative = data__provision["illustrative"]
@@ -300,15 +300,15 @@ def validate_https___noticegen_dev_schemas_v1_activity_schema_json(data, custom_
                         if "decision" in data__automateddecisionmaking_keys:
                             data__automateddecisionmaking_keys.remove("decision")
                             data__automateddecisionmaking__decision = data__automateddecisionmaking["decision"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__automateddecisionmaking__decision, custom_formats, (name_prefix or "data") + ".automated_decision_making.decision")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__automateddecisionmaking__decision, custom_formats, None)
                         if "logic" in data__automateddecisionmaking_keys:
                             data__automateddecisionmaking_keys.remove("logic")
                             data__automateddecisionmaking__logic = data__automateddecisionmaking["logic"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__automateddecisionmaking__logic, custom_formats, (name_prefix or "data") + ".automated_decision_making.logic")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__automateddecisionmaking__logic, custom_formats, None)
                         if "significance" in data__automateddecisionmaking_keys:
                             data__automateddecisionmaking_keys.remove("significance")
                             data__automateddecisionmaking__significance = data__automateddecisionmaking["significance"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__automateddecisionmaking__significance, custom_formats, (name_prefix or "data") + ".automated_decision_making.significance")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__automateddecisionmaking__significance, custom_formats, None)
                         if data__automateddecisionmaking_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".automated_decision_making must not contain "+str(data__automateddecisionmaking_keys)+" properties", value=data__automateddecisionmaking, name="" + (name_prefix or "data") + ".automated_decision_making", definition={'type': 'object', 'additionalProperties': False, 'required': ['logic', 'significance'], 'description': 'Decisions with legal or similarly significant effects taken solely by automated means (Art 22A-22D, as inserted by the Data (Use and Access) Act 2025 from 5 February 2026), including profiling (Art 13(2)(f)).', 'properties': {'decision': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'logic': {'description': 'Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses. Raw HTML is not allowed.', 'type': 'string', 'minLength': 1, 'maxLength': 20000}, 'significance': {'description': 'Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses. Raw HTML is not allowed.', 'type': 'string', 'minLength': 1, 'maxLength': 20000}}}, rule='additionalProperties')
                     data__automateddecisionmaking_one_of_count1 += 1
@@ -323,7 +323,7 @@ def validate_https___noticegen_dev_schemas_v1_activity_schema_json(data, custom_
         if "joint_controller" in data_keys:
             data_keys.remove("joint_controller")
             data__jointcontroller = data["joint_controller"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__jointcontroller, custom_formats, (name_prefix or "data") + ".joint_controller")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__jointcontroller, custom_formats, None)
         if "dpia" in data_keys:
             data_keys.remove("dpia")
             data__dpia = data["dpia"]
@@ -343,11 +343,11 @@ def validate_https___noticegen_dev_schemas_v1_activity_schema_json(data, custom_
                 if "status" in data__dpia_keys:
                     data__dpia_keys.remove("status")
                     data__dpia__status = data__dpia["status"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__dpia__status, custom_formats, (name_prefix or "data") + ".dpia.status")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__dpia__status, custom_formats, None)
                 if "link" in data__dpia_keys:
                     data__dpia_keys.remove("link")
                     data__dpia__link = data__dpia["link"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__dpia__link, custom_formats, (name_prefix or "data") + ".dpia.link")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__dpia__link, custom_formats, None)
                 if data__dpia_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".dpia must not contain "+str(data__dpia_keys)+" properties", value=data__dpia, name="" + (name_prefix or "data") + ".dpia", definition={'description': 'Data Protection Impact Assessment (Art 35).', 'type': 'object', 'additionalProperties': False, 'required': ['required'], 'properties': {'required': {'description': 'Whether a DPIA is required.', 'type': 'boolean'}, 'status': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'link': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}}}, rule='additionalProperties')
         if "breach" in data_keys:
@@ -369,7 +369,7 @@ def validate_https___noticegen_dev_schemas_v1_activity_schema_json(data, custom_
                 if "record" in data__breach_keys:
                     data__breach_keys.remove("record")
                     data__breach__record = data__breach["record"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__breach__record, custom_formats, (name_prefix or "data") + ".breach.record")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__breach__record, custom_formats, None)
                 if data__breach_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".breach must not contain "+str(data__breach_keys)+" properties", value=data__breach, name="" + (name_prefix or "data") + ".breach", definition={'description': "The ROPA's breach columns: whether a personal data breach has occurred in this activity, and where it is recorded (Art 33(5)).", 'type': 'object', 'additionalProperties': False, 'required': ['occurred'], 'properties': {'occurred': {'type': 'boolean', 'description': 'Whether a personal data breach has occurred.'}, 'record': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}}}, rule='additionalProperties')
         if "policy_document_retention" in data_keys:
@@ -391,7 +391,7 @@ def validate_https___noticegen_dev_schemas_v1_activity_schema_json(data, custom_
                 if "reason" in data__policydocumentretention_keys:
                     data__policydocumentretention_keys.remove("reason")
                     data__policydocumentretention__reason = data__policydocumentretention["reason"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__policydocumentretention__reason, custom_formats, (name_prefix or "data") + ".policy_document_retention.reason")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__policydocumentretention__reason, custom_formats, None)
                 if data__policydocumentretention_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".policy_document_retention must not contain "+str(data__policydocumentretention_keys)+" properties", value=data__policydocumentretention, name="" + (name_prefix or "data") + ".policy_document_retention", definition={'description': 'For processing under a DPA 2018 Schedule 1 condition: whether the data is retained and erased as the appropriate policy document says, and why not if not (Sch 1 para 41).', 'type': 'object', 'additionalProperties': False, 'required': ['followed'], 'properties': {'followed': {'type': 'boolean', 'description': 'Whether the data is retained and erased in accordance with the policy document.'}, 'reason': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}}}, rule='additionalProperties')
         if data_keys:
@@ -410,27 +410,27 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(
         if "name" in data_keys:
             data_keys.remove("name")
             data__name = data["name"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__name, custom_formats, (name_prefix or "data") + ".name")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__name, custom_formats, None)
         if "role" in data_keys:
             data_keys.remove("role")
             data__role = data["role"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__role, custom_formats, (name_prefix or "data") + ".role")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__role, custom_formats, None)
         if "email" in data_keys:
             data_keys.remove("email")
             data__email = data["email"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_email(data__email, custom_formats, (name_prefix or "data") + ".email")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_email(data__email, custom_formats, None)
         if "phone" in data_keys:
             data_keys.remove("phone")
             data__phone = data["phone"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__phone, custom_formats, (name_prefix or "data") + ".phone")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__phone, custom_formats, None)
         if "address" in data_keys:
             data_keys.remove("address")
             data__address = data["address"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(data__address, custom_formats, (name_prefix or "data") + ".address")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(data__address, custom_formats, None)
         if "url" in data_keys:
             data_keys.remove("url")
             data__url = data["url"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__url, custom_formats, (name_prefix or "data") + ".url")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__url, custom_formats, None)
         if "illustrative" in data_keys:
             data_keys.remove("illustrative")
             data__illustrative = data["illustrative"]
@@ -466,7 +466,7 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(da
     if data_is_list:
         data_len = len(data)
         for data_x, data_item in enumerate(data):
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data_item, custom_formats, (name_prefix or "data") + "[{data_x}]".format(**locals()))
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data_item, custom_formats, None)
     return data
 
 def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data, custom_formats={}, name_prefix=None):
@@ -501,7 +501,7 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data
         if data_len > len(set(fn(data_x) for data_x in data)):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain unique items", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'uniqueItems': True}, rule='uniqueItems')
         for data_x, data_item in enumerate(data):
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data_item, custom_formats, (name_prefix or "data") + "[{data_x}]".format(**locals()))
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data_item, custom_formats, None)
     return data
 
 def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data, custom_formats={}, name_prefix=None):

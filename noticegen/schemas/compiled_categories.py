@@ -60,11 +60,11 @@ def validate_https___noticegen_dev_schemas_v1_categories_schema_json(data, custo
                         if "id" in data__categories_item_keys:
                             data__categories_item_keys.remove("id")
                             data__categories_item__id = data__categories_item["id"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__categories_item__id, custom_formats, (name_prefix or "data") + ".categories[{data__categories_x}].id".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__categories_item__id, custom_formats, None)
                         if "name" in data__categories_item_keys:
                             data__categories_item_keys.remove("name")
                             data__categories_item__name = data__categories_item["name"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__categories_item__name, custom_formats, (name_prefix or "data") + ".categories[{data__categories_x}].name".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__categories_item__name, custom_formats, None)
                         if "type" in data__categories_item_keys:
                             data__categories_item_keys.remove("type")
                             data__categories_item__type = data__categories_item["type"]
@@ -73,14 +73,14 @@ def validate_https___noticegen_dev_schemas_v1_categories_schema_json(data, custo
                         if "introduce" in data__categories_item_keys:
                             data__categories_item_keys.remove("introduce")
                             data__categories_item__introduce = data__categories_item["introduce"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__categories_item__introduce, custom_formats, (name_prefix or "data") + ".categories[{data__categories_x}].introduce".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__categories_item__introduce, custom_formats, None)
                         if "examples" in data__categories_item_keys:
                             data__categories_item_keys.remove("examples")
                             data__categories_item__examples = data__categories_item["examples"]
                             data__categories_item__examples_one_of_count2 = 0
                             if data__categories_item__examples_one_of_count2 < 2:
                                 try:
-                                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__categories_item__examples, custom_formats, (name_prefix or "data") + ".categories[{data__categories_x}].examples".format(**locals()))
+                                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__categories_item__examples, custom_formats, None)
                                     data__categories_item__examples_one_of_count2 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if data__categories_item__examples_one_of_count2 < 2:
@@ -94,7 +94,7 @@ def validate_https___noticegen_dev_schemas_v1_categories_schema_json(data, custo
                                             data__categories_item__examples_item_one_of_count3 = 0
                                             if data__categories_item__examples_item_one_of_count3 < 2:
                                                 try:
-                                                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__categories_item__examples_item, custom_formats, (name_prefix or "data") + ".categories[{data__categories_x}].examples[{data__categories_item__examples_x}]".format(**locals()))
+                                                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__categories_item__examples_item, custom_formats, None)
                                                     data__categories_item__examples_item_one_of_count3 += 1
                                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                             if data__categories_item__examples_item_one_of_count3 < 2:
@@ -110,7 +110,7 @@ def validate_https___noticegen_dev_schemas_v1_categories_schema_json(data, custo
                                                         if "text" in data__categories_item__examples_item_keys:
                                                             data__categories_item__examples_item_keys.remove("text")
                                                             data__categories_item__examples_item__text = data__categories_item__examples_item["text"]
-                                                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__categories_item__examples_item__text, custom_formats, (name_prefix or "data") + ".categories[{data__categories_x}].examples[{data__categories_item__examples_x}].text".format(**locals()))
+                                                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__categories_item__examples_item__text, custom_formats, None)
                                                         if "type" in data__categories_item__examples_item_keys:
                                                             data__categories_item__examples_item_keys.remove("type")
                                                             data__categories_item__examples_item__type = data__categories_item__examples_item["type"]
@@ -129,13 +129,13 @@ def validate_https___noticegen_dev_schemas_v1_categories_schema_json(data, custo
                         if "description" in data__categories_item_keys:
                             data__categories_item_keys.remove("description")
                             data__categories_item__description = data__categories_item["description"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__categories_item__description, custom_formats, (name_prefix or "data") + ".categories[{data__categories_x}].description".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__categories_item__description, custom_formats, None)
                         if data__categories_item_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".categories[{data__categories_x}]".format(**locals()) + " must not contain "+str(data__categories_item_keys)+" properties", value=data__categories_item, name="" + (name_prefix or "data") + ".categories[{data__categories_x}]".format(**locals()) + "", definition={'description': 'One data category.', 'type': 'object', 'additionalProperties': False, 'required': ['id', 'name', 'type'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'type': {'description': 'personal: ordinary personal data; special: special category data (Art 9: health, ethnicity, religion, sex life ...), which needs an Art 9 condition; criminal: criminal offence data (Art 10), which needs its own condition.', 'enum': ['personal', 'special', 'criminal']}, 'introduce': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'examples': {'description': "The examples, in the school's own words: a list of texts (an item may be marked special or criminal), or one text shown exactly as written.", 'oneOf': [{'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'type': 'array', 'description': 'The examples, one per item.', 'items': {'oneOf': [{'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'type': 'object', 'description': "An example whose type differs from the category's, e.g. ethnicity (special) among characteristics.", 'additionalProperties': False, 'required': ['text', 'type'], 'properties': {'text': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'type': {'description': 'special: special category data (Art 9); criminal: criminal offence data (Art 10); personal: ordinary.', 'enum': ['personal', 'special', 'criminal']}}}]}}]}, 'description': {'description': 'Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses. Raw HTML is not allowed.', 'type': 'string', 'minLength': 1, 'maxLength': 20000}}}, rule='additionalProperties')
         if "remove" in data_keys:
             data_keys.remove("remove")
             data__remove = data["remove"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__remove, custom_formats, (name_prefix or "data") + ".remove")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__remove, custom_formats, None)
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'https://json-schema.org/draft/2020-12/schema', '$id': 'https://noticegen.dev/schemas/v1/categories.schema.json', 'title': 'noticegen: datamap/categories.yaml', 'description': 'Categories of personal data (Art 14(1)(d), Art 30(1)(c)), each marked personal, special category (Art 9) or criminal offence data (Art 10).', 'type': 'object', 'additionalProperties': False, 'properties': {'categories': {'description': 'The data category entries, each with a unique id.', 'type': 'array', 'items': {'description': 'One data category.', 'type': 'object', 'additionalProperties': False, 'required': ['id', 'name', 'type'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'type': {'description': 'personal: ordinary personal data; special: special category data (Art 9: health, ethnicity, religion, sex life ...), which needs an Art 9 condition; criminal: criminal offence data (Art 10), which needs its own condition.', 'enum': ['personal', 'special', 'criminal']}, 'introduce': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'examples': {'description': "The examples, in the school's own words: a list of texts (an item may be marked special or criminal), or one text shown exactly as written.", 'oneOf': [{'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'type': 'array', 'description': 'The examples, one per item.', 'items': {'oneOf': [{'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'type': 'object', 'description': "An example whose type differs from the category's, e.g. ethnicity (special) among characteristics.", 'additionalProperties': False, 'required': ['text', 'type'], 'properties': {'text': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'type': {'description': 'special: special category data (Art 9); criminal: criminal offence data (Art 10); personal: ordinary.', 'enum': ['personal', 'special', 'criminal']}}}]}}]}, 'description': {'description': 'Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses. Raw HTML is not allowed.', 'type': 'string', 'minLength': 1, 'maxLength': 20000}}}}, 'remove': {'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'$ref': '#/$defs/id'}, 'uniqueItems': True}}, 'anyOf': [{'required': ['categories']}, {'required': ['remove']}]}, rule='additionalProperties')
     return data
@@ -150,7 +150,7 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data
         if data_len > len(set(fn(data_x) for data_x in data)):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain unique items", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'uniqueItems': True}, rule='uniqueItems')
         for data_x, data_item in enumerate(data):
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data_item, custom_formats, (name_prefix or "data") + "[{data_x}]".format(**locals()))
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data_item, custom_formats, None)
     return data
 
 def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data, custom_formats={}, name_prefix=None):

@@ -38,7 +38,7 @@ def validate_https___noticegen_dev_schemas_v1_config_schema_json(data, custom_fo
                     data__rules_property_names = True
                     for data__rules_key in data__rules:
                         try:
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__rules_key, custom_formats, (name_prefix or "data") + ".rules")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__rules_key, custom_formats, None)
                         except (JsonSchemaValueException, JsonSchemaValuesException):
                             data__rules_property_names = False
                     if not data__rules_property_names:
@@ -46,7 +46,7 @@ def validate_https___noticegen_dev_schemas_v1_config_schema_json(data, custom_fo
         if "extends" in data_keys:
             data_keys.remove("extends")
             data__extends = data["extends"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__extends, custom_formats, (name_prefix or "data") + ".extends")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__extends, custom_formats, None)
         if "remove" in data_keys:
             data_keys.remove("remove")
             data__remove = data["remove"]
@@ -58,15 +58,15 @@ def validate_https___noticegen_dev_schemas_v1_config_schema_json(data, custom_fo
                 if "activities" in data__remove_keys:
                     data__remove_keys.remove("activities")
                     data__remove__activities = data__remove["activities"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__remove__activities, custom_formats, (name_prefix or "data") + ".remove.activities")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__remove__activities, custom_formats, None)
                 if "notices" in data__remove_keys:
                     data__remove_keys.remove("notices")
                     data__remove__notices = data__remove["notices"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__remove__notices, custom_formats, (name_prefix or "data") + ".remove.notices")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__remove__notices, custom_formats, None)
                 if "blocks" in data__remove_keys:
                     data__remove_keys.remove("blocks")
                     data__remove__blocks = data__remove["blocks"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__remove__blocks, custom_formats, (name_prefix or "data") + ".remove.blocks")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__remove__blocks, custom_formats, None)
                 if data__remove_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".remove must not contain "+str(data__remove_keys)+" properties", value=data__remove, name="" + (name_prefix or "data") + ".remove", definition={'description': "In a school's noticegen.yaml: inherited activities, notices and shared blocks this school does not have.", 'type': 'object', 'additionalProperties': False, 'properties': {'activities': {'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'$ref': '#/$defs/id'}, 'uniqueItems': True}, 'notices': {'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'$ref': '#/$defs/id'}, 'uniqueItems': True}, 'blocks': {'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'$ref': '#/$defs/id'}, 'uniqueItems': True}}}, rule='additionalProperties')
         if "notices" in data_keys:
@@ -88,11 +88,11 @@ def validate_https___noticegen_dev_schemas_v1_config_schema_json(data, custom_fo
                             if "add_activities" in data__notices_value_keys:
                                 data__notices_value_keys.remove("add_activities")
                                 data__notices_value__addactivities = data__notices_value["add_activities"]
-                                validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__notices_value__addactivities, custom_formats, (name_prefix or "data") + ".notices.{data__notices_key}.add_activities".format(**locals()))
+                                validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__notices_value__addactivities, custom_formats, None)
                             if "remove_activities" in data__notices_value_keys:
                                 data__notices_value_keys.remove("remove_activities")
                                 data__notices_value__removeactivities = data__notices_value["remove_activities"]
-                                validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__notices_value__removeactivities, custom_formats, (name_prefix or "data") + ".notices.{data__notices_key}.remove_activities".format(**locals()))
+                                validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__notices_value__removeactivities, custom_formats, None)
                             if data__notices_value_keys:
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".notices.{data__notices_key}".format(**locals()) + " must not contain "+str(data__notices_value_keys)+" properties", value=data__notices_value, name="" + (name_prefix or "data") + ".notices.{data__notices_key}".format(**locals()) + "", definition={'description': "The notice's slug, and what changes.", 'type': 'object', 'additionalProperties': False, 'properties': {'add_activities': {'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'$ref': '#/$defs/id'}, 'uniqueItems': True}, 'remove_activities': {'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'$ref': '#/$defs/id'}, 'uniqueItems': True}}}, rule='additionalProperties')
                 data__notices_len = len(data__notices)
@@ -100,7 +100,7 @@ def validate_https___noticegen_dev_schemas_v1_config_schema_json(data, custom_fo
                     data__notices_property_names = True
                     for data__notices_key in data__notices:
                         try:
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__notices_key, custom_formats, (name_prefix or "data") + ".notices")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__notices_key, custom_formats, None)
                         except (JsonSchemaValueException, JsonSchemaValuesException):
                             data__notices_property_names = False
                     if not data__notices_property_names:
@@ -108,7 +108,7 @@ def validate_https___noticegen_dev_schemas_v1_config_schema_json(data, custom_fo
         if "publish_url" in data_keys:
             data_keys.remove("publish_url")
             data__publishurl = data["publish_url"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__publishurl, custom_formats, (name_prefix or "data") + ".publish_url")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__publishurl, custom_formats, None)
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'https://json-schema.org/draft/2020-12/schema', '$id': 'https://noticegen.dev/schemas/v1/config.schema.json', 'title': 'noticegen: noticegen.yaml', 'description': 'Optional project settings for noticegen.', 'type': 'object', 'additionalProperties': False, 'properties': {'rules': {'description': "Change a check rule's severity for this project: error, warning, or off. Say why in a comment beside it.", 'type': 'object', 'propertyNames': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'additionalProperties': {'description': "The rule's severity here.", 'enum': ['error', 'warning', 'off']}}, 'extends': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'remove': {'description': "In a school's noticegen.yaml: inherited activities, notices and shared blocks this school does not have.", 'type': 'object', 'additionalProperties': False, 'properties': {'activities': {'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'$ref': '#/$defs/id'}, 'uniqueItems': True}, 'notices': {'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'$ref': '#/$defs/id'}, 'uniqueItems': True}, 'blocks': {'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'$ref': '#/$defs/id'}, 'uniqueItems': True}}}, 'notices': {'description': "In a school's noticegen.yaml: change which activities an inherited notice covers, without copying the notice.", 'type': 'object', 'propertyNames': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'additionalProperties': {'description': "The notice's slug, and what changes.", 'type': 'object', 'additionalProperties': False, 'properties': {'add_activities': {'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'$ref': '#/$defs/id'}, 'uniqueItems': True}, 'remove_activities': {'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'$ref': '#/$defs/id'}, 'uniqueItems': True}}}}, 'publish_url': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}}}, rule='additionalProperties')
     return data
@@ -134,7 +134,7 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data
         if data_len > len(set(fn(data_x) for data_x in data)):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain unique items", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'uniqueItems': True}, rule='uniqueItems')
         for data_x, data_item in enumerate(data):
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data_item, custom_formats, (name_prefix or "data") + "[{data_x}]".format(**locals()))
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data_item, custom_formats, None)
     return data
 
 def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data, custom_formats={}, name_prefix=None):

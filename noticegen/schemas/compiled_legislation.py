@@ -61,19 +61,19 @@ def validate_https___noticegen_dev_schemas_v1_legislation_schema_json(data, cust
                         if "id" in data__legislation_item_keys:
                             data__legislation_item_keys.remove("id")
                             data__legislation_item__id = data__legislation_item["id"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__legislation_item__id, custom_formats, (name_prefix or "data") + ".legislation[{data__legislation_x}].id".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__legislation_item__id, custom_formats, None)
                         if "title" in data__legislation_item_keys:
                             data__legislation_item_keys.remove("title")
                             data__legislation_item__title = data__legislation_item["title"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__legislation_item__title, custom_formats, (name_prefix or "data") + ".legislation[{data__legislation_x}].title".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__legislation_item__title, custom_formats, None)
                         if "short_title" in data__legislation_item_keys:
                             data__legislation_item_keys.remove("short_title")
                             data__legislation_item__shorttitle = data__legislation_item["short_title"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__legislation_item__shorttitle, custom_formats, (name_prefix or "data") + ".legislation[{data__legislation_x}].short_title".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__legislation_item__shorttitle, custom_formats, None)
                         if "provision" in data__legislation_item_keys:
                             data__legislation_item_keys.remove("provision")
                             data__legislation_item__provision = data__legislation_item["provision"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__legislation_item__provision, custom_formats, (name_prefix or "data") + ".legislation[{data__legislation_x}].provision".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__legislation_item__provision, custom_formats, None)
                         if "kind" in data__legislation_item_keys:
                             data__legislation_item_keys.remove("kind")
                             data__legislation_item__kind = data__legislation_item["kind"]
@@ -82,17 +82,17 @@ def validate_https___noticegen_dev_schemas_v1_legislation_schema_json(data, cust
                         if "url" in data__legislation_item_keys:
                             data__legislation_item_keys.remove("url")
                             data__legislation_item__url = data__legislation_item["url"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__legislation_item__url, custom_formats, (name_prefix or "data") + ".legislation[{data__legislation_x}].url".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__legislation_item__url, custom_formats, None)
                         if "description" in data__legislation_item_keys:
                             data__legislation_item_keys.remove("description")
                             data__legislation_item__description = data__legislation_item["description"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__legislation_item__description, custom_formats, (name_prefix or "data") + ".legislation[{data__legislation_x}].description".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__legislation_item__description, custom_formats, None)
                         if data__legislation_item_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".legislation[{data__legislation_x}]".format(**locals()) + " must not contain "+str(data__legislation_item_keys)+" properties", value=data__legislation_item, name="" + (name_prefix or "data") + ".legislation[{data__legislation_x}]".format(**locals()) + "", definition={'description': 'One piece of legislation or guidance.', 'type': 'object', 'additionalProperties': False, 'required': ['id', 'title', 'kind', 'url'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'title': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'short_title': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'provision': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'kind': {'description': 'statute: an Act; statutory-instrument: regulations or an order; statutory-guidance: guidance the law requires to be followed (e.g. Keeping Children Safe in Education); guidance: other official guidance; policy: a policy framework.', 'enum': ['statute', 'statutory-instrument', 'statutory-guidance', 'guidance', 'policy']}, 'url': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}, 'description': {'description': 'Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses. Raw HTML is not allowed.', 'type': 'string', 'minLength': 1, 'maxLength': 20000}}}, rule='additionalProperties')
         if "remove" in data_keys:
             data_keys.remove("remove")
             data__remove = data["remove"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__remove, custom_formats, (name_prefix or "data") + ".remove")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__remove, custom_formats, None)
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'https://json-schema.org/draft/2020-12/schema', '$id': 'https://noticegen.dev/schemas/v1/legislation.schema.json', 'title': 'noticegen: datamap/legislation.yaml', 'description': 'Statutes, regulations and guidance that activities rely on or notices cite.', 'type': 'object', 'additionalProperties': False, 'properties': {'legislation': {'description': 'The piece of legislation or guidance entries, each with a unique id.', 'type': 'array', 'items': {'description': 'One piece of legislation or guidance.', 'type': 'object', 'additionalProperties': False, 'required': ['id', 'title', 'kind', 'url'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'title': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'short_title': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'provision': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'kind': {'description': 'statute: an Act; statutory-instrument: regulations or an order; statutory-guidance: guidance the law requires to be followed (e.g. Keeping Children Safe in Education); guidance: other official guidance; policy: a policy framework.', 'enum': ['statute', 'statutory-instrument', 'statutory-guidance', 'guidance', 'policy']}, 'url': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}, 'description': {'description': 'Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses. Raw HTML is not allowed.', 'type': 'string', 'minLength': 1, 'maxLength': 20000}}}}, 'remove': {'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'$ref': '#/$defs/id'}, 'uniqueItems': True}}, 'anyOf': [{'required': ['legislation']}, {'required': ['remove']}]}, rule='additionalProperties')
     return data
@@ -107,7 +107,7 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data
         if data_len > len(set(fn(data_x) for data_x in data)):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain unique items", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'uniqueItems': True}, rule='uniqueItems')
         for data_x, data_item in enumerate(data):
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data_item, custom_formats, (name_prefix or "data") + "[{data_x}]".format(**locals()))
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data_item, custom_formats, None)
     return data
 
 def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data, custom_formats={}, name_prefix=None):

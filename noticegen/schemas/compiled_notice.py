@@ -28,19 +28,19 @@ def validate_https___noticegen_dev_schemas_v1_notice_schema_json(data, custom_fo
         if "title" in data_keys:
             data_keys.remove("title")
             data__title = data["title"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__title, custom_formats, (name_prefix or "data") + ".title")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__title, custom_formats, None)
         if "audience" in data_keys:
             data_keys.remove("audience")
             data__audience = data["audience"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__audience, custom_formats, (name_prefix or "data") + ".audience")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__audience, custom_formats, None)
         if "summary" in data_keys:
             data_keys.remove("summary")
             data__summary = data["summary"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__summary, custom_formats, (name_prefix or "data") + ".summary")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__summary, custom_formats, None)
         if "activities" in data_keys:
             data_keys.remove("activities")
             data__activities = data["activities"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__activities, custom_formats, (name_prefix or "data") + ".activities")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__activities, custom_formats, None)
             data__activities_is_list = isinstance(data__activities, (list, tuple))
             if data__activities_is_list:
                 data__activities_len = len(data__activities)
@@ -60,11 +60,11 @@ def validate_https___noticegen_dev_schemas_v1_notice_schema_json(data, custom_fo
         if "published" in data_keys:
             data_keys.remove("published")
             data__published = data["published"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_date(data__published, custom_formats, (name_prefix or "data") + ".published")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_date(data__published, custom_formats, None)
         if "last_reviewed" in data_keys:
             data_keys.remove("last_reviewed")
             data__lastreviewed = data["last_reviewed"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_date(data__lastreviewed, custom_formats, (name_prefix or "data") + ".last_reviewed")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_date(data__lastreviewed, custom_formats, None)
         if "review_every_months" in data_keys:
             data_keys.remove("review_every_months")
             data__revieweverymonths = data["review_every_months"]
@@ -99,7 +99,7 @@ def validate_https___noticegen_dev_schemas_v1_notice_schema_json(data, custom_fo
                 if data__changenotes_len < 1:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".change_notes must contain at least 1 items", value=data__changenotes, name="" + (name_prefix or "data") + ".change_notes", definition={'type': 'array', 'minItems': 1, 'description': "The notes the 'changes' section shows, in the DPO's own words (Markdown), instead of the ones noticegen writes from the data map's changes.", 'items': {'description': 'Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses. Raw HTML is not allowed.', 'type': 'string', 'minLength': 1, 'maxLength': 20000}}, rule='minItems')
                 for data__changenotes_x, data__changenotes_item in enumerate(data__changenotes):
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__changenotes_item, custom_formats, (name_prefix or "data") + ".change_notes[{data__changenotes_x}]".format(**locals()))
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__changenotes_item, custom_formats, None)
         if "language" in data_keys:
             data_keys.remove("language")
             data__language = data["language"]
@@ -119,7 +119,7 @@ def validate_https___noticegen_dev_schemas_v1_notice_schema_json(data, custom_fo
                 if data__sections_len < 1:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".sections must contain at least 1 items", value=data__sections, name="" + (name_prefix or "data") + ".sections", definition={'description': "The sections in order. Defaults to the DfE model notices' order of built-in sections.", 'type': 'array', 'items': {'description': "A section: a built-in id (purposes, categories, lawful-basis, collecting, storing, recipients, why-we-share, rights, complaints, contact, changes) whose content is derived from the activities, or the id of a prose block in this notice's body or in notices/_blocks/.", 'oneOf': [{'$ref': 'common.schema.json#/$defs/id', 'description': 'A section id, with its default heading.'}, {'type': 'object', 'additionalProperties': False, 'required': ['id'], 'description': 'A section with options.', 'properties': {'id': {'$ref': 'common.schema.json#/$defs/id', 'description': 'The section id: built-in, or the name of a prose block.'}, 'heading': {'$ref': 'common.schema.json#/$defs/text', 'description': 'The heading to show instead of the default.'}, 'include': {'$ref': 'common.schema.json#/$defs/id', 'description': 'A shared prose block, notices/_blocks/<include>.md, shown in this section.'}}}]}, 'minItems': 1}, rule='minItems')
                 for data__sections_x, data__sections_item in enumerate(data__sections):
-                    validate_https___noticegen_dev_schemas_v1_notice_schema_json___defs_section(data__sections_item, custom_formats, (name_prefix or "data") + ".sections[{data__sections_x}]".format(**locals()))
+                    validate_https___noticegen_dev_schemas_v1_notice_schema_json___defs_section(data__sections_item, custom_formats, None)
         if "group_categories" in data_keys:
             data_keys.remove("group_categories")
             data__groupcategories = data["group_categories"]
@@ -133,7 +133,7 @@ def validate_https___noticegen_dev_schemas_v1_notice_schema_json___defs_section(
     data_one_of_count1 = 0
     if data_one_of_count1 < 2:
         try:
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data, custom_formats, (name_prefix or "data") + "")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data, custom_formats, None)
             data_one_of_count1 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if data_one_of_count1 < 2:
@@ -149,15 +149,15 @@ def validate_https___noticegen_dev_schemas_v1_notice_schema_json___defs_section(
                 if "id" in data_keys:
                     data_keys.remove("id")
                     data__id = data["id"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__id, custom_formats, (name_prefix or "data") + ".id")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__id, custom_formats, None)
                 if "heading" in data_keys:
                     data_keys.remove("heading")
                     data__heading = data["heading"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__heading, custom_formats, (name_prefix or "data") + ".heading")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__heading, custom_formats, None)
                 if "include" in data_keys:
                     data_keys.remove("include")
                     data__include = data["include"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__include, custom_formats, (name_prefix or "data") + ".include")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__include, custom_formats, None)
                 if data_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['id'], 'description': 'A section with options.', 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'heading': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'include': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}}}, rule='additionalProperties')
             data_one_of_count1 += 1
@@ -197,7 +197,7 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data
         if data_len > len(set(fn(data_x) for data_x in data)):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain unique items", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'uniqueItems': True}, rule='uniqueItems')
         for data_x, data_item in enumerate(data):
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data_item, custom_formats, (name_prefix or "data") + "[{data_x}]".format(**locals()))
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data_item, custom_formats, None)
     return data
 
 def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data, custom_formats={}, name_prefix=None):

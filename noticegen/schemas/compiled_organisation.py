@@ -39,7 +39,7 @@ def validate_https___noticegen_dev_schemas_v1_organisation_schema_json(data, cus
                 if "name" in data__establishment_keys:
                     data__establishment_keys.remove("name")
                     data__establishment__name = data__establishment["name"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__establishment__name, custom_formats, (name_prefix or "data") + ".establishment.name")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__establishment__name, custom_formats, None)
                 if "kind" in data__establishment_keys:
                     data__establishment_keys.remove("kind")
                     data__establishment__kind = data__establishment["kind"]
@@ -56,23 +56,23 @@ def validate_https___noticegen_dev_schemas_v1_organisation_schema_json(data, cus
                 if "address" in data__establishment_keys:
                     data__establishment_keys.remove("address")
                     data__establishment__address = data__establishment["address"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(data__establishment__address, custom_formats, (name_prefix or "data") + ".establishment.address")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(data__establishment__address, custom_formats, None)
                 if "website" in data__establishment_keys:
                     data__establishment_keys.remove("website")
                     data__establishment__website = data__establishment["website"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__establishment__website, custom_formats, (name_prefix or "data") + ".establishment.website")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__establishment__website, custom_formats, None)
                 if "contact" in data__establishment_keys:
                     data__establishment_keys.remove("contact")
                     data__establishment__contact = data__establishment["contact"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__establishment__contact, custom_formats, (name_prefix or "data") + ".establishment.contact")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__establishment__contact, custom_formats, None)
                 if "dpo" in data__establishment_keys:
                     data__establishment_keys.remove("dpo")
                     data__establishment__dpo = data__establishment["dpo"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__establishment__dpo, custom_formats, (name_prefix or "data") + ".establishment.dpo")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__establishment__dpo, custom_formats, None)
                 if "privacy_contact" in data__establishment_keys:
                     data__establishment_keys.remove("privacy_contact")
                     data__establishment__privacycontact = data__establishment["privacy_contact"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__establishment__privacycontact, custom_formats, (name_prefix or "data") + ".establishment.privacy_contact")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__establishment__privacycontact, custom_formats, None)
                 if "requests" in data__establishment_keys:
                     data__establishment_keys.remove("requests")
                     data__establishment__requests = data__establishment["requests"]
@@ -84,25 +84,25 @@ def validate_https___noticegen_dev_schemas_v1_organisation_schema_json(data, cus
                         if "email" in data__establishment__requests_keys:
                             data__establishment__requests_keys.remove("email")
                             data__establishment__requests__email = data__establishment__requests["email"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_email(data__establishment__requests__email, custom_formats, (name_prefix or "data") + ".establishment.requests.email")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_email(data__establishment__requests__email, custom_formats, None)
                         if "phone" in data__establishment__requests_keys:
                             data__establishment__requests_keys.remove("phone")
                             data__establishment__requests__phone = data__establishment__requests["phone"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__establishment__requests__phone, custom_formats, (name_prefix or "data") + ".establishment.requests.phone")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__establishment__requests__phone, custom_formats, None)
                         if "policy" in data__establishment__requests_keys:
                             data__establishment__requests_keys.remove("policy")
                             data__establishment__requests__policy = data__establishment__requests["policy"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__establishment__requests__policy, custom_formats, (name_prefix or "data") + ".establishment.requests.policy")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__establishment__requests__policy, custom_formats, None)
                         if "policy_url" in data__establishment__requests_keys:
                             data__establishment__requests_keys.remove("policy_url")
                             data__establishment__requests__policyurl = data__establishment__requests["policy_url"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__establishment__requests__policyurl, custom_formats, (name_prefix or "data") + ".establishment.requests.policy_url")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__establishment__requests__policyurl, custom_formats, None)
                         if data__establishment__requests_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".establishment.requests must not contain "+str(data__establishment__requests_keys)+" properties", value=data__establishment__requests, name="" + (name_prefix or "data") + ".establishment.requests", definition={'description': "Where this school's rights requests go, when not to the trust.", 'type': 'object', 'additionalProperties': False, 'properties': {'email': {'description': 'An email address.', 'type': 'string', 'pattern': '^[^@\\s<>"]+@[^@\\s<>"]+\\.[^@\\s<>"]+\\Z', 'maxLength': 320}, 'phone': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'policy': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'policy_url': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}}}, rule='additionalProperties')
                 if "complaints" in data__establishment_keys:
                     data__establishment_keys.remove("complaints")
                     data__establishment__complaints = data__establishment["complaints"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__establishment__complaints, custom_formats, (name_prefix or "data") + ".establishment.complaints")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__establishment__complaints, custom_formats, None)
                 if data__establishment_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".establishment must not contain "+str(data__establishment_keys)+" properties", value=data__establishment, name="" + (name_prefix or "data") + ".establishment", definition={'description': "In a trust's school (schools/<id>/datamap/organisation.yaml): the school itself, an establishment of the trust, which stays the controller (UK GDPR Art 13(1)(a)). Its notices are published in its name and say that the trust is the controller. A contact given here (dpo, privacy_contact, requests, complaints) replaces the trust's for this school's notices.", 'type': 'object', 'additionalProperties': False, 'required': ['name'], 'properties': {'name': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'kind': {'description': 'What sort of establishment it is.', 'enum': ['academy', 'free-school', 'school', 'special-school', 'nursery', 'other']}, 'urn': {'description': "The school's unique reference number (URN), as text.", 'type': 'string', 'pattern': '^[0-9]{5,8}\\Z'}, 'address': {'description': 'A list of short texts.', 'type': 'array', 'items': {'$ref': '#/$defs/text'}}, 'website': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}, 'contact': {'description': 'How to reach a person, role or body. At least one way to reach them, or a name or role.', 'type': 'object', 'additionalProperties': False, 'minProperties': 1, 'properties': {'name': {'$ref': '#/$defs/text', 'description': "The person's or body's name."}, 'role': {'$ref': '#/$defs/text', 'description': "The role, e.g. 'School Business Manager (SBM)'."}, 'email': {'$ref': '#/$defs/email', 'description': 'Email address.'}, 'phone': {'$ref': '#/$defs/text', 'description': 'Telephone number, as it should be printed.'}, 'address': {'$ref': '#/$defs/texts', 'description': 'Postal address, one line per item.'}, 'url': {'$ref': '#/$defs/url', 'description': 'A web page or contact form.'}, 'illustrative': {'type': 'boolean', 'description': 'true when these details are an example the organisation has still to confirm: the outputs mark them as illustrative.'}}}, 'dpo': {'description': 'How to reach a person, role or body. At least one way to reach them, or a name or role.', 'type': 'object', 'additionalProperties': False, 'minProperties': 1, 'properties': {'name': {'$ref': '#/$defs/text', 'description': "The person's or body's name."}, 'role': {'$ref': '#/$defs/text', 'description': "The role, e.g. 'School Business Manager (SBM)'."}, 'email': {'$ref': '#/$defs/email', 'description': 'Email address.'}, 'phone': {'$ref': '#/$defs/text', 'description': 'Telephone number, as it should be printed.'}, 'address': {'$ref': '#/$defs/texts', 'description': 'Postal address, one line per item.'}, 'url': {'$ref': '#/$defs/url', 'description': 'A web page or contact form.'}, 'illustrative': {'type': 'boolean', 'description': 'true when these details are an example the organisation has still to confirm: the outputs mark them as illustrative.'}}}, 'privacy_contact': {'description': 'How to reach a person, role or body. At least one way to reach them, or a name or role.', 'type': 'object', 'additionalProperties': False, 'minProperties': 1, 'properties': {'name': {'$ref': '#/$defs/text', 'description': "The person's or body's name."}, 'role': {'$ref': '#/$defs/text', 'description': "The role, e.g. 'School Business Manager (SBM)'."}, 'email': {'$ref': '#/$defs/email', 'description': 'Email address.'}, 'phone': {'$ref': '#/$defs/text', 'description': 'Telephone number, as it should be printed.'}, 'address': {'$ref': '#/$defs/texts', 'description': 'Postal address, one line per item.'}, 'url': {'$ref': '#/$defs/url', 'description': 'A web page or contact form.'}, 'illustrative': {'type': 'boolean', 'description': 'true when these details are an example the organisation has still to confirm: the outputs mark them as illustrative.'}}}, 'requests': {'description': "Where this school's rights requests go, when not to the trust.", 'type': 'object', 'additionalProperties': False, 'properties': {'email': {'description': 'An email address.', 'type': 'string', 'pattern': '^[^@\\s<>"]+@[^@\\s<>"]+\\.[^@\\s<>"]+\\Z', 'maxLength': 320}, 'phone': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'policy': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'policy_url': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}}}, 'complaints': {'description': 'How to reach a person, role or body. At least one way to reach them, or a name or role.', 'type': 'object', 'additionalProperties': False, 'minProperties': 1, 'properties': {'name': {'$ref': '#/$defs/text', 'description': "The person's or body's name."}, 'role': {'$ref': '#/$defs/text', 'description': "The role, e.g. 'School Business Manager (SBM)'."}, 'email': {'$ref': '#/$defs/email', 'description': 'Email address.'}, 'phone': {'$ref': '#/$defs/text', 'description': 'Telephone number, as it should be printed.'}, 'address': {'$ref': '#/$defs/texts', 'description': 'Postal address, one line per item.'}, 'url': {'$ref': '#/$defs/url', 'description': 'A web page or contact form.'}, 'illustrative': {'type': 'boolean', 'description': 'true when these details are an example the organisation has still to confirm: the outputs mark them as illustrative.'}}}}}, rule='additionalProperties')
         if "organisation" in data_keys:
@@ -119,7 +119,7 @@ def validate_https___noticegen_dev_schemas_v1_organisation_schema_json(data, cus
                 if "name" in data__organisation_keys:
                     data__organisation_keys.remove("name")
                     data__organisation__name = data__organisation["name"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__organisation__name, custom_formats, (name_prefix or "data") + ".organisation.name")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__organisation__name, custom_formats, None)
                 if "kind" in data__organisation_keys:
                     data__organisation_keys.remove("kind")
                     data__organisation__kind = data__organisation["kind"]
@@ -144,23 +144,23 @@ def validate_https___noticegen_dev_schemas_v1_organisation_schema_json(data, cus
                 if "address" in data__organisation_keys:
                     data__organisation_keys.remove("address")
                     data__organisation__address = data__organisation["address"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(data__organisation__address, custom_formats, (name_prefix or "data") + ".organisation.address")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(data__organisation__address, custom_formats, None)
                 if "website" in data__organisation_keys:
                     data__organisation_keys.remove("website")
                     data__organisation__website = data__organisation["website"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__organisation__website, custom_formats, (name_prefix or "data") + ".organisation.website")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__organisation__website, custom_formats, None)
                 if "contact" in data__organisation_keys:
                     data__organisation_keys.remove("contact")
                     data__organisation__contact = data__organisation["contact"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__organisation__contact, custom_formats, (name_prefix or "data") + ".organisation.contact")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__organisation__contact, custom_formats, None)
                 if "dpo" in data__organisation_keys:
                     data__organisation_keys.remove("dpo")
                     data__organisation__dpo = data__organisation["dpo"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__organisation__dpo, custom_formats, (name_prefix or "data") + ".organisation.dpo")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__organisation__dpo, custom_formats, None)
                 if "privacy_contact" in data__organisation_keys:
                     data__organisation_keys.remove("privacy_contact")
                     data__organisation__privacycontact = data__organisation["privacy_contact"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__organisation__privacycontact, custom_formats, (name_prefix or "data") + ".organisation.privacy_contact")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__organisation__privacycontact, custom_formats, None)
                 if "requests" in data__organisation_keys:
                     data__organisation_keys.remove("requests")
                     data__organisation__requests = data__organisation["requests"]
@@ -172,19 +172,19 @@ def validate_https___noticegen_dev_schemas_v1_organisation_schema_json(data, cus
                         if "email" in data__organisation__requests_keys:
                             data__organisation__requests_keys.remove("email")
                             data__organisation__requests__email = data__organisation__requests["email"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_email(data__organisation__requests__email, custom_formats, (name_prefix or "data") + ".organisation.requests.email")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_email(data__organisation__requests__email, custom_formats, None)
                         if "phone" in data__organisation__requests_keys:
                             data__organisation__requests_keys.remove("phone")
                             data__organisation__requests__phone = data__organisation__requests["phone"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__organisation__requests__phone, custom_formats, (name_prefix or "data") + ".organisation.requests.phone")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__organisation__requests__phone, custom_formats, None)
                         if "policy" in data__organisation__requests_keys:
                             data__organisation__requests_keys.remove("policy")
                             data__organisation__requests__policy = data__organisation__requests["policy"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__organisation__requests__policy, custom_formats, (name_prefix or "data") + ".organisation.requests.policy")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__organisation__requests__policy, custom_formats, None)
                         if "policy_url" in data__organisation__requests_keys:
                             data__organisation__requests_keys.remove("policy_url")
                             data__organisation__requests__policyurl = data__organisation__requests["policy_url"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__organisation__requests__policyurl, custom_formats, (name_prefix or "data") + ".organisation.requests.policy_url")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__organisation__requests__policyurl, custom_formats, None)
                         if data__organisation__requests_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".organisation.requests must not contain "+str(data__organisation__requests_keys)+" properties", value=data__organisation__requests, name="" + (name_prefix or "data") + ".organisation.requests", definition={'description': 'Where subject access and other rights requests go.', 'type': 'object', 'additionalProperties': False, 'properties': {'email': {'description': 'An email address.', 'type': 'string', 'pattern': '^[^@\\s<>"]+@[^@\\s<>"]+\\.[^@\\s<>"]+\\Z', 'maxLength': 320}, 'phone': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'policy': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'policy_url': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}}}, rule='additionalProperties')
                 if "supervisory_authority" in data__organisation_keys:
@@ -201,28 +201,28 @@ def validate_https___noticegen_dev_schemas_v1_organisation_schema_json(data, cus
                         if "name" in data__organisation__supervisoryauthority_keys:
                             data__organisation__supervisoryauthority_keys.remove("name")
                             data__organisation__supervisoryauthority__name = data__organisation__supervisoryauthority["name"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__organisation__supervisoryauthority__name, custom_formats, (name_prefix or "data") + ".organisation.supervisory_authority.name")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__organisation__supervisoryauthority__name, custom_formats, None)
                         if "url" in data__organisation__supervisoryauthority_keys:
                             data__organisation__supervisoryauthority_keys.remove("url")
                             data__organisation__supervisoryauthority__url = data__organisation__supervisoryauthority["url"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__organisation__supervisoryauthority__url, custom_formats, (name_prefix or "data") + ".organisation.supervisory_authority.url")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__organisation__supervisoryauthority__url, custom_formats, None)
                         if "phone" in data__organisation__supervisoryauthority_keys:
                             data__organisation__supervisoryauthority_keys.remove("phone")
                             data__organisation__supervisoryauthority__phone = data__organisation__supervisoryauthority["phone"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__organisation__supervisoryauthority__phone, custom_formats, (name_prefix or "data") + ".organisation.supervisory_authority.phone")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__organisation__supervisoryauthority__phone, custom_formats, None)
                         if data__organisation__supervisoryauthority_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".organisation.supervisory_authority must not contain "+str(data__organisation__supervisoryauthority_keys)+" properties", value=data__organisation__supervisoryauthority, name="" + (name_prefix or "data") + ".organisation.supervisory_authority", definition={'description': "The supervisory authority people may complain to (Art 13(2)(d)). Defaults to the UK Information Commissioner's Office.", 'type': 'object', 'additionalProperties': False, 'required': ['name', 'url'], 'properties': {'name': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'url': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}, 'phone': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}}}, rule='additionalProperties')
                 if "complaints" in data__organisation_keys:
                     data__organisation_keys.remove("complaints")
                     data__organisation__complaints = data__organisation["complaints"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__organisation__complaints, custom_formats, (name_prefix or "data") + ".organisation.complaints")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__organisation__complaints, custom_formats, None)
                 if "appropriate_policy_document" in data__organisation_keys:
                     data__organisation_keys.remove("appropriate_policy_document")
                     data__organisation__appropriatepolicydocument = data__organisation["appropriate_policy_document"]
                     data__organisation__appropriatepolicydocument_one_of_count1 = 0
                     if data__organisation__appropriatepolicydocument_one_of_count1 < 2:
                         try:
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__organisation__appropriatepolicydocument, custom_formats, (name_prefix or "data") + ".organisation.appropriate_policy_document")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__organisation__appropriatepolicydocument, custom_formats, None)
                             data__organisation__appropriatepolicydocument_one_of_count1 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__organisation__appropriatepolicydocument_one_of_count1 < 2:
@@ -238,11 +238,11 @@ def validate_https___noticegen_dev_schemas_v1_organisation_schema_json(data, cus
                                 if "title" in data__organisation__appropriatepolicydocument_keys:
                                     data__organisation__appropriatepolicydocument_keys.remove("title")
                                     data__organisation__appropriatepolicydocument__title = data__organisation__appropriatepolicydocument["title"]
-                                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__organisation__appropriatepolicydocument__title, custom_formats, (name_prefix or "data") + ".organisation.appropriate_policy_document.title")
+                                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__organisation__appropriatepolicydocument__title, custom_formats, None)
                                 if "url" in data__organisation__appropriatepolicydocument_keys:
                                     data__organisation__appropriatepolicydocument_keys.remove("url")
                                     data__organisation__appropriatepolicydocument__url = data__organisation__appropriatepolicydocument["url"]
-                                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__organisation__appropriatepolicydocument__url, custom_formats, (name_prefix or "data") + ".organisation.appropriate_policy_document.url")
+                                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__organisation__appropriatepolicydocument__url, custom_formats, None)
                                 if "illustrative" in data__organisation__appropriatepolicydocument_keys:
                                     data__organisation__appropriatepolicydocument_keys.remove("illustrative")
                                     data__organisation__appropriatepolicydocument__illustrative = data__organisation__appropriatepolicydocument["illustrative"]
@@ -268,17 +268,17 @@ def validate_https___noticegen_dev_schemas_v1_organisation_schema_json(data, cus
                         if "title" in data__organisation__retentionpolicy_keys:
                             data__organisation__retentionpolicy_keys.remove("title")
                             data__organisation__retentionpolicy__title = data__organisation__retentionpolicy["title"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__organisation__retentionpolicy__title, custom_formats, (name_prefix or "data") + ".organisation.retention_policy.title")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__organisation__retentionpolicy__title, custom_formats, None)
                         if "url" in data__organisation__retentionpolicy_keys:
                             data__organisation__retentionpolicy_keys.remove("url")
                             data__organisation__retentionpolicy__url = data__organisation__retentionpolicy["url"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__organisation__retentionpolicy__url, custom_formats, (name_prefix or "data") + ".organisation.retention_policy.url")
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__organisation__retentionpolicy__url, custom_formats, None)
                         if data__organisation__retentionpolicy_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".organisation.retention_policy must not contain "+str(data__organisation__retentionpolicy_keys)+" properties", value=data__organisation__retentionpolicy, name="" + (name_prefix or "data") + ".organisation.retention_policy", definition={'description': "The organisation's records retention policy, which retention rules that give criteria instead of a period point to.", 'type': 'object', 'additionalProperties': False, 'required': ['title'], 'properties': {'title': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'url': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}}}, rule='additionalProperties')
                 if "representative" in data__organisation_keys:
                     data__organisation_keys.remove("representative")
                     data__organisation__representative = data__organisation["representative"]
-                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__organisation__representative, custom_formats, (name_prefix or "data") + ".organisation.representative")
+                    validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__organisation__representative, custom_formats, None)
                 if "joint_controllers" in data__organisation_keys:
                     data__organisation_keys.remove("joint_controllers")
                     data__organisation__jointcontrollers = data__organisation["joint_controllers"]
@@ -288,7 +288,7 @@ def validate_https___noticegen_dev_schemas_v1_organisation_schema_json(data, cus
                     if data__organisation__jointcontrollers_is_list:
                         data__organisation__jointcontrollers_len = len(data__organisation__jointcontrollers)
                         for data__organisation__jointcontrollers_x, data__organisation__jointcontrollers_item in enumerate(data__organisation__jointcontrollers):
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__organisation__jointcontrollers_item, custom_formats, (name_prefix or "data") + ".organisation.joint_controllers[{data__organisation__jointcontrollers_x}]".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(data__organisation__jointcontrollers_item, custom_formats, None)
                 if data__organisation_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".organisation must not contain "+str(data__organisation_keys)+" properties", value=data__organisation, name="" + (name_prefix or "data") + ".organisation", definition={'description': 'The controller.', 'type': 'object', 'additionalProperties': False, 'required': ['name', 'contact'], 'properties': {'name': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'kind': {'description': "What sort of organisation the controller is: school (a school that is its own controller: a maintained or voluntary-aided school's governing body, an academy that is its own trust), trust (a multi-academy trust), local-authority, company, charity or other. The first three are public authorities.", 'enum': ['school', 'trust', 'local-authority', 'company', 'charity', 'other']}, 'urn': {'description': "The school's unique reference number (URN), as text.", 'type': 'string', 'pattern': '^[0-9]{5,8}\\Z'}, 'ico_registration': {'description': 'The ICO data protection fee registration number, e.g. Z1234567.', 'type': 'string', 'pattern': '^[A-Z]{1,2}[0-9]{6,8}\\Z'}, 'address': {'description': 'A list of short texts.', 'type': 'array', 'items': {'$ref': '#/$defs/text'}}, 'website': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}, 'contact': {'description': 'How to reach a person, role or body. At least one way to reach them, or a name or role.', 'type': 'object', 'additionalProperties': False, 'minProperties': 1, 'properties': {'name': {'$ref': '#/$defs/text', 'description': "The person's or body's name."}, 'role': {'$ref': '#/$defs/text', 'description': "The role, e.g. 'School Business Manager (SBM)'."}, 'email': {'$ref': '#/$defs/email', 'description': 'Email address.'}, 'phone': {'$ref': '#/$defs/text', 'description': 'Telephone number, as it should be printed.'}, 'address': {'$ref': '#/$defs/texts', 'description': 'Postal address, one line per item.'}, 'url': {'$ref': '#/$defs/url', 'description': 'A web page or contact form.'}, 'illustrative': {'type': 'boolean', 'description': 'true when these details are an example the organisation has still to confirm: the outputs mark them as illustrative.'}}}, 'dpo': {'description': 'How to reach a person, role or body. At least one way to reach them, or a name or role.', 'type': 'object', 'additionalProperties': False, 'minProperties': 1, 'properties': {'name': {'$ref': '#/$defs/text', 'description': "The person's or body's name."}, 'role': {'$ref': '#/$defs/text', 'description': "The role, e.g. 'School Business Manager (SBM)'."}, 'email': {'$ref': '#/$defs/email', 'description': 'Email address.'}, 'phone': {'$ref': '#/$defs/text', 'description': 'Telephone number, as it should be printed.'}, 'address': {'$ref': '#/$defs/texts', 'description': 'Postal address, one line per item.'}, 'url': {'$ref': '#/$defs/url', 'description': 'A web page or contact form.'}, 'illustrative': {'type': 'boolean', 'description': 'true when these details are an example the organisation has still to confirm: the outputs mark them as illustrative.'}}}, 'privacy_contact': {'description': 'How to reach a person, role or body. At least one way to reach them, or a name or role.', 'type': 'object', 'additionalProperties': False, 'minProperties': 1, 'properties': {'name': {'$ref': '#/$defs/text', 'description': "The person's or body's name."}, 'role': {'$ref': '#/$defs/text', 'description': "The role, e.g. 'School Business Manager (SBM)'."}, 'email': {'$ref': '#/$defs/email', 'description': 'Email address.'}, 'phone': {'$ref': '#/$defs/text', 'description': 'Telephone number, as it should be printed.'}, 'address': {'$ref': '#/$defs/texts', 'description': 'Postal address, one line per item.'}, 'url': {'$ref': '#/$defs/url', 'description': 'A web page or contact form.'}, 'illustrative': {'type': 'boolean', 'description': 'true when these details are an example the organisation has still to confirm: the outputs mark them as illustrative.'}}}, 'requests': {'description': 'Where subject access and other rights requests go.', 'type': 'object', 'additionalProperties': False, 'properties': {'email': {'description': 'An email address.', 'type': 'string', 'pattern': '^[^@\\s<>"]+@[^@\\s<>"]+\\.[^@\\s<>"]+\\Z', 'maxLength': 320}, 'phone': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'policy': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'policy_url': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}}}, 'supervisory_authority': {'description': "The supervisory authority people may complain to (Art 13(2)(d)). Defaults to the UK Information Commissioner's Office.", 'type': 'object', 'additionalProperties': False, 'required': ['name', 'url'], 'properties': {'name': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'url': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}, 'phone': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}}}, 'complaints': {'description': 'How to reach a person, role or body. At least one way to reach them, or a name or role.', 'type': 'object', 'additionalProperties': False, 'minProperties': 1, 'properties': {'name': {'$ref': '#/$defs/text', 'description': "The person's or body's name."}, 'role': {'$ref': '#/$defs/text', 'description': "The role, e.g. 'School Business Manager (SBM)'."}, 'email': {'$ref': '#/$defs/email', 'description': 'Email address.'}, 'phone': {'$ref': '#/$defs/text', 'description': 'Telephone number, as it should be printed.'}, 'address': {'$ref': '#/$defs/texts', 'description': 'Postal address, one line per item.'}, 'url': {'$ref': '#/$defs/url', 'description': 'A web page or contact form.'}, 'illustrative': {'type': 'boolean', 'description': 'true when these details are an example the organisation has still to confirm: the outputs mark them as illustrative.'}}}, 'appropriate_policy_document': {'description': 'The appropriate policy document that DPA 2018 Schedule 1 conditions need (Sch 1 Part 4): where it is published, or that with its title.', 'oneOf': [{'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}, {'type': 'object', 'description': 'The document, with its title.', 'additionalProperties': False, 'required': ['url'], 'properties': {'title': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'url': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}, 'illustrative': {'type': 'boolean', 'description': 'true when the link is an example the organisation has still to replace: the outputs mark it as illustrative.'}}}]}, 'retention_policy': {'description': "The organisation's records retention policy, which retention rules that give criteria instead of a period point to.", 'type': 'object', 'additionalProperties': False, 'required': ['title'], 'properties': {'title': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'url': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}}}, 'representative': {'description': 'How to reach a person, role or body. At least one way to reach them, or a name or role.', 'type': 'object', 'additionalProperties': False, 'minProperties': 1, 'properties': {'name': {'$ref': '#/$defs/text', 'description': "The person's or body's name."}, 'role': {'$ref': '#/$defs/text', 'description': "The role, e.g. 'School Business Manager (SBM)'."}, 'email': {'$ref': '#/$defs/email', 'description': 'Email address.'}, 'phone': {'$ref': '#/$defs/text', 'description': 'Telephone number, as it should be printed.'}, 'address': {'$ref': '#/$defs/texts', 'description': 'Postal address, one line per item.'}, 'url': {'$ref': '#/$defs/url', 'description': 'A web page or contact form.'}, 'illustrative': {'type': 'boolean', 'description': 'true when these details are an example the organisation has still to confirm: the outputs mark them as illustrative.'}}}, 'joint_controllers': {'description': 'Joint controllers (Art 26), if any.', 'type': 'array', 'items': {'description': 'How to reach a person, role or body. At least one way to reach them, or a name or role.', 'type': 'object', 'additionalProperties': False, 'minProperties': 1, 'properties': {'name': {'$ref': '#/$defs/text', 'description': "The person's or body's name."}, 'role': {'$ref': '#/$defs/text', 'description': "The role, e.g. 'School Business Manager (SBM)'."}, 'email': {'$ref': '#/$defs/email', 'description': 'Email address.'}, 'phone': {'$ref': '#/$defs/text', 'description': 'Telephone number, as it should be printed.'}, 'address': {'$ref': '#/$defs/texts', 'description': 'Postal address, one line per item.'}, 'url': {'$ref': '#/$defs/url', 'description': 'A web page or contact form.'}, 'illustrative': {'type': 'boolean', 'description': 'true when these details are an example the organisation has still to confirm: the outputs mark them as illustrative.'}}}}}}, rule='additionalProperties')
         if data_keys:
@@ -318,27 +318,27 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_contact(
         if "name" in data_keys:
             data_keys.remove("name")
             data__name = data["name"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__name, custom_formats, (name_prefix or "data") + ".name")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__name, custom_formats, None)
         if "role" in data_keys:
             data_keys.remove("role")
             data__role = data["role"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__role, custom_formats, (name_prefix or "data") + ".role")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__role, custom_formats, None)
         if "email" in data_keys:
             data_keys.remove("email")
             data__email = data["email"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_email(data__email, custom_formats, (name_prefix or "data") + ".email")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_email(data__email, custom_formats, None)
         if "phone" in data_keys:
             data_keys.remove("phone")
             data__phone = data["phone"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__phone, custom_formats, (name_prefix or "data") + ".phone")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__phone, custom_formats, None)
         if "address" in data_keys:
             data_keys.remove("address")
             data__address = data["address"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(data__address, custom_formats, (name_prefix or "data") + ".address")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(data__address, custom_formats, None)
         if "url" in data_keys:
             data_keys.remove("url")
             data__url = data["url"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__url, custom_formats, (name_prefix or "data") + ".url")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__url, custom_formats, None)
         if "illustrative" in data_keys:
             data_keys.remove("illustrative")
             data__illustrative = data["illustrative"]
@@ -366,7 +366,7 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(da
     if data_is_list:
         data_len = len(data)
         for data_x, data_item in enumerate(data):
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data_item, custom_formats, (name_prefix or "data") + "[{data_x}]".format(**locals()))
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data_item, custom_formats, None)
     return data
 
 def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data, custom_formats={}, name_prefix=None):

@@ -62,11 +62,11 @@ def validate_https___noticegen_dev_schemas_v1_recipients_schema_json(data, custo
                         if "id" in data__recipients_item_keys:
                             data__recipients_item_keys.remove("id")
                             data__recipients_item__id = data__recipients_item["id"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__recipients_item__id, custom_formats, (name_prefix or "data") + ".recipients[{data__recipients_x}].id".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__recipients_item__id, custom_formats, None)
                         if "name" in data__recipients_item_keys:
                             data__recipients_item_keys.remove("name")
                             data__recipients_item__name = data__recipients_item["name"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__recipients_item__name, custom_formats, (name_prefix or "data") + ".recipients[{data__recipients_x}].name".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__recipients_item__name, custom_formats, None)
                         if "kind" in data__recipients_item_keys:
                             data__recipients_item_keys.remove("kind")
                             data__recipients_item__kind = data__recipients_item["kind"]
@@ -75,23 +75,23 @@ def validate_https___noticegen_dev_schemas_v1_recipients_schema_json(data, custo
                         if "label" in data__recipients_item_keys:
                             data__recipients_item_keys.remove("label")
                             data__recipients_item__label = data__recipients_item["label"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__recipients_item__label, custom_formats, (name_prefix or "data") + ".recipients[{data__recipients_x}].label".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__recipients_item__label, custom_formats, None)
                         if "aliases" in data__recipients_item_keys:
                             data__recipients_item_keys.remove("aliases")
                             data__recipients_item__aliases = data__recipients_item["aliases"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(data__recipients_item__aliases, custom_formats, (name_prefix or "data") + ".recipients[{data__recipients_x}].aliases".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(data__recipients_item__aliases, custom_formats, None)
                         if "why" in data__recipients_item_keys:
                             data__recipients_item_keys.remove("why")
                             data__recipients_item__why = data__recipients_item["why"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__recipients_item__why, custom_formats, (name_prefix or "data") + ".recipients[{data__recipients_x}].why".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__recipients_item__why, custom_formats, None)
                         if "country" in data__recipients_item_keys:
                             data__recipients_item_keys.remove("country")
                             data__recipients_item__country = data__recipients_item["country"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_country(data__recipients_item__country, custom_formats, (name_prefix or "data") + ".recipients[{data__recipients_x}].country".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_country(data__recipients_item__country, custom_formats, None)
                         if "transfer_safeguard" in data__recipients_item_keys:
                             data__recipients_item_keys.remove("transfer_safeguard")
                             data__recipients_item__transfersafeguard = data__recipients_item["transfer_safeguard"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__recipients_item__transfersafeguard, custom_formats, (name_prefix or "data") + ".recipients[{data__recipients_x}].transfer_safeguard".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__recipients_item__transfersafeguard, custom_formats, None)
                         if "transfer_adequacy" in data__recipients_item_keys:
                             data__recipients_item_keys.remove("transfer_adequacy")
                             data__recipients_item__transferadequacy = data__recipients_item["transfer_adequacy"]
@@ -100,25 +100,25 @@ def validate_https___noticegen_dev_schemas_v1_recipients_schema_json(data, custo
                         if "transfer_copy" in data__recipients_item_keys:
                             data__recipients_item_keys.remove("transfer_copy")
                             data__recipients_item__transfercopy = data__recipients_item["transfer_copy"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__recipients_item__transfercopy, custom_formats, (name_prefix or "data") + ".recipients[{data__recipients_x}].transfer_copy".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__recipients_item__transfercopy, custom_formats, None)
                         if "url" in data__recipients_item_keys:
                             data__recipients_item_keys.remove("url")
                             data__recipients_item__url = data__recipients_item["url"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__recipients_item__url, custom_formats, (name_prefix or "data") + ".recipients[{data__recipients_x}].url".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data__recipients_item__url, custom_formats, None)
                         if "address" in data__recipients_item_keys:
                             data__recipients_item_keys.remove("address")
                             data__recipients_item__address = data__recipients_item["address"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(data__recipients_item__address, custom_formats, (name_prefix or "data") + ".recipients[{data__recipients_x}].address".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(data__recipients_item__address, custom_formats, None)
                         if "description" in data__recipients_item_keys:
                             data__recipients_item_keys.remove("description")
                             data__recipients_item__description = data__recipients_item["description"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__recipients_item__description, custom_formats, (name_prefix or "data") + ".recipients[{data__recipients_x}].description".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__recipients_item__description, custom_formats, None)
                         if data__recipients_item_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".recipients[{data__recipients_x}]".format(**locals()) + " must not contain "+str(data__recipients_item_keys)+" properties", value=data__recipients_item, name="" + (name_prefix or "data") + ".recipients[{data__recipients_x}]".format(**locals()) + "", definition={'description': 'One recipient.', 'type': 'object', 'additionalProperties': False, 'required': ['id', 'name', 'kind'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'kind': {'description': "public-body: a government department or authority; controller: another controller; processor: acts on our instructions under contract (Art 28); joint-controller: decides jointly with us (Art 26); individual: a named person; category: a class of recipients, e.g. 'other schools'.", 'enum': ['public-body', 'controller', 'processor', 'joint-controller', 'individual', 'category']}, 'label': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'aliases': {'description': 'A list of short texts.', 'type': 'array', 'items': {'$ref': '#/$defs/text'}}, 'why': {'description': 'Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses. Raw HTML is not allowed.', 'type': 'string', 'minLength': 1, 'maxLength': 20000}, 'country': {'description': 'An ISO 3166-1 alpha-2 country code in capitals, e.g. GB, IE, US.', 'type': 'string', 'pattern': '^[A-Z]{2}\\Z'}, 'transfer_safeguard': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'transfer_adequacy': {'type': 'boolean', 'description': "true when the UK has adequacy regulations for the recipient's country (UK GDPR Art 45A)."}, 'transfer_copy': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'url': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}, 'address': {'description': 'A list of short texts.', 'type': 'array', 'items': {'$ref': '#/$defs/text'}}, 'description': {'description': 'Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses. Raw HTML is not allowed.', 'type': 'string', 'minLength': 1, 'maxLength': 20000}}}, rule='additionalProperties')
         if "remove" in data_keys:
             data_keys.remove("remove")
             data__remove = data["remove"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__remove, custom_formats, (name_prefix or "data") + ".remove")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__remove, custom_formats, None)
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'https://json-schema.org/draft/2020-12/schema', '$id': 'https://noticegen.dev/schemas/v1/recipients.schema.json', 'title': 'noticegen: datamap/recipients.yaml', 'description': 'Who receives personal data (Art 13(1)(e), Art 30(1)(d)): public bodies, processors, other controllers, or categories of recipient.', 'type': 'object', 'additionalProperties': False, 'properties': {'recipients': {'description': 'The recipient entries, each with a unique id.', 'type': 'array', 'items': {'description': 'One recipient.', 'type': 'object', 'additionalProperties': False, 'required': ['id', 'name', 'kind'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'kind': {'description': "public-body: a government department or authority; controller: another controller; processor: acts on our instructions under contract (Art 28); joint-controller: decides jointly with us (Art 26); individual: a named person; category: a class of recipients, e.g. 'other schools'.", 'enum': ['public-body', 'controller', 'processor', 'joint-controller', 'individual', 'category']}, 'label': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'aliases': {'description': 'A list of short texts.', 'type': 'array', 'items': {'$ref': '#/$defs/text'}}, 'why': {'description': 'Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses. Raw HTML is not allowed.', 'type': 'string', 'minLength': 1, 'maxLength': 20000}, 'country': {'description': 'An ISO 3166-1 alpha-2 country code in capitals, e.g. GB, IE, US.', 'type': 'string', 'pattern': '^[A-Z]{2}\\Z'}, 'transfer_safeguard': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'transfer_adequacy': {'type': 'boolean', 'description': "true when the UK has adequacy regulations for the recipient's country (UK GDPR Art 45A)."}, 'transfer_copy': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'url': {'description': 'A web address starting https:// (or http://).', 'type': 'string', 'pattern': '^https?://[^\\s<>"]+\\Z', 'maxLength': 2000}, 'address': {'description': 'A list of short texts.', 'type': 'array', 'items': {'$ref': '#/$defs/text'}}, 'description': {'description': 'Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses. Raw HTML is not allowed.', 'type': 'string', 'minLength': 1, 'maxLength': 20000}}}}, 'remove': {'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'$ref': '#/$defs/id'}, 'uniqueItems': True}}, 'anyOf': [{'required': ['recipients']}, {'required': ['remove']}]}, rule='additionalProperties')
     return data
@@ -133,7 +133,7 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data
         if data_len > len(set(fn(data_x) for data_x in data)):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain unique items", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'uniqueItems': True}, rule='uniqueItems')
         for data_x, data_item in enumerate(data):
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data_item, custom_formats, (name_prefix or "data") + "[{data_x}]".format(**locals()))
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data_item, custom_formats, None)
     return data
 
 def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_url(data, custom_formats={}, name_prefix=None):
@@ -173,7 +173,7 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_texts(da
     if data_is_list:
         data_len = len(data)
         for data_x, data_item in enumerate(data):
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data_item, custom_formats, (name_prefix or "data") + "[{data_x}]".format(**locals()))
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data_item, custom_formats, None)
     return data
 
 def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data, custom_formats={}, name_prefix=None):

@@ -60,15 +60,15 @@ def validate_https___noticegen_dev_schemas_v1_sources_schema_json(data, custom_f
                         if "id" in data__sources_item_keys:
                             data__sources_item_keys.remove("id")
                             data__sources_item__id = data__sources_item["id"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__sources_item__id, custom_formats, (name_prefix or "data") + ".sources[{data__sources_x}].id".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__sources_item__id, custom_formats, None)
                         if "name" in data__sources_item_keys:
                             data__sources_item_keys.remove("name")
                             data__sources_item__name = data__sources_item["name"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__sources_item__name, custom_formats, (name_prefix or "data") + ".sources[{data__sources_x}].name".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__sources_item__name, custom_formats, None)
                         if "description" in data__sources_item_keys:
                             data__sources_item_keys.remove("description")
                             data__sources_item__description = data__sources_item["description"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__sources_item__description, custom_formats, (name_prefix or "data") + ".sources[{data__sources_x}].description".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__sources_item__description, custom_formats, None)
                         if "publicly_accessible" in data__sources_item_keys:
                             data__sources_item_keys.remove("publicly_accessible")
                             data__sources_item__publiclyaccessible = data__sources_item["publicly_accessible"]
@@ -79,7 +79,7 @@ def validate_https___noticegen_dev_schemas_v1_sources_schema_json(data, custom_f
         if "remove" in data_keys:
             data_keys.remove("remove")
             data__remove = data["remove"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__remove, custom_formats, (name_prefix or "data") + ".remove")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__remove, custom_formats, None)
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'https://json-schema.org/draft/2020-12/schema', '$id': 'https://noticegen.dev/schemas/v1/sources.schema.json', 'title': 'noticegen: datamap/sources.yaml', 'description': 'Where personal data comes from (Art 14(2)(f)).', 'type': 'object', 'additionalProperties': False, 'properties': {'sources': {'description': 'The source entries, each with a unique id.', 'type': 'array', 'items': {'description': 'One source.', 'type': 'object', 'additionalProperties': False, 'required': ['id', 'name'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'description': {'description': 'Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses. Raw HTML is not allowed.', 'type': 'string', 'minLength': 1, 'maxLength': 20000}, 'publicly_accessible': {'description': 'Whether the data comes from a publicly accessible source (Art 14(2)(f)).', 'type': 'boolean'}}}}, 'remove': {'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'$ref': '#/$defs/id'}, 'uniqueItems': True}}, 'anyOf': [{'required': ['sources']}, {'required': ['remove']}]}, rule='additionalProperties')
     return data
@@ -94,7 +94,7 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data
         if data_len > len(set(fn(data_x) for data_x in data)):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain unique items", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'uniqueItems': True}, rule='uniqueItems')
         for data_x, data_item in enumerate(data):
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data_item, custom_formats, (name_prefix or "data") + "[{data_x}]".format(**locals()))
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data_item, custom_formats, None)
     return data
 
 def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data, custom_formats={}, name_prefix=None):

@@ -60,21 +60,21 @@ def validate_https___noticegen_dev_schemas_v1_subjects_schema_json(data, custom_
                         if "id" in data__subjects_item_keys:
                             data__subjects_item_keys.remove("id")
                             data__subjects_item__id = data__subjects_item["id"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__subjects_item__id, custom_formats, (name_prefix or "data") + ".subjects[{data__subjects_x}].id".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data__subjects_item__id, custom_formats, None)
                         if "name" in data__subjects_item_keys:
                             data__subjects_item_keys.remove("name")
                             data__subjects_item__name = data__subjects_item["name"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__subjects_item__name, custom_formats, (name_prefix or "data") + ".subjects[{data__subjects_x}].name".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data__subjects_item__name, custom_formats, None)
                         if "description" in data__subjects_item_keys:
                             data__subjects_item_keys.remove("description")
                             data__subjects_item__description = data__subjects_item["description"]
-                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__subjects_item__description, custom_formats, (name_prefix or "data") + ".subjects[{data__subjects_x}].description".format(**locals()))
+                            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data__subjects_item__description, custom_formats, None)
                         if data__subjects_item_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".subjects[{data__subjects_x}]".format(**locals()) + " must not contain "+str(data__subjects_item_keys)+" properties", value=data__subjects_item, name="" + (name_prefix or "data") + ".subjects[{data__subjects_x}]".format(**locals()) + "", definition={'description': 'One data subject.', 'type': 'object', 'additionalProperties': False, 'required': ['id', 'name'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'description': {'description': 'Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses. Raw HTML is not allowed.', 'type': 'string', 'minLength': 1, 'maxLength': 20000}}}, rule='additionalProperties')
         if "remove" in data_keys:
             data_keys.remove("remove")
             data__remove = data["remove"]
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__remove, custom_formats, (name_prefix or "data") + ".remove")
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data__remove, custom_formats, None)
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'https://json-schema.org/draft/2020-12/schema', '$id': 'https://noticegen.dev/schemas/v1/subjects.schema.json', 'title': 'noticegen: datamap/subjects.yaml', 'description': 'Data subjects: whose personal data is processed (Art 30(1)(c)).', 'type': 'object', 'additionalProperties': False, 'properties': {'subjects': {'description': 'The data subject entries, each with a unique id.', 'type': 'array', 'items': {'description': 'One data subject.', 'type': 'object', 'additionalProperties': False, 'required': ['id', 'name'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': 'Plain text on one or more lines.', 'type': 'string', 'minLength': 1, 'maxLength': 2000}, 'description': {'description': 'Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses. Raw HTML is not allowed.', 'type': 'string', 'minLength': 1, 'maxLength': 20000}}}}, 'remove': {'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'$ref': '#/$defs/id'}, 'uniqueItems': True}}, 'anyOf': [{'required': ['subjects']}, {'required': ['remove']}]}, rule='additionalProperties')
     return data
@@ -89,7 +89,7 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data
         if data_len > len(set(fn(data_x) for data_x in data)):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain unique items", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'uniqueItems': True}, rule='uniqueItems')
         for data_x, data_item in enumerate(data):
-            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data_item, custom_formats, (name_prefix or "data") + "[{data_x}]".format(**locals()))
+            validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data_item, custom_formats, None)
     return data
 
 def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown(data, custom_formats={}, name_prefix=None):
