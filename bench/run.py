@@ -213,7 +213,7 @@ def main() -> None:
         count = len(list((authority / "datamap" / "activities").glob("*.yaml")))
         seconds, megabytes = timed_with_memory([noticegen, "check", str(authority), "--today", TODAY])
         row(f"check: a local authority's scale, {count:,} activities", f"{seconds:.2f} s", "", "< 5 s")
-        row(f"  peak memory of that check", f"{megabytes:.0f} MB", "", "< 500 MB")
+        row("  peak memory of that check", f"{megabytes:.0f} MB", "", "< 500 MB")
         shutil.rmtree(authority)
 
         one = Path(shutil.copytree(trust, work / "jobs1"))

@@ -24,9 +24,7 @@ from functools import cache
 from importlib import resources
 
 import hashlib
-from pathlib import Path
 
-from noticegen import __version__
 from noticegen.loader import Document
 from noticegen.problems import Problem
 
