@@ -16,14 +16,13 @@ decides and explains. tests/test_fast_validation.py shows the two agree.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import importlib
 import json
 import re
 from datetime import date
 from functools import cache
 from importlib import resources
-
-import hashlib
 
 from noticegen.loader import Document
 from noticegen.problems import Problem
