@@ -269,9 +269,20 @@ def _activity(model: Model, ident: str, activity: Entry) -> dict:
     })
 
 
+def _named(activity: Entry, kind: str) -> list[str]:
+    """The ids of ``kind`` an activity's own fields name (not its prose)."""
+    if kind == "recipient":
+        return [s["recipient"] for s in activity.get("recipients", [])] + \
+            [t["recipient"] for t in activity.get("transfers", []) if "recipient" in t]
+    field = {"subject": "subjects", "category": "categories", "source": "sources",
+             "retention": "retention"}[kind]
+    return list(activity.get(field, []))
+
+
 def _used(model: Model, kind: str) -> list[Entry]:
-    """The register entries of ``kind`` that some activity refers to, by id."""
-    ids = {r.id for r in model.references if r.kind == kind and r.owner.startswith("activity:")}
+    """The register entries of ``kind`` that some activity names, by id: every node an
+    activity points to is in the document, and nothing it does not point to."""
+    ids = {ident for activity in model.activities.values() for ident in _named(activity, kind)}
     register = model.registers.get(kind, {})
     return [register[i] for i in sorted(ids) if i in register]
 

@@ -228,3 +228,21 @@ def test_a_trust_school_names_the_trust_as_controller_and_itself_as_a_unit():
         unit = by_id["_:establishment"]
         assert DPV + "OrganisationalUnit" in unit["@type"]
         assert unit[DPV + "hasName"][0]["@value"] == model.establishment["name"], school
+
+
+def test_every_reference_resolves_within_the_document(model):
+    """Each node an activity points to is described in the file, and each described
+    node but the activities is pointed to: no dangling links, no
+    orphans."""
+    expanded = expand(document_of(model))
+    described = {n["@id"] for n in expanded if "@id" in n}
+    pointed = set()
+    for node in nodes(expanded):
+        for key, values in node.items():
+            if key.startswith("@"):
+                continue
+            for value in as_list(values):
+                if isinstance(value, dict) and value.get("@id", "").startswith("_:"):
+                    pointed.add(value["@id"])
+    assert pointed <= described, pointed - described
+    assert described - pointed == {f"_:activity-{a}" for a in model.activities}
