@@ -9,10 +9,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from pyld import jsonld  # the test extra installs it: a missing PyLD fails, never skips
 
 from conftest import REPOSITORY, copy_example
-
-jsonld = pytest.importorskip("pyld.jsonld")
 
 FEATURES = Path(__file__).resolve().parent / "features"
 TRUST = Path(__file__).resolve().parent / "trust"
