@@ -183,7 +183,8 @@ def plan(result: CheckResult, pdf: bool) -> tuple[list[Unit], dict]:
                               _notice_digest(model, slug, pdf, diff_text)))
         units.append(Unit(f"{prefix}ropa", school, "ropa", None,
                           [f"{prefix}ropa/ropa.html", f"{prefix}ropa/ropa.csv",
-                           f"{prefix}ropa/ropa.xlsx"], _ropa_digest(model)))
+                           f"{prefix}ropa/ropa.xlsx", f"{prefix}ropa/datamap.jsonld"],
+                          _ropa_digest(model)))
         units.append(Unit(f"{prefix}index", school, "index", None, [f"{prefix}index.html"],
                           _index_digest(model, pdf)))
     if result.schools:
@@ -263,8 +264,11 @@ def _render_other(unit: Unit) -> dict[str, bytes]:
     if unit.kind == "ropa":
         ropa = build_ropa(model)
         title = f"Record of processing activities – {model.publisher}"
+        from noticegen.dpv import to_jsonld
+
         return {unit.outputs[0]: renderer.render("ropa.html", ropa=ropa, title=title).encode(),
-                unit.outputs[1]: to_csv(ropa), unit.outputs[2]: to_xlsx(ropa, title)}
+                unit.outputs[1]: to_csv(ropa), unit.outputs[2]: to_xlsx(ropa, title),
+                unit.outputs[3]: to_jsonld(model)}
     pdf = _WORK["pdf"]
     notices = []
     for slug, notice in sorted(model.notices.items()):

@@ -243,6 +243,46 @@ def build(project: Path, no_pdf: bool, strict: bool, today, jobs: int | None,
                + (": a DRAFT, not for publication" if draft else ""))
 
 
+@main.command()
+@PROJECT
+@click.option("--format", "output_format", type=click.Choice(["json"]), default="json",
+              show_default=True, help="The format to export in.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (replaced atomically) instead of printing.")
+@click.option("--school", default=None, metavar="ID",
+              help="In a trust: export this school only (default: every school).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The date to check review dates against (default: today).")
+def export(project: Path, output_format: str, output: Path | None, school: str | None,
+           today) -> None:
+    """Export PROJECT's resolved data map for other tools (JSON, described by
+    'noticegen schema export'). A trust exports every school.
+
+    Nothing is exported when check finds errors (exit 1).
+    """
+    from noticegen.export import FORMATS, check_output, export_project, write_atomically
+    from noticegen.report import text
+
+    target = check_output(project, output) if output is not None else None
+    result = export_project(project, today.date() if today else None, school)
+    if result.document is None:
+        click.echo(text(result.check.problems, len(result.check.files), _display_prefix(project)),
+                   nl=False, err=True)
+        click.echo("noticegen: export stopped: fix the errors above first", err=True)
+        sys.exit(1)
+    from noticegen.characters import printable
+
+    for problem in result.check.problems:  # warnings: on standard error, beside the data
+        click.echo(printable(f"{_display_prefix(project)}{problem}"), err=True)
+    data = FORMATS[output_format](result.document)
+    if target is None:
+        click.echo(data, nl=False)
+        return
+    write_atomically(target, data)
+    count = len(result.document["data_maps"])
+    click.echo(f"exported {count} data map{'s' if count != 1 else ''} to {output}", err=True)
+
+
 def _made_again(result) -> str:
     """'made again: 2 notices, the record of processing and the index page; 1 notice unchanged'."""
     from noticegen.derive import join_words
@@ -302,10 +342,11 @@ class _Progress:
 @click.option("--write", "write_to", type=click.Path(file_okay=False, path_type=Path),
               help="Write every schema as KIND.schema.json into this folder (for editors).")
 def schema(kind: str | None, list_kinds: bool, write_to: Path | None) -> None:
-    """Print the JSON Schema for KIND (organisation, activity, notice, ...)."""
+    """Print the JSON Schema for KIND (organisation, activity, notice, ..., and export:
+    the output of 'noticegen export')."""
     from noticegen.validate import KINDS, schema_text
 
-    kinds = KINDS + ("common",)
+    kinds = KINDS + ("common", "export")
     if list_kinds:
         click.echo("\n".join(kinds))
         return

@@ -18,7 +18,7 @@ from conftest import REPOSITORY, copy_example, published
 SEED = Path(__file__).resolve().parent / "fixtures" / "moss-hey-lac-safeguarding-notice.txt"
 SLUG = "looked-after-children-and-safeguarding"
 NOTICES = sorted(p.stem for p in (REPOSITORY / "notices").glob("*.md"))
-OUTPUTS = ["index.html", "ropa/ropa.html", "ropa/ropa.csv", "ropa/ropa.xlsx"] + [
+OUTPUTS = ["index.html", "ropa/ropa.html", "ropa/ropa.csv", "ropa/ropa.xlsx", "ropa/datamap.jsonld"] + [
     f"notices/{slug}{suffix}" for slug in NOTICES for suffix in (".html", ".fragment.html", ".pdf")]
 ACTIVITY_COUNT = len(list((REPOSITORY / "datamap" / "activities").glob("*.yaml")))
 
@@ -396,7 +396,7 @@ def test_a_build_with_nothing_to_do_says_so(tmp_path, run, monkeypatch):
     assert run("build", "--no-pdf", cwd=project).exit_code == 0
     again = run("build", "--no-pdf", cwd=project)
     assert again.exit_code == 0
-    assert again.output.splitlines()[-1] == "nothing to do: build/ is up to date (10 files)"
+    assert again.output.splitlines()[-1] == "nothing to do: build/ is up to date (11 files)"
 
 
 def test_a_preview_build_keeps_the_last_full_builds_pdfs(tmp_path, run):

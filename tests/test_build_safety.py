@@ -32,7 +32,7 @@ def test_build_cli_writes_everything(project, run):
     result = run("build", "--no-pdf", cwd=project)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == \
-        "built 6 files into build/ (made: 1 notice, the record of processing and the index page)"
+        "built 7 files into build/ (made: 1 notice, the record of processing and the index page)"
     assert (project / "build" / "notices" / "pupils.html").is_file()
     assert not (project / "build" / "notices" / "pupils.pdf").exists()
 

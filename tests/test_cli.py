@@ -130,7 +130,7 @@ def test_schema_command_prints_each_kind(run):
     assert json.loads(result.output)["$id"].endswith("/activity.schema.json")
     assert run("schema", "--list").output.split() == [
         "organisation", "subjects", "categories", "sources", "recipients", "legislation",
-        "retention", "activity", "notice", "config", "common"]
+        "retention", "activity", "notice", "config", "common", "export"]
     unknown = run("schema", "activty")
     assert unknown.exit_code == 2 and "did you mean 'activity'" in unknown.output
 
@@ -138,7 +138,7 @@ def test_schema_command_prints_each_kind(run):
 def test_schema_write(tmp_path, run):
     result = run("schema", "--write", tmp_path / "schemas")
     assert result.exit_code == 0
-    assert len(list((tmp_path / "schemas").glob("*.schema.json"))) == 11
+    assert len(list((tmp_path / "schemas").glob("*.schema.json"))) == 12
 
 
 def test_bases_and_rules_list(run):
@@ -154,7 +154,7 @@ def test_start_up_imports_no_weasyprint(argv):
             "from noticegen.cli import main\n"
             f"try:\n    main({argv!r})\n"
             "except SystemExit as exc:\n    print('CODE', exc.code)\n"
-            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'openpyxl'))\n"
+            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'openpyxl', 'pyld'))\n"
             "print('HEAVY', heavy)\n")
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                check=False, cwd=REPOSITORY, env={**os.environ})
