@@ -191,7 +191,16 @@ def _explain(error, document: Document) -> list[Problem]:
         # allowed too) says least about what is wrong inside the value.
         depth = len(error.absolute_path)
         fitting = [e for e in error.context
-                   if not (e.validator == "type" and len(e.absolute_path) == depth)]
+                   if not (e.validator == "type" and len(e.absolute_path) == depth)
+                   and not _language_keys_only(e)]
+        if not fitting:
+            # a text that may also be written per language: still, above all, a text
+            wants_text = [e for e in error.context
+                          if e.validator == "type" and e.validator_value == "string"]
+            if error.validator == "anyOf" and wants_text and any(e.validator == "type" and e.validator_value == "object"
+                                  for e in error.context):
+                return [Problem(document.locate(path), "schema",
+                                _type_message(wants_text[0], path, document))]
         deepest = best_match(fitting or error.context)
         if deepest is not None and deepest.validator not in ("const", "type") \
                 or deepest is not None and len(deepest.absolute_path) > depth:
@@ -206,6 +215,9 @@ def _explain(error, document: Document) -> list[Problem]:
     def problem(message: str, at=path, key=False) -> Problem:
         return Problem(document.locate(at, key=key), "schema", message)
 
+    if "propertyNames" in error.schema_path:
+        return [problem(f"{_show(value)} is not a language tag: write the text's language "
+                        "as en, cy, en-GB …", key=False)]
     match error.validator:
         case "additionalProperties":
             known = sorted(error.schema.get("properties", {}))
@@ -246,6 +258,15 @@ def _explain(error, document: Document) -> list[Problem]:
             return [problem(f"{_show(value)} is not allowed here; expected {_show(error.validator_value)}")]
         case _:
             return [problem(_tidy_message(error.message))]
+
+
+def _language_keys_only(error) -> bool:
+    """An error that only says a mapping's keys are not language tags: the value was
+    not meant as a translated text, so that branch says little about the mistake."""
+    if "propertyNames" in error.schema_path:
+        return True
+    return bool(error.context) and all(
+        _language_keys_only(e) or e.validator == "type" for e in error.context)
 
 
 def _type_message(error, path, document: Document) -> str:

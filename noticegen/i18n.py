@@ -1,0 +1,173 @@
+"""Languages: the words noticegen itself writes, in the notice's language.
+
+Every sentence, heading and label noticegen adds to a published output is an English
+message id, translated through a gettext catalogue: ``noticegen/locale/<lang>/LC_MESSAGES/
+noticegen.po`` (``noticegen/locale/noticegen.pot`` lists every message id; see
+docs/languages.md for re-extracting it). The .po file is read at run time with Babel and
+turned into a gettext catalogue in memory, so there is no compiled .mo file to keep in step.
+
+This module also owns the data map's translated values: a text field may be written
+``{en: "…", cy: "…"}`` instead of a plain string, and :func:`choose` picks the notice's
+language from it. Babel is imported only when a catalogue or a date is needed, so
+``noticegen check`` and ``--help`` stay light.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext as _gettext
+import io
+import re
+from functools import cache
+from importlib import resources
+
+DEFAULT_LANGUAGE = "en-GB"
+"""A notice's language when it gives none: British English."""
+
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+"""A BCP 47 language tag as noticegen accepts it ('cy', 'en-GB', 'ga')."""
+
+DOMAIN = "noticegen"
+
+
+def N_(message: str) -> str:
+    """Mark an English message for extraction without translating it yet: the constant
+    stays English and is translated where it is shown, in the reader's language."""
+    return message
+
+
+def base_language(tag: str | None) -> str:
+    """'en-GB' as 'en', 'cy' as 'cy': catalogues and translated values are per language."""
+    return (tag or DEFAULT_LANGUAGE).split("-", 1)[0].lower()
+
+
+def catalogue_languages() -> list[str]:
+    """The languages noticegen can write its own text in: English and each catalogue."""
+    root = resources.files("noticegen").joinpath("locale")
+    found = ["en"]
+    if root.is_dir():
+        found += sorted(p.name for p in root.iterdir()
+                        if p.joinpath("LC_MESSAGES", f"{DOMAIN}.po").is_file())
+    return found
+
+
+@cache
+def translations(language: str | None) -> _gettext.NullTranslations:
+    """The gettext catalogue for ``language``; English (the message ids) when none exists.
+
+    Untranslated and fuzzy entries fall back to English, as gettext does; a test makes
+    sure the catalogues shipped with noticegen have neither.
+    """
+    base = base_language(language)
+    po = resources.files("noticegen").joinpath("locale", base, "LC_MESSAGES", f"{DOMAIN}.po")
+    if base == "en" or not po.is_file():
+        return _gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    catalog = read_po(io.BytesIO(po.read_bytes()), locale=base, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return _gettext.GNUTranslations(compiled)
+
+
+def gettext_for(language: str | None):
+    """``gettext`` for one language: ``_ = gettext_for("cy")``."""
+    return translations(language).gettext
+
+
+def ngettext_for(language: str | None):
+    return translations(language).ngettext
+
+
+# ------------------------------------------------------------------ values
+
+def is_translated(value) -> bool:
+    """A data-map value written per language: ``{en: "…", cy: "…"}``."""
+    return isinstance(value, dict) and bool(value) and all(
+        isinstance(k, str) and LANGUAGE_TAG.fullmatch(k) and isinstance(v, str)
+        for k, v in value.items())
+
+
+def pick(value: dict, language: str | None) -> str | None:
+    """The text for ``language`` from a translated value: the exact tag, then the bare
+    language ('cy-GB' finds 'cy'); None when this language is missing."""
+    tag = language or DEFAULT_LANGUAGE
+    if tag in value:
+        return value[tag]
+    base = base_language(tag)
+    for key, text in value.items():
+        if base_language(key) == base:
+            return text
+    return None
+
+
+def choose(value, language: str | None):
+    """A value as the reader of ``language`` sees it. A translated value gives its text in
+    that language, or, when that is missing (check reports it), its English text, else
+    its first; any other value is returned as it is."""
+    if not is_translated(value):
+        return value
+    found = pick(value, language)
+    if found is None:
+        found = pick(value, "en")
+    return found if found is not None else next(iter(value.values()))
+
+
+# ------------------------------------------------------------------ dates and lists
+
+def long_date(value: str | None, language: str | None = None) -> str:
+    """'2026-09-01' as '1 September 2026', or in Welsh '1 Medi 2026' (CLDR's long
+    format, the same whatever the machine's locale). A placeholder is left as it is."""
+    if not value:
+        return ""
+    try:
+        date = dt.date.fromisoformat(str(value))
+    except ValueError:  # a placeholder, in a draft
+        return str(value)
+    if base_language(language) == "en":
+        months = ("January February March April May June July August September October "
+                  "November December").split()
+        return f"{date.day} {months[date.month - 1]} {date.year}"
+    from babel.dates import format_date
+
+    return format_date(date, format="long", locale=babel_locale(language))
+
+
+def babel_locale(language: str | None) -> str:
+    """The Babel locale for a tag: 'cy' for 'cy', 'en_GB' for 'en-GB'; the bare language
+    when CLDR has no data for the region."""
+    from babel import Locale, UnknownLocaleError
+
+    tag = (language or DEFAULT_LANGUAGE).replace("-", "_")
+    for candidate in (tag, base_language(language)):
+        try:
+            Locale.parse(candidate)
+            return candidate
+        except (UnknownLocaleError, ValueError):
+            continue
+    return "en_GB"
+
+
+_WELSH_VOWELS = tuple("aeiouwyâêîôûŵŷAEIOUWYÂÊÎÔÛŴŶ")
+
+
+def join_words(items: list[str], conjunction: str = "and", language: str | None = None) -> str:
+    """'a, b and c' in the reader's language. Welsh 'and' is 'ac' before a vowel and 'a'
+    otherwise; 'or' is 'neu'."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    _ = gettext_for(language)
+    word = _("and") if conjunction == "and" else _("or") if conjunction == "or" else conjunction
+    if base_language(language) == "cy" and word == "a" and items[-1].startswith(_WELSH_VOWELS):
+        word = "ac"
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    """'US' as 'United States' (or 'Yr Unol Daleithiau'), from CLDR through Babel."""
+    from babel import Locale
+
+    return Locale.parse(babel_locale(language)).territories.get(code, code)
