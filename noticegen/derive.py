@@ -350,7 +350,7 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
         subjects=entries("subject", [s for a in activities for s in a["subjects"]]),
         establishment=model.establishment,
         language=language,
-        changes=diff.for_notice(notice.slug) if diff is not None else [],
+        changes=diff.for_notice(notice.slug, language) if diff is not None else [],
         changes_since=diff.old if diff is not None else "",
     )
 
