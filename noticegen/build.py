@@ -264,7 +264,8 @@ def _render_other(unit: Unit) -> dict[str, bytes]:
         ropa = build_ropa(model)
         from noticegen.i18n import gettext_for
 
-        title = gettext_for(model.language)("Record of processing activities") + f" – {model.publisher}"
+        _ = gettext_for(model.language)
+        title = _("Record of processing activities") + f" – {model.publisher}"
         return {unit.outputs[0]: renderer.render("ropa.html", ropa=ropa, title=title).encode(),
                 unit.outputs[1]: to_csv(ropa), unit.outputs[2]: to_xlsx(ropa, title)}
     pdf = _WORK["pdf"]

@@ -58,6 +58,7 @@ _PERIOD_TRIGGERS = {
     "end-of-employment": N_("the end of employment"),
     "creation": N_("the date the record is made"),
 }
+_UNKNOWN_EVENT = N_("the event")
 _ACTIONS = {"secure-disposal": N_("then securely disposed of"), "review": N_("then reviewed"),
             "archive": N_("then archived"), "transfer": N_("then transferred")}
 
@@ -87,7 +88,7 @@ def retention_period(rule: Entry, language: str | None = None) -> str:
     if "months" in period:
         parts.append(ngettext("%(count)d month", "%(count)d months", period["months"])
                      % {"count": period["months"]})
-    trigger = rule.get("trigger_note") or _(_PERIOD_TRIGGERS.get(rule["trigger"], N_("the event")))
+    trigger = rule.get("trigger_note") or _(_PERIOD_TRIGGERS.get(rule["trigger"], _UNKNOWN_EVENT))
     if parts:
         text = _("%(period)s from %(event)s") % {"period": join_words(parts, "and", language),
                                                   "event": trigger}

@@ -40,7 +40,8 @@ def consent_withdrawal(ctx_organisation: Entry | None, activity: Entry,
         return None
     from noticegen.i18n import gettext_for
 
-    return gettext_for(language)("by emailing [%(email)s](mailto:%(email)s)") % {"email": email}
+    _ = gettext_for(language)
+    return _("by emailing [%(email)s](mailto:%(email)s)") % {"email": email}
 
 
 def relies_on_consent(activity: Entry) -> bool:
