@@ -128,6 +128,7 @@ def _notice_digest(model: Model, slug: str, pdf: bool, diff_text: str | None) ->
                    if r.kind == "notice" and r.owner == f"notice:{slug}" and r.id in model.notices},
         "publish_url": model.config.data.get("publish_url") if model.config is not None else None,
         "changes": diff_text,
+        "alternates": [[n.slug, n.language] for n in model.translations(notice)],
     })
 
 
@@ -239,7 +240,7 @@ def _notice_files(unit: Unit):
         diff = _WORK["diffs"][(unit.school, since)]
     view = notice_view(model, notice, diff)
     pdf = len(unit.outputs) == 3
-    yield unit.outputs[0], renderer.render("notice.html", view=view,
+    yield unit.outputs[0], renderer.render("notice.html", view=view, alternates=alternates(model, notice),
                                            pdf_name=f"{unit.slug}.pdf" if pdf else "").encode()
     yield unit.outputs[1], renderer.render("notice-fragment.html", view=view).encode()
     if pdf:
@@ -249,6 +250,18 @@ def _notice_files(unit: Unit):
         yield unit.outputs[2], write_pdf(source, model.root, model.template_dirs + [packaged_templates()],
                                          _epoch(notice.entry.get("published")),
                                          f"{(unit.school + '/') if unit.school else ''}notices/{unit.slug}.md")
+
+
+def alternates(model: Model, notice) -> list[dict]:
+    """The notice's versions in every language (itself included), for the page's
+    hreflang links and its language switcher; empty when it has no other version."""
+    from noticegen.i18n import language_name
+
+    versions = model.translations(notice)
+    if len(versions) < 2:
+        return []
+    return [{"language": v.language, "href": f"{v.slug}.html", "name": language_name(v.language)}
+            for v in versions]
 
 
 def _render_other(unit: Unit) -> dict[str, bytes]:

@@ -151,18 +151,41 @@ def babel_locale(language: str | None) -> str:
 
 
 _WELSH_VOWELS = tuple("aeiouwyâêîôûŵŷAEIOUWYÂÊÎÔÛŴŶ")
+_ASPIRATE = {"c": "ch", "p": "ph", "t": "th"}
+"""Welsh 'a' (and) mutates a following c, p or t: 'enwau a chyfeiriadau'."""
+
+
+def and_word(following: str, language: str | None = None) -> str:
+    """'and' before ``following``: in Welsh 'ac' before a vowel, else 'a'."""
+    _ = gettext_for(language)
+    word = _("and")
+    if base_language(language) == "cy" and word == "a" and following.startswith(_WELSH_VOWELS):
+        return "ac"
+    return word
+
+
+def after_and(text, language: str | None = None):
+    """``text`` as it follows 'and': in Welsh, a lower-case word starting c, p or t (not
+    ch, ph or th) takes the aspirate mutation; names, and every other language, are left
+    as written."""
+    if base_language(language) != "cy" or not isinstance(text, str):
+        return text
+    first = text[:1]
+    if first in _ASPIRATE and text[1:2] != "h":
+        return _ASPIRATE[first] + text[1:]
+    return text
 
 
 def join_words(items: list[str], conjunction: str = "and", language: str | None = None) -> str:
     """'a, b and c' in the reader's language. Welsh 'and' is 'ac' before a vowel and 'a'
-    otherwise; 'or' is 'neu'."""
+    (with the aspirate mutation) otherwise; 'or' is 'neu'."""
     items = [i for i in items if i]
     if len(items) <= 1:
         return "".join(items)
+    if conjunction == "and":
+        return ", ".join(items[:-1]) + f" {and_word(items[-1], language)} " + after_and(items[-1], language)
     _ = gettext_for(language)
-    word = _("and") if conjunction == "and" else _("or") if conjunction == "or" else conjunction
-    if base_language(language) == "cy" and word == "a" and items[-1].startswith(_WELSH_VOWELS):
-        word = "ac"
+    word = _("or") if conjunction == "or" else conjunction
     return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
@@ -280,3 +303,32 @@ def localise_data(data, ids: set[int], language: str | None):
     if isinstance(data, list):
         return [localise_data(value, ids, language) for value in data]
     return data
+
+
+def all_texts(value) -> list[str]:
+    """Every language's text of a value: ``[value]`` for a plain string, the texts of a
+    value written per language, nothing for anything else."""
+    if isinstance(value, str):
+        return [value]
+    if is_translated(value):
+        return list(value.values())
+    return []
+
+
+def display(value) -> str:
+    """A value in a message for the DPO (check's output is in English): its English text,
+    else its first."""
+    chosen = choose(value, "en")
+    return chosen if isinstance(chosen, str) else str(chosen)
+
+
+def language_name(tag: str) -> str:
+    """A language's name in that language, for a language switcher: 'Cymraeg', 'English'."""
+    from babel import Locale, UnknownLocaleError
+
+    base = base_language(tag)
+    try:
+        name = Locale.parse(base).get_display_name(base) or tag
+    except (UnknownLocaleError, ValueError):
+        return tag
+    return name[:1].upper() + name[1:]

@@ -70,9 +70,10 @@ def category_examples(category) -> list[tuple[str, str]]:
     examples = category.get("examples")
     if not examples:
         return []
-    if isinstance(examples, str):
+    if isinstance(examples, str) or i18n.is_translated(examples):
         return [(examples, category["type"])]
-    return [(e, category["type"]) if isinstance(e, str) else (e["text"], e["type"]) for e in examples]
+    return [(e, category["type"]) if isinstance(e, str) or i18n.is_translated(e) else (e["text"], e["type"])
+            for e in examples]
 
 
 def category_types(category) -> set[str]:

@@ -126,6 +126,8 @@ class Renderer:
             long_date=lambda value: long_date(value, self.language),
             join_words=lambda items, conjunction="and": join_words(items, conjunction, self.language),
             period=lambda rule: retention_period(rule, self.language),
+            and_word=lambda following: i18n.and_word(str(following), self.language),
+            after_and=lambda text: i18n.after_and(text, self.language),
             css_string=css_string,
         )
         self.env.globals.update(noticegen_version=__version__, requirements=REQUIREMENTS,
