@@ -29,6 +29,10 @@ LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 DOMAIN = "noticegen"
 
+SAME_IN_EVERY_LANGUAGE = "zxx"
+"""BCP 47's 'no linguistic content': ``{zxx: Example Photo Hosting Ltd}`` is a name that
+reads the same in every language, so no notice needs it translated."""
+
 
 def N_(message: str) -> str:
     """Mark an English message for extraction without translating it yet: the constant
@@ -100,7 +104,7 @@ def pick(value: dict, language: str | None) -> str | None:
     for key, text in value.items():
         if base_language(key) == base:
             return text
-    return None
+    return value.get(SAME_IN_EVERY_LANGUAGE)
 
 
 def choose(value, language: str | None):
