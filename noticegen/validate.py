@@ -190,6 +190,13 @@ def _explain(error, document: Document) -> list[Problem]:
         # A branch whose own type the value does not have (a text where a mapping is
         # allowed too) says least about what is wrong inside the value.
         depth = len(error.absolute_path)
+        value = error.instance
+        if error.validator == "anyOf" and _meant_as_translations(value):
+            from noticegen.i18n import LANGUAGE_TAG
+
+            return [Problem(document.locate(path + (key,), key=True), "schema",
+                            f"{_show(key)} is not a language tag: write the text's language as "
+                            "en, cy, en-GB …") for key in value if not LANGUAGE_TAG.fullmatch(key)]
         fitting = [e for e in error.context
                    if not (e.validator == "type" and len(e.absolute_path) == depth)
                    and not _language_keys_only(e)]
@@ -258,6 +265,16 @@ def _explain(error, document: Document) -> list[Problem]:
             return [problem(f"{_show(value)} is not allowed here; expected {_show(error.validator_value)}")]
         case _:
             return [problem(_tidy_message(error.message))]
+
+
+def _meant_as_translations(value) -> bool:
+    """A mapping of texts, some keyed by a language tag: a text written per language,
+    with a key that is not a language ('welsh', 'EN')."""
+    from noticegen.i18n import LANGUAGE_TAG
+
+    return isinstance(value, dict) and bool(value) and all(isinstance(v, str) for v in value.values()) \
+        and any(isinstance(k, str) and LANGUAGE_TAG.fullmatch(k) for k in value) \
+        and not all(isinstance(k, str) and LANGUAGE_TAG.fullmatch(k) for k in value)
 
 
 def _language_keys_only(error) -> bool:
