@@ -272,6 +272,13 @@ def notice_language(slug: str, front: dict, project_language: str) -> str:
     return slug.split(".", 1)[1] if "." in slug else project_language
 
 
+def shared_block(shared: dict[str, Block], name: str, language: str) -> Block | None:
+    """A shared prose block in a notice's language: notices/_blocks/<name>.<language>.md
+    when there is one, else notices/_blocks/<name>.md."""
+    return shared.get(f"{name}.{language}") or shared.get(f"{name}.{i18n.base_language(language)}") \
+        or shared.get(name)
+
+
 def _notice(source: NoticeSource, shared: dict[str, Block], project_language: str) -> Notice:
     entry = Entry("notice", source.slug, source.front.data, source.front)
     language = notice_language(source.slug, source.front.data, project_language)
@@ -283,7 +290,7 @@ def _notice(source: NoticeSource, shared: dict[str, Block], project_language: st
         section_id = options["id"]
         built_in = section_id in BUILT_IN_SECTIONS
         include = options.get("include")
-        block = shared.get(include) if include else source.blocks.get(section_id)
+        block = shared_block(shared, include, language) if include else source.blocks.get(section_id)
         default = _(BUILT_IN_SECTIONS[section_id]) if built_in else None
         heading = options.get("heading") or default or section_id.replace("-", " ").capitalize()
         sections.append(Section(section_id, heading, built_in, block,
@@ -399,6 +406,9 @@ def _references(model: Model) -> Iterator[Reference]:
             if isinstance(item, dict) and item.get("include"):
                 yield Reference("block", item["include"],
                                 notice.entry.where("sections", index, "include"), owner)
+                used = shared_block(model.blocks, item["include"], notice.language)
+                if used is not None and used.id != item["include"]:  # its version in this language
+                    yield Reference("block", used.id, notice.entry.where("sections", index, "include"), owner)
         for block in notice.prose():
             for found in prose.find_references(block):
                 if found.kind in REFERENCE_KINDS:
@@ -438,8 +448,11 @@ def localised(model: Model, language: str) -> Model:
     key = (id(model), language)
     if key in _LOCALISED and _LOCALISED[key][0] is model:
         return _LOCALISED[key][1]
+    if len(_LOCALISED) > 256:
+        _LOCALISED.clear()  # a long-running serve must not keep every old model
     ids = i18n.translated_values(translated_documents(model))
     if not ids and i18n.base_language(language) == "en":
+        _LOCALISED[key] = (model, model)
         return model
 
     def entry(value: Entry | None) -> Entry | None:
@@ -461,7 +474,5 @@ def localised(model: Model, language: str) -> Model:
     copy = dataclasses.replace(model, organisation=entry(model.organisation), registers=registers,
                                activities=activities, notices=notices, bases=bases,
                                establishment=entry(model.establishment))
-    if any(kept is not model for kept, _ in _LOCALISED.values()):
-        _LOCALISED.clear()  # one model at a time: a long-running serve must not keep old ones
     _LOCALISED[key] = (model, copy)
     return copy

@@ -295,7 +295,7 @@ class _Reader:
                         project.activities[stem] = result.document
             for relative in self._files(project, prefix + BLOCKS, ".md"):
                 stem = relative.rsplit("/", 1)[-1][: -len(".md")]
-                if self._valid_name(project, relative, stem):
+                if self._valid_name(project, relative, stem, language_suffix=True):
                     result = self.block(relative, stem)
                     self._take(project, result)
                     project.blocks.pop(stem, None)

@@ -199,7 +199,7 @@ def _explain(error, document: Document) -> list[Problem]:
                             "en, cy, en-GB …") for key in value if not LANGUAGE_TAG.fullmatch(key)]
         fitting = [e for e in error.context
                    if not (e.validator == "type" and len(e.absolute_path) == depth)
-                   and not _language_keys_only(e)]
+                   and not _language_keys_only(e, depth)]
         if not fitting:
             # a text that may also be written per language: still, above all, a text
             wants_text = [e for e in error.context
@@ -277,13 +277,17 @@ def _meant_as_translations(value) -> bool:
         and not all(isinstance(k, str) and LANGUAGE_TAG.fullmatch(k) for k in value)
 
 
-def _language_keys_only(error) -> bool:
-    """An error that only says a mapping's keys are not language tags: the value was
-    not meant as a translated text, so that branch says little about the mistake."""
+def _language_keys_only(error, depth: int) -> bool:
+    """An error about the value itself that only says it is not a text written per
+    language (its keys are not language tags, or it is not a mapping at all): the value
+    was not meant as one, so that branch says little about the mistake."""
+    if len(error.absolute_path) != depth:
+        return False
     if "propertyNames" in error.schema_path:
         return True
     return bool(error.context) and all(
-        _language_keys_only(e) or e.validator == "type" for e in error.context)
+        _language_keys_only(e, depth) or e.validator == "type" and len(e.absolute_path) == depth
+        for e in error.context)
 
 
 def _type_message(error, path, document: Document) -> str:

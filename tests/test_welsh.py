@@ -179,6 +179,18 @@ def test_a_missing_translation_is_reported_at_its_file_line_and_column(tmp_path,
     assert "notice 'pupils'" not in result.output
 
 
+def test_a_shared_block_without_its_welsh_version_is_reported(tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    shutil.copytree(WELSH, project)
+    (project / "notices" / "_blocks" / "school-census.cy.md").unlink()
+    monkeypatch.chdir(project)
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "notices/pupils.cy.md:17:14: error[untranslated]: notice 'pupils.cy' is in 'cy' but the shared "
+        "block 'school-census' it includes is not: add notices/_blocks/school-census.cy.md")
+
+
 # ------------------------------------------------------------------ the Welsh build
 
 def test_welsh_pages_hold_no_english_noticegen_wrote(built):
@@ -206,11 +218,13 @@ def test_welsh_pages_show_the_welsh_data_map_values(built):
                   "Deddf Addysg 1996, adran 537A", "25 o flynyddoedd ar ôl y dyddiad geni",
                   "Swyddfa'r Comisiynydd Gwybodaeth", "Example Photo Hosting Ltd yn Iwerddon"):
         assert welsh in page, welsh
+    assert "Mae Llywodraeth Cymru yn defnyddio'r cyfrifiad ysgolion" in page  # the shared block's Welsh version
     for english in ("Example Valley Primary School", "keep children safe", "Welsh Government",
-                    "Education Act 1996", "Ireland"):
+                    "Education Act 1996", "Ireland", "school census to plan"):
         assert english not in page, english
     english = plain((built / "notices" / "pupils.html").read_text())
     assert "Example Valley Primary School" in english and "to keep children safe" in english
+    assert "The Welsh Government uses the school census" in english
     assert "Ysgol Gynradd" not in english
 
 
@@ -273,6 +287,10 @@ def test_the_ropa_is_written_in_the_projects_language(tmp_path):
     project = tmp_path / "project"
     shutil.copytree(WELSH, project)
     (project / "noticegen.yaml").write_text("language: cy\n")
+    # the plain texts, shared blocks included, are now the Welsh ones
+    blocks = project / "notices" / "_blocks"
+    (blocks / "school-census.md").rename(blocks / "school-census.en.md")
+    (blocks / "school-census.cy.md").rename(blocks / "school-census.md")
     # the English notice now needs its own language named
     english = project / "notices" / "pupils.md"
     english.write_text(english.read_text().replace("version: \"1.0\"", "version: \"1.0\"\nlanguage: en-GB"))

@@ -64,6 +64,22 @@ def untranslated(ctx: Context) -> Iterator[Problem]:
             if key not in reported:
                 reported.add(key)
                 yield problem(location, "untranslated", message)
+        if i18n.base_language(language) != project:
+            yield from _untranslated_blocks(model, slug, notice)
+
+
+def _untranslated_blocks(model: Model, slug: str, notice: Notice) -> Iterator[Problem]:
+    """A shared prose block a notice in another language includes, with no version in it."""
+    for index, item in enumerate(notice.entry.get("sections") or []):
+        name = item.get("include") if isinstance(item, dict) else None
+        if not name or name not in model.blocks:
+            continue
+        if model.blocks.get(f"{name}.{notice.language}") is None \
+                and model.blocks.get(f"{name}.{i18n.base_language(notice.language)}") is None:
+            yield problem(notice.entry.where("sections", index, "include"), "untranslated",
+                          f"notice '{slug}' is in '{notice.language}' but the shared block '{name}' "
+                          f"it includes is not: add notices/_blocks/{name}."
+                          f"{i18n.base_language(notice.language)}.md")
 
 
 def _texts_shown(model: Model, notice: Notice) -> Iterator[tuple[str, Entry, tuple, object]]:
