@@ -191,7 +191,9 @@ def _explain(error, document: Document) -> list[Problem]:
         # allowed too) says least about what is wrong inside the value.
         depth = len(error.absolute_path)
         value = error.instance
-        if error.validator == "anyOf" and _meant_as_translations(value):
+        is_text = any(isinstance(b, dict) and b.get("type") == "string"
+                      for b in error.schema.get("anyOf", []))
+        if error.validator == "anyOf" and is_text and _meant_as_translations(value):
             from noticegen.i18n import LANGUAGE_TAG
 
             return [Problem(document.locate(path + (key,), key=True), "schema",
@@ -204,7 +206,7 @@ def _explain(error, document: Document) -> list[Problem]:
             # a text that may also be written per language: still, above all, a text
             wants_text = [e for e in error.context
                           if e.validator == "type" and e.validator_value == "string"]
-            if error.validator == "anyOf" and wants_text and any(e.validator == "type" and e.validator_value == "object"
+            if error.validator == "anyOf" and is_text and wants_text and any(e.validator == "type" and e.validator_value == "object"
                                   for e in error.context):
                 return [Problem(document.locate(path), "schema",
                                 _type_message(wants_text[0], path, document))]

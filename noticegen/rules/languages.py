@@ -7,7 +7,7 @@ import re
 from typing import Iterator
 
 from noticegen import i18n
-from noticegen.model import Entry, Model, Notice
+from noticegen.model import Entry, Model, Notice, translated_documents
 from noticegen.problems import Problem
 from noticegen.project import REGISTERS
 from noticegen.rules import E, W, Context, declare, problem, rule
@@ -42,6 +42,10 @@ def untranslated(ctx: Context) -> Iterator[Problem]:
     model = ctx.model
     project = i18n.base_language(model.language)
     reported: set[tuple] = set()
+    # a project written in one language, all its notices in it, has nothing to translate
+    one_language = all(i18n.base_language(n.language) == project for n in model.notices.values())
+    if one_language and not i18n.translated_values(translated_documents(model)):
+        return
     for slug, notice in sorted(model.notices.items()):
         language = notice.language
         for kind, entry, path, value in _texts_shown(model, notice):
