@@ -243,7 +243,9 @@ def resolve(loaded: LoadedProject) -> Model:
                for slug, source in loaded.notices.items()}
     overlay_problems_for_notices = []
     for slug, notice in notices.items():
-        change = loaded.notice_activities.get(slug, {"add": [], "remove": []})
+        # a school's change to an inherited notice reaches its versions in other languages
+        change = loaded.notice_activities.get(slug) or loaded.notice_activities.get(
+            notice.original, {"add": [], "remove": []})
         dropped = {ident for ident, _ in change["remove"]}
         for ident, location in change["remove"]:
             if ident not in notice.entry["activities"]:

@@ -359,6 +359,9 @@ class _Reader:
                         del things[key][stem]
                         if key == "activities":
                             project.removed_activities.add(stem)
+                        elif key in ("notices", "blocks"):  # and its versions in other languages
+                            for other in [t for t in things[key] if t.split(".", 1)[0] == stem]:
+                                del things[key][other]
                         continue
                     message = (f"'{stem}' is not an inherited {key[:-1]}, so there is nothing to "
                                "remove" if depth else "remove: belongs in a school's noticegen.yaml")
