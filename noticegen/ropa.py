@@ -131,7 +131,7 @@ class Ropa:
         return lines
 
 
-ILLUSTRATIVE = "(illustrative: not yet confirmed)"
+ILLUSTRATIVE = N_("(illustrative: not yet confirmed)")
 
 
 def _contact(person: dict) -> str:
@@ -205,7 +205,7 @@ def row_values(model: Model, ident: str, activity: Entry,
         _lines(activity["purposes"]),
         _contact(activity["joint_controller"]) if activity.get("joint_controller") else NONE,
         _lines(registers["subject"][s]["name"] for s in activity["subjects"]),
-        _lines(_category(c) for c in categories),
+        _lines(_category(c, language) for c in categories),
         _lines(r["name"] for r in recipients) or NONE,
         (None if any(not s.get("contract") for _, s in processors)
          else _lines(f"{r['name']}: {s['contract']}" for r, s in processors)) if processors
@@ -245,7 +245,7 @@ def row_values(model: Model, ident: str, activity: Entry,
                + (f", {registers['legislation'][law]['provision']}"
                   if registers['legislation'][law].get("provision") else "")
                for law in activity.get("legislation", [])),
-        _provision(activity.get("provision")),
+        _provision(activity.get("provision"), language),
         cite(basis.get("criminal_offence", [])) or NOT_APPLICABLE,
         cite(basis.get("annex_1", [])) or NOT_APPLICABLE,
     ]
@@ -253,13 +253,19 @@ def row_values(model: Model, ident: str, activity: Entry,
     return list(zip(COLUMNS, values))
 
 
-def _category(category: Entry) -> str:
+_TYPES = {"personal": N_("personal"), "special": N_("special"), "criminal": N_("criminal")}
+
+
+def _category(category: Entry, language: str | None = None) -> str:
     """'Characteristics (personal; includes special category data: ethnicity)'."""
-    text = f"{category['name']} ({category['type']}"
-    for kind, label in (("special", "special category data"), ("criminal", "criminal offence data")):
+    _ = i18n.gettext_for(language)
+    kind_name = _(_TYPES[category["type"]]) if category["type"] in _TYPES else category["type"]
+    text = f"{category['name']} ({kind_name}"
+    for kind, label in (("special", N_("special category data")), ("criminal", N_("criminal offence data"))):
         items = [t for t, k in category_examples(category) if k == kind and category["type"] != kind]
         if items:
-            text += f"; includes {label}: {join_words(items)}"
+            text += "; " + _("includes %(kind)s: %(items)s") % {
+                "kind": _(label), "items": join_words(items, "and", language)}
     return text + ")"
 
 
@@ -271,18 +277,21 @@ def _retention(rule: Entry, organisation: dict, language: str | None = None) -> 
         text += f" ({rule['reference']})"
     policy = rule.get("policy") or (organisation.get("retention_policy") if rule.get("criteria") else None)
     if policy:
-        text += f"; policy: {policy['title']}" + (f", {policy['url']}" if policy.get("url") else "")
+        _ = i18n.gettext_for(language)
+        text += "; " + _("policy: %(title)s") % {"title": policy["title"]} \
+            + (f", {policy['url']}" if policy.get("url") else "")
     if rule.get("note"):
         text += f". {rule['note']}"
     return text
 
 
-def _provision(provision: dict | None) -> str | None:
+def _provision(provision: dict | None, language: str | None = None) -> str | None:
     if not provision:
         return None
+    _ = i18n.gettext_for(language)
     text = provision["requirement"]
     if provision.get("consequence"):
-        text += f": if not provided, {provision['consequence']}"
+        text += ": " + _("if not provided, %(consequence)s") % {"consequence": provision["consequence"]}
     if provision.get("illustrative"):
         text += f" {ILLUSTRATIVE}"
     return text
@@ -294,7 +303,8 @@ def build_ropa(model: Model) -> Ropa:
     language = model.language
     _ = i18n.gettext_for(language)
     model = localised(model, language)
-    rows = [[(_(value) if value in _FIXED else value) or ""
+    rows = [[(_(value) if value in _FIXED else value.replace(ILLUSTRATIVE, _(ILLUSTRATIVE))
+              if value else value) or ""
              for _column, value in row_values(model, ident, activity, language)]
             for ident, activity in sorted(model.activities.items())]
     return Ropa(model.organisation, rows, model.establishment, language)
@@ -319,7 +329,8 @@ def to_xlsx(ropa: Ropa, title: str) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Record of processing"
+    _ = i18n.gettext_for(ropa.language)
+    sheet.title = _("Record of processing")[:31]
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     thin = Side(style="thin", color="808080")

@@ -302,6 +302,13 @@ def test_the_ropa_is_written_in_the_projects_language(tmp_path):
     ropa = plain((project / "build" / "ropa" / "ropa.html").read_text())
     assert "Cofnod o weithgareddau prosesu" in ropa and "Cadw plant" not in ropa
     assert "cadw plant yn ddiogel" in ropa
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(project / "build" / "ropa" / "ropa.xlsx").active
+    assert sheet.title == "Cofnod prosesu"
+    cells = {str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value}
+    assert {"Swyddogaeth fusnes", "Cofnod o weithgareddau prosesu o dan Erthygl 30", "Rheolydd"} <= cells
+    assert not {"Business function", "Controller", "Not applicable"} & cells
 
 
 # ------------------------------------------------------------------ accessibility
