@@ -66,7 +66,9 @@ def explain_text(root: Path, ident: str, school: str | None = None) -> str:
         else:
             lines.append("  referred to from nowhere: removing it breaks nothing")
         if found.activities:
-            rows = ", ".join(f"{a} ({model.activities[a].get('business_function') or model.activities[a]['name']})"
+            from noticegen.i18n import display
+
+            rows = ", ".join(f"{a} ({display(model.activities[a].get('business_function') or model.activities[a]['name'])})"
                              for a in found.activities)
             lines.append(f"  activities (ROPA rows): {rows}")
         if found.notices:
