@@ -124,7 +124,8 @@ def _notice_digest(model: Model, slug: str, pdf: bool, diff_text: str | None) ->
         "shared": {name: model.blocks[name].text for name in includes if name in model.blocks},
         "activities": {a: model.activities[a].data for a in covered},
         "entries": _entries_used(model, {f"activity:{a}" for a in covered} | {f"notice:{slug}"}),
-        "linked": {r.id: model.notices[r.id].entry["title"] for r in model.references
+        "linked": {r.id: [[n.slug, n.entry["title"]] for n in model.translations(model.notices[r.id])]
+                   for r in model.references
                    if r.kind == "notice" and r.owner == f"notice:{slug}" and r.id in model.notices},
         "publish_url": model.config.data.get("publish_url") if model.config is not None else None,
         "changes": diff_text,

@@ -8,7 +8,6 @@ Templates receive these views and only lay them out.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from noticegen import i18n
