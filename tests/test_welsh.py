@@ -216,7 +216,7 @@ def test_welsh_pages_show_the_welsh_data_map_values(built):
     for welsh in ("Ysgol Gynradd Cwm Enghraifft", "Disgyblion a'u rhieni neu ofalwyr", "cadw plant yn ddiogel",
                   "Manylion cyswllt (er enghraifft enwau a chyfeiriadau)", "Llywodraeth Cymru",
                   "Deddf Addysg 1996, adran 537A", "25 o flynyddoedd ar ôl y dyddiad geni",
-                  "Swyddfa'r Comisiynydd Gwybodaeth", "Example Photo Hosting Ltd yn Iwerddon"):
+                  "Swyddfa'r Comisiynydd Gwybodaeth", "Example Photo Hosting Ltd (gwlad: Iwerddon)"):
         assert welsh in page, welsh
     assert "Mae Llywodraeth Cymru yn defnyddio'r cyfrifiad ysgolion" in page  # the shared block's Welsh version
     for english in ("Example Valley Primary School", "keep children safe", "Welsh Government",
