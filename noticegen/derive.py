@@ -8,7 +8,7 @@ Templates receive these views and only lay them out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from noticegen import i18n
 from noticegen.catalogue import Basis
@@ -295,12 +295,12 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
     cited = {i for a in activities for i in a.get("legislation", [])}
     legislation = [law for law in registers["legislation"].values() if law.id in cited]
     shares_by_recipient = [(a, s) for a in activities for s in a.get("recipients", [])]
-    routine = _unique(s["recipient"] for _, s in shares_by_recipient if s.get("routine", True))
-    other = [r for r in _unique(s["recipient"] for _, s in shares_by_recipient) if r not in routine]
+    routine = _unique(s["recipient"] for _activity, s in shares_by_recipient if s.get("routine", True))
+    other = [r for r in _unique(s["recipient"] for _activity, s in shares_by_recipient) if r not in routine]
 
     shares: list[Share] = []
     by_text: dict[str, Share] = {}
-    for _, share in shares_by_recipient:
+    for _activity, share in shares_by_recipient:
         recipient = registers["recipient"][share["recipient"]]
         why = sharing_reason(share, recipient)
         if why is None:
@@ -321,7 +321,7 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
         notice=notice,
         organisation=model.organisation,
         activities=activities,
-        sections=notice.sections,
+        sections=[replace(s, heading=_(s.heading)) if s.default_heading else s for s in notice.sections],
         purposes=_unique(p for a in activities for p in a["purposes"]),
         category_groups=[g for g in groups if g.categories],
         article_6=bases("article_6"),

@@ -99,6 +99,8 @@ class Section:
     built_in: bool
     block: Block | None  # the prose shown in the section
     location: Location
+    default_heading: bool = False
+    """The heading is noticegen's own (an English message, translated when rendered)."""
 
 
 @dataclass
@@ -284,7 +286,6 @@ def shared_block(shared: dict[str, Block], name: str, language: str) -> Block | 
 def _notice(source: NoticeSource, shared: dict[str, Block], project_language: str) -> Notice:
     entry = Entry("notice", source.slug, source.front.data, source.front)
     language = notice_language(source.slug, source.front.data, project_language)
-    _ = i18n.gettext_for(language)
     sections = []
     items = source.front.data.get("sections") or DEFAULT_SECTIONS
     for index, item in enumerate(items):
@@ -293,10 +294,10 @@ def _notice(source: NoticeSource, shared: dict[str, Block], project_language: st
         built_in = section_id in BUILT_IN_SECTIONS
         include = options.get("include")
         block = shared_block(shared, include, language) if include else source.blocks.get(section_id)
-        default = _(BUILT_IN_SECTIONS[section_id]) if built_in else None
-        heading = options.get("heading") or default or section_id.replace("-", " ").capitalize()
+        own = i18n.choose(options.get("heading"), language)
+        heading = own or BUILT_IN_SECTIONS.get(section_id) or section_id.replace("-", " ").capitalize()
         sections.append(Section(section_id, heading, built_in, block,
-                                entry.where("sections", index)))
+                                entry.where("sections", index), built_in and not own))
     return Notice(source.slug, entry, sections, source.blocks, language)
 
 
