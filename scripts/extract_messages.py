@@ -24,6 +24,8 @@ POT = ROOT / "noticegen" / "locale" / "noticegen.pot"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true",
                  "newstyle_gettext": "true"}
+HEADER = ("# Every English text noticegen writes into the outputs it publishes.\n"
+          "# Made by scripts/extract_messages.py: edit the code and templates, not this file.")
 FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 """Headers carry this date, so re-extracting unchanged sources changes nothing."""
 
@@ -40,7 +42,9 @@ def extract():
     from babel.messages.extract import extract as run_extractor
 
     catalog = Catalog(project="noticegen", domain="noticegen", creation_date=FIXED_DATE,
-                      revision_date=FIXED_DATE, fuzzy=False, charset="utf-8")
+                      revision_date=FIXED_DATE, fuzzy=False, charset="utf-8",
+                      copyright_holder="the noticegen authors", version="",
+                      header_comment=HEADER)
     for path, method in _sources():
         method_fn = "jinja2.ext:babel_extract" if method == "jinja2" else "python"
         with path.open("rb") as handle:
@@ -76,7 +80,9 @@ def render(catalog) -> bytes:
 
     out = io.BytesIO()
     write_po(out, catalog, width=88, sort_output=True, include_lineno=False)
-    return out.getvalue()
+    # without Babel's version, so another Babel writes the same bytes
+    return b"".join(line for line in out.getvalue().splitlines(keepends=True)
+                    if not line.startswith(b'"Generated-By:'))
 
 
 def main(argv: list[str]) -> int:
