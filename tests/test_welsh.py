@@ -207,6 +207,15 @@ def test_welsh_pages_hold_no_english_noticegen_wrote(built):
     for name, text in pages.items():
         left = [phrase for phrase in phrases if phrase in text]
         assert left == [], f"English in the Welsh {name}: {left}"
+    # short labels and headings ("Version", "Your rights") as whole elements of the markup
+    same_in_welsh = {m.id for m in _read_po(CY_PO) if m.id and m.string == m.id}  # "Contract", "URN"
+    labels = [m for m in _ids(_read_po(POT)) if isinstance(m, str) and len(m.split()) < 4
+              and not PLACEHOLDER.search(m) and m[:1].isupper() and m not in same_in_welsh]
+    english_markup = (built / "notices" / "pupils.html").read_text()
+    assert sum(f">{label}<" in english_markup for label in labels) >= 8
+    for name in ("pupils.cy.html", "pupils.cy.fragment.html"):
+        markup = (built / "notices" / name).read_text()
+        assert [label for label in labels if f">{html.escape(label, quote=False)}<" in markup] == [], name
     assert "28 Tachwedd 2026" in pages["page"] and "28 Tachwedd 2026" in pages["pdf"]
     assert "Tudalen 1 o " in pages["pdf"]
 
