@@ -124,10 +124,12 @@ def _notice_digest(model: Model, slug: str, pdf: bool, diff_text: str | None) ->
         "shared": {name: model.blocks[name].text for name in includes if name in model.blocks},
         "activities": {a: model.activities[a].data for a in covered},
         "entries": _entries_used(model, {f"activity:{a}" for a in covered} | {f"notice:{slug}"}),
-        "linked": {r.id: model.notices[r.id].entry["title"] for r in model.references
+        "linked": {r.id: [[n.slug, n.entry["title"]] for n in model.translations(model.notices[r.id])]
+                   for r in model.references
                    if r.kind == "notice" and r.owner == f"notice:{slug}" and r.id in model.notices},
         "publish_url": model.config.data.get("publish_url") if model.config is not None else None,
         "changes": diff_text,
+        "alternates": [[n.slug, n.language] for n in model.translations(notice)],
     })
 
 
@@ -240,7 +242,7 @@ def _notice_files(unit: Unit):
         diff = _WORK["diffs"][(unit.school, since)]
     view = notice_view(model, notice, diff)
     pdf = len(unit.outputs) == 3
-    yield unit.outputs[0], renderer.render("notice.html", view=view,
+    yield unit.outputs[0], renderer.render("notice.html", view=view, alternates=alternates(model, notice),
                                            pdf_name=f"{unit.slug}.pdf" if pdf else "").encode()
     yield unit.outputs[1], renderer.render("notice-fragment.html", view=view).encode()
     if pdf:
@@ -250,6 +252,18 @@ def _notice_files(unit: Unit):
         yield unit.outputs[2], write_pdf(source, model.root, model.template_dirs + [packaged_templates()],
                                          _epoch(notice.entry.get("published")),
                                          f"{(unit.school + '/') if unit.school else ''}notices/{unit.slug}.md")
+
+
+def alternates(model: Model, notice) -> list[dict]:
+    """The notice's versions in every language (itself included), for the page's
+    hreflang links and its language switcher; empty when it has no other version."""
+    from noticegen.i18n import language_name
+
+    versions = model.translations(notice)
+    if len(versions) < 2:
+        return []
+    return [{"language": v.language, "href": f"{v.slug}.html", "name": language_name(v.language)}
+            for v in versions]
 
 
 def _render_other(unit: Unit) -> dict[str, bytes]:
@@ -263,9 +277,11 @@ def _render_other(unit: Unit) -> dict[str, bytes]:
     renderer = _renderer(unit.school)
     if unit.kind == "ropa":
         ropa = build_ropa(model)
-        title = f"Record of processing activities – {model.publisher}"
         from noticegen.dpv import to_jsonld
+        from noticegen.i18n import gettext_for
 
+        _ = gettext_for(model.language)
+        title = _("Record of processing activities") + f" – {model.publisher}"
         return {unit.outputs[0]: renderer.render("ropa.html", ropa=ropa, title=title).encode(),
                 unit.outputs[1]: to_csv(ropa), unit.outputs[2]: to_xlsx(ropa, title),
                 unit.outputs[3]: to_jsonld(model)}

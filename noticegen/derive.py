@@ -8,37 +8,40 @@ Templates receive these views and only lay them out.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from noticegen import i18n
 from noticegen.catalogue import Basis
-from noticegen.model import Entry, Model, Notice, Section, category_types
+from noticegen.i18n import N_
+from noticegen.model import Entry, Model, Notice, Section, category_types, localised
 
 CATEGORY_TYPES = (
     # type, how a notice introduces the group
-    ("personal", "Personal information"),
-    ("special", "Special category information (UK GDPR Article 9)"),
-    ("criminal", "Criminal offence information (UK GDPR Article 10)"),
+    ("personal", N_("Personal information")),
+    ("special", N_("Special category information (UK GDPR Article 9)")),
+    ("criminal", N_("Criminal offence information (UK GDPR Article 10)")),
 )
 
 RIGHTS = {
     # id: (name, what it lets a person do): UK GDPR Articles 15-21 and 82, and Art 7(3)
-    "access": ("Access", "ask for a copy of the information we hold about you"),
-    "rectification": ("Rectification", "have inaccurate or incomplete information about you corrected"),
-    "erasure": ("Erasure", "ask us to delete information about you"),
-    "restriction": ("Restriction", "ask us to limit how we use information about you"),
-    "portability": ("Portability", "ask for information you gave us in a form you can take elsewhere"),
-    "object": ("Objection", "object to our using information about you"),
-    "withdraw_consent": ("Withdrawing consent", "withdraw your consent at any time"),
-    "direct_marketing": ("Objection to direct marketing",
-                         "object at any time to our using information about you for direct "
-                         "marketing, and we will then stop"),
-    "automated_decisions": ("Safeguards for automated decisions",
-                            "be told about significant decisions made about you solely by "
-                            "automated means, make representations about them, ask for a person "
-                            "to reconsider them, and contest them"),
-    "compensation": ("Compensation",
-                     "claim compensation for damage caused by a breach of data protection law"),
+    "access": (N_("Access"), N_("ask for a copy of the information we hold about you")),
+    "rectification": (N_("Rectification"),
+                      N_("have inaccurate or incomplete information about you corrected")),
+    "erasure": (N_("Erasure"), N_("ask us to delete information about you")),
+    "restriction": (N_("Restriction"), N_("ask us to limit how we use information about you")),
+    "portability": (N_("Portability"),
+                    N_("ask for information you gave us in a form you can take elsewhere")),
+    "object": (N_("Objection"), N_("object to our using information about you")),
+    "withdraw_consent": (N_("Withdrawing consent"), N_("withdraw your consent at any time")),
+    "direct_marketing": (N_("Objection to direct marketing"),
+                         N_("object at any time to our using information about you for direct "
+                            "marketing, and we will then stop")),
+    "automated_decisions": (N_("Safeguards for automated decisions"),
+                            N_("be told about significant decisions made about you solely by "
+                               "automated means, make representations about them, ask for a "
+                               "person to reconsider them, and contest them")),
+    "compensation": (N_("Compensation"),
+                     N_("claim compensation for damage caused by a breach of data protection law")),
 }
 """The rights a notice may state, in the order it states them."""
 
@@ -46,57 +49,54 @@ ALWAYS = ("access", "rectification", "restriction", "compensation")
 """Rights that apply whatever the lawful basis (ICO lawful-basis guidance; Art 82)."""
 
 _PERIOD_TRIGGERS = {
-    "date-of-birth": "the date of birth",
-    "file-closed": "the date the file is closed",
-    "date-of-entry": "the date of entry",
-    "end-of-academic-year": "the end of the academic year",
-    "leaving-school": "the date the pupil leaves",
-    "end-of-employment": "the end of employment",
-    "creation": "the date the record is made",
+    "date-of-birth": N_("the date of birth"),
+    "file-closed": N_("the date the file is closed"),
+    "date-of-entry": N_("the date of entry"),
+    "end-of-academic-year": N_("the end of the academic year"),
+    "leaving-school": N_("the date the pupil leaves"),
+    "end-of-employment": N_("the end of employment"),
+    "creation": N_("the date the record is made"),
 }
-_ACTIONS = {"secure-disposal": "then securely disposed of", "review": "then reviewed",
-            "archive": "then archived", "transfer": "then transferred"}
+_UNKNOWN_EVENT = N_("the event")
+_ACTIONS = {"secure-disposal": N_("then securely disposed of"), "review": N_("then reviewed"),
+            "archive": N_("then archived"), "transfer": N_("then transferred")}
 
 
-def long_date(value: str | None) -> str:
-    """'2026-09-01' as '1 September 2026' (the same whatever the machine's locale)."""
-    if not value:
-        return ""
-    try:
-        date = dt.date.fromisoformat(value)
-    except ValueError:  # a placeholder, in a draft
-        return value
-    months = ("January February March April May June July August September October "
-              "November December").split()
-    return f"{date.day} {months[date.month - 1]} {date.year}"
+def long_date(value: str | None, language: str | None = None) -> str:
+    """'2026-09-01' as '1 September 2026' (or '1 Medi 2026' in Welsh), the same whatever
+    the machine's locale."""
+    return i18n.long_date(value, language)
 
 
-def join_words(items: list[str], conjunction: str = "and") -> str:
-    items = [i for i in items if i]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+def join_words(items: list[str], conjunction: str = "and", language: str | None = None) -> str:
+    return i18n.join_words(items, conjunction, language)
 
 
-def retention_period(rule: Entry) -> str:
+def retention_period(rule: Entry, language: str | None = None) -> str:
     """A rule in words: '25 years from the date of birth, then reviewed', or, for a
     rule that gives the criteria instead of a period, the criteria as written."""
     if "period" not in rule.data:
         return " ".join(rule["criteria"].split())
+    _ = i18n.gettext_for(language)
+    ngettext = i18n.ngettext_for(language)
     period = rule["period"]
     parts = []
     if "years" in period:
-        parts.append(f"{period['years']} year{'' if period['years'] == 1 else 's'}")
+        parts.append(ngettext("%(count)d year", "%(count)d years", period["years"])
+                     % {"count": period["years"]})
     if "months" in period:
-        parts.append(f"{period['months']} month{'' if period['months'] == 1 else 's'}")
-    trigger = rule.get("trigger_note") or _PERIOD_TRIGGERS.get(rule["trigger"], "the event")
+        parts.append(ngettext("%(count)d month", "%(count)d months", period["months"])
+                     % {"count": period["months"]})
+    trigger = rule.get("trigger_note") or _(_PERIOD_TRIGGERS.get(rule["trigger"], _UNKNOWN_EVENT))
     if parts:
-        text = f"{' and '.join(parts)} from {trigger}"
+        text = _("%(period)s from %(event)s") % {"period": join_words(parts, "and", language),
+                                                  "event": trigger}
         if "while" in period:
-            text = f"while {period['while']}, and {text}"
+            text = _("while %(condition)s, and %(period)s") % {"condition": period["while"],
+                                                               "period": text}
     else:
-        text = f"while {period['while']}"
-    return f"{text}, {_ACTIONS[rule['action']]}"
+        text = _("while %(condition)s") % {"condition": period["while"]}
+    return _("%(period)s, %(action)s") % {"period": text, "action": _(_ACTIONS[rule["action"]])}
 
 
 def _unique(items):
@@ -123,13 +123,14 @@ class Share:
     recipients: list[Entry]
     why: str
     legislation: list[Entry]
+    language: str = i18n.DEFAULT_LANGUAGE
 
     @property
     def heading(self) -> str:
         """'Stockport Metropolitan Borough Council and other local authorities'."""
         names = [r["name"] if i == 0 or r["kind"] != "category" else r["name"][:1].lower() + r["name"][1:]
                  for i, r in enumerate(self.recipients)]
-        return join_words(names)
+        return join_words(names, "and", self.language)
 
 
 @dataclass
@@ -195,21 +196,20 @@ class ProvisionView:
 
 
 REQUIREMENTS = {
-    "statutory": "The law requires this information to be provided.",
-    "contractual": "This information is needed for a contract with you.",
-    "voluntary": "You can choose whether to give us this information.",
-    "mixed": "Some of this information must be provided by law; the rest you can choose "
-             "whether to give us.",
-    "not-from-the-person": "We do not ask you for this information: it comes to us from the "
-                           "sources listed here.",
+    "statutory": N_("The law requires this information to be provided."),
+    "contractual": N_("This information is needed for a contract with you."),
+    "voluntary": N_("You can choose whether to give us this information."),
+    "mixed": N_("Some of this information must be provided by law; the rest you can choose "
+                "whether to give us."),
+    "not-from-the-person": N_("We do not ask you for this information: it comes to us from "
+                              "the sources listed here."),
 }
 
 
-def country_name(code: str) -> str:
-    """'US' as 'United States' (Babel's CLDR data, in British English)."""
-    from babel import Locale
-
-    return Locale.parse("en_GB").territories.get(code, code)
+def country_name(code: str, language: str | None = None) -> str:
+    """'US' as 'United States' (Babel's CLDR data, in British English or the notice's
+    language)."""
+    return i18n.country_name(code, language)
 
 
 @dataclass
@@ -269,6 +269,10 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
 
     ``diff`` (a :class:`noticegen.diff.Diff`) feeds the optional 'changes' section.
     """
+    language = notice.language
+    _ = i18n.gettext_for(language)
+    model = localised(model, language)
+    notice = model.notices[notice.slug]
     activities = [model.activities[a] for a in notice.activity_ids]
     registers = model.registers
 
@@ -281,7 +285,7 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
 
     categories = entries("category", [c for a in activities for c in a["categories"]])
     if notice.entry.get("group_categories", True):
-        groups = [CategoryGroup(kind, heading, [c for c in categories if c["type"] == kind])
+        groups = [CategoryGroup(kind, _(heading), [c for c in categories if c["type"] == kind])
                   for kind, heading in CATEGORY_TYPES]
     else:  # the school's own grouping and order: the register's
         order = {ident: n for n, ident in enumerate(registers["category"])}
@@ -291,12 +295,12 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
     cited = {i for a in activities for i in a.get("legislation", [])}
     legislation = [law for law in registers["legislation"].values() if law.id in cited]
     shares_by_recipient = [(a, s) for a in activities for s in a.get("recipients", [])]
-    routine = _unique(s["recipient"] for _, s in shares_by_recipient if s.get("routine", True))
-    other = [r for r in _unique(s["recipient"] for _, s in shares_by_recipient) if r not in routine]
+    routine = _unique(s["recipient"] for _activity, s in shares_by_recipient if s.get("routine", True))
+    other = [r for r in _unique(s["recipient"] for _activity, s in shares_by_recipient) if r not in routine]
 
     shares: list[Share] = []
     by_text: dict[str, Share] = {}
-    for _, share in shares_by_recipient:
+    for _activity, share in shares_by_recipient:
         recipient = registers["recipient"][share["recipient"]]
         why = sharing_reason(share, recipient)
         if why is None:
@@ -309,15 +313,15 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
                 group.recipients.append(recipient)
             group.legislation.extend(law for law in laws if law not in group.legislation)
         else:
-            by_text[key] = Share([recipient], why, laws)
+            by_text[key] = Share([recipient], why, laws, language)
             shares.append(by_text[key])
 
-    rights = rights_for(model, activities)
+    rights = rights_for(model, activities, language)
     return NoticeView(
         notice=notice,
         organisation=model.organisation,
         activities=activities,
-        sections=notice.sections,
+        sections=[replace(s, heading=_(s.heading)) if s.default_heading else s for s in notice.sections],
         purposes=_unique(p for a in activities for p in a["purposes"]),
         category_groups=[g for g in groups if g.categories],
         article_6=bases("article_6"),
@@ -337,7 +341,7 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
         routine_recipients=entries("recipient", routine),
         other_recipients=entries("recipient", other),
         shares=shares,
-        transfers=transfers_of(model, activities),
+        transfers=transfers_of(model, activities, language),
         retention=entries("retention", [r for a in activities for r in a["retention"]]),
         rights=rights,
         automated=[dict(a["automated_decision_making"], activity=a["name"]) for a in activities
@@ -345,17 +349,17 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
         no_automated_decisions=all(a.get("automated_decision_making") is False for a in activities),
         subjects=entries("subject", [s for a in activities for s in a["subjects"]]),
         establishment=model.establishment,
-        language=notice.entry.get("language", "en-GB"),
-        changes=diff.for_notice(notice.slug) if diff is not None else [],
+        language=language,
+        changes=diff.for_notice(notice.slug, language) if diff is not None else [],
         changes_since=diff.old if diff is not None else "",
     )
 
 
 _OBJECTION_GROUNDS = {
     # the Art 6 bases that bring the right to object (Art 21(1)), as the notice says them
-    "art6-1-e": "our public task",
-    "art6-1-ea": "a recognised legitimate interest",
-    "art6-1-f": "our legitimate interests",
+    "art6-1-e": N_("our public task"),
+    "art6-1-ea": N_("a recognised legitimate interest"),
+    "art6-1-f": N_("our legitimate interests"),
 }
 
 
@@ -364,7 +368,8 @@ def sharing_reason(share: dict, recipient: Entry) -> str | None:
     return share.get("why") or recipient.get("why")
 
 
-def rights_for(model: Model, activities: list[Entry]) -> list[RightView]:
+def rights_for(model: Model, activities: list[Entry],
+               language: str | None = None) -> list[RightView]:
     """The rights that apply to ``activities``, each naming the activities that give it
     when that is not all of them.
 
@@ -392,6 +397,7 @@ def rights_for(model: Model, activities: list[Entry]) -> list[RightView]:
             brought.add("automated_decisions")
         for right in brought:
             giving[right].append(activity)
+    _ = i18n.gettext_for(language)
     views = []
     for right, (name, text) in RIGHTS.items():
         given = giving[right]
@@ -400,15 +406,18 @@ def rights_for(model: Model, activities: list[Entry]) -> list[RightView]:
         scoped = [] if len(given) == len(activities) and right != "withdraw_consent" else given
         how = ""
         if right == "withdraw_consent":
-            how = join_words(_unique(consent_withdrawal(model.organisation, a) or "" for a in given), "or")
+            how = join_words(_unique(consent_withdrawal(model.organisation, a, language) or ""
+                                     for a in given), "or", language)
         elif right == "object":
-            how = join_words(_unique(_OBJECTION_GROUNDS[b] for a in given
-                                     for b in a["lawful_basis"]["article_6"] if b in _OBJECTION_GROUNDS), "or")
-        views.append(RightView(right, name, text, scoped, how))
+            how = join_words(_unique(_(_OBJECTION_GROUNDS[b]) for a in given
+                                     for b in a["lawful_basis"]["article_6"] if b in _OBJECTION_GROUNDS),
+                             "or", language)
+        views.append(RightView(right, _(name), _(text), scoped, how))
     return views
 
 
-def transfers_of(model: Model, activities: list[Entry]) -> list[Transfer]:
+def transfers_of(model: Model, activities: list[Entry],
+                 language: str | None = None) -> list[Transfer]:
     """Every transfer outside the UK the activities make: those they list, and their
     recipients that are outside the UK, once each (by recipient and country)."""
     registers = model.registers["recipient"]
@@ -425,7 +434,7 @@ def transfers_of(model: Model, activities: list[Entry]) -> list[Transfer]:
             known.copy = known.copy or copy or ""
             known.adequacy = known.adequacy or bool(adequacy)
             return
-        found[key] = Transfer(country, country_name(country), recipient, safeguard or "",
+        found[key] = Transfer(country, country_name(country, language), recipient, safeguard or "",
                               bool(adequacy), copy or "", [activity])
 
     for activity in activities:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from noticegen.i18n import N_, gettext_for
 from noticegen.model import Model, resolve
 from noticegen.problems import NoticegenError
 from noticegen.project import load_project, load_trust
@@ -36,6 +37,8 @@ class Change:
     notices: list[str] = field(default_factory=list)
     note: str = ""
     """The change in a plain sentence for parents and governors, with names, not ids."""
+    notes: dict = field(default_factory=dict)
+    """The same sentence in each language the project's notices are published in."""
 
     @property
     def title(self) -> str:
@@ -49,8 +52,12 @@ class Diff:
     new: str
     changes: list[Change]
 
-    def for_notice(self, slug: str) -> list[Change]:
-        return [c for c in self.changes if slug in c.notices]
+    def for_notice(self, slug: str, language: str | None = None) -> list[Change]:
+        """The changes that reach notice ``slug``, their notes in ``language``."""
+        changes = [c for c in self.changes if slug in c.notices or slug.split(".", 1)[0] in c.notices]
+        if language is None:
+            return changes
+        return [replace(c, note=c.notes.get(language, c.note)) for c in changes]
 
 
 # ---------------------------------------------------------------- git
@@ -285,6 +292,8 @@ def diff_models(old: Model, new: Model, old_name: str, new_name: str) -> Diff:
             change = Change(kind, ident, "changed", details)
         change.notices = _reached(old, new, kind, ident, change.action)
         change.note = reader_note(change, old, new)
+        for language in sorted({n.language for n in new.notices.values()} - {new.language}):
+            change.notes[language] = reader_note(change, old, new, language)
         changes.append(change)
     rank = {k: i for i, k in enumerate(("organisation", "activity", "recipient", "category",
                                          "subject", "source", "retention", "legislation",
@@ -295,8 +304,8 @@ def diff_models(old: Model, new: Model, old_name: str, new_name: str) -> Diff:
 
 # ---------------------------------------------------------------- for readers
 
-_HOLD = {"category": "information about {name}", "subject": "information about {name}",
-         "source": "information from {name}"}
+_HOLD = {"category": N_("information about %(name)s"), "subject": N_("information about %(name)s"),
+         "source": N_("information from %(name)s")}
 
 
 def _name(model: Model, kind: str, ident: str) -> str:
@@ -316,76 +325,89 @@ def _lower(text: str) -> str:
     return text if len(first) > 1 and first.isupper() else text[:1].lower() + text[1:]
 
 
-def reader_note(change: Change, old: Model, new: Model) -> str:
+def reader_note(change: Change, old: Model, new: Model, language: str | None = None) -> str:
     """The change as a parent or governor would want it said: a plain sentence, names not
     ids ("We now keep admission and attendance registers for 6 years from the date of
-    entry, instead of 3.")."""
+    entry, instead of 3."), in ``language`` (the project's when not given)."""
     from noticegen.derive import retention_period
+    from noticegen.model import localised
 
+    language = language or new.language
+    _ = gettext_for(language)
+    old, new = localised(old, language), localised(new, language)
     model = old if change.action == "removed" else new
     name = _name(model, change.kind, change.id)
+    lower = _lower(name)
     kind, action = change.kind, change.action
     if kind == "recipient":
-        return {"added": f"We now share information with {name}.",
-                "removed": f"We no longer share information with {name}."}.get(
-            action, f"We have updated what we tell you about {name}.")
+        return {"added": _("We now share information with %(name)s.") % {"name": name},
+                "removed": _("We no longer share information with %(name)s.") % {"name": name}}.get(
+            action, _("We have updated what we tell you about %(name)s.") % {"name": name})
     if kind == "category":
-        return {"added": f"We now hold {_lower(name)}.",
-                "removed": f"We no longer hold {_lower(name)}."}.get(
-            action, f"We have updated how we describe {_lower(name)}.")
+        return {"added": _("We now hold %(name)s.") % {"name": lower},
+                "removed": _("We no longer hold %(name)s.") % {"name": lower}}.get(
+            action, _("We have updated how we describe %(name)s.") % {"name": lower})
     if kind == "retention":
         if action == "changed" and change.id in old.registers["retention"]:
-            before = retention_period(old.registers["retention"][change.id])
-            after = retention_period(new.registers["retention"][change.id])
+            before = retention_period(old.registers["retention"][change.id], language)
+            after = retention_period(new.registers["retention"][change.id], language)
             if before != after:
-                after = f"for {after}" if after[:1].isdigit() else after
-                return f"We now keep {_lower(name)} {after}, instead of {before}."
-        return {"added": f"We have added how long we keep {_lower(name)}.",
-                "removed": f"We no longer keep {_lower(name)} under a rule of its own."}.get(
-            action, f"We have updated how long we keep {_lower(name)}.")
+                if after[:1].isdigit():
+                    after = _("for %(period)s") % {"period": after}
+                return _("We now keep %(name)s %(period)s, instead of %(before)s.") % {
+                    "name": lower, "period": after, "before": before}
+        return {"added": _("We have added how long we keep %(name)s.") % {"name": lower},
+                "removed": _("We no longer keep %(name)s under a rule of its own.") % {"name": lower}}.get(
+            action, _("We have updated how long we keep %(name)s.") % {"name": lower})
     if kind == "activity":
         if action == "added":
             purposes = new.activities[change.id]["purposes"]
-            return f"We now use your information for {_lower(name)}: to " \
-                   + "; to ".join(_lower(p).removeprefix("to ") for p in purposes) + "."
+            return _("We now use your information for %(name)s: %(purposes)s.") % {
+                "name": lower, "purposes": "; ".join(_("to %(purpose)s") % {"purpose": _purpose(p)}
+                                                      for p in purposes)}
         if action == "removed":
-            return f"We no longer use your information for {_lower(name)}."
-        return _activity_note(change, old, new, name)
+            return _("We no longer use your information for %(name)s.") % {"name": lower}
+        return _activity_note(change, old, new, name, _)
     if kind == "organisation":
-        return "We have updated our details: who we are and how to contact us."
+        return _("We have updated our details: who we are and how to contact us.")
     if kind in ("notice", "block"):
-        return "We have updated the wording of this notice."
+        return _("We have updated the wording of this notice.")
     if kind in _HOLD:
-        what = _HOLD[kind].format(name=_lower(name))
-        return {"added": f"This notice now covers {what}.",
-                "removed": f"This notice no longer covers {what}."}.get(
-            action, f"We have updated how we describe {what}.")
-    return f"We have updated what we say about {_lower(name)}."
+        what = _(_HOLD[kind]) % {"name": lower}
+        return {"added": _("This notice now covers %(what)s.") % {"what": what},
+                "removed": _("This notice no longer covers %(what)s.") % {"what": what}}.get(
+            action, _("We have updated how we describe %(what)s.") % {"what": what})
+    return _("We have updated what we say about %(name)s.") % {"name": lower}
 
 
-def _activity_note(change: Change, old: Model, new: Model, name: str) -> str:
+def _purpose(text: str) -> str:
+    """A purpose as it follows 'to' in a sentence: 'to keep pupils safe' as 'keep pupils safe'."""
+    return _lower(text).removeprefix("to ")
+
+
+def _activity_note(change: Change, old: Model, new: Model, name: str, _) -> str:
     before, after = old.activities[change.id], new.activities[change.id]
     sentences = []
     added = [p for p in after["purposes"] if p not in before["purposes"]]
     removed = [p for p in before["purposes"] if p not in after["purposes"]]
     for purpose in added:
-        sentences.append(f"We now also use your information to {_lower(purpose).removeprefix('to ')}.")
+        sentences.append(_("We now also use your information to %(purpose)s.") % {"purpose": _purpose(purpose)})
     for purpose in removed:
-        sentences.append(f"We no longer use your information to {_lower(purpose).removeprefix('to ')}.")
+        sentences.append(_("We no longer use your information to %(purpose)s.") % {"purpose": _purpose(purpose)})
     shares_before = {s["recipient"] for s in before.get("recipients", [])}
     shares_after = {s["recipient"] for s in after.get("recipients", [])}
     for ident in sorted(shares_after - shares_before):
-        sentences.append(f"We now share it with {_name(new, 'recipient', ident)}.")
+        sentences.append(_("We now share it with %(name)s.") % {"name": _name(new, "recipient", ident)})
     for ident in sorted(shares_before - shares_after):
-        sentences.append(f"We no longer share it with {_name(old, 'recipient', ident)}.")
+        sentences.append(_("We no longer share it with %(name)s.") % {"name": _name(old, "recipient", ident)})
     for ident in [c for c in after["categories"] if c not in before["categories"]]:
-        sentences.append(f"We now hold {_lower(_name(new, 'category', ident))} for it.")
+        sentences.append(_("We now hold %(name)s for it.") % {"name": _lower(_name(new, "category", ident))})
     for ident in [c for c in before["categories"] if c not in after["categories"]]:
-        sentences.append(f"We no longer hold {_lower(_name(old, 'category', ident))} for it.")
+        sentences.append(_("We no longer hold %(name)s for it.") % {"name": _lower(_name(old, "category", ident))})
     if before["lawful_basis"] != after["lawful_basis"]:
-        sentences.append("We have updated the lawful basis we rely on.")
+        sentences.append(_("We have updated the lawful basis we rely on."))
     if not sentences:
-        sentences.append("We have updated how we describe it.")
+        sentences.append(_("We have updated how we describe it."))
     return f"{name}: " + " ".join(sentences)
 
 

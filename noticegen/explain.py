@@ -24,16 +24,18 @@ def _declared_at(model, kind: str, ident: str) -> str:
 
 
 def _name(model, kind: str, ident: str) -> str:
+    from noticegen.i18n import display
+
     thing = model.declared(kind)[ident]
     if kind == "notice":
-        return thing.entry["title"]
+        return display(thing.entry["title"])
     if kind == "block":
         return "shared prose block"
     if kind == "basis":
         return f"{thing.reference}: {thing.name}"
     if kind == "legislation":
-        return thing["title"]
-    return thing["name"]
+        return display(thing["title"])
+    return display(thing["name"])
 
 
 def explain_text(root: Path, ident: str, school: str | None = None) -> str:
@@ -64,7 +66,9 @@ def explain_text(root: Path, ident: str, school: str | None = None) -> str:
         else:
             lines.append("  referred to from nowhere: removing it breaks nothing")
         if found.activities:
-            rows = ", ".join(f"{a} ({model.activities[a].get('business_function') or model.activities[a]['name']})"
+            from noticegen.i18n import display
+
+            rows = ", ".join(f"{a} ({display(model.activities[a].get('business_function') or model.activities[a]['name'])})"
                              for a in found.activities)
             lines.append(f"  activities (ROPA rows): {rows}")
         if found.notices:

@@ -14,24 +14,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
+from noticegen import i18n
 from noticegen.catalogue import Basis, lawful_bases
+from noticegen.i18n import N_
 from noticegen.loader import Document
 from noticegen.problems import Location
 from noticegen.project import REGISTERS, Block, LoadedProject, NoticeSource
 
 BUILT_IN_SECTIONS = {
     # id: default heading (after the DfE model notices)
-    "purposes": "Why we collect and use this information",
-    "categories": "The categories of information we process",
-    "lawful-basis": "The lawful basis on which we use this information",
-    "collecting": "Collecting this information",
-    "storing": "Storing this information",
-    "recipients": "Who we share this information with",
-    "why-we-share": "Why we share this information",
-    "rights": "Your rights",
-    "complaints": "Complaints",
-    "contact": "Contact",
-    "changes": "Changes to this notice",
+    "purposes": N_("Why we collect and use this information"),
+    "categories": N_("The categories of information we process"),
+    "lawful-basis": N_("The lawful basis on which we use this information"),
+    "collecting": N_("Collecting this information"),
+    "storing": N_("Storing this information"),
+    "recipients": N_("Who we share this information with"),
+    "why-we-share": N_("Why we share this information"),
+    "rights": N_("Your rights"),
+    "complaints": N_("Complaints"),
+    "contact": N_("Contact"),
+    "changes": N_("Changes to this notice"),
 }
 """Sections whose content noticegen derives from the activities, in default order."""
 
@@ -68,9 +70,10 @@ def category_examples(category) -> list[tuple[str, str]]:
     examples = category.get("examples")
     if not examples:
         return []
-    if isinstance(examples, str):
+    if isinstance(examples, str) or i18n.is_translated(examples):
         return [(examples, category["type"])]
-    return [(e, category["type"]) if isinstance(e, str) else (e["text"], e["type"]) for e in examples]
+    return [(e, category["type"]) if isinstance(e, str) or i18n.is_translated(e) else (e["text"], e["type"])
+            for e in examples]
 
 
 def category_types(category) -> set[str]:
@@ -107,6 +110,8 @@ class Section:
     built_in: bool
     block: Block | None  # the prose shown in the section
     location: Location
+    default_heading: bool = False
+    """The heading is noticegen's own (an English message, translated when rendered)."""
 
 
 @dataclass
@@ -116,12 +121,21 @@ class Notice:
     sections: list[Section]
     blocks: dict[str, Block]  # the body's own blocks
 
+    language: str = i18n.DEFAULT_LANGUAGE
+    """The notice's language (BCP 47): its front matter's, else its file name's
+    (pupils.cy.md), else the project's."""
+
     removed: frozenset = frozenset()
     """Activities a school of a trust removed: inherited notices leave them out."""
     added: tuple = ()
     """Activities a school's noticegen.yaml adds to this inherited notice."""
     added_at: dict = field(default_factory=dict)
     """Where each added activity was written."""
+
+    @property
+    def original(self) -> str:
+        """The slug of the notice this one translates ('pupils' for 'pupils.cy'), or its own."""
+        return self.slug.split(".", 1)[0]
 
     @property
     def activity_ids(self) -> list[str]:
@@ -161,6 +175,18 @@ class Model:
     establishment: Entry | None = None
     """In a trust's school: the school itself; ``organisation`` stays the trust, the
     controller, with the school's own contacts (if it gives any) in place of the trust's."""
+
+    @property
+    def language(self) -> str:
+        """The language the data map's plain texts are written in (noticegen.yaml)."""
+        config = self.config.data if self.config is not None else {}
+        return config.get("language") or i18n.DEFAULT_LANGUAGE
+
+    def translations(self, notice: "Notice") -> list["Notice"]:
+        """Every version of ``notice`` (itself included), its original first: pupils.md,
+        pupils.cy.md …"""
+        return sorted((n for n in self.notices.values() if n.original == notice.original),
+                      key=lambda n: (n.slug != n.original, n.slug))
 
     @property
     def publisher(self) -> str:
@@ -224,10 +250,15 @@ def resolve(loaded: LoadedProject) -> Model:
                              loaded.organisation, ("organisation",))
     activities = {stem: Entry("activity", stem, document.data, document)
                   for stem, document in loaded.activities.items()}
-    notices = {slug: _notice(source, loaded.blocks) for slug, source in loaded.notices.items()}
+    config = loaded.config.data if loaded.config is not None else {}
+    project_language = config.get("language") or i18n.DEFAULT_LANGUAGE
+    notices = {slug: _notice(source, loaded.blocks, project_language)
+               for slug, source in loaded.notices.items()}
     overlay_problems_for_notices = []
     for slug, notice in notices.items():
-        change = loaded.notice_activities.get(slug, {"add": [], "remove": []})
+        # a school's change to an inherited notice reaches its versions in other languages
+        change = loaded.notice_activities.get(slug) or loaded.notice_activities.get(
+            notice.original, {"add": [], "remove": []})
         dropped = {ident for ident, _ in change["remove"]}
         for ident, location in change["remove"]:
             if ident not in notice.entry["activities"]:
@@ -249,8 +280,23 @@ ESTABLISHMENT_CONTACTS = ("dpo", "privacy_contact", "requests", "complaints")
 """What a school of a trust may give in place of the trust's, for its own notices."""
 
 
-def _notice(source: NoticeSource, shared: dict[str, Block]) -> Notice:
+def notice_language(slug: str, front: dict, project_language: str) -> str:
+    """A notice's language: its front matter's, else its file name's, else the project's."""
+    if isinstance(front.get("language"), str):
+        return front["language"]
+    return slug.split(".", 1)[1] if "." in slug else project_language
+
+
+def shared_block(shared: dict[str, Block], name: str, language: str) -> Block | None:
+    """A shared prose block in a notice's language: notices/_blocks/<name>.<language>.md
+    when there is one, else notices/_blocks/<name>.md."""
+    return shared.get(f"{name}.{language}") or shared.get(f"{name}.{i18n.base_language(language)}") \
+        or shared.get(name)
+
+
+def _notice(source: NoticeSource, shared: dict[str, Block], project_language: str) -> Notice:
     entry = Entry("notice", source.slug, source.front.data, source.front)
+    language = notice_language(source.slug, source.front.data, project_language)
     sections = []
     items = source.front.data.get("sections") or DEFAULT_SECTIONS
     for index, item in enumerate(items):
@@ -258,12 +304,12 @@ def _notice(source: NoticeSource, shared: dict[str, Block]) -> Notice:
         section_id = options["id"]
         built_in = section_id in BUILT_IN_SECTIONS
         include = options.get("include")
-        block = shared.get(include) if include else source.blocks.get(section_id)
-        heading = options.get("heading") or BUILT_IN_SECTIONS.get(section_id) \
-            or section_id.replace("-", " ").capitalize()
+        block = shared_block(shared, include, language) if include else source.blocks.get(section_id)
+        own = i18n.choose(options.get("heading"), language)
+        heading = own or BUILT_IN_SECTIONS.get(section_id) or section_id.replace("-", " ").capitalize()
         sections.append(Section(section_id, heading, built_in, block,
-                                entry.where("sections", index)))
-    return Notice(source.slug, entry, sections, source.blocks)
+                                entry.where("sections", index), built_in and not own))
+    return Notice(source.slug, entry, sections, source.blocks, language)
 
 
 _ACTIVITY_LISTS = (
@@ -304,9 +350,18 @@ def _activity_prose(activity: Entry) -> Iterator[Block]:
     paths += [("recipients", i, "why") for i in range(len(activity.get("recipients", [])))]
     for path in paths:
         value = activity.document.get(path)
-        if isinstance(value, str):
-            location = activity.where(*path)
-            yield Block(".".join(map(str, path)), value, location.path, location.line, location)
+        for place, text in _texts(path, value):
+            location = activity.where(*place)
+            yield Block(".".join(map(str, path)), text, location.path, location.line, location)
+
+
+def _texts(path: tuple, value) -> Iterator[tuple[tuple, str]]:
+    """A Markdown field's text, or each language's text of a value written per language."""
+    if isinstance(value, str):
+        yield path, value
+    elif i18n.is_translated(value):
+        for language, text in value.items():
+            yield path + (language,), text
 
 
 _REGISTER_MARKDOWN = (
@@ -321,10 +376,9 @@ def register_prose(model: "Model") -> Iterator[Block]:
     a retention rule's criteria), so prose rules and references work in them too."""
     for kind, name in _REGISTER_MARKDOWN:
         for entry in model.registers.get(kind, {}).values():
-            value = entry.get(name)
-            if isinstance(value, str):
-                location = entry.where(name)
-                yield Block(f"{kind}.{entry.id}.{name}", value, location.path, location.line, location)
+            for place, text in _texts((name,), entry.get(name)):
+                location = entry.where(*place)
+                yield Block(f"{kind}.{entry.id}.{name}", text, location.path, location.line, location)
 
 
 def _references(model: Model) -> Iterator[Reference]:
@@ -374,7 +428,74 @@ def _references(model: Model) -> Iterator[Reference]:
             if isinstance(item, dict) and item.get("include"):
                 yield Reference("block", item["include"],
                                 (notice.entry, ("sections", index, "include")), owner)
+                used = shared_block(model.blocks, item["include"], notice.language)
+                if used is not None and used.id != item["include"]:  # its version in this language
+                    yield Reference("block", used.id, (notice.entry, ("sections", index, "include")),
+                                    owner)
         for block in notice.prose():
             for found in prose.find_references(block):
                 if found.kind in REFERENCE_KINDS:
                     yield Reference(found.kind, found.id, found.location, owner)
+
+
+def translated_documents(model: Model, notices=None) -> Iterator[tuple[str, Any]]:
+    """(schema kind, document) for every document whose texts a notice may show."""
+    from noticegen.project import REGISTERS
+
+    seen: set[int] = set()
+    documents = []
+    if model.organisation is not None:
+        documents.append(("organisation", model.organisation.document))
+    for entries in model.registers.values():
+        for entry in entries.values():
+            stem = next(s for s, k in REGISTERS.items() if k == entry.kind)
+            documents.append((stem, entry.document))
+    documents += [("activity", a.document) for a in model.activities.values()]
+    documents += [("notice", n.entry.document) for n in (notices or model.notices.values())]
+    for kind, document in documents:
+        if id(document) not in seen:
+            seen.add(id(document))
+            yield kind, document
+
+
+_LOCALISED: dict[tuple, tuple[Model, Model]] = {}
+
+
+def localised(model: Model, language: str) -> Model:
+    """The model as a reader of ``language`` sees it: every value written per language
+    (``{en: …, cy: …}``) replaced by its text in ``language``, and the built-in lawful
+    bases' names and references (and the Article 6 wording) in that language.
+
+    A model without translated values, read in its own language, is returned as it is,
+    so English projects render exactly as before."""
+    key = (id(model), language)
+    if key in _LOCALISED and _LOCALISED[key][0] is model:
+        return _LOCALISED[key][1]
+    if len(_LOCALISED) > 256:
+        _LOCALISED.clear()  # a long-running serve must not keep every old model
+    ids = i18n.translated_values(translated_documents(model))
+    if not ids and i18n.base_language(language) == "en":
+        _LOCALISED[key] = (model, model)
+        return model
+
+    def entry(value: Entry | None) -> Entry | None:
+        if value is None:
+            return None
+        return Entry(value.kind, value.id, i18n.localise_data(value.data, ids, language),
+                     value.document, value.path)
+
+    import dataclasses
+
+    registers = {kind: {ident: entry(e) for ident, e in entries.items()}
+                 for kind, entries in model.registers.items()}
+    activities = {stem: entry(a) for stem, a in model.activities.items()}
+    notices = {slug: dataclasses.replace(n, entry=entry(n.entry)) for slug, n in model.notices.items()}
+    _ = i18n.gettext_for(language)
+    bases = {ident: dataclasses.replace(b, name=_(b.name), reference=_(b.reference),
+                                        wording=_(b.wording) if b.kind == "article-6" else b.wording)
+             for ident, b in model.bases.items()}
+    copy = dataclasses.replace(model, organisation=entry(model.organisation), registers=registers,
+                               activities=activities, notices=notices, bases=bases,
+                               establishment=entry(model.establishment))
+    _LOCALISED[key] = (model, copy)
+    return copy

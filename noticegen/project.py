@@ -54,6 +54,8 @@ PLACEHOLDER = re.compile(r"TODO\((?P<what>[^()\n]{0,100})\)")
 
 _BLOCK_MARKER = re.compile(r"^<!--\s*section:\s*(?P<id>\S*?)\s*-->\s*$")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_TRANSLATION = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\.[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+"""A notice in another language: notices/<slug>.<language>.md, e.g. pupils.cy.md."""
 
 INTRODUCTION = "introduction"
 """The block name of prose written before a notice's first section marker."""
@@ -293,7 +295,7 @@ class _Reader:
                         project.activities[stem] = result.document
             for relative in self._files(project, prefix + BLOCKS, ".md"):
                 stem = relative.rsplit("/", 1)[-1][: -len(".md")]
-                if self._valid_name(project, relative, stem):
+                if self._valid_name(project, relative, stem, language_suffix=True):
                     result = self.block(relative, stem)
                     self._take(project, result)
                     project.blocks.pop(stem, None)
@@ -301,7 +303,7 @@ class _Reader:
                         project.blocks[stem] = Block(stem, result.text, relative, 1)
             for relative in self._files(project, prefix + NOTICES, ".md"):
                 stem = relative.rsplit("/", 1)[-1][: -len(".md")]
-                if self._valid_name(project, relative, stem):
+                if self._valid_name(project, relative, stem, language_suffix=True):
                     result = self.notice(relative, stem)
                     self._take(project, result)
                     project.notices.pop(stem, None)
@@ -357,6 +359,9 @@ class _Reader:
                         del things[key][stem]
                         if key == "activities":
                             project.removed_activities.add(stem)
+                        elif key in ("notices", "blocks"):  # and its versions in other languages
+                            for other in [t for t in things[key] if t.split(".", 1)[0] == stem]:
+                                del things[key][other]
                         continue
                     message = (f"'{stem}' is not an inherited {key[:-1]}, so there is nothing to "
                                "remove" if depth else "remove: belongs in a school's noticegen.yaml")
@@ -448,8 +453,9 @@ class _Reader:
         project.problems.extend(problems)
         return found
 
-    def _valid_name(self, project: LoadedProject, relative: str, stem: str) -> bool:
-        if _ID.fullmatch(stem):
+    def _valid_name(self, project: LoadedProject, relative: str, stem: str,
+                    language_suffix: bool = False) -> bool:
+        if _ID.fullmatch(stem) or language_suffix and _TRANSLATION.fullmatch(stem):
             return True
         project.problems.add(Location(relative), "file-name",
                              f"'{stem}' is not a valid id, so the file cannot be referred to; "

@@ -18,7 +18,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from noticegen import __version__, files, prose
+from noticegen import __version__, files, i18n, prose
 from noticegen.derive import REQUIREMENTS, join_words, long_date, retention_period
 from noticegen.model import Model, category_examples
 from noticegen.problems import NoticegenError
@@ -97,6 +97,8 @@ class Renderer:
     def __init__(self, model: Model, draft: bool = False):
         self.model = model
         self.draft = draft
+        self.language = model.language
+        """The language of what is being rendered: the notice's, else the project's."""
         self.notice_links = "html"
         """What [[notice:slug]] links to: the other notice's page, or its PDF."""
         own = [p for p in model.template_dirs
@@ -109,15 +111,23 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            extensions=["jinja2.ext.i18n"],
         )
+        # {{ _("…") }} and {% trans %} in templates: the language of the page being rendered
+        self.env.install_gettext_callables(
+            lambda message: i18n.gettext_for(self.language)(message),
+            lambda singular, plural, n: i18n.ngettext_for(self.language)(singular, plural, n),
+            newstyle=True)
         self.env.filters.update(
             markdown=self.markdown,
             markdown_inline=self.markdown_inline,
             category_examples=category_examples,
             lower_first=lower_first,
-            long_date=long_date,
-            join_words=join_words,
-            period=retention_period,
+            long_date=lambda value: long_date(value, self.language),
+            join_words=lambda items, conjunction="and": join_words(items, conjunction, self.language),
+            period=lambda rule: retention_period(rule, self.language),
+            and_word=lambda following: i18n.and_word(str(following), self.language),
+            after_and=lambda text: i18n.after_and(text, self.language),
             css_string=css_string,
         )
         self.env.globals.update(noticegen_version=__version__, requirements=REQUIREMENTS,
@@ -126,7 +136,9 @@ class Renderer:
     # Prose -------------------------------------------------------------------------
     def lookup(self, found: prose.Found):
         """What a prose reference shows: (text, url or None), or None if undeclared."""
-        model = self.model
+        from noticegen.model import localised
+
+        model = localised(self.model, self.language)
         if found.kind == "organisation":
             value = prose.organisation_field(model.organisation.data, found.id)
             if value is None or isinstance(value, (dict, list)):
@@ -146,8 +158,18 @@ class Renderer:
         if found.kind == "recipient":
             return entry["name"], None
         if found.kind == "notice":
-            return entry.entry["title"], self._notice_url(found.id)
+            slug = self.in_language(found.id)
+            return model.notices[slug].entry["title"], self._notice_url(slug)
         return entry["name"], None
+
+    def in_language(self, slug: str) -> str:
+        """The version of notice ``slug`` in the language being rendered, when there is one
+        (a Welsh notice links to the other notices' Welsh pages)."""
+        notice = self.model.notices[slug]
+        for version in self.model.translations(notice):
+            if version.language == self.language:
+                return version.slug
+        return slug
 
     def _notice_url(self, slug: str) -> str | None:
         """A page links to the other notice's page beside it. A PDF cannot link to a file
@@ -169,8 +191,12 @@ class Renderer:
         return Markup(prose.render_inline(str(text), self.lookup))
 
     # Templates ---------------------------------------------------------------------
-    def render(self, template: str, notice_links: str = "html", **context) -> str:
+    def render(self, template: str, notice_links: str = "html", language: str | None = None,
+               **context) -> str:
         self.notice_links = notice_links
+        view = context.get("view")
+        self.language = language or getattr(view, "language", None) or self.model.language
+        context.setdefault("language", self.language)
         try:
             output = self.env.get_template(template).render(**context)
             return mark_placeholders(output) if self.draft else output

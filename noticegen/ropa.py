@@ -12,60 +12,63 @@ import csv
 import io
 from dataclasses import dataclass
 
+from noticegen import i18n
 from noticegen.derive import join_words, retention_period
-from noticegen.model import Entry, Model, category_examples
+from noticegen.i18n import N_
+from noticegen.model import Entry, Model, category_examples, localised
 
-NONE = "None"
-NOT_APPLICABLE = "Not applicable"
-NO_LINK = "No link yet (see its progress)"
+NONE = N_("None")
+NOT_APPLICABLE = N_("Not applicable")
+NO_LINK = N_("No link yet (see its progress)")
+YES, NO = N_("Yes"), N_("No")
+_FIXED = {NONE, NOT_APPLICABLE, NO_LINK, YES, NO}
+"""Cells noticegen writes itself, translated as they are put in a row."""
 
 GROUPS: list[tuple[str, list[str]]] = [
-    ("Article 30 record of processing activities", [
-        "Business function",
-        "Purpose of processing",
-        "Name and contact details of joint controller (if applicable)",
-        "Categories of individuals",
-        "Categories of personal data",
-        "Categories of recipients",
-        "Link to contract with processor",
-        "Names of third countries or international organisations that personal data are "
-        "transferred to (if applicable)",
-        "Safeguards for exceptional transfers of personal data to third countries or "
-        "international organisations (if applicable)",
-        "Retention schedule (if possible)",
-        "General description of technical and organisational security measures (if possible)",
+    (N_("Article 30 record of processing activities"), [
+        N_("Business function"),
+        N_("Purpose of processing"),
+        N_("Name and contact details of joint controller (if applicable)"),
+        N_("Categories of individuals"),
+        N_("Categories of personal data"),
+        N_("Categories of recipients"),
+        N_("Link to contract with processor"),
+        N_("Names of third countries or international organisations that personal data are transferred to (if applicable)"),
+        N_("Safeguards for exceptional transfers of personal data to third countries or international organisations (if applicable)"),
+        N_("Retention schedule (if possible)"),
+        N_("General description of technical and organisational security measures (if possible)"),
     ]),
-    ("Privacy notices", [
-        "Article 6 lawful basis for processing personal data",
-        "Article 9 condition for processing special category data",
-        "Legitimate interests for the processing (if applicable)",
-        "Link to record of legitimate interests assessment (if applicable)",
-        "Rights available to individuals",
-        "Existence of automated decision-making, including profiling (if applicable)",
-        "The source of the personal data (if applicable)",
+    (N_("Privacy notices"), [
+        N_("Article 6 lawful basis for processing personal data"),
+        N_("Article 9 condition for processing special category data"),
+        N_("Legitimate interests for the processing (if applicable)"),
+        N_("Link to record of legitimate interests assessment (if applicable)"),
+        N_("Rights available to individuals"),
+        N_("Existence of automated decision-making, including profiling (if applicable)"),
+        N_("The source of the personal data (if applicable)"),
     ]),
-    ("Consent", ["Link to record of consent"]),
-    ("Access requests", ["Location of personal data"]),
-    ("Data Protection Impact Assessments", [
-        "Data Protection Impact Assessment required?",
-        "Data Protection Impact Assessment progress",
-        "Link to the Data Protection Impact Assessment",
+    (N_("Consent"), [N_("Link to record of consent")]),
+    (N_("Access requests"), [N_("Location of personal data")]),
+    (N_("Data Protection Impact Assessments"), [
+        N_("Data Protection Impact Assessment required?"),
+        N_("Data Protection Impact Assessment progress"),
+        N_("Link to the Data Protection Impact Assessment"),
     ]),
-    ("Personal data breaches", [
-        "Has a personal data breach occurred?",
-        "Link to record of personal data breach",
+    (N_("Personal data breaches"), [
+        N_("Has a personal data breach occurred?"),
+        N_("Link to record of personal data breach"),
     ]),
-    ("Special category or criminal conviction and offence data", [
-        "Data Protection Act 2018 Schedule 1 condition for processing",
-        "Article 6 lawful basis for processing",
-        "Link to retention and erasure policy document",
-        "Is personal data retained and erased in accordance with the policy document?",
-        "Reasons for not adhering to policy document (if applicable)",
+    (N_("Special category or criminal conviction and offence data"), [
+        N_("Data Protection Act 2018 Schedule 1 condition for processing"),
+        N_("Article 6 lawful basis for processing"),
+        N_("Link to retention and erasure policy document"),
+        N_("Is personal data retained and erased in accordance with the policy document?"),
+        N_("Reasons for not adhering to policy document (if applicable)"),
     ]),
-    ("noticegen", ["Activity id", "Notices that cover it", "Internal handling",
-                   "Legislation relied on", "Providing the data",
-                   "Condition for processing criminal offence data (Article 10)",
-                   "Recognised legitimate interest condition (UK GDPR Annex 1)"]),
+    (N_("noticegen"), [N_("Activity id"), N_("Notices that cover it"), N_("Internal handling"),
+                   N_("Legislation relied on"), N_("Providing the data"),
+                   N_("Condition for processing criminal offence data (Article 10)"),
+                   N_("Recognised legitimate interest condition (UK GDPR Annex 1)")]),
 ]
 """(group heading, its columns), in the ICO template's order; noticegen's own last.
 
@@ -80,46 +83,55 @@ class Ropa:
     organisation: Entry
     rows: list[list[str]]
     establishment: Entry | None = None
+    language: str = i18n.DEFAULT_LANGUAGE
+    """The project's language (noticegen.yaml): headings and labels are written in it."""
 
     @property
     def groups(self):
-        return GROUPS
+        _ = i18n.gettext_for(self.language)
+        return [(_(group), [_(c) for c in columns]) for group, columns in GROUPS]
 
     @property
     def columns(self):
-        return COLUMNS
+        _ = i18n.gettext_for(self.language)
+        return [_(c) for c in COLUMNS]
 
     def controller_block(self) -> list[tuple[str, str]]:
         """The lines above the table: controller, DPO, contacts (Art 30(1)(a))."""
+        _ = i18n.gettext_for(self.language)
+        return [(_(label), _(value) if value == N_("not recorded") else value)
+                for label, value in self._controller_lines()]
+
+    def _controller_lines(self) -> list[tuple[str, str]]:
         org = self.organisation
-        lines = [("Controller", ", ".join([org["name"], *org.get("address", [])]))]
-        lines.append(("Controller contact", _contact(org["contact"])))
+        lines = [(N_("Controller"), ", ".join([org["name"], *org.get("address", [])]))]
+        lines.append((N_("Controller contact"), _contact(org["contact"])))
         school = self.establishment
         if school is not None:  # a school of a trust: the trust is the controller
-            lines.append(("Establishment", ", ".join([school["name"], *school.get("address", [])])))
+            lines.append((N_("Establishment"), ", ".join([school["name"], *school.get("address", [])])))
             if school.get("urn"):
-                lines.append(("Establishment URN", school["urn"]))
+                lines.append((N_("Establishment URN"), school["urn"]))
             if school.get("contact"):
-                lines.append(("Establishment contact", _contact(school["contact"])))
+                lines.append((N_("Establishment contact"), _contact(school["contact"])))
         if org.get("urn"):
-            lines.append(("URN", org["urn"]))
+            lines.append((N_("URN"), org["urn"]))
         if org.get("ico_registration"):
-            lines.append(("ICO registration number", org["ico_registration"]))
-        lines.append(("Data Protection Officer", _contact(org["dpo"]) if org.get("dpo") else "not recorded"))
+            lines.append((N_("ICO registration number"), org["ico_registration"]))
+        lines.append((N_("Data Protection Officer"), _contact(org["dpo"]) if org.get("dpo") else N_("not recorded")))
         if org.get("privacy_contact"):
-            lines.append(("Privacy contact", _contact(org["privacy_contact"])))
+            lines.append((N_("Privacy contact"), _contact(org["privacy_contact"])))
         if org.get("complaints"):
-            lines.append(("Complaints to the controller", _contact(org["complaints"])))
+            lines.append((N_("Complaints to the controller"), _contact(org["complaints"])))
         if org.get("appropriate_policy_document"):
-            lines.append(("Appropriate policy document", _document(org["appropriate_policy_document"])))
+            lines.append((N_("Appropriate policy document"), _document(org["appropriate_policy_document"])))
         if org.get("representative"):
-            lines.append(("Representative", _contact(org["representative"])))
+            lines.append((N_("Representative"), _contact(org["representative"])))
         for joint in org.get("joint_controllers", []):
-            lines.append(("Joint controller", _contact(joint)))
+            lines.append((N_("Joint controller"), _contact(joint)))
         return lines
 
 
-ILLUSTRATIVE = "(illustrative: not yet confirmed)"
+ILLUSTRATIVE = N_("(illustrative: not yet confirmed)")
 
 
 def _contact(person: dict) -> str:
@@ -155,10 +167,11 @@ def _or(value: str, otherwise: str | None) -> str | None:
 
 
 def _yes_no(value) -> str | None:
-    return None if value is None else ("Yes" if value else "No")
+    return None if value is None else (YES if value else NO)
 
 
-def row_values(model: Model, ident: str, activity: Entry) -> list[tuple[str, str | None]]:
+def row_values(model: Model, ident: str, activity: Entry,
+               language: str | None = None) -> list[tuple[str, str | None]]:
     """One activity's ROPA row as (column, value) pairs; None where the data map does not
     say (a gap), "None" or "Not applicable" where it says there is nothing."""
     from noticegen.derive import rights_for, transfers_of  # the same rules the notices use
@@ -174,7 +187,7 @@ def row_values(model: Model, ident: str, activity: Entry) -> list[tuple[str, str
     shares = activity.get("recipients", [])
     recipients = [registers["recipient"][s["recipient"]] for s in shares]
     processors = [(r, s) for r, s in zip(recipients, shares) if r["kind"] == "processor"]
-    transfers = transfers_of(model, [activity])
+    transfers = transfers_of(model, [activity], language)
     dpia = activity.get("dpia")
     breach = activity.get("breach")
     adm = activity.get("automated_decision_making")
@@ -192,14 +205,14 @@ def row_values(model: Model, ident: str, activity: Entry) -> list[tuple[str, str
         _lines(activity["purposes"]),
         _contact(activity["joint_controller"]) if activity.get("joint_controller") else NONE,
         _lines(registers["subject"][s]["name"] for s in activity["subjects"]),
-        _lines(_category(c) for c in categories),
+        _lines(_category(c, language) for c in categories),
         _lines(r["name"] for r in recipients) or NONE,
         (None if any(not s.get("contract") for _, s in processors)
          else _lines(f"{r['name']}: {s['contract']}" for r, s in processors)) if processors
         else NOT_APPLICABLE,
         _lines(t.country_name for t in transfers) or NONE,
         _lines(f"{t.country_name}: {t.safeguard}" for t in transfers) or NONE,
-        _lines(_retention(registers["retention"][r], organisation) for r in activity["retention"]),
+        _lines(_retention(registers["retention"][r], organisation, language) for r in activity["retention"]),
         _or(_lines(activity.get("security_measures", [])), None),
         cite(basis["article_6"]),
         cite(basis.get("article_9", [])) or (NOT_APPLICABLE if not any(c["type"] == "special" for c in categories) else None),
@@ -207,8 +220,8 @@ def row_values(model: Model, ident: str, activity: Entry) -> list[tuple[str, str
         else (cite(basis.get("annex_1", [])) or None) if "art6-1-ea" in interests else NOT_APPLICABLE,
         (basis.get("legitimate_interests_assessment") or None) if "art6-1-f" in interests
         else NOT_APPLICABLE,
-        join_words([right.name for right in rights_for(model, [activity])]),
-        None if adm is None else ("No" if adm is False
+        join_words([right.name for right in rights_for(model, [activity], language)], "and", language),
+        None if adm is None else (NO if adm is False
                                   else f"Yes: {adm.get('decision', '')} {adm['logic']}".replace(":  ", ": ").strip()),
         _or(_lines(registers["source"][s]["name"] for s in activity.get("sources", [])), None),
         (consent.get("record") or None) if relies_on_consent(activity) else NOT_APPLICABLE,
@@ -232,7 +245,7 @@ def row_values(model: Model, ident: str, activity: Entry) -> list[tuple[str, str
                + (f", {registers['legislation'][law]['provision']}"
                   if registers['legislation'][law].get("provision") else "")
                for law in activity.get("legislation", [])),
-        _provision(activity.get("provision")),
+        _provision(activity.get("provision"), language),
         cite(basis.get("criminal_offence", [])) or NOT_APPLICABLE,
         cite(basis.get("annex_1", [])) or NOT_APPLICABLE,
     ]
@@ -240,45 +253,61 @@ def row_values(model: Model, ident: str, activity: Entry) -> list[tuple[str, str
     return list(zip(COLUMNS, values))
 
 
-def _category(category: Entry) -> str:
+_TYPES = {"personal": N_("personal"), "special": N_("special"), "criminal": N_("criminal")}
+
+
+def _category(category: Entry, language: str | None = None) -> str:
     """'Characteristics (personal; includes special category data: ethnicity)'."""
-    text = f"{category['name']} ({category['type']}"
-    for kind, label in (("special", "special category data"), ("criminal", "criminal offence data")):
+    _ = i18n.gettext_for(language)
+    kind_name = _(_TYPES[category["type"]]) if category["type"] in _TYPES else category["type"]
+    text = f"{category['name']} ({kind_name}"
+    for kind, label in (("special", N_("special category data")), ("criminal", N_("criminal offence data"))):
         items = [t for t, k in category_examples(category) if k == kind and category["type"] != kind]
         if items:
-            text += f"; includes {label}: {join_words(items)}"
+            text += "; " + _("includes %(kind)s: %(items)s") % {
+                "kind": _(label), "items": join_words(items, "and", language)}
     return text + ")"
 
 
-def _retention(rule: Entry, organisation: dict) -> str:
+def _retention(rule: Entry, organisation: dict, language: str | None = None) -> str:
     """A rule as the ROPA's retention schedule states it: the period (or criteria), its
     source, the policy it follows, and its note."""
-    text = f"{rule['name']}: {retention_period(rule)}"
+    text = f"{rule['name']}: {retention_period(rule, language)}"
     if rule.get("reference"):
         text += f" ({rule['reference']})"
     policy = rule.get("policy") or (organisation.get("retention_policy") if rule.get("criteria") else None)
     if policy:
-        text += f"; policy: {policy['title']}" + (f", {policy['url']}" if policy.get("url") else "")
+        _ = i18n.gettext_for(language)
+        text += "; " + _("policy: %(title)s") % {"title": policy["title"]} \
+            + (f", {policy['url']}" if policy.get("url") else "")
     if rule.get("note"):
         text += f". {rule['note']}"
     return text
 
 
-def _provision(provision: dict | None) -> str | None:
+def _provision(provision: dict | None, language: str | None = None) -> str | None:
     if not provision:
         return None
+    _ = i18n.gettext_for(language)
     text = provision["requirement"]
     if provision.get("consequence"):
-        text += f": if not provided, {provision['consequence']}"
+        text += ": " + _("if not provided, %(consequence)s") % {"consequence": provision["consequence"]}
     if provision.get("illustrative"):
         text += f" {ILLUSTRATIVE}"
     return text
 
 
 def build_ropa(model: Model) -> Ropa:
-    rows = [[value or "" for _, value in row_values(model, ident, activity)]
+    """The record, in the project's language: values written per language give their text
+    in it, and the cells noticegen writes itself ('None', 'Not applicable') are translated."""
+    language = model.language
+    _ = i18n.gettext_for(language)
+    model = localised(model, language)
+    rows = [[(_(value) if value in _FIXED else value.replace(ILLUSTRATIVE, _(ILLUSTRATIVE))
+              if value else value) or ""
+             for _column, value in row_values(model, ident, activity, language)]
             for ident, activity in sorted(model.activities.items())]
-    return Ropa(model.organisation, rows, model.establishment)
+    return Ropa(model.organisation, rows, model.establishment, language)
 
 
 def to_csv(ropa: Ropa) -> bytes:
@@ -300,7 +329,8 @@ def to_xlsx(ropa: Ropa, title: str) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Record of processing"
+    _ = i18n.gettext_for(ropa.language)
+    sheet.title = _("Record of processing")[:31]
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     thin = Side(style="thin", color="808080")

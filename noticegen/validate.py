@@ -180,8 +180,26 @@ def _explain(error, document: Document) -> list[Problem]:
         # A branch whose own type the value does not have (a text where a mapping is
         # allowed too) says least about what is wrong inside the value.
         depth = len(error.absolute_path)
+        value = error.instance
+        is_text = any(isinstance(b, dict) and b.get("type") == "string"
+                      for b in error.schema.get("anyOf", []))
+        if error.validator == "anyOf" and is_text and _meant_as_translations(value):
+            from noticegen.i18n import LANGUAGE_TAG
+
+            return [Problem(document.locate(path + (key,), key=True), "schema",
+                            f"{_show(key)} is not a language tag: write the text's language as "
+                            "en, cy, en-GB …") for key in value if not LANGUAGE_TAG.fullmatch(key)]
         fitting = [e for e in error.context
-                   if not (e.validator == "type" and len(e.absolute_path) == depth)]
+                   if not (e.validator == "type" and len(e.absolute_path) == depth)
+                   and not _language_keys_only(e, depth)]
+        if not fitting:
+            # a text that may also be written per language: still, above all, a text
+            wants_text = [e for e in error.context
+                          if e.validator == "type" and e.validator_value == "string"]
+            if error.validator == "anyOf" and is_text and wants_text and any(e.validator == "type" and e.validator_value == "object"
+                                  for e in error.context):
+                return [Problem(document.locate(path), "schema",
+                                _type_message(wants_text[0], path, document))]
         deepest = best_match(fitting or error.context)
         if deepest is not None and deepest.validator not in ("const", "type") \
                 or deepest is not None and len(deepest.absolute_path) > depth:
@@ -196,6 +214,9 @@ def _explain(error, document: Document) -> list[Problem]:
     def problem(message: str, at=path, key=False) -> Problem:
         return Problem(document.locate(at, key=key), "schema", message)
 
+    if "propertyNames" in error.schema_path:
+        return [problem(f"{_show(value)} is not a language tag: write the text's language "
+                        "as en, cy, en-GB …", key=False)]
     match error.validator:
         case "additionalProperties":
             known = sorted(error.schema.get("properties", {}))
@@ -236,6 +257,29 @@ def _explain(error, document: Document) -> list[Problem]:
             return [problem(f"{_show(value)} is not allowed here; expected {_show(error.validator_value)}")]
         case _:
             return [problem(_tidy_message(error.message))]
+
+
+def _meant_as_translations(value) -> bool:
+    """A mapping of texts, some keyed by a language tag: a text written per language,
+    with a key that is not a language ('welsh', 'EN')."""
+    from noticegen.i18n import LANGUAGE_TAG
+
+    return isinstance(value, dict) and bool(value) and all(isinstance(v, str) for v in value.values()) \
+        and any(isinstance(k, str) and LANGUAGE_TAG.fullmatch(k) for k in value) \
+        and not all(isinstance(k, str) and LANGUAGE_TAG.fullmatch(k) for k in value)
+
+
+def _language_keys_only(error, depth: int) -> bool:
+    """An error about the value itself that only says it is not a text written per
+    language (its keys are not language tags, or it is not a mapping at all): the value
+    was not meant as one, so that branch says little about the mistake."""
+    if len(error.absolute_path) != depth:
+        return False
+    if "propertyNames" in error.schema_path:
+        return True
+    return bool(error.context) and all(
+        _language_keys_only(e, depth) or e.validator == "type" and len(e.absolute_path) == depth
+        for e in error.context)
 
 
 def _type_message(error, path, document: Document) -> str:

@@ -27,6 +27,8 @@ def test_wheel_contains_package_data(tmp_path):
         "noticegen/schemas/activity.schema.json",
         "noticegen/schemas/common.schema.json",
         "noticegen/catalogue/lawful_bases.yaml",
+        "noticegen/locale/noticegen.pot",
+        "noticegen/locale/cy/LC_MESSAGES/noticegen.po",
         "noticegen/templates/notice.html",
         "noticegen/templates/notice.css",
         "noticegen/templates/sections/rights.html",

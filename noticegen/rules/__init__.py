@@ -14,7 +14,9 @@ model. The modules, by concern:
 - :mod:`~noticegen.rules.transparency`: what Art 13 and 14 make a notice say (contacts,
   the DPO, complaints, sources, provision, transfers, consent, automated decisions);
 - :mod:`~noticegen.rules.records`: retention and the record of processing (Art 30);
-- :mod:`~noticegen.rules.trusts`: schools laid over a trust's base.
+- :mod:`~noticegen.rules.trusts`: schools laid over a trust's base;
+- :mod:`~noticegen.rules.languages`: notices in several languages (nothing left
+  untranslated, every version saying the same).
 """
 
 from __future__ import annotations
@@ -75,4 +77,4 @@ def run_rules(context: Context) -> Iterator[Problem]:
 
 
 # The modules register their rules on import, in the order noticegen rules lists them.
-from noticegen.rules import files, references, notices, lawful_basis, transparency, records, trusts  # noqa: E402,F401
+from noticegen.rules import files, references, notices, lawful_basis, transparency, records, trusts, languages  # noqa: E402,F401

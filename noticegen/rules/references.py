@@ -9,6 +9,7 @@ import functools
 import re
 from typing import Iterator
 
+from noticegen.i18n import all_texts, display, is_translated
 from noticegen.model import Model, activity_prose, register_prose
 from noticegen.problems import Location, Problem
 from noticegen.prose import ENTRY_KINDS, find_references, link_allowed, links, organisation_field
@@ -128,7 +129,7 @@ def _bad_references(block, organisation: dict | None) -> Iterator[Problem]:
                            f"{', '.join(ENTRY_KINDS)}")
         elif found.kind == "organisation" and organisation is not None:
             value = organisation_field(organisation, found.id)
-            if value is None or isinstance(value, (dict, list)):
+            if value is None or isinstance(value, (dict, list)) and not is_translated(value):
                 what = "is not set in datamap/organisation.yaml" if value is None \
                     else "is not a single value"
                 yield problem(found.location, "undeclared-reference",
@@ -140,7 +141,7 @@ def _named_recipients(model: Model, notice, block, shared) -> Iterator[Problem]:
     names = {}
     for recipient in model.registers["recipient"].values():
         if recipient.id not in shared:
-            for name in [recipient["name"], *recipient.get("aliases", [])]:
+            for name in [*all_texts(recipient["name"]), *recipient.get("aliases", [])]:
                 names.setdefault(name.lower(), recipient)
     if not names:
         return
@@ -160,9 +161,10 @@ def _names_pattern(names: tuple[str, ...]) -> re.Pattern:
 
 
 def _unshared(location, recipient, notice, said=None) -> Problem:
-    said = f" ('{said}')" if said and said != recipient["name"] else ""
+    name = display(recipient["name"])
+    said = f" ('{said}')" if said and said != name else ""
     return problem(location, "unshared-recipient",
-                    f"the prose names {recipient['name']}{said}, but none of the activities of "
+                    f"the prose names {name}{said}, but none of the activities of "
                     f"notice '{notice.slug}' shares data with recipient '{recipient.id}'; "
                     "add it to an activity's recipients or change the prose")
 

@@ -27,7 +27,8 @@ CONSENT_BASES = ("art6-1-a", "art9-2-a")
 """Consent (Art 6(1)(a)) and explicit consent (Art 9(2)(a)): each can be withdrawn."""
 
 
-def consent_withdrawal(ctx_organisation: Entry | None, activity: Entry) -> str | None:
+def consent_withdrawal(ctx_organisation: Entry | None, activity: Entry,
+                       language: str | None = None) -> str | None:
     """How the notice tells people to withdraw consent for ``activity``: the activity's
     own words, else the address that takes rights requests, else the DPO's email."""
     consent = activity["lawful_basis"].get("consent") or {}
@@ -35,7 +36,12 @@ def consent_withdrawal(ctx_organisation: Entry | None, activity: Entry) -> str |
         return consent["withdraw"]
     organisation = ctx_organisation.data if ctx_organisation else {}
     email = (organisation.get("requests") or {}).get("email") or (organisation.get("dpo") or {}).get("email")
-    return f"by emailing [{email}](mailto:{email})" if email else None
+    if not email:
+        return None
+    from noticegen.i18n import gettext_for
+
+    _ = gettext_for(language)
+    return _("by emailing [%(email)s](mailto:%(email)s)") % {"email": email}
 
 
 def relies_on_consent(activity: Entry) -> bool:
