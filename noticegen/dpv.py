@@ -288,7 +288,11 @@ def _used(model: Model, kind: str) -> list[Entry]:
 
 
 def datamap_document(model: Model) -> dict:
-    """The whole data map as one JSON-LD document (a dict)."""
+    """The whole data map as one JSON-LD document (a dict), its texts in the project's
+    language (a value written in several languages gives that language's text)."""
+    from noticegen.model import localised
+
+    model = localised(model, model.language)
     graph = _controller(model)
     graph += [_activity(model, ident, activity)
               for ident, activity in sorted(model.activities.items())]

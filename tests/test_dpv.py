@@ -49,11 +49,38 @@ def model_of(root: Path):
     return result.model
 
 
-@pytest.fixture(scope="module", params=["example", "features"])
+@pytest.fixture(scope="module", params=["example", "features", "welsh"])
 def model(request, tmp_path_factory):
     if request.param == "example":
         return model_of(copy_example(tmp_path_factory.mktemp("dpv") / "school"))
+    if request.param == "welsh":  # values written in two languages
+        return model_of(FEATURES.parent / "welsh")
     return model_of(FEATURES)
+
+
+def test_values_in_two_languages_give_the_projects_text():
+    """A value written {en: …, cy: …} appears as the text in the project's language
+    (its ROPA's), never as the mapping."""
+    model = model_of(FEATURES.parent / "welsh")
+
+    def leaves(value):
+        if isinstance(value, dict):
+            assert not ({"en", "cy"} & set(value)), value
+            for item in value.values():
+                yield from leaves(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from leaves(item)
+        else:
+            yield value
+
+    texts = [v for v in leaves(document_of(model)) if isinstance(v, str)]
+    subjects = [e.data["name"] for e in model.registers["subject"].values()]
+    translated = [n for n in subjects if isinstance(n, dict)]
+    assert translated, "the Welsh test project translates its subjects' names"
+    language = model.language.split("-")[0]
+    for name in translated:
+        assert name.get(language) in texts
 
 
 def document_of(model) -> dict:

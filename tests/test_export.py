@@ -58,10 +58,12 @@ def test_the_schema_is_draft_2020_12_and_described(run):
     walk(schema)
 
 
-@pytest.fixture(params=["example", "features"])
+@pytest.fixture(params=["example", "features", "welsh"])
 def project(request, tmp_path):
     if request.param == "example":
         return copy_example(tmp_path / "school")
+    if request.param == "welsh":  # values in two languages, a notice in each
+        return shutil.copytree(FEATURES.parent / "welsh", tmp_path / "welsh")
     return shutil.copytree(FEATURES, tmp_path / "features")
 
 
