@@ -403,3 +403,31 @@ def rules(markdown: bool) -> None:
             click.echo(f"| `{rule}` | {severity.value} | {summary} |")
         else:
             click.echo(f"{rule:<38} {severity.value:<8} {summary}")
+
+
+@main.command("import")
+@click.argument("spreadsheet", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def import_(spreadsheet: Path, directory: Path) -> None:
+    """Make a project in DIRECTORY from an existing record of processing (.xlsx or .csv).
+
+    Reads the ICO's documentation template for controllers (as schools adapt it) and
+    noticegen's own ropa.xlsx or ropa.csv: one activity per row, registers gathered from
+    the names used, lawful bases matched to the catalogue. What cannot be matched is left
+    as a TODO(...) placeholder that 'noticegen check' lists. Never overwrites a file.
+    """
+    from noticegen.importer import plan_project, write_project
+
+    plan = plan_project(spreadsheet)
+    write_project(directory, plan)
+    shown = _display_prefix(directory) or "./"
+    for sentence in plan.sentences:
+        click.echo(sentence)
+    click.echo(f"imported {len(plan.activities)} activit{'ies' if len(plan.activities) != 1 else 'y'} "
+               f"from {spreadsheet.name} into {shown} ({len(plan.files)} files)")
+    if plan.placeholders:
+        click.echo(f"next: {plan.placeholders} value{'s' if plan.placeholders != 1 else ''} could not "
+                   f"be matched and are left as TODO(...) placeholders; "
+                   f"'noticegen check {shown}' lists them with the rest still to fill in")
+    else:
+        click.echo(f"next: 'noticegen check {shown}' lists what is still to fill in")
