@@ -859,9 +859,11 @@ class _Planner:
             reason = row.get("policy_reason")
             if not followed and reason and reason.lower() not in NOT_GIVEN:
                 data["policy_document_retention"]["reason"] = reason
+        if "direct marketing" in row.get("rights").lower():
+            data["direct_marketing"] = True  # the one right that follows from no lawful basis
         if row.get("rights"):
             comments.append("The rights column is not imported: noticegen works the rights out "
-                            "from the lawful bases.")
+                            "from the lawful bases (and direct_marketing).")
         return data, comments
 
     def _basis(self, row: _Row, comments: list[str]) -> dict:
