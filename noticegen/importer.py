@@ -16,6 +16,7 @@ never replaces a file.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import unicodedata
@@ -66,11 +67,17 @@ def _read_csv(path: Path) -> Sheet:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")  # Excel's 'CSV' on Windows
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = [[cell.strip() for cell in row] for row in csv.reader(text.splitlines(keepends=True), dialect)]
+    # Excel writes ';' where ',' is the decimal comma: read the file each way and keep
+    # the reading in which a row of record headings stands out best
+    best, best_score = None, -1
+    for delimiter in (",", ";", "\t"):
+        rows = [[cell.strip() for cell in row]
+                for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        table = find_table(Sheet(path.stem, rows))
+        score = len(table.columns) if table else 0
+        if score > best_score:
+            best, best_score = rows, score
+    rows = best
     return Sheet(path.stem, rows)
 
 
@@ -213,7 +220,7 @@ def items(text: str, commas: bool = False) -> list[str]:
     found = []
     for part in parts:
         part = part.strip()
-        while part[:1] in BULLETS and part[1:2] in (" ", "\t") or part[:1] in "•◦▪‣●":
+        while part and (part[0] in BULLETS and part[1:2] in (" ", "\t") or part[0] in "•◦▪‣●"):
             part = part[1:].strip()
         if part and part.lower() not in NOT_GIVEN and part not in found:
             found.append(part)

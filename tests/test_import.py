@@ -1,0 +1,360 @@
+"""noticegen import: records of processing, as schools keep them, made into projects.
+
+The workbooks are built here with openpyxl, each laid out differently (title rows above
+the headings, merged cells, several sheets, bullets and line breaks in cells), and the
+round trip builds a project's record, imports it and builds again.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import Workbook, load_workbook
+
+from noticegen.importer import Register, match_bases, slug
+
+from conftest import REPOSITORY, copy_example
+
+ICO_HEADINGS = [
+    "Business function", "Purpose of processing",
+    "Name and contact details of joint controller (if applicable)", "Categories of individuals",
+    "Categories of personal data", "Categories of recipients", "Link to contract with processor",
+    "Names of third countries or international organisations that personal data are "
+    "transferred to (if applicable)",
+    "Safeguards for exceptional transfers of personal data to third countries or "
+    "international organisations (if applicable)",
+    "Retention schedule (if possible)",
+    "General description of technical and organisational security measures (if possible)",
+    "Article 6 lawful basis for processing personal data",
+    "Article 9 basis for processing special category data",
+    "Legitimate interests for the processing (if applicable)",
+    "Link to record of legitimate interests assessment (if applicable)",
+    "Rights available to individuals",
+    "Existence of automated decision-making, including profiling (if applicable)",
+    "Source of personal data", "Link to record of consent",
+]
+
+
+def _ico_workbook(path: Path) -> Path:
+    """Laid out like the ICO's documentation template: an instructions sheet first, a
+    title and a grouped (merged) heading row above the headings, a business function
+    merged over two rows, bullets and line breaks in cells, a blank row."""
+    workbook = Workbook()
+    notes = workbook.active
+    notes.title = "Instructions"
+    notes["A1"] = "How to use this template"
+    notes["A3"] = ("Use this sheet to record the purposes of processing, the categories of "
+                   "individuals and the lawful basis for each business function of your school. "
+                   "Delete these notes when you are done.")
+    sheet = workbook.create_sheet("Article 30 RoPA")
+    sheet["A1"] = "Record of processing activities - Example Primary School"
+    sheet["A2"] = "Last reviewed: September 2026"
+    sheet["A4"] = "Article 30 record of processing activities"
+    sheet.merge_cells("A4:K4")
+    sheet["L4"] = "Privacy notices"
+    sheet.merge_cells("L4:R4")
+    for column, heading in enumerate(ICO_HEADINGS, 1):
+        sheet.cell(row=5, column=column, value=heading)
+    rows = [
+        ["Admissions", "• Admit pupils\n• Keep the admissions register", "",
+         "Pupils\nParents and carers", "Name, address, date of birth\nHealth and medical needs",
+         "DfE\nLocal authority", "", "", "", "6 years from the date of entry",
+         "- Locked cabinet\n- Access by role", "Public task – Art 6(1)(e)",
+         "Art 9(2)(g) substantial public interest", "", "", "Access, rectification", "No",
+         "Parents", ""],
+        ["", "* Report admissions to the local authority", "", "Pupils", "Name, address",
+         "Department for Education", "", "", "", "6 years from the date of entry", "",
+         "6(1)(c) legal obligation", "", "", "", "", "No", "Parents", ""],
+        [""] * len(ICO_HEADINGS),
+        ["School trips", "Organise school trips", "", "Pupils",
+         "Emergency contacts; Photographs", "the Department for Education (DfE)\nTravel Co Ltd",
+         "Travel Co Ltd: https://example.sch.uk/contracts/travel", "France",
+         "France: UK adequacy regulations", "Until the end of the trip",
+         "", "consent\nBecause we have always done it", "", "", "", "", "No",
+         "Parents and carers", "https://example.sch.uk/consents"],
+    ]
+    for offset, values in enumerate(rows, 6):
+        for column, value in enumerate(values, 1):
+            sheet.cell(row=offset, column=column, value=value or None)
+    sheet.merge_cells("A6:A7")  # one business function, two rows
+    workbook.save(path)
+    return path
+
+
+def _plain_workbook(path: Path) -> Path:
+    """Headings in the first row, worded in the school's own way; commas between items."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Data map"
+    sheet.append(["Processing activity", "Purpose", "Data subjects", "Types of personal data",
+                  "Recipients", "Lawful basis", "Special category condition", "Retention"])
+    sheet.append(["Payroll", "Pay staff", "Staff", "Bank details, National Insurance number",
+                  "HMRC, HM Revenue and Customs, Payroll Bureau", "Contract (Art 6(1)(b))",
+                  "", "6 years after the end of employment"])
+    sheet.append(["Sickness absence", "Manage absence", "Staff", "Sickness records",
+                  "Occupational health", "Legal obligation",
+                  "Art 9(2)(b) employment, with Schedule 1 Part 1 para 1", "6 years"])
+    workbook.save(path)
+    return path
+
+
+def _two_sheet_workbook(path: Path) -> Path:
+    """Two record sheets and a notes sheet; the table starts in column B under title
+    rows; a merged heading cell; a 'none' recipient."""
+    workbook = Workbook()
+    notes = workbook.active
+    notes.title = "Notes"
+    notes["A1"] = "Reviewed by the governors each year."
+    for title, function, subjects in (("Pupils", "Curriculum", "Pupils"),
+                                      ("Staff", "Recruitment", "Job applicants")):
+        sheet = workbook.create_sheet(title)
+        sheet["B1"] = f"{title}: record of processing"
+        sheet["B3"] = "Business function"
+        sheet["C3"] = "Purpose of processing"
+        sheet["D3"] = "Categories of individuals"
+        sheet["E3"] = "Categories of personal data"
+        sheet["F3"] = "Categories of recipients"
+        sheet["G3"] = "Lawful basis"
+        sheet["H3"] = "Retention schedule"
+        sheet.append([None, function, "Teach and assess\r\nReport progress", subjects,
+                      "Name\nAssessment results", "None", "Public task", "Until leaving"])
+        sheet.append([None])
+        sheet.append([None, f"{function} follow-up", "Keep in touch", subjects, "Name",
+                      "n/a", "public task", "1 year"])
+    workbook.save(path)
+    return path
+
+
+def _load(path: Path):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _rows(path: Path) -> list[list[str]]:
+    """The record's table read back: every row from the heading row down."""
+    if path.suffix == ".csv":
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            return list(csv.reader(handle))
+    sheet = load_workbook(path).active
+    values = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    start = next(i for i, row in enumerate(values) if row[0] == "Business function")
+    return values[start:]
+
+
+# ----------------------------------------------------------------- the round trip
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("source", ["example", "features"])
+def test_build_import_build_gives_the_same_rows(tmp_path, run, source, fmt):
+    if source == "example":
+        project = copy_example(tmp_path / "original")
+    else:
+        project = tmp_path / "original"
+        shutil.copytree(REPOSITORY / "tests" / "features", project)
+    built = run("build", "--no-pdf", project)
+    assert built.exit_code == 0, built.output
+    record = project / "build" / "ropa" / f"ropa.{fmt}"
+
+    imported = run("import", record, tmp_path / "imported")
+    assert imported.exit_code == 0, imported.output
+    again = run("build", "--draft", "--no-pdf", tmp_path / "imported")
+    assert again.exit_code == 0, again.output
+    before = _rows(record)
+    after = _rows(tmp_path / "imported" / "build" / "draft" / "ropa" / f"ropa.{fmt}")
+    assert len(before) > 2
+    assert after == before
+
+
+# ----------------------------------------------------------------- messy workbooks
+
+def test_ico_template_layout(tmp_path, run):
+    source = _ico_workbook(tmp_path / "ropa.xlsx")
+    target = tmp_path / "school"
+    result = run("import", source, target)
+    assert result.exit_code == 0, result.output
+    # the instructions sheet is skipped and said so; the merge of DfE's names is reported
+    assert "sheet 'Instructions' was skipped" in result.output
+    assert re.search(r"'DfE', 'Department for Education', 'the Department for Education \(DfE\)' "
+                     r"are taken to be one recipient, 'Department for Education'", result.output)
+
+    activities = sorted(p.stem for p in (target / "datamap" / "activities").glob("*.yaml"))
+    assert activities == ["admissions", "admissions-2", "school-trips"]  # one per row, blank skipped
+    first = _load(target / "datamap" / "activities" / "admissions.yaml")
+    second = _load(target / "datamap" / "activities" / "admissions-2.yaml")
+    trips = _load(target / "datamap" / "activities" / "school-trips.yaml")
+    # the merged business function reaches both rows; bullets and line breaks are items
+    assert second["name"] == "Admissions"
+    assert first["purposes"] == ["Admit pupils", "Keep the admissions register"]
+    assert second["purposes"] == ["Report admissions to the local authority"]
+    assert first["security_measures"] == ["Locked cabinet", "Access by role"]
+    assert first["subjects"] == ["pupils", "parents-and-carers"]
+    assert first["categories"] == ["name", "address", "date-of-birth", "health-and-medical-needs"]
+    # lawful bases matched from the school's own words
+    assert first["lawful_basis"]["article_6"] == ["art6-1-e"]
+    assert first["lawful_basis"]["article_9"] == ["art9-2-g"]
+    assert second["lawful_basis"]["article_6"] == ["art6-1-c"]
+    assert trips["lawful_basis"]["article_6"][0] == "art6-1-a"
+    assert trips["lawful_basis"]["article_6"][1] == \
+        "TODO(Article 6 lawful basis: Because we have always done it)"
+    assert trips["lawful_basis"]["consent"] == {"record": "https://example.sch.uk/consents"}
+    # one recipient for three spellings, with the short form kept as an alias
+    recipients = {r["id"]: r for r in _load(target / "datamap" / "recipients.yaml")["recipients"]}
+    assert recipients["department-for-education"]["aliases"] == ["DfE"]
+    assert recipients["department-for-education"]["kind"] == "public-body"
+    assert recipients["travel-co-ltd"]["kind"] == "processor"
+    assert [s["recipient"] for s in trips["recipients"]] == ["department-for-education", "travel-co-ltd"]
+    assert trips["recipients"][1]["contract"] == "https://example.sch.uk/contracts/travel"
+    assert trips["transfers"] == [{"country": "FR", "safeguard": "UK adequacy regulations"}]
+    # health is special category data: the guess is made and the file says to check it
+    categories = (target / "datamap" / "categories.yaml").read_text(encoding="utf-8")
+    assert "type: special" in categories and "# Check: type 'special' guessed" in categories
+    # every file says where it came from
+    text = (target / "datamap" / "activities" / "school-trips.yaml").read_text(encoding="utf-8")
+    assert "sheet 'Article 30 RoPA', row 9" in text
+    assert "# From sheet 'Article 30 RoPA', rows 6, 7 and 9." in \
+        (target / "datamap" / "subjects.yaml").read_text(encoding="utf-8")
+
+    # check runs on it and lists the placeholder at its own line and column
+    checked = run("check", target)
+    assert checked.exit_code == 1
+    located = [line for line in checked.output.splitlines()
+               if "TODO(Article 6 lawful basis: Because we have always done it)" in line]
+    assert located and all(re.match(r"^\S+school-trips\.yaml:\d+:\d+: error\[", line) for line in located)
+    line_number = int(located[0].split(":")[1])
+    assert "Because we have always done it" in text.splitlines()[line_number - 1]
+    assert "error[schema]" not in checked.output  # placeholders are said once, as placeholders
+    assert "Traceback" not in checked.output
+
+
+def test_plain_layout_with_commas(tmp_path, run):
+    source = _plain_workbook(tmp_path / "datamap.xlsx")
+    target = tmp_path / "school"
+    result = run("import", source, target)
+    assert result.exit_code == 0, result.output
+    assert "'HMRC', 'HM Revenue and Customs' are taken to be one recipient" in result.output
+    payroll = _load(target / "datamap" / "activities" / "payroll.yaml")
+    assert payroll["categories"] == ["bank-details", "national-insurance-number"]
+    assert payroll["lawful_basis"] == {"article_6": ["art6-1-b"]}
+    assert len(payroll["recipients"]) == 2
+    absence = _load(target / "datamap" / "activities" / "sickness-absence.yaml")
+    assert absence["lawful_basis"] == {"article_6": ["art6-1-c"], "article_9": ["art9-2-b"],
+                                       "schedule_1": ["sch1-para-1"]}
+    kinds = {r["name"]: r["kind"] for r in _load(target / "datamap" / "recipients.yaml")["recipients"]}
+    assert kinds["HM Revenue and Customs"] == "public-body"
+    assert kinds["Payroll Bureau"] == "TODO(recipient kind: Payroll Bureau)"
+    checked = run("check", target)
+    assert checked.exit_code == 1 and "TODO(recipient kind: Payroll Bureau)" in checked.output
+
+
+def test_two_record_sheets_and_a_notes_sheet(tmp_path, run):
+    source = _two_sheet_workbook(tmp_path / "ropa.xlsx")
+    target = tmp_path / "school"
+    result = run("import", source, target)
+    assert result.exit_code == 0, result.output
+    assert "sheet 'Notes' was skipped" in result.output
+    activities = sorted(p.stem for p in (target / "datamap" / "activities").glob("*.yaml"))
+    assert activities == ["curriculum", "curriculum-follow-up", "recruitment", "recruitment-follow-up"]
+    curriculum = _load(target / "datamap" / "activities" / "curriculum.yaml")
+    assert curriculum["purposes"] == ["Teach and assess", "Report progress"]
+    assert "recipients" not in curriculum  # 'None' is no recipient
+    assert curriculum["lawful_basis"]["article_6"] == ["art6-1-e"]
+    subjects = _load(target / "datamap" / "subjects.yaml")["subjects"]
+    assert [s["id"] for s in subjects] == ["pupils", "job-applicants"]
+    # the same name in two rows is one category
+    names = [c["name"] for c in _load(target / "datamap" / "categories.yaml")["categories"]]
+    assert names.count("Name") == 1
+    checked = run("check", target)
+    assert checked.exit_code == 1 and "Traceback" not in checked.output
+
+
+def test_csv_with_title_rows_and_semicolons(tmp_path, run):
+    source = tmp_path / "ropa.csv"
+    source.write_text("Our record of processing;;\n;;\n"
+                      "Business function;Purpose of processing;Categories of individuals;"
+                      "Article 6 lawful basis\n"
+                      "Catering;Provide school meals;Pupils;Public task\n", encoding="utf-8")
+    result = run("import", source, tmp_path / "school")
+    assert result.exit_code == 0, result.output
+    catering = _load(tmp_path / "school" / "datamap" / "activities" / "catering.yaml")
+    assert catering["lawful_basis"]["article_6"] == ["art6-1-e"]
+    assert catering["categories"] == ["TODO(categories of personal data)"]
+
+
+# ----------------------------------------------------------------- refusals
+
+def test_bad_input_is_one_line_and_exit_2(tmp_path, run):
+    corrupt = tmp_path / "corrupt.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04 this is not really a workbook")
+    text = tmp_path / "notes.txt"
+    text.write_text("hello", encoding="utf-8")
+    empty = tmp_path / "empty.xlsx"
+    workbook = Workbook()
+    workbook.active["A1"] = "Shopping list"
+    workbook.save(empty)
+    no_header = tmp_path / "table.csv"
+    no_header.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
+    for source, words in ((corrupt, "not a workbook"), (text, "give an Excel workbook"),
+                          (empty, "no sheet has a row of headings"),
+                          (no_header, "no sheet has a row of headings"),
+                          (tmp_path / "missing.xlsx", "no such file")):
+        result = run("import", source, tmp_path / "out")
+        assert result.exit_code == 2, (source, result.output)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and words in lines[0] and "Traceback" not in result.output
+        assert not (tmp_path / "out").exists()
+
+
+def test_never_overwrites(tmp_path, run):
+    source = _plain_workbook(tmp_path / "datamap.xlsx")
+    target = tmp_path / "school"
+    assert run("import", source, target).exit_code == 0
+    before = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
+    again = run("import", source, target)
+    assert again.exit_code == 2 and "already holds a project" in again.output
+    assert {p: p.read_bytes() for p in target.rglob("*") if p.is_file()} == before
+
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / ".gitignore").write_text("mine\n", encoding="utf-8")
+    clash = run("import", source, other)
+    assert clash.exit_code == 2 and ".gitignore already exists" in clash.output
+    assert [p.name for p in other.iterdir()] == [".gitignore"]
+    assert (other / ".gitignore").read_text(encoding="utf-8") == "mine\n"
+
+
+# ----------------------------------------------------------------- the pieces
+
+def test_merging_names():
+    register = Register("recipient")
+    for name in ("DfE", "Department for Education", "the Department for Education (DfE)",
+                 "Local authority", "Legal adviser", "LA"):
+        register.add(name, "sheet 'S', row 2")
+    register.settle()
+    ids = register.id_of
+    assert ids["DfE"] == ids["Department for Education"] == ids["the Department for Education (DfE)"]
+    # initials are matched only against a short form actually written: 'LA' could be
+    # either, so it joins both... but two long names with the same initials never merge
+    assert ids["Local authority"] != ids["Legal adviser"] or ids["LA"] == ids["Local authority"]
+    merges = register.merges()
+    assert any("'DfE'" in m and "'Department for Education'" in m for m in merges)
+
+
+def test_lawful_basis_matching():
+    assert match_bases("Public task – Art 6(1)(e)", ("article-6",)) == (["art6-1-e"], [])
+    assert match_bases("6(1)(c) legal obligation", ("article-6",)) == (["art6-1-c"], [])
+    assert match_bases("consent", ("article-6",)) == (["art6-1-a"], [])
+    assert match_bases("consent", ("article-9",)) == (["art9-2-a"], [])
+    assert match_bases("UK GDPR Article 6(1)(ea) (Recognised legitimate interest)",
+                       ("article-6",)) == (["art6-1-ea"], [])
+    assert match_bases("DPA 2018 Schedule 1, Part 2, paragraph 18", ("schedule-1",)) == (["sch1-para-18"], [])
+    assert match_bases("We think it is fine", ("article-6",)) == ([], ["We think it is fine"])
+
+
+def test_slugs_follow_the_id_pattern():
+    for name in ("The Department for Education (DfE)", "Children's services & SEN", "Ærø école",
+                 "   ", "x" * 200):
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug(name)) and len(slug(name)) <= 80
