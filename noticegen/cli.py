@@ -426,8 +426,9 @@ def import_(spreadsheet: Path, directory: Path) -> None:
     click.echo(f"imported {len(plan.activities)} activit{'ies' if len(plan.activities) != 1 else 'y'} "
                f"from {spreadsheet.name} into {shown} ({len(plan.files)} files)")
     if plan.placeholders:
-        click.echo(f"next: {plan.placeholders} value{'s' if plan.placeholders != 1 else ''} could not "
-                   f"be matched and are left as TODO(...) placeholders; "
+        many = plan.placeholders != 1
+        click.echo(f"next: {plan.placeholders} value{'s' if many else ''} could not be matched and "
+                   f"{'are' if many else 'is'} left as TODO(...) placeholders; "
                    f"'noticegen check {shown}' lists them with the rest still to fill in")
     else:
         click.echo(f"next: 'noticegen check {shown}' lists what is still to fill in")

@@ -330,6 +330,7 @@ class Register:
         self.order: list[str] = []
         self.groups: list[Group] = []
         self.id_of: dict[str, str] = {}
+        self.ambiguous: list[str] = []
 
     def add(self, name: str, where: str) -> None:
         if name not in self.seen:
@@ -352,27 +353,31 @@ class Register:
                 parent[max(ra, rb, key=self.order.index)] = min(ra, rb, key=self.order.index)
 
         by_core: dict[str, str] = {}
-        by_acronym: dict[str, str] = {}
-        by_initials: dict[str, list[str]] = {}
         for name in self.order:
             core = _core(name) if self.merge_acronyms else name
             if core in by_core:
                 join(by_core[core], name)
             by_core.setdefault(core, name)
-            if not self.merge_acronyms:
-                continue
-            for initials in _initials(name):
-                for other in by_initials.setdefault(initials, []):
-                    pass
-                by_initials[initials].append(name)
-                if initials in by_acronym:
-                    join(by_acronym[initials], name)
-            for acronym in _acronyms(name):
-                if acronym in by_acronym:
-                    join(by_acronym[acronym], name)
-                by_acronym.setdefault(acronym, name)
-                for other in by_initials.get(acronym, []):
-                    join(other, name)
+        if self.merge_acronyms:
+            # a short form written somewhere ('DfE', '(DfE)') joins the names it abbreviates,
+            # but only when it can stand for one thing: 'LA' beside 'Local authority' and
+            # 'Legal adviser' is left alone, and two long names never join by initials
+            initials = {name: _initials(name) for name in self.order}
+            for name in self.order:
+                for acronym in _acronyms(name):
+                    if acronym in initials[name]:  # 'Department for Education (DfE)' defines it
+                        meant = {root(other) for other in self.order if acronym in _acronyms(other)}
+                    else:
+                        meant = {root(other) for other in self.order if other != name and
+                                 (acronym in initials[other] or acronym in _acronyms(other))}
+                    if len(meant) == 1:
+                        join(meant.pop(), name)
+                    elif len(meant) > 1 and _is_acronym(name.strip()):
+                        choices = sorted({other for other in self.order
+                                          if root(other) in meant and other != name})
+                        self.ambiguous.append(f"'{name}' could stand for "
+                                              f"{' or '.join(repr(c) for c in choices)}, so it is "
+                                              f"kept as a {self.kind} of its own")
         members: dict[str, list[str]] = {}
         for name in self.order:
             members.setdefault(root(name), []).append(name)
@@ -412,7 +417,7 @@ class Register:
 
     def merges(self) -> list[str]:
         """Plain sentences, one per thing written in more than one way."""
-        said = []
+        said = list(self.ambiguous)
         for group in self.groups:
             if len(group.names) > 1:
                 spellings = ", ".join(f"'{n}'" for n in group.names)
@@ -839,9 +844,9 @@ class _Planner:
         transfers = self._transfers(row, comments)
         if transfers:
             data["transfers"] = transfers
-        provision = self._provision(row.get("provision"))
-        if provision:
-            data["provision"] = provision
+        data["provision"] = self._provision(row.get("provision")) or {
+            "requirement": self.todo("whether people must provide the data: statutory, contractual, "
+                                     "voluntary, mixed or not-from-the-person")}
         adm = row.get("adm")
         if adm.lower() in ("no", "none", "n/a", "not applicable"):
             data["automated_decision_making"] = False

@@ -226,7 +226,8 @@ def test_ico_template_layout(tmp_path, run):
     assert located and all(re.match(r"^\S+school-trips\.yaml:\d+:\d+: error\[", line) for line in located)
     line_number = int(located[0].split(":")[1])
     assert "Because we have always done it" in text.splitlines()[line_number - 1]
-    assert "error[schema]" not in checked.output  # placeholders are said once, as placeholders
+    # placeholders are said once, as placeholders
+    assert "error[schema]" not in checked.output and "undeclared-basis" not in checked.output
     assert "Traceback" not in checked.output
 
 
@@ -336,11 +337,25 @@ def test_merging_names():
     register.settle()
     ids = register.id_of
     assert ids["DfE"] == ids["Department for Education"] == ids["the Department for Education (DfE)"]
-    # initials are matched only against a short form actually written: 'LA' could be
-    # either, so it joins both... but two long names with the same initials never merge
-    assert ids["Local authority"] != ids["Legal adviser"] or ids["LA"] == ids["Local authority"]
+    # two long names with the same initials never merge, and a short form that could
+    # stand for either of them joins neither (and the user is told)
+    assert len({ids["Local authority"], ids["Legal adviser"], ids["LA"]}) == 3
     merges = register.merges()
     assert any("'DfE'" in m and "'Department for Education'" in m for m in merges)
+    assert "'LA' could stand for 'Legal adviser' or 'Local authority', so it is kept as a " \
+           "recipient of its own" in merges
+
+
+def test_a_short_form_joins_the_one_name_it_stands_for():
+    register = Register("recipient")
+    for name in ("HMRC", "HM Revenue and Customs", "Local Authority (LA)", "LA", "NHS"):
+        register.add(name, "sheet 'S', row 2")
+    register.settle()
+    ids = register.id_of
+    assert ids["HMRC"] == ids["HM Revenue and Customs"]
+    assert ids["LA"] == ids["Local Authority (LA)"]
+    assert ids["NHS"] not in (ids["HMRC"], ids["LA"])
+    assert [g.name for g in register.groups] == ["HM Revenue and Customs", "Local Authority", "NHS"]
 
 
 def test_lawful_basis_matching():
