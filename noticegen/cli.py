@@ -432,3 +432,31 @@ def import_(spreadsheet: Path, directory: Path) -> None:
                    f"'noticegen check {shown}' lists them with the rest still to fill in")
     else:
         click.echo(f"next: 'noticegen check {shown}' lists what is still to fill in")
+
+
+@main.group()
+def new() -> None:
+    """Start a new file in the project, explained field by field."""
+
+
+@new.command("activity")
+@click.argument("name")
+@click.option("--notice", "notices", multiple=True, metavar="SLUG",
+              help="Add the activity to this notice's list of activities (repeatable).")
+@click.option("-C", "--project", "project", type=click.Path(file_okay=False, path_type=Path),
+              default=None, callback=_find_project,
+              help="The project folder (default: the current folder, or the nearest above it).")
+def new_activity(name: str, notices: tuple[str, ...], project: Path) -> None:
+    """Write datamap/activities/<id>.yaml for a new activity called NAME.
+
+    Every field is explained in a comment; what the schema requires is a TODO(...)
+    placeholder that 'noticegen check' lists until it is filled in. Never overwrites a file.
+    """
+    from noticegen.scaffold import new_activity as scaffold
+
+    made = scaffold(project, name, list(notices))
+    shown = _display_prefix(project)
+    click.echo(f"created {shown}datamap/activities/{made.ident}.yaml")
+    for path in made.notices:
+        click.echo(f"added '{made.ident}' to {shown}notices/{path.name}")
+    click.echo(f"next: fill in its TODO(...) placeholders; 'noticegen check {shown or '.'}' lists them")
