@@ -231,14 +231,15 @@ def _append_activity(text: str, ident: str) -> str | None:
     lines = text.split("\n")
     end = next(i for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "..."))
     for index in range(1, end):
-        line = lines[index]
-        flow = re.fullmatch(r"(activities:\s*\[)([^\[\]#]*?)(\s*\])(\s*#.*)?\r?", line)
+        ending = "\r" if lines[index].endswith("\r") else ""
+        line = lines[index].removesuffix("\r")
+        flow = re.fullmatch(r"(activities:\s*\[)([^\[\]#]*?)(\s*\])(\s*#.*)?", line)
         if flow:
             inside = flow[2].strip()
             items = f"{inside}, {ident}" if inside else ident
-            lines[index] = f"{flow[1]}{items}{flow[3]}{flow[4] or ''}" + ("\r" if line.endswith("\r") else "")
+            lines[index] = f"{flow[1]}{items}{flow[3]}{flow[4] or ''}{ending}"
             return "\n".join(lines)
-        if re.fullmatch(r"activities:\s*(#.*)?\r?", line):
+        if re.fullmatch(r"activities:\s*(#.*)?", line):
             last, indent = None, None
             for follow in range(index + 1, end):
                 item = re.match(r"(\s+)-\s+\S", lines[follow])
