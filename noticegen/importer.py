@@ -71,7 +71,7 @@ def _read_csv(path: Path) -> Sheet:
     # the reading in which a row of record headings stands out best
     best, best_score = None, -1
     for delimiter in (",", ";", "\t"):
-        rows = [[cell.strip() for cell in row]
+        rows = [[_unguarded(cell.strip()) for cell in row]
                 for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
         table = find_table(Sheet(path.stem, rows))
         score = len(table.columns) if table else 0
@@ -81,13 +81,23 @@ def _read_csv(path: Path) -> Sheet:
     return Sheet(path.stem, rows)
 
 
+def _unguarded(cell: str) -> str:
+    """A cell without the quote noticegen's CSV puts before text a spreadsheet would run
+    as a formula ('=..., '-...)."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
 def _read_xlsx(path: Path) -> list[Sheet]:
     import zipfile
 
     from openpyxl import load_workbook
 
+    import warnings
+
     try:
-        workbook = load_workbook(path, data_only=True)
+        with warnings.catch_warnings():  # e.g. 'Data Validation extension is not supported'
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise NoticegenError(f"cannot import {path}: it is not a workbook Excel can open "
                              f"({type(exc).__name__}); save it again as .xlsx and retry") from None
