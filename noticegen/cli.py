@@ -427,9 +427,10 @@ def import_(spreadsheet: Path, directory: Path) -> None:
                f"from {spreadsheet.name} into {shown} ({len(plan.files)} files)")
     if plan.placeholders:
         many = plan.placeholders != 1
-        click.echo(f"next: {plan.placeholders} value{'s' if many else ''} could not be matched and "
-                   f"{'are' if many else 'is'} left as TODO(...) placeholders; "
-                   f"'noticegen check {shown}' lists them with the rest still to fill in")
+        click.echo(f"next: {plan.placeholders} value{'s' if many else ''} the record does not give, or "
+                   f"gives in words that could not be matched, {'are' if many else 'is'} left as "
+                   f"TODO(...) placeholders; 'noticegen check {shown}' lists them with the rest "
+                   "still to fill in")
     else:
         click.echo(f"next: 'noticegen check {shown}' lists what is still to fill in")
 

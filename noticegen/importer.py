@@ -320,7 +320,6 @@ class Group:
     """The names that mean one thing, and where each was found."""
 
     names: list[str]
-    counts: dict[str, int]
     where: list[str]
     ident: str = ""
     name: str = ""
@@ -393,8 +392,7 @@ class Register:
             members.setdefault(root(name), []).append(name)
         used: set[str] = set()
         for names in members.values():
-            group = Group(names, {n: len(self.seen[n]) for n in names},
-                          [w for n in names for w in self.seen[n]])
+            group = Group(names, [w for n in names for w in self.seen[n]])
             group.name = self._canonical(names)
             group.aliases = sorted({a for n in names for a in self._short_forms(n)} - {group.name})
             ident = slug(self.label(group.name))
@@ -578,6 +576,7 @@ def read_rows(path: Path) -> tuple[list[_Row], dict[str, str], list[str]]:
             cells = [c for c in label_row if c]
             if len(cells) >= 2 and len(cells[0]) < 60:
                 controller.setdefault(cells[0], cells[1])
+                controller.setdefault("", table.sheet.name)
         header_texts = table.sheet.rows[table.header]
         for offset, row in enumerate(table.sheet.rows[table.header + 1:], table.header + 2):
             cells = {name: (row[column] if column < len(row) else "")
@@ -604,6 +603,7 @@ class _Planner:
         self.source = source_name
         self.rows = rows
         self.controller = controller
+        self.controller_sheet = controller.pop("", "")  # read_rows notes the sheet under ""
         self.registers = {kind: Register(kind) for kind in ("subject", "category", "recipient", "source")}
         self.registers["retention rule"] = Register("retention rule", merge_acronyms=False,
                                                    label=lambda text: text.partition(": ")[0])
@@ -781,7 +781,7 @@ class _Planner:
             lines_out.append(_indent(_dump([entry]), "  "))
         return ImportedFile(f"datamap/{stem}.yaml", "\n".join(lines_out) + "\n")
 
-    def activity_files(self) -> tuple[list[ImportedFile], dict[str, list[str]], list[str]]:
+    def activity_files(self) -> tuple[list[ImportedFile], dict[str, list[tuple[str, str]]], list[str]]:
         files, notices, idents = [], {}, []
         used: set[str] = set()
         for row in self.rows:
@@ -795,7 +795,7 @@ class _Planner:
             idents.append(ident)
             for notice in lines(row.get("notices")):
                 if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", notice):
-                    notices.setdefault(notice, []).append(ident)
+                    notices.setdefault(notice, []).append((ident, row.where))
             head = ["# yaml-language-server: $schema=../../.schemas/activity.schema.json",
                     f"# Imported from {self.source}, {row.where}, by 'noticegen import'."]
             head += [f"# {c}" for c in comments]
@@ -999,6 +999,10 @@ class _Planner:
         head = ("# yaml-language-server: $schema=../.schemas/organisation.schema.json\n"
                 f"# Imported from {self.source} by 'noticegen import'. Replace every TODO(...) with "
                 "your own value:\n# `noticegen check` lists each one still to fill in.\n")
+        if self.controller_sheet:
+            head += (f"# The name, URN and ICO registration number, where given, come from the lines "
+                     f"above the table\n# in sheet '{self.controller_sheet}'; the appropriate policy "
+                     "document from its column.\n")
         values = {}
         controller = self.controller.get("Controller", "")
         if controller:
@@ -1025,12 +1029,13 @@ class _Planner:
                         else _quoted(url)
         return None
 
-    def notice_files(self, notices: dict[str, list[str]]) -> list[ImportedFile]:
+    def notice_files(self, notices: dict[str, list[tuple[str, str]]]) -> list[ImportedFile]:
         files = []
-        for slug_, activities in sorted(notices.items()):
+        for slug_, covered in sorted(notices.items()):
+            activities = [ident for ident, _ in covered]
             text = ("---\n"
-                    f"# Imported from {self.source} by 'noticegen import': the record named this "
-                    "notice as covering these activities.\n"
+                    f"# Imported from {self.source} by 'noticegen import': the record names this "
+                    f"notice as covering these activities\n# ({_places([w for _, w in covered])}).\n"
                     f"# Give it a title and prose; `noticegen init` shows a complete notice.\n"
                     f"title: {_quoted(self.todo('title of the notice', slug_))}\n"
                     f"activities: [{', '.join(activities)}]\n"
