@@ -740,9 +740,7 @@ class _Planner:
         name, _, rest = text.partition(": ")
         if not rest:
             name, rest = (text if len(text) <= 80 else text[:79].rstrip() + "…"), text
-        entry = {"id": group.ident, "name": name, "criteria": rest}
-        group.ident = entry["id"]
-        return entry
+        return {"id": group.ident, "name": name, **(_period(rest) or {"criteria": rest})}
 
     def _legislation(self, group: Group) -> dict:
         text = group.names[0]
@@ -1103,6 +1101,51 @@ def write_project(target: Path, plan: Plan) -> None:
 
 
 # ----------------------------------------------------------------- small helpers
+
+def _period(text: str) -> dict | None:
+    """A retention rule's period, trigger, action, reference and note from the words
+    noticegen's record writes them in ('25 years from the date of birth, then reviewed
+    (IRMS toolkit). A note.'); None when the text says it another way (then it is kept
+    as the rule's criteria, in the school's words)."""
+    from noticegen.derive import _ACTIONS, _PERIOD_TRIGGERS  # the words, read backwards
+
+    match = re.match(r"(?:while (?P<while>.+?), and )?(?:(?P<years>\d+) years?)?(?: and )?"
+                     r"(?:(?P<months>\d+) months?)? from (?P<trigger>.+?), "
+                     r"(?P<action>then (?:securely disposed of|reviewed|archived|transferred))",
+                     text)
+    if not match or not (match["years"] or match["months"]):
+        return None
+    period = {}
+    if match["years"]:
+        period["years"] = int(match["years"])
+    if match["months"]:
+        period["months"] = int(match["months"])
+    if match["while"]:
+        period["while"] = match["while"]
+    triggers = {words: key for key, words in _PERIOD_TRIGGERS.items()}
+    actions = {words: key for key, words in _ACTIONS.items()}
+    rule = {"period": period, "trigger": triggers.get(match["trigger"], "other")}
+    if rule["trigger"] == "other":
+        rule["trigger_note"] = match["trigger"]
+    rule["action"] = actions[match["action"]]
+    rest = text[match.end():]
+    if rest.startswith(" ("):
+        depth, end = 0, None
+        for index, char in enumerate(rest[1:], 1):
+            depth += char == "("
+            depth -= char == ")"
+            if depth == 0:
+                end = index
+                break
+        if end is None:
+            return None
+        rule["reference"] = rest[2:end]
+        rest = rest[end + 1:]
+    if rest.startswith(". ") and rest[2:].strip():
+        rule["note"] = rest[2:]
+        rest = ""
+    return rule if not rest else None
+
 
 def _places(where: list[str]) -> str:
     """'sheet 'Record', rows 5 and 7' from ['sheet 'Record', row 5', ...]."""
