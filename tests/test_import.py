@@ -382,3 +382,19 @@ def test_slugs_follow_the_id_pattern():
     for name in ("The Department for Education (DfE)", "Children's services & SEN", "Ærø école",
                  "   ", "x" * 200):
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug(name)) and len(slug(name)) <= 80
+
+
+def test_retention_in_noticegen_words_becomes_a_period():
+    from noticegen.importer import _period
+
+    assert _period("25 years from the date of birth, then reviewed (IRMS toolkit (2024)). "
+                   "Moves with the pupil.") == {
+        "period": {"years": 25}, "trigger": "date-of-birth", "action": "review",
+        "reference": "IRMS toolkit (2024)", "note": "Moves with the pupil."}
+    assert _period("1 year and 6 months from the end of the trip, then securely disposed of") == {
+        "period": {"years": 1, "months": 6}, "trigger": "other",
+        "trigger_note": "the end of the trip", "action": "secure-disposal"}
+    # said another way: kept as the school's words (criteria)
+    assert _period("6 years from the date of entry") is None
+    assert _period("while the pupil attends the school, then transferred") is None
+    assert _period("25 years from the date of birth, then reviewed; policy: ours") is None
