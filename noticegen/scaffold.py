@@ -181,10 +181,17 @@ def _notice_edit(project: Path, slug_: str, ident: str) -> tuple[Path, str]:
     folder = project / "notices"
     known = sorted(p.stem for p in folder.glob("*.md")) if folder.is_dir() else []
     path = folder / f"{slug_}.md"
-    if slug_ not in known or path.is_symlink():
+    if slug_ not in known:
         raise NoticegenError(f"there is no notice '{slug_}' (notices/{slug_}.md)"
                              f"{did_you_mean(slug_, known)}; nothing was changed")
-    raw = path.read_bytes()  # as it is, line endings and all
+    from noticegen.files import UnsafeFile, read_file
+    from noticegen.loader import MAX_FILE_BYTES
+
+    try:  # as it is, line endings and all; never through a link
+        raw = read_file(project, f"notices/{slug_}.md", MAX_FILE_BYTES)
+    except (UnsafeFile, OSError) as exc:
+        reason = exc.at(f"notices/{slug_}.md") if isinstance(exc, UnsafeFile) else (exc.strerror or exc)
+        raise NoticegenError(f"cannot read notices/{slug_}.md: {reason}; nothing was changed") from None
     bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
     try:
         text = raw.decode("utf-8").removeprefix(bom)

@@ -118,3 +118,14 @@ def test_append_keeps_line_endings_and_trailing_comments():
     assert _append_activity(text, "b") == text.replace("[a]  # mine", "[a, b]  # mine")
     empty = "---\ntitle: T\nactivities: []\n---\n"
     assert _append_activity(empty, "b") == empty.replace("[]", "[b]")
+
+
+def test_a_linked_notice_is_not_followed(project, run, tmp_path):
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("---\ntitle: T\nactivities: [pupil-records]\nversion: \"1\"\n---\n", encoding="utf-8")
+    link = project / "notices" / "linked.md"
+    link.symlink_to(outside)
+    result = run("new", "activity", "Clubs", "--notice", "linked", "-C", project)
+    assert result.exit_code == 2 and "symbolic link" in result.output, result.output
+    assert not (project / "datamap" / "activities" / "clubs.yaml").exists()
+    assert "clubs" not in outside.read_text(encoding="utf-8")
