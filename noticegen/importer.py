@@ -512,7 +512,7 @@ def _by_name(item: str, kinds, catalogue) -> list[str]:
 
 # ----------------------------------------------------------------- the plan
 
-_SPECIAL_WORDS = ("health", "medical", "ethnic", "race", "racial", "religio", "belief", "biometric",
+_SPECIAL_WORDS = ("health", "medical", "sickness", "illness", "ethnic", "race", "racial", "religio", "belief", "biometric",
                   "genetic", "sex life", "sexual orientation", "political", "trade union",
                   "disabilit", "special category", "allerg")
 _CRIMINAL_WORDS = ("criminal", "offence", "offending", "conviction", "dbs", "barred list")
@@ -853,8 +853,8 @@ class _Planner:
         if transfers:
             data["transfers"] = transfers
         data["provision"] = self._provision(row.get("provision")) or {
-            "requirement": self.todo("whether people must provide the data: statutory, contractual, "
-                                     "voluntary, mixed or not-from-the-person")}
+            "requirement": self.todo("must people give it: statutory, contractual, voluntary, mixed "
+                                     "or not-from-the-person")}
         adm = row.get("adm")
         if adm.lower() in ("no", "none", "n/a", "not applicable"):
             data["automated_decision_making"] = False
