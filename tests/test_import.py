@@ -36,7 +36,11 @@ ICO_HEADINGS = [
     "Link to record of legitimate interests assessment (if applicable)",
     "Rights available to individuals",
     "Existence of automated decision-making, including profiling (if applicable)",
-    "Source of personal data", "Link to record of consent",
+    "Source of personal data", "Link to record of consent", "Location of personal data",
+    "Data Protection Impact Assessment required?", "Has a personal data breach occurred?",
+    "Data Protection Act 2018 Schedule 1 Condition for processing",
+    "GDPR Article 6 lawful basis for processing",
+    "Is personal data retained and erased in accordance with the policy document?",
 ]
 
 
@@ -66,17 +70,18 @@ def _ico_workbook(path: Path) -> Path:
          "DfE\nLocal authority", "", "", "", "6 years from the date of entry",
          "- Locked cabinet\n- Access by role", "Public task – Art 6(1)(e)",
          "Art 9(2)(g) substantial public interest", "", "", "Access, rectification", "No",
-         "Parents", ""],
+         "Parents", "", "MIS\nPaper files", "Yes", "No",
+         "Schedule 1 Part 2 para 6 (statutory purposes)", "Public task", "Yes"],
         ["", "* Report admissions to the local authority", "", "Pupils", "Name, address",
          "Department for Education", "", "", "", "6 years from the date of entry", "",
-         "6(1)(c) legal obligation", "", "", "", "", "No", "Parents", ""],
+         "6(1)(c) legal obligation", "", "", "", "", "No", "Parents", "", "", "", "", "", "", ""],
         [""] * len(ICO_HEADINGS),
         ["School trips", "Organise school trips", "", "Pupils",
          "Emergency contacts; Photographs", "the Department for Education (DfE)\nTravel Co Ltd",
          "Travel Co Ltd: https://example.sch.uk/contracts/travel", "France",
          "France: UK adequacy regulations", "Until the end of the trip",
          "", "consent\nBecause we have always done it", "", "", "", "", "No",
-         "Parents and carers", "https://example.sch.uk/consents"],
+         "Parents and carers", "https://example.sch.uk/consents", "", "No", "", "", "", ""],
     ]
     for offset, values in enumerate(rows, 6):
         for column, value in enumerate(values, 1):
@@ -205,6 +210,11 @@ def test_ico_template_layout(tmp_path, run):
     # lawful bases matched from the school's own words
     assert first["lawful_basis"]["article_6"] == ["art6-1-e"]
     assert first["lawful_basis"]["article_9"] == ["art9-2-g"]
+    assert first["lawful_basis"]["schedule_1"] == ["sch1-para-6"]
+    assert first["systems"] == ["MIS", "Paper files"]
+    assert first["dpia"] == {"required": True} and trips["dpia"] == {"required": False}
+    assert first["breach"] == {"occurred": False}
+    assert first["policy_document_retention"] == {"followed": True}
     assert second["lawful_basis"]["article_6"] == ["art6-1-c"]
     assert trips["lawful_basis"]["article_6"][0] == "art6-1-a"
     assert trips["lawful_basis"]["article_6"][1] == \
@@ -230,6 +240,7 @@ def test_ico_template_layout(tmp_path, run):
     # check runs on it and lists the placeholder at its own line and column
     checked = run("check", target)
     assert checked.exit_code == 1
+    assert "missing-schedule-1-condition" not in checked.output
     located = [line for line in checked.output.splitlines()
                if "TODO(Article 6 lawful basis: Because we have always done it)" in line]
     assert located and all(re.match(r"^\S+school-trips\.yaml:\d+:\d+: error\[", line) for line in located)
