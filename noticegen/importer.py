@@ -998,17 +998,34 @@ class _Planner:
                 f"# Imported from {self.source} by 'noticegen import'. Replace every TODO(...) with "
                 "your own value:\n# `noticegen check` lists each one still to fill in.\n")
         if self.controller_sheet:
-            head += (f"# The name, URN and ICO registration number, where given, come from the lines "
+            head += (f"# The name, address, URN, ICO registration number, contacts and DPO, where given, come from the lines "
                      f"above the table\n# in sheet '{self.controller_sheet}'; the appropriate policy "
                      "document from its column.\n")
         values = {}
-        controller = self.controller.get("Controller", "")
+        controller = self._label("controller", "name of controller", "organisation", "school name")
         if controller:
-            values["  name: TODO(school name)"] = "  name: " + _quoted(controller.split(", ")[0])
-        for label, line in (("URN", '  urn: "TODO(URN)"'),
-                            ("ICO registration number", '  ico_registration: "TODO(ICO registration number)"')):
-            if self.controller.get(label):
-                values[line] = line.split(":")[0] + ": " + _quoted(self.controller[label])
+            name, *address = controller.split(", ")
+            values["  name: TODO(school name)"] = "  name: " + _quoted(name)
+            if len(address) == 2:  # street, then town and postcode, as the starter has them
+                values["    - TODO(street address)\n    - TODO(town and postcode)"] = \
+                    "    - " + _quoted(address[0]) + "\n    - " + _quoted(address[1])
+        for labels, line in ((("urn",), '  urn: "TODO(URN)"'),
+                             (("ico registration",), '  ico_registration: "TODO(ICO registration number)"')):
+            value = self._label(*labels)
+            if value:
+                values[line] = line.split(":")[0] + ": " + _quoted(value)
+        for labels, lines_ in ((("controller contact", "contact details"),
+                                (("email", "    email: TODO(school office email)"),
+                                 ("phone", '    phone: "TODO(school office telephone number)"'))),
+                               (("data protection officer", "dpo"),
+                                (("name", "    name: TODO(DPO name)"),
+                                 ("email", "    email: TODO(DPO email)")))):
+            text = self._label(*labels)
+            contact = _contact_parts(text)
+            filled = [(line, f"    {key}: " + _quoted(contact[key])) for key, line in lines_ if contact.get(key)]
+            if filled and text.endswith(ILLUSTRATIVE):  # an example the school has still to confirm
+                filled[-1] = (filled[-1][0], filled[-1][1] + "\n    illustrative: true")
+            values.update(filled)
         policy = self._policy_document()
         if policy:
             values["  appropriate_policy_document: TODO(link to your appropriate policy document)"] = \
@@ -1016,6 +1033,19 @@ class _Planner:
         for old, new in values.items():
             body = body.replace(old, new, 1)
         return ImportedFile("datamap/organisation.yaml", head + "organisation:\n" + body)
+
+    def _label(self, *labels: str) -> str:
+        """The value beside a label above the table ('Data Protection Officer', 'URN'):
+        the first label that matches exactly, else the first one a label starts with."""
+        given = {" ".join(k.lower().rstrip(":").split()): v for k, v in self.controller.items()}
+        for label in labels:
+            if given.get(label):
+                return given[label]
+        for label in labels:
+            for key, value in given.items():
+                if key.startswith(label) and value and not any(key == other for other in labels):
+                    return value
+        return ""
 
     def _policy_document(self) -> str | None:
         for row in self.rows:
@@ -1189,6 +1219,27 @@ def _contact_of(text: str) -> dict:
     if illustrative:
         contact["illustrative"] = True
     return contact
+
+
+def _contact_parts(text: str) -> dict:
+    """Name, email and phone from 'Name, name@example.org, 0161 000 0000' (the order
+    noticegen's record writes a contact in); {} when the text has more than a name
+    besides them (a role, an address), which is left for the DPO."""
+    parts = [p.strip() for p in text.removesuffix(ILLUSTRATIVE).split(", ") if p.strip()]
+    found: dict = {}
+    words = []
+    for part in parts:
+        if re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", part):
+            found.setdefault("email", part)
+        elif re.fullmatch(r"\+?[0-9][0-9 ()-]{6,}", part):
+            found.setdefault("phone", part)
+        elif not part.startswith("http"):
+            words.append(part)
+    if len(words) > 1:
+        return {k: v for k, v in found.items()}
+    if words:
+        found["name"] = words[0]
+    return found
 
 
 def _country_code(name: str) -> str | None:

@@ -178,6 +178,14 @@ def test_build_import_build_gives_the_same_rows(tmp_path, run, source, fmt):
     after = _rows(tmp_path / "imported" / "build" / "draft" / "ropa" / f"ropa.{fmt}")
     assert len(before) > 2
     assert after == before
+    organisation = _load(tmp_path / "imported" / "datamap" / "organisation.yaml")["organisation"]
+    original = _load(project / "datamap" / "organisation.yaml")["organisation"]
+    if fmt == "xlsx":  # the lines above the workbook's table name the controller and DPO
+        assert organisation["name"] == original["name"]
+        assert organisation["dpo"]["email"] == original["dpo"]["email"]
+        assert organisation["dpo"].get("illustrative", False) == original["dpo"].get("illustrative", False)
+    else:  # the CSV holds the table alone
+        assert organisation["name"] == "TODO(school name)"
     if source == "features":  # the CSV's guard quote is not taken for part of the text
         clubs = _load(tmp_path / "imported" / "datamap" / "activities" / "clubs.yaml")
         assert clubs["purposes"][0] == "=Count members each term"
