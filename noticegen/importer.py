@@ -512,7 +512,8 @@ def _by_name(item: str, kinds, catalogue) -> list[str]:
 
 # ----------------------------------------------------------------- the plan
 
-_SPECIAL_WORDS = ("health", "medical", "sickness", "illness", "ethnic", "race", "racial", "religio", "belief", "biometric",
+_SPECIAL_WORDS = ("health", "medical", "sickness", "illness", "ethnic", "race", "racial", "religio",
+                  "belief", "biometric",
                   "genetic", "sex life", "sexual orientation", "political", "trade union",
                   "disabilit", "special category", "allerg")
 _CRIMINAL_WORDS = ("criminal", "offence", "offending", "conviction", "dbs", "barred list")
@@ -817,7 +818,8 @@ class _Planner:
         name = function or (purposes[0] if purposes else f"Activity from {row.where}")
         data: dict = {"name": name[:2000]}
         data["purposes"] = purposes or [self.todo("purpose of processing")]
-        data["subjects"] = self._ids("subject", self.names(row, "subjects")) or [self.todo("categories of individuals")]
+        data["subjects"] = (self._ids("subject", self.names(row, "subjects"))
+                            or [self.todo("categories of individuals")])
         categories = []
         for text in self.names(row, "categories"):
             categories.append(self._category(text, row.own_layout)[0])
@@ -843,7 +845,8 @@ class _Planner:
         if row.get("contract") and not contracts and row.get("contract").lower() not in NOT_GIVEN:
             comments.append(f"Link to contract with processor, as the record gave it (not matched "
                             f"to a recipient): {_one_line(row.get('contract'))}")
-        data["retention"] = self._ids("retention rule", self._retention_items(row)) or [self.todo("retention schedule")]
+        data["retention"] = (self._ids("retention rule", self._retention_items(row))
+                             or [self.todo("retention schedule")])
         for field_name, key in (("handled_by", "handled_by"), ("systems", "systems"),
                                 ("security", "security_measures")):
             values = self.texts(row, field_name)
@@ -998,9 +1001,9 @@ class _Planner:
                 f"# Imported from {self.source} by 'noticegen import'. Replace every TODO(...) with "
                 "your own value:\n# `noticegen check` lists each one still to fill in.\n")
         if self.controller_sheet:
-            head += (f"# The name, address, URN, ICO registration number, contacts and DPO, where given, come from the lines "
-                     f"above the table\n# in sheet '{self.controller_sheet}'; the appropriate policy "
-                     "document from its column.\n")
+            head += ("# The name, address, URN, ICO registration number, contacts and DPO, where "
+                     f"given, come from the lines\n# above the table in sheet "
+                     f"'{self.controller_sheet}'; the appropriate policy document from its column.\n")
         values = {}
         controller = self._label("controller", "name of controller", "organisation", "school name")
         if controller:
@@ -1022,7 +1025,8 @@ class _Planner:
                                  ("email", "    email: TODO(DPO email)")))):
             text = self._label(*labels)
             contact = _contact_parts(text)
-            filled = [(line, f"    {key}: " + _quoted(contact[key])) for key, line in lines_ if contact.get(key)]
+            filled = [(line, f"    {key}: " + _quoted(contact[key]))
+                      for key, line in lines_ if contact.get(key)]
             if filled and text.endswith(ILLUSTRATIVE):  # an example the school has still to confirm
                 filled[-1] = (filled[-1][0], filled[-1][1] + "\n    illustrative: true")
             values.update(filled)
