@@ -512,14 +512,15 @@ def _by_name(item: str, kinds, catalogue) -> list[str]:
 
 # ----------------------------------------------------------------- the plan
 
-_SPECIAL_WORDS = ("health", "medical", "sickness", "illness", "ethnic", "race", "racial", "religio",
-                  "belief", "biometric",
-                  "genetic", "sex life", "sexual orientation", "political", "trade union",
-                  "disabilit", "special category", "allerg")
-_CRIMINAL_WORDS = ("criminal", "offence", "offending", "conviction", "dbs", "barred list")
-_PUBLIC_BODY_WORDS = ("department", "council", "authority", "authorities", "hmrc", "nhs", "police",
-                      "government", "ofsted", "agency", "dfe", "revenue and customs", "court",
-                      "commissioner", "ministry", "service", "local authorit")
+# Words that mark a name as special category data (Art 9), criminal offence data
+# (Art 10) or a public body; each must start a word ('race' is not in 'trace').
+_SPECIAL_WORDS = re.compile(r"\b(health|medical|sickness|illness|ethnic|race\b|racial|religio|belief|"
+                            r"biometric|genetic|sex life|sexual orientation|political|trade union|"
+                            r"disabilit|special category|allerg|first aid)")
+_CRIMINAL_WORDS = re.compile(r"\b(criminal|offence|offending|conviction|dbs\b|barred list|caution)")
+_PUBLIC_BODY_WORDS = re.compile(r"\b(department|council|local authorit|authority\b|authorities\b|"
+                                r"hmrc\b|nhs\b|police\b|government\b|ofsted\b|ministry\b|"
+                                r"commissioner|courts?\b|tribunal|revenue and customs|dfe\b)")
 _COUNTRY_OVERRIDES = {"usa": "US", "united states of america": "US", "uk": "GB", "eu": None}
 
 
@@ -681,9 +682,9 @@ class _Planner:
                     examples.extend({"text": t, "type": kind} for t in _unjoin(found[1]))
             return match[1], match[2], examples, False
         lower = text.lower()
-        if any(word in lower for word in _CRIMINAL_WORDS):
+        if _CRIMINAL_WORDS.search(lower):
             return text, "criminal", [], True
-        if any(word in lower for word in _SPECIAL_WORDS):
+        if _SPECIAL_WORDS.search(lower):
             return text, "special", [], True
         return text, "personal", [], not own_layout
 
@@ -732,7 +733,7 @@ class _Planner:
         if any(name in self.processors for name in group.names):
             return "processor"
         text = " ".join(group.names).lower()
-        if any(word in text for word in _PUBLIC_BODY_WORDS):
+        if _PUBLIC_BODY_WORDS.search(text):
             return "public-body"
         return self.todo("recipient kind", group.name)
 

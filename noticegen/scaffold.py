@@ -53,8 +53,8 @@ lawful_basis:
   # art6-1-e (public task). A school's own duties are usually one of these two.
   article_6: ["TODO(Article 6 lawful basis: an id from noticegen bases)"]
   # With art6-1-f (legitimate interests): the interests pursued (Art 13(1)(d)), and a
-  # link to the legitimate interests assessment. A public authority cannot rely on
-  # legitimate interests for its tasks as one.
+  # link to the legitimate interests assessment. A school cannot rely on it for its
+  # tasks as a public authority (Art 6(1), closing words).
   # legitimate_interests: TODO(the legitimate interests pursued)
   # legitimate_interests_assessment: https://...
   # With art6-1-ea (recognised legitimate interest): the UK GDPR Annex 1 condition

@@ -417,3 +417,18 @@ def test_retention_in_noticegen_words_becomes_a_period():
     assert _period("6 years from the date of entry") is None
     assert _period("while the pupil attends the school, then transferred") is None
     assert _period("25 years from the date of birth, then reviewed; policy: ours") is None
+
+
+def test_guesses_go_by_whole_words(tmp_path, run):
+    source = tmp_path / "ropa.csv"
+    source.write_text("Business function,Purpose of processing,Categories of personal data,"
+                      "Categories of recipients,Lawful basis\n"
+                      "Contact tracing,Trace contacts,\"Track and trace log; Medical notes; DBS checks\","
+                      "\"Payroll Services Ltd; Recruitment Agency; Stockport Council\",Public task\n",
+                      encoding="utf-8")
+    assert run("import", source, tmp_path / "school").exit_code == 0
+    types = {c["name"]: c["type"] for c in _load(tmp_path / "school" / "datamap" / "categories.yaml")["categories"]}
+    assert types == {"Track and trace log": "personal", "Medical notes": "special", "DBS checks": "criminal"}
+    kinds = {r["name"]: r["kind"] for r in _load(tmp_path / "school" / "datamap" / "recipients.yaml")["recipients"]}
+    assert kinds["Stockport Council"] == "public-body"
+    assert kinds["Payroll Services Ltd"].startswith("TODO(") and kinds["Recruitment Agency"].startswith("TODO(")
