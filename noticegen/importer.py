@@ -1006,22 +1006,26 @@ class _Planner:
                      f"given, come from the lines\n# above the table in sheet "
                      f"'{self.controller_sheet}'; the appropriate policy document from its column.\n")
         values = {}
-        controller = self._label("controller", "name of controller", "organisation", "school name")
+        controller = self._label("controller", "name of controller", "controller name", "organisation",
+                                 "organisation name", "school name", "name of school")
         if controller:
+            # every place the starter asks for them: the organisation and its complaints address
             name, *address = controller.split(", ")
-            values["  name: TODO(school name)"] = "  name: " + _quoted(name)
+            values["TODO(school name)"] = _quoted(name)
             if len(address) == 2:  # street, then town and postcode, as the starter has them
-                values["    - TODO(street address)\n    - TODO(town and postcode)"] = \
-                    "    - " + _quoted(address[0]) + "\n    - " + _quoted(address[1])
-        for labels, line in ((("urn",), '  urn: "TODO(URN)"'),
-                             (("ico registration",), '  ico_registration: "TODO(ICO registration number)"')):
+                values["TODO(street address)"] = _quoted(address[0])
+                values["TODO(town and postcode)"] = _quoted(address[1])
+        for labels, line in ((("urn", "school urn"), '  urn: "TODO(URN)"'),
+                             (("ico registration number", "ico registration", "ico number"),
+                              '  ico_registration: "TODO(ICO registration number)"')):
             value = self._label(*labels)
             if value:
                 values[line] = line.split(":")[0] + ": " + _quoted(value)
-        for labels, lines_ in ((("controller contact", "contact details"),
+        for labels, lines_ in ((("controller contact", "contact details", "contact"),
                                 (("email", "    email: TODO(school office email)"),
                                  ("phone", '    phone: "TODO(school office telephone number)"'))),
-                               (("data protection officer", "dpo"),
+                               (("data protection officer", "data protection officer (dpo)", "dpo",
+                                 "dpo contact details"),
                                 (("name", "    name: TODO(DPO name)"),
                                  ("email", "    email: TODO(DPO email)")))):
             text = self._label(*labels)
@@ -1036,21 +1040,14 @@ class _Planner:
             values["  appropriate_policy_document: TODO(link to your appropriate policy document)"] = \
                 "  appropriate_policy_document: " + policy
         for old, new in values.items():
-            body = body.replace(old, new, 1)
+            body = body.replace(old, new)
         return ImportedFile("datamap/organisation.yaml", head + "organisation:\n" + body)
 
     def _label(self, *labels: str) -> str:
-        """The value beside a label above the table ('Data Protection Officer', 'URN'):
-        the first label that matches exactly, else the first one a label starts with."""
+        """The value beside one of these labels above the table ('Data Protection
+        Officer:', 'URN'), compared without case or a closing colon."""
         given = {" ".join(k.lower().rstrip(":").split()): v for k, v in self.controller.items()}
-        for label in labels:
-            if given.get(label):
-                return given[label]
-        for label in labels:
-            for key, value in given.items():
-                if key.startswith(label) and value and not any(key == other for other in labels):
-                    return value
-        return ""
+        return next((given[label] for label in labels if given.get(label)), "")
 
     def _policy_document(self) -> str | None:
         for row in self.rows:

@@ -57,7 +57,10 @@ def _ico_workbook(path: Path) -> Path:
                    "Delete these notes when you are done.")
     sheet = workbook.create_sheet("Article 30 RoPA")
     sheet["A1"] = "Record of processing activities - Example Primary School"
-    sheet["A2"] = "Last reviewed: September 2026"
+    sheet["A2"] = "Name of controller:"
+    sheet["B2"] = "Example Primary School, 1 School Lane, Exampletown EX1 2AB"
+    sheet["A3"] = "Data Protection Officer:"
+    sheet["B3"] = "Alex Example, dpo@example.sch.uk"
     sheet["A4"] = "Article 30 record of processing activities"
     sheet.merge_cells("A4:K4")
     sheet["L4"] = "Privacy notices"
@@ -244,6 +247,14 @@ def test_ico_template_layout(tmp_path, run):
     assert "sheet 'Article 30 RoPA', row 9" in text
     assert "# From sheet 'Article 30 RoPA', rows 6, 7 and 9." in \
         (target / "datamap" / "subjects.yaml").read_text(encoding="utf-8")
+
+    # the lines above the table name the controller and the DPO
+    organisation = _load(target / "datamap" / "organisation.yaml")["organisation"]
+    assert organisation["name"] == "Example Primary School"
+    assert organisation["address"] == ["1 School Lane", "Exampletown EX1 2AB"]
+    assert organisation["dpo"] == {"name": "Alex Example", "email": "dpo@example.sch.uk"}
+    assert organisation["complaints"]["address"] == ["Example Primary School", "1 School Lane",
+                                                     "Exampletown EX1 2AB"]
 
     # check runs on it and lists the placeholder at its own line and column
     checked = run("check", target)
