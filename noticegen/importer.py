@@ -364,6 +364,12 @@ def read_rows(path: Path) -> tuple[list[_Row], dict[str, str], list[str]]:
                 said.append(f"sheet '{table.sheet.name}', row {offset} was skipped: it gives "
                             "neither a business function nor a purpose")
                 continue
+            filled = [name for name, value in cells.items() if value.strip()]
+            if filled == ["business_function"]:
+                said.append(f"sheet '{table.sheet.name}', row {offset} was skipped: it holds only "
+                            f"'{' '.join(cells['business_function'].split())}', taken for a heading "
+                            "between groups of rows")
+                continue
             rows.append(_Row(table.sheet.name, offset, cells, table.own_layout))
     if not rows:
         raise NoticegenError(f"cannot import {path}: the record of processing has headings but "

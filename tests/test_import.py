@@ -112,8 +112,9 @@ def _plain_workbook(path: Path) -> Path:
 
 
 def _two_sheet_workbook(path: Path) -> Path:
-    """Two record sheets and a notes sheet; the table starts in column B under title
-    rows; a merged heading cell; a 'none' recipient."""
+    """Two record sheets and a notes sheet; the table starts in column B under a merged
+    title; one heading is in a cell merged down over two rows; a heading row between
+    groups of rows; a 'none' recipient."""
     workbook = Workbook()
     notes = workbook.active
     notes.title = "Notes"
@@ -122,13 +123,16 @@ def _two_sheet_workbook(path: Path) -> Path:
                                       ("Staff", "Recruitment", "Job applicants")):
         sheet = workbook.create_sheet(title)
         sheet["B1"] = f"{title}: record of processing"
+        sheet.merge_cells("B1:H1")
         sheet["B3"] = "Business function"
         sheet["C3"] = "Purpose of processing"
         sheet["D3"] = "Categories of individuals"
         sheet["E3"] = "Categories of personal data"
         sheet["F3"] = "Categories of recipients"
-        sheet["G3"] = "Lawful basis"
+        sheet["G2"] = "Lawful basis"
+        sheet.merge_cells("G2:G3")
         sheet["H3"] = "Retention schedule"
+        sheet.append([None, title.upper()])  # a heading between groups of rows
         sheet.append([None, function, "Teach and assess\r\nReport progress", subjects,
                       "Name\nAssessment results", "None", "Public task", "Until leaving"])
         sheet.append([None])
@@ -296,6 +300,7 @@ def test_two_record_sheets_and_a_notes_sheet(tmp_path, run):
     result = run("import", source, target)
     assert result.exit_code == 0, result.output
     assert "sheet 'Notes' was skipped" in result.output
+    assert "sheet 'Pupils', row 4 was skipped: it holds only 'PUPILS'" in result.output
     activities = sorted(p.stem for p in (target / "datamap" / "activities").glob("*.yaml"))
     assert activities == ["curriculum", "curriculum-follow-up", "recruitment", "recruitment-follow-up"]
     curriculum = _load(target / "datamap" / "activities" / "curriculum.yaml")
