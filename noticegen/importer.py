@@ -642,9 +642,10 @@ class _Planner:
         if adm.lower() in ("no", "none", "n/a", "not applicable"):
             data["automated_decision_making"] = False
         elif adm:
-            logic = re.sub(r"^yes[:,]?\s*", "", adm, flags=re.I) or adm
-            data["automated_decision_making"] = {"logic": logic,
-                                                 "significance": self.todo("significance and effects", logic)}
+            logic = re.sub(r"^yes\b[:,.]?\s*", "", adm, flags=re.I)
+            data["automated_decision_making"] = {
+                "logic": logic or self.todo("the logic of the automated decisions"),
+                "significance": self.todo("significance and effects", logic)}
         if row.get("joint_controller") and row.get("joint_controller").lower() not in NOT_GIVEN:
             data["joint_controller"] = _contact_of(row.get("joint_controller"))
         dpia = self._dpia(row)

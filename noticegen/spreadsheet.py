@@ -17,7 +17,8 @@ from pathlib import Path
 
 from noticegen.problems import NoticegenError
 
-NOT_GIVEN = {"", "none", "n/a", "na", "not applicable", "-", "–", "nil", "no link yet (see its progress)"}
+NOT_GIVEN = {"", "none", "no", "n/a", "na", "not applicable", "-", "–", "nil",
+             "no link yet (see its progress)"}
 """Cell texts that mean 'nothing here'."""
 
 BULLETS = "•◦▪‣●·*-–—"
