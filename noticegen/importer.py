@@ -16,6 +16,7 @@ replacing a file.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import unicodedata
@@ -883,33 +884,62 @@ def _settings_files() -> list[ImportedFile]:
 
 def write_project(target: Path, plan: Plan) -> None:
     """Write the plan's files into ``target``: refused (nothing written) if the folder
-    already holds a project or any of the files; each file appears whole or not at all."""
+    already holds a project or any of the files. A new folder appears whole, with every
+    file, or not at all; into an existing empty folder each file appears whole or not
+    at all."""
     target = Path(target)
     if target.exists() and not target.is_dir():
         raise NoticegenError(f"cannot import into {target}: it is a file, not a folder")
-    if (target / "datamap").exists() or (target / "noticegen.yaml").exists():
+    if os.path.lexists(target / "datamap") or os.path.lexists(target / "noticegen.yaml"):
         raise NoticegenError(f"cannot import into {target}: it already holds a project; "
                              "choose an empty folder")
     clashes = [f.relative for f in plan.files if os.path.lexists(target / f.relative)]
     if clashes:
         raise NoticegenError(f"cannot import into {target}: {clashes[0]} already exists and "
                              "would be overwritten; choose an empty folder")
-    written = []
     try:
-        for imported in plan.files:
-            destination = target / imported.relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            temporary = destination.with_name(f".{destination.name}.importing")
-            with open(temporary, "x", encoding="utf-8", newline="\n") as handle:
-                handle.write(imported.text)
-            try:
-                os.link(temporary, destination)  # fails, rather than replaces, if it exists
-            finally:
-                os.unlink(temporary)
-            written.append(destination)
+        if os.path.lexists(target):
+            _write_files(target, plan.files)
+        else:
+            _write_new_folder(target, plan.files)
     except OSError as exc:
         raise NoticegenError(f"cannot import into {target}: {exc.filename or target} "
-                             f"({exc.strerror or exc}); {len(written)} files were written") from None
+                             f"({exc.strerror or exc}); choose a folder you can write to") from None
+
+
+def _write_new_folder(target: Path, files: list[ImportedFile]) -> None:
+    """Make the whole project in a hidden folder beside ``target``, then rename it into
+    place: an interrupted import leaves no half-made project behind."""
+    import shutil
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.importing-", dir=target.parent))
+    try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(staging, 0o777 & ~mask)  # as an ordinary new folder, not mkdtemp's 0700
+        _write_files(staging, files)
+        if os.path.lexists(target):  # made meanwhile by someone else: leave it alone
+            raise FileExistsError(errno.EEXIST, "it appeared while the import was running",
+                                  str(target))
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _write_files(folder: Path, files: list[ImportedFile]) -> None:
+    for imported in files:
+        destination = folder / imported.relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        temporary = destination.with_name(f".{destination.name}.importing")
+        with open(temporary, "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(imported.text)
+        try:
+            os.link(temporary, destination)  # fails, rather than replaces, if it exists
+        finally:
+            os.unlink(temporary)
 
 
 # ----------------------------------------------------------------- small helpers

@@ -8,6 +8,7 @@ round trip builds a project's record, imports it and builds again.
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
 from pathlib import Path
@@ -369,6 +370,30 @@ def test_never_overwrites(tmp_path, run):
     assert clash.exit_code == 2 and ".gitignore already exists" in clash.output
     assert [p.name for p in other.iterdir()] == [".gitignore"]
     assert (other / ".gitignore").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_failed_import_leaves_no_half_made_project(tmp_path, monkeypatch):
+    from noticegen import importer
+    from noticegen.problems import NoticegenError
+
+    plan = importer.plan_project(_plain_workbook(tmp_path / "datamap.xlsx"))
+    real = importer._write_files
+
+    def fail_half_way(folder, files):
+        real(folder, files[: len(files) // 2])
+        raise OSError(28, "No space left on device", str(folder / files[len(files) // 2].relative))
+
+    monkeypatch.setattr(importer, "_write_files", fail_half_way)
+    with pytest.raises(NoticegenError, match="No space left on device"):
+        importer.write_project(tmp_path / "school", plan)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["datamap.xlsx"]  # nothing, not even the staging
+
+    monkeypatch.setattr(importer, "_write_files", real)
+    importer.write_project(tmp_path / "school", plan)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "school").stat().st_mode & 0o777 == 0o777 & ~mask  # an ordinary folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["datamap.xlsx", "school"]
 
 
 # ----------------------------------------------------------------- the pieces
