@@ -50,9 +50,6 @@ def duplicate_ids(ctx: Context) -> Iterator[Problem]:
                        f"{entry.kind} '{entry.id}' is already declared on line {first.where().line}")
 
 
-_PLACEHOLDER = re.compile(r"TODO\([^()\n]{0,100}\)")  # as noticegen.project.PLACEHOLDER
-
-
 @rule
 def undeclared_references(ctx: Context) -> Iterator[Problem]:
     model = ctx.model
@@ -61,8 +58,6 @@ def undeclared_references(ctx: Context) -> Iterator[Problem]:
             if ref.kind == "basis":
                 yield from _basis_kind(model, ref)
             continue
-        if _PLACEHOLDER.fullmatch(ref.id):
-            continue  # a TODO(...) still to fill in: reported once, as a placeholder
         if ref.id in model.declared_elsewhere.get(ref.kind, ()) \
                 or ref.kind in model.unreadable_registers:
             continue  # declared in a file that is itself broken: reported there
