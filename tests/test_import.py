@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from noticegen.importer import Register, match_bases, slug
@@ -477,3 +479,35 @@ def test_guesses_go_by_whole_words(tmp_path, run):
     kinds = {r["name"]: r["kind"] for r in _load(tmp_path / "school" / "datamap" / "recipients.yaml")["recipients"]}
     assert kinds["Stockport Council"] == "public-body"
     assert kinds["Payroll Services Ltd"].startswith("TODO(") and kinds["Recruitment Agency"].startswith("TODO(")
+
+
+_CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                max_size=60) | st.sampled_from(
+    ["None", "N/A", "• a\n• b", "- x\n- y", "Art 6(1)(e)", "consent; 9(2)(a)", "DfE, (DfE)",
+     "Yes", "No", "Yes: the logic", "the (unclosed", "TODO(x)", "a: https://x.example", ":", "'='"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(_CELL, min_size=len(ICO_HEADINGS), max_size=len(ICO_HEADINGS)),
+                     min_size=1, max_size=3))
+def test_any_cells_make_a_project_check_can_read(tmp_path_factory, rows):
+    """Whatever the cells hold, the import writes a project or says in one line why not,
+    and check reads what it wrote without an internal error."""
+    from click.testing import CliRunner
+
+    from noticegen.cli import main
+
+    folder = tmp_path_factory.mktemp("any")
+    source = folder / "ropa.csv"
+    with open(source, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([ICO_HEADINGS, *rows])
+    imported = CliRunner().invoke(main, ["import", str(source), str(folder / "school")])
+    assert imported.exit_code in (0, 2), imported.output
+    assert "internal error" not in imported.output
+    assert imported.exception is None or isinstance(imported.exception, SystemExit)
+    if imported.exit_code == 2:
+        assert len(imported.output.strip().splitlines()) == 1
+        return
+    checked = CliRunner().invoke(main, ["check", str(folder / "school")])
+    assert checked.exit_code == 1, checked.output
+    assert "internal error" not in checked.output
