@@ -151,6 +151,9 @@ def new_activity(project: Path, name: str, notices: list[str]) -> NewActivity:
     if not name:
         raise NoticegenError("give the new activity a name, e.g. noticegen new activity \"School trips\"")
     ident = slug(name)
+    if ident == "item" and "item" not in name.lower():  # nothing in the name to make an id of
+        raise NoticegenError(f"'{name}' has no letters or digits to make the activity's id from; "
+                             "give it a name such as \"School trips\"")
     folder = project / "datamap" / "activities"
     path = folder / f"{ident}.yaml"
     if os.path.lexists(path):

@@ -113,6 +113,11 @@ def test_found_from_a_subfolder(project, run):
     assert "lunchtime-clubs" in (project / "notices" / "pupils.md").read_text(encoding="utf-8")
 
 
+def test_a_name_needs_letters_or_digits(project, run):
+    result = run("new", "activity", "!!!", "-C", project)
+    assert result.exit_code == 2 and "no letters or digits" in result.output
+
+
 def test_not_a_project(tmp_path, run):
     result = run("new", "activity", "Clubs", "-C", tmp_path)
     assert result.exit_code == 2 and "not a noticegen project" in result.output
