@@ -23,6 +23,11 @@ NOT_GIVEN = {"", "none", "no", "n/a", "na", "not applicable", "-", "–", "nil",
 
 BULLETS = "•◦▪‣●·*-–—"
 
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+"""A record of processing is a few hundred rows: a bigger file, or a workbook that
+unpacks to more than this (a 'zip bomb'), is refused before it is read."""
+
 # ----------------------------------------------------------------- reading sheets
 
 @dataclass
@@ -40,6 +45,9 @@ def read_sheets(path: Path) -> list[Sheet]:
     suffix = path.suffix.lower()
     if not path.is_file():
         raise NoticegenError(f"cannot import {path}: there is no such file")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise NoticegenError(f"cannot import {path}: it is {path.stat().st_size:,} bytes, more than "
+                             f"a record of processing needs (the limit is {MAX_FILE_BYTES:,})")
     if suffix == ".csv":
         return [_read_csv(path)]
     if suffix in (".xlsx", ".xlsm"):
@@ -78,12 +86,19 @@ def _unguarded(cell: str) -> str:
 
 
 def _read_xlsx(path: Path) -> list[Sheet]:
+    import warnings
     import zipfile
 
     from openpyxl import load_workbook
 
-    import warnings
-
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        unpacked = 0  # load_workbook says what is wrong with it
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise NoticegenError(f"cannot import {path}: it unpacks to {unpacked:,} bytes, more than a "
+                             f"record of processing needs (the limit is {MAX_UNPACKED_BYTES:,})")
     try:
         with warnings.catch_warnings():  # e.g. 'Data Validation extension is not supported'
             warnings.simplefilter("ignore")

@@ -360,6 +360,18 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, run):
         assert not (tmp_path / "out").exists()
 
 
+def test_a_workbook_that_unpacks_to_too_much_is_refused(tmp_path, run):
+    import zipfile
+
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (201 * 1024 * 1024))
+    assert bomb.stat().st_size < 1024 * 1024
+    result = run("import", bomb, tmp_path / "out")
+    assert result.exit_code == 2 and "unpacks to" in result.output
+    assert not (tmp_path / "out").exists()
+
+
 def test_never_overwrites(tmp_path, run):
     source = _plain_workbook(tmp_path / "datamap.xlsx")
     target = tmp_path / "school"
