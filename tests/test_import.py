@@ -360,13 +360,16 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, run):
         assert not (tmp_path / "out").exists()
 
 
-def test_a_workbook_that_unpacks_to_too_much_is_refused(tmp_path, run):
+def test_a_workbook_that_unpacks_to_too_much_is_refused(tmp_path, run, monkeypatch):
     import zipfile
 
+    from noticegen import spreadsheet
+
+    monkeypatch.setattr(spreadsheet, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)  # 200 MB, scaled down
     bomb = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (201 * 1024 * 1024))
-    assert bomb.stat().st_size < 1024 * 1024
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (3 * 1024 * 1024))
+    assert bomb.stat().st_size < 64 * 1024
     result = run("import", bomb, tmp_path / "out")
     assert result.exit_code == 2 and "unpacks to" in result.output
     assert not (tmp_path / "out").exists()
