@@ -252,7 +252,7 @@ def _append_activity(text: str, ident: str) -> str | None:
         if re.fullmatch(r"activities:\s*(#.*)?", line):
             last, indent = None, None
             for follow in range(index + 1, end):
-                item = re.match(r"(\s+)-\s+\S", lines[follow])
+                item = re.match(r"(\s*)-\s+\S", lines[follow])
                 if item:
                     last, indent = follow, item[1]
                 elif lines[follow].strip() and not lines[follow].lstrip().startswith("#"):

@@ -128,6 +128,8 @@ def test_append_keeps_line_endings_and_trailing_comments():
     assert _append_activity(text, "b") == text.replace("[a]  # mine", "[a, b]  # mine")
     empty = "---\ntitle: T\nactivities: []\n---\n"
     assert _append_activity(empty, "b") == empty.replace("[]", "[b]")
+    flush = "---\nactivities:\n- a\n\n# next\nversion: \"1\"\n---\n"
+    assert _append_activity(flush, "b") == flush.replace("- a\n", "- a\n- b\n")
 
 
 def test_a_linked_notice_is_not_followed(project, run, tmp_path):
