@@ -526,3 +526,13 @@ def test_any_cells_make_a_project_check_can_read(tmp_path_factory, rows):
     checked = CliRunner().invoke(main, ["check", str(folder / "school")])
     assert checked.exit_code == 1, checked.output
     assert "internal error" not in checked.output
+
+
+def test_the_same_spreadsheet_gives_the_same_bytes(tmp_path, run):
+    source = _ico_workbook(tmp_path / "ropa.xlsx")
+    first, second = tmp_path / "one", tmp_path / "two"
+    outputs = [run("import", source, folder).output.replace(folder.name, "DIR") for folder in (first, second)]
+    assert outputs[0] == outputs[1]
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
