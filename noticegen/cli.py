@@ -443,3 +443,61 @@ def rules(markdown: bool) -> None:
             click.echo(f"| `{rule}` | {severity.value} | {summary} |")
         else:
             click.echo(f"{rule:<38} {severity.value:<8} {summary}")
+
+
+@main.command("import")
+@click.argument("spreadsheet", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def import_(spreadsheet: Path, directory: Path) -> None:
+    """Make a project in DIRECTORY from an existing record of processing (.xlsx or .csv).
+
+    Reads the ICO's documentation template for controllers (as schools adapt it) and
+    noticegen's own ropa.xlsx or ropa.csv: one activity per row, registers gathered from
+    the names used, lawful bases matched to the catalogue. What cannot be matched is left
+    as a TODO(...) placeholder that 'noticegen check' lists. Never overwrites a file.
+    """
+    from noticegen.importer import plan_project, write_project
+
+    plan = plan_project(spreadsheet)
+    write_project(directory, plan)
+    shown = _display_prefix(directory) or "./"
+    for sentence in plan.sentences:
+        click.echo(sentence)
+    click.echo(f"imported {len(plan.activities)} activit{'ies' if len(plan.activities) != 1 else 'y'} "
+               f"from {spreadsheet.name} into {shown} ({len(plan.files)} files)")
+    if plan.placeholders:
+        many = plan.placeholders != 1
+        click.echo(f"next: {plan.placeholders} value{'s' if many else ''} the record does not give, or "
+                   f"gives in words that could not be matched, {'are' if many else 'is'} left as "
+                   f"TODO(...) placeholders; 'noticegen check {shown}' lists them with the rest "
+                   "still to fill in")
+    else:
+        click.echo(f"next: 'noticegen check {shown}' lists what is still to fill in")
+
+
+@main.group()
+def new() -> None:
+    """Start a new file in the project, explained field by field."""
+
+
+@new.command("activity")
+@click.argument("name")
+@click.option("--notice", "notices", multiple=True, metavar="SLUG",
+              help="Add the activity to this notice's list of activities (repeatable).")
+@click.option("-C", "--project", "project", type=click.Path(file_okay=False, path_type=Path),
+              default=None, callback=_find_project,
+              help="The project folder (default: the current folder, or the nearest above it).")
+def new_activity(name: str, notices: tuple[str, ...], project: Path) -> None:
+    """Write datamap/activities/<id>.yaml for a new activity called NAME.
+
+    Every field is explained in a comment; what the schema requires is a TODO(...)
+    placeholder that 'noticegen check' lists until it is filled in. Never overwrites a file.
+    """
+    from noticegen.scaffold import new_activity as scaffold
+
+    made = scaffold(project, name, list(notices))
+    shown = _display_prefix(project)
+    click.echo(f"created {shown}datamap/activities/{made.ident}.yaml")
+    for path in made.notices:
+        click.echo(f"added '{made.ident}' to {shown}notices/{path.name}")
+    click.echo(f"next: fill in its TODO(...) placeholders; 'noticegen check {shown or '.'}' lists them")
