@@ -78,6 +78,7 @@ RECIPIENT_TYPES = {
     "category": ["dpv:Recipient"],
 }
 
+# A value still to be filled in (a draft build's placeholder) gives the general class.
 CATEGORY_TYPES = {
     "personal": ["dpv:PersonalData"],
     "special": ["dpv:SpecialCategoryPersonalData"],
@@ -154,11 +155,11 @@ def _controller(model: Model) -> list[dict]:
 
 
 def _category(entry: Entry) -> dict:
-    examples = [_compact({"@type": CATEGORY_TYPES[kind], "ng:name": text})
+    examples = [_compact({"@type": CATEGORY_TYPES.get(kind, ["dpv:PersonalData"]), "ng:name": text})
                 if kind != entry["type"] else {"ng:name": text}
                 for text, kind in category_examples(entry)]
     return _compact({
-        "@id": f"_:category-{entry.id}", "@type": CATEGORY_TYPES[entry["type"]],
+        "@id": f"_:category-{entry.id}", "@type": CATEGORY_TYPES.get(entry["type"], ["dpv:PersonalData"]),
         "dpv:hasIdentifier": entry.id, "ng:name": entry["name"],
         "ng:description": entry.get("description"), "ng:example": examples,
     })
@@ -174,7 +175,7 @@ def _simple(kind: str, dpv_type: str, entry: Entry, name_property: str) -> dict:
 
 def _recipient(entry: Entry) -> dict:
     return _compact({
-        "@id": f"_:recipient-{entry.id}", "@type": RECIPIENT_TYPES[entry["kind"]],
+        "@id": f"_:recipient-{entry.id}", "@type": RECIPIENT_TYPES.get(entry["kind"], ["dpv:Recipient"]),
         "dpv:hasIdentifier": entry.id, "dpv:hasName": entry["name"],
         "ng:description": entry.get("description"),
         "dpv:hasContact": [entry["url"]] if entry.get("url") else [],
