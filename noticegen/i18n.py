@@ -290,6 +290,8 @@ def translated_values(documents) -> set[int]:
     the given ``(kind, document)`` pairs: the values :func:`localise_data` replaces."""
     ids: set[int] = set()
     for kind, document in documents:
+        if not getattr(document, "per_language", True):
+            continue  # the loader saw no mapping that could be one
         for path in text_paths(kind, document.data):
             value = document.get(path)
             if is_translated(value):

@@ -52,6 +52,8 @@ YAML11_BOOLEAN_WORDS = frozenset(
 
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
+_LANGUAGE_KEY = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+"""A key that could be a language tag (noticegen.i18n.LANGUAGE_TAG, kept in step by a test)."""
 _CORE_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
 
 
@@ -117,6 +119,9 @@ class Document:
     yaml11_booleans: set[Path] = field(default_factory=set)
     source: str = ""
     """A digest of the text the document was parsed from (validation results are kept by it)."""
+    per_language: bool = False
+    """Whether any mapping in it could be a value written per language (``{en: …, cy: …}``:
+    every key a language tag, every value text); when not, no value of it is translated."""
 
     def locate(self, path: Path = (), key: bool = False) -> Location:
         """Where the value at ``path`` (or, with ``key``, its key) was written.
@@ -175,6 +180,7 @@ class LayeredDocument:
             data = _merge(data, layer.data)
         self.data = data
         self.yaml11_booleans = set().union(*(layer.yaml11_booleans for layer in layers))
+        self.per_language = any(layer.per_language for layer in layers)
         self.source = hashlib.sha256("|".join(layer.source for layer in layers).encode()).hexdigest()
 
     @staticmethod
@@ -372,6 +378,9 @@ class _Converter:
                           "YAML would silently keep only the last one")
             self.document.key_marks[key_path] = self.line_column(key_node)
             result[key] = self.convert(value_node, key_path)
+        if not self.document.per_language and result and all(
+                isinstance(v, str) and _LANGUAGE_KEY.fullmatch(k) for k, v in result.items()):
+            self.document.per_language = True
         return result
 
     def scalar(self, node, path: Path):

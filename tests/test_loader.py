@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from noticegen import loader
 from noticegen.loader import MAX_FILE_BYTES, LoadError, decode, parse
 
 
@@ -173,3 +174,15 @@ def test_oversized_file():
     with pytest.raises(LoadError) as info:
         decode(b"a: b\n" * (MAX_FILE_BYTES // 5 + 1), "f.yaml")
     assert info.value.problem.rule == "file-too-large"
+
+
+def test_the_loader_notes_whether_a_document_may_hold_values_per_language():
+    """Translated values are looked for only in documents the loader saw one in (a large
+    data map in one language skips the search); its test of a key is the same as i18n's."""
+    from noticegen import i18n
+
+    assert loader._LANGUAGE_KEY.pattern == i18n.LANGUAGE_TAG.pattern
+    assert parse("name: {en: Pupils, cy: Disgyblion}\n", "x.yaml").per_language
+    assert parse("a:\n  b:\n    - {en: One, cy: Un}\n", "x.yaml").per_language
+    assert not parse("name: Pupils\nkind: public-body\n", "x.yaml").per_language
+    assert not parse("period: {years: 6}\n", "x.yaml").per_language
