@@ -249,6 +249,12 @@ class NoticeView:
     language: str = "en-GB"
     changes: list = field(default_factory=list)
     changes_since: str = ""
+    first_layer: "FirstLayer | None" = None
+    """The short summary that opens the notice (ICO: layered notices)."""
+    reader: str = "adults"
+    """Whom the built-in text is written for: 'adults', or 'children' (plain words)."""
+    reading_age: int | None = None
+    """The UK reading age the notice's text aims at, when it has one."""
 
     @property
     def title(self) -> str:
@@ -313,7 +319,7 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
             shares.append(by_text[key])
 
     rights = rights_for(model, activities)
-    return NoticeView(
+    view = NoticeView(
         notice=notice,
         organisation=model.organisation,
         activities=activities,
@@ -348,6 +354,101 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
         language=notice.entry.get("language", "en-GB"),
         changes=diff.for_notice(notice.slug) if diff is not None else [],
         changes_since=diff.old if diff is not None else "",
+        reader=notice.entry.get("reader", "adults"),
+        reading_age=reading_age_of(notice),
+    )
+    view.first_layer = first_layer(view)
+    return view
+
+
+CHILDREN_READING_AGE = 9
+"""The reading age a notice for children aims at when it names none (a primary pupil)."""
+
+
+def reading_age_of(notice: Notice) -> int | None:
+    """The notice's target reading age: its own, else 9 for a notice for children, else
+    none (the notice is not measured)."""
+    if "reading_age" in notice.entry.data:
+        return notice.entry["reading_age"]
+    return CHILDREN_READING_AGE if notice.entry.get("reader") == "children" else None
+
+
+LAYER_LINKS = {
+    # first-layer item: the sections it may link to, nearest first
+    "who": ("contact", "complaints"),
+    "what": ("categories", "purposes"),
+    "why": ("purposes", "lawful-basis"),
+    "basis": ("lawful-basis", "purposes"),
+    "share": ("recipients", "why-we-share"),
+    "keep": ("storing",),
+    "rights": ("rights",),
+    "complain": ("complaints", "contact"),
+}
+"""Where each item of the first layer leads: the first of these sections the notice has
+(a notice without any of them gets no link, never a link to nothing)."""
+
+LAYER_LIMIT = 4
+"""How many categories, purposes or recipients the first layer names before 'and N more'."""
+
+
+@dataclass
+class Shortlist:
+    """The first few of a list, and how many more the full section gives."""
+
+    shown: list
+    more: int = 0
+
+    @classmethod
+    def of(cls, items: list, limit: int = LAYER_LIMIT) -> "Shortlist":
+        # 'and 1 more' saves nothing: show the fifth item instead
+        if len(items) <= limit + 1:
+            return cls(list(items))
+        return cls(list(items[:limit]), len(items) - limit)
+
+
+@dataclass
+class FirstLayer:
+    """What the first layer says, as data: the templates phrase it (for adults or for
+    children) and link each item to its section."""
+
+    links: dict[str, Section | None]
+    categories: Shortlist
+    special: list[Entry]
+    purposes: Shortlist
+    recipients: Shortlist
+    shortest: Entry | None
+    longest: Entry | None
+    """The rules kept for the shortest and longest fixed period (None when no rule has
+    one, e.g. every rule keeps data 'while' something lasts); equal when there is one."""
+    retention: list[Entry]
+    rights: list[RightView]
+
+
+def _months(rule: Entry) -> int | None:
+    period = rule.get("period") or {}
+    if "years" not in period and "months" not in period:
+        return None
+    return period.get("years", 0) * 12 + period.get("months", 0)
+
+
+def first_layer(view: NoticeView) -> FirstLayer:
+    """The first layer of a notice, from the view already derived (nothing new is read)."""
+    sections = {section.id: section for section in view.sections}
+    links = {item: next((sections[s] for s in candidates if s in sections), None)
+             for item, candidates in LAYER_LINKS.items()}
+    categories = [c for group in view.category_groups for c in group.categories]
+    fixed = sorted((r for r in view.retention if _months(r) is not None), key=_months)
+    recipients = view.routine_recipients + view.other_recipients
+    return FirstLayer(
+        links=links,
+        categories=Shortlist.of(categories),
+        special=[c for c in categories if "special" in category_types(c)],
+        purposes=Shortlist.of(view.purposes),
+        recipients=Shortlist.of(recipients),
+        shortest=fixed[0] if fixed else None,
+        longest=fixed[-1] if fixed else None,
+        retention=view.retention,
+        rights=view.rights,
     )
 
 

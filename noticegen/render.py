@@ -109,7 +109,9 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            extensions=["jinja2.ext.i18n"],
         )
+        self.env.install_null_translations(newstyle=True)  # built-in text is marked with _()
         self.env.filters.update(
             markdown=self.markdown,
             markdown_inline=self.markdown_inline,
