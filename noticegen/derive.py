@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from noticegen.catalogue import Basis
-from noticegen.model import Entry, Model, Notice, Section, category_types
+from noticegen.model import Entry, Model, Notice, Section, category_types, reading_age_of
 
 CATEGORY_TYPES = (
     # type, how a notice introduces the group
@@ -361,18 +361,6 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
     return view
 
 
-CHILDREN_READING_AGE = 9
-"""The reading age a notice for children aims at when it names none (a primary pupil)."""
-
-
-def reading_age_of(notice: Notice) -> int | None:
-    """The notice's target reading age: its own, else 9 for a notice for children, else
-    none (the notice is not measured)."""
-    if "reading_age" in notice.entry.data:
-        return notice.entry["reading_age"]
-    return CHILDREN_READING_AGE if notice.entry.get("reader") == "children" else None
-
-
 LAYER_LINKS = {
     # first-layer item: the sections it may link to, nearest first
     "who": ("contact", "complaints"),
@@ -414,6 +402,7 @@ class FirstLayer:
     links: dict[str, Section | None]
     categories: Shortlist
     special: list[Entry]
+    special_list: Shortlist
     purposes: Shortlist
     recipients: Shortlist
     shortest: Entry | None
@@ -437,12 +426,14 @@ def first_layer(view: NoticeView) -> FirstLayer:
     links = {item: next((sections[s] for s in candidates if s in sections), None)
              for item, candidates in LAYER_LINKS.items()}
     categories = [c for group in view.category_groups for c in group.categories]
+    special = [c for c in categories if "special" in category_types(c)]
     fixed = sorted((r for r in view.retention if _months(r) is not None), key=_months)
     recipients = view.routine_recipients + view.other_recipients
     return FirstLayer(
         links=links,
         categories=Shortlist.of(categories),
-        special=[c for c in categories if "special" in category_types(c)],
+        special=special,
+        special_list=Shortlist.of(special, 2),
         purposes=Shortlist.of(view.purposes),
         recipients=Shortlist.of(recipients),
         shortest=fixed[0] if fixed else None,

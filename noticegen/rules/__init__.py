@@ -75,4 +75,4 @@ def run_rules(context: Context) -> Iterator[Problem]:
 
 
 # The modules register their rules on import, in the order noticegen rules lists them.
-from noticegen.rules import files, references, notices, lawful_basis, transparency, records, trusts  # noqa: E402,F401
+from noticegen.rules import files, references, notices, lawful_basis, transparency, records, trusts, readability  # noqa: E402,F401

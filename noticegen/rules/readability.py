@@ -1,0 +1,100 @@
+"""Rules about how readable a notice is: its prose and the text noticegen writes for it,
+measured against the reading age the notice aims at (UK GDPR Art 12(1): clear and plain
+language, above all for children). Only notices with a reading age are measured, so a
+project without one never loads the readability library."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from noticegen.model import Notice, reading_age_of
+from noticegen.problems import Location, Problem
+from noticegen.rules import W, Context, declare, problem, rule
+
+declare({
+    "reading-age": (W, "Prose, or the text noticegen writes, in a notice with a reading age (reader: children or reading_age) that is harder to read than that age (Flesch-Kincaid grade + 5)."),
+})
+
+
+@rule
+def reading_age(ctx: Context) -> Iterator[Problem]:
+    targets = [(notice, age) for notice in ctx.model.notices.values()
+               if (age := reading_age_of(notice)) is not None]
+    if not targets:
+        return
+    from noticegen import readability
+
+    measurer = _Measurer(ctx)
+    for notice, age in targets:
+        for block in notice.prose():
+            found = readability.measure(readability.sentences(measurer.prose(block.text)))
+            if found is not None and found.grade > readability.target_grade(age):
+                yield problem(block.anchor or Location(block.path, block.line, 1), "reading-age",
+                              f"this prose is harder to read than notice '{notice.slug}' aims "
+                              f"for: {_figures(found, age)}; {_hardest(found)}. Use shorter "
+                              "sentences and everyday words (docs/readability.md)")
+        html = measurer.generated(notice)
+        found = readability.measure(readability.sentences(html)) if html else None
+        if found is not None and found.grade > readability.target_grade(age):
+            field = "reading_age" if "reading_age" in notice.entry.data else "reader"
+            yield problem(notice.entry.where(field), "reading-age",
+                          f"the text noticegen writes for notice '{notice.slug}' from the data "
+                          f"map is harder to read than it aims for: {_figures(found, age)}; "
+                          f"{_hardest(found)}. Reword these in the data map (purposes, reasons "
+                          "for sharing, consequences) or override the template "
+                          "(docs/readability.md)")
+
+
+def _figures(found, age: int) -> str:
+    return (f"reading age {found.reading_age:.1f} against {age} (Flesch-Kincaid grade "
+            f"{found.grade:.1f}, reading ease {found.ease:.0f})")
+
+
+def _hardest(found) -> str:
+    quoted = "; ".join(f"\"{_short(s.text)}\" (grade {s.grade:.1f})" for s in found.hardest)
+    return f"hardest sentences: {quoted}"
+
+
+def _short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+class _Measurer:
+    """Renders what is measured: a prose block as HTML, and a notice's body without its
+    prose blocks (those are measured, and placed, on their own)."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self._renderer = None
+
+    @property
+    def renderer(self):
+        if self._renderer is None:
+            from noticegen.render import Renderer
+
+            self._renderer = Renderer(self.ctx.model)
+        return self._renderer
+
+    def prose(self, text: str) -> str:
+        return str(self.renderer.markdown(text))
+
+    def generated(self, notice: Notice) -> str:
+        """The notice's body as noticegen writes it, or '' when the model has problems
+        that stop it from being rendered (other rules report those)."""
+        from markupsafe import Markup
+
+        from noticegen.derive import notice_view
+        from noticegen.problems import NoticegenError
+
+        renderer = self.renderer
+        own = {block.text for block in notice.prose()}
+        filters = renderer.env.filters
+        markdown = filters["markdown"]
+        filters["markdown"] = lambda text, level=3: Markup("") if str(text) in own else markdown(text, level)
+        try:
+            view = notice_view(self.ctx.model, notice)
+            return renderer.render("notice-body.html", view=view, level=1)
+        except (NoticegenError, KeyError, TypeError, ValueError, AttributeError, LookupError):
+            return ""
+        finally:
+            filters["markdown"] = markdown
