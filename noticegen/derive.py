@@ -429,13 +429,15 @@ def first_layer(view: NoticeView) -> FirstLayer:
     special = [c for c in categories if "special" in category_types(c)]
     fixed = sorted((r for r in view.retention if _months(r) is not None), key=_months)
     recipients = view.routine_recipients + view.other_recipients
+    # a notice for children lists them one a line: fewer, so the layer stays short
+    limit = LAYER_LIMIT - 1 if view.reader == "children" else LAYER_LIMIT
     return FirstLayer(
         links=links,
-        categories=Shortlist.of(categories),
+        categories=Shortlist.of(categories, limit),
         special=special,
         special_list=Shortlist.of(special, 2),
-        purposes=Shortlist.of(view.purposes),
-        recipients=Shortlist.of(recipients),
+        purposes=Shortlist.of(view.purposes, limit),
+        recipients=Shortlist.of(recipients, limit),
         shortest=fixed[0] if fixed else None,
         longest=fixed[-1] if fixed else None,
         retention=view.retention,
