@@ -14,7 +14,8 @@ model. The modules, by concern:
 - :mod:`~noticegen.rules.transparency`: what Art 13 and 14 make a notice say (contacts,
   the DPO, complaints, sources, provision, transfers, consent, automated decisions);
 - :mod:`~noticegen.rules.records`: retention and the record of processing (Art 30);
-- :mod:`~noticegen.rules.trusts`: schools laid over a trust's base.
+- :mod:`~noticegen.rules.trusts`: schools laid over a trust's base;
+- :mod:`~noticegen.rules.readability`: notices against their reading age (Art 12(1)).
 """
 
 from __future__ import annotations
