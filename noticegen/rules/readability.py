@@ -76,7 +76,18 @@ class _Measurer:
         return self._renderer
 
     def prose(self, text: str) -> str:
-        return str(self.renderer.markdown(text))
+        """The block as HTML, its references shown as a build would show them; in a
+        project too broken to say (no organisation, say), a reference reads as its id."""
+        from noticegen import prose
+
+        def lookup(found):
+            try:
+                shown = self.renderer.lookup(found)
+            except (AttributeError, KeyError, TypeError, ValueError):
+                shown = None
+            return shown if shown is not None else (found.text or found.id, None)
+
+        return prose.render(text, lookup, 3)
 
     def generated(self, notice: Notice) -> str:
         """The notice's body as noticegen writes it, or '' when the model has problems
