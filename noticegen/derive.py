@@ -403,6 +403,7 @@ class FirstLayer:
     categories: Shortlist
     special: list[Entry]
     special_list: Shortlist
+    criminal: list[Entry]
     purposes: Shortlist
     recipients: Shortlist
     shortest: Entry | None
@@ -436,6 +437,7 @@ def first_layer(view: NoticeView) -> FirstLayer:
         categories=Shortlist.of(categories, limit),
         special=special,
         special_list=Shortlist.of(special, 2),
+        criminal=[c for c in categories if "criminal" in category_types(c)],
         purposes=Shortlist.of(view.purposes, limit),
         recipients=Shortlist.of(recipients, limit),
         shortest=fixed[0] if fixed else None,

@@ -20,7 +20,7 @@ CHILDREN = "pupils-for-children"
 ADULT = "pupils"
 ITEMS = ["Who we are", "What we hold", "Why we use it", "Who we share it with",
          "How long we keep it", "Your rights", "How to complain"]
-CHILD_ITEMS = ["Who we are", "What we keep", "Why we keep it", "Who we share it with",
+CHILD_ITEMS = ["Who we are", "What we keep", "Why we use it", "Who we share it with",
                "How long we keep it", "What you can ask us", "If you are not happy"]
 
 
@@ -113,6 +113,13 @@ def test_first_layer_is_derived_from_the_data_map(built):
     assert "legal obligation and public task" in layer
     assert "the Department for Education (DfE)" in layer
     assert "Information Commissioner's Office" in layer
+    assert "criminal offence" not in layer  # the pupil notice holds none
+    # purposes are separated by semicolons (a purpose may hold commas of its own)
+    assert "To support each pupil's learning; check and report" in layer
+    lac = (built / "build" / "notices" / "looked-after-children-and-safeguarding.html").read_text()
+    start = lac.index('id="notice-first-layer"')
+    assert "Some is criminal offence data: offending by looked after children." in \
+        _text(lac[start:lac.index("</section>", start)])
 
 
 def test_first_layer_works_without_javascript(built):
