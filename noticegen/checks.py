@@ -50,17 +50,22 @@ def check_project(root: Path, today: dt.date | None = None, remember: bool = Fal
     anything read from ``build/``. ``strict`` also runs the rules that only a strict check
     reports (the record of processing's gaps)."""
     from noticegen import validate
+    from noticegen.rules import readability
 
     if remember:
         validate.load_cache(root)
+        readability.remember(root)
     else:
         validate.forget_cache()
+        readability.forget()
     if school_ids(root) and (Path(root) / "datamap").is_dir():
         result = _check_trust(Path(root), today, strict)
     else:
         result = check_loaded(load_project(root), today, strict)
     if remember and not result.failed():
         validate.save_cache(root)
+    if remember:
+        readability.save()
     return result
 
 

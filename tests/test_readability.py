@@ -203,3 +203,25 @@ def test_dictionaries_are_loaded_only_for_a_notice_with_a_reading_age(which, loa
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=False, cwd=REPOSITORY, env={**os.environ})
     assert f"LOADED {loaded}" in done.stdout, done.stdout + done.stderr
+
+
+def test_check_remembers_its_findings_until_an_input_changes(tmp_path, run):
+    """A second check of an unchanged project reuses the first one's findings (it does
+    not render or measure again); any change to a file it reads measures again."""
+    project = build_case(CASES / "good" / "warning-only", tmp_path / "p")
+    _children_notice(project, "You can ask us.\n" + HARD)
+    first = run("check", cwd=project).output
+    assert "[reading-age]" in first and (project / "build" / ".noticegen-reading-age.json").exists()
+    code = ("import sys\nfrom noticegen.cli import main\n"
+            f"try:\n    main(['check', {str(project)!r}])\nexcept SystemExit:\n    pass\n"
+            "print('MEASURED', 'noticegen.readability' in sys.modules)\n")
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=False, cwd=project)
+    assert "MEASURED False" in again.stdout, again.stdout + again.stderr
+    assert again.stdout.split("MEASURED")[0] == first
+    # an edit to the notice (or any file the notice is built from) measures again
+    _children_notice(project, EASY)
+    assert "[reading-age]" not in run("check", cwd=project).output
+    activity = project / "datamap" / "activities" / "admissions.yaml"
+    activity.write_text(activity.read_text().replace("purposes:\n", "purposes:\n  - " + HARD.rstrip(".") + "\n", 1))
+    assert "the text noticegen writes" in run("check", cwd=project).output

