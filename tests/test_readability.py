@@ -3,6 +3,7 @@ and loads its library only when a notice has a reading age to meet."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -225,3 +226,15 @@ def test_check_remembers_its_findings_until_an_input_changes(tmp_path, run):
     activity = project / "datamap" / "activities" / "admissions.yaml"
     activity.write_text(activity.read_text().replace("purposes:\n", "purposes:\n  - " + HARD.rstrip(".") + "\n", 1))
     assert "the text noticegen writes" in run("check", cwd=project).output
+
+
+def test_a_damaged_findings_file_is_ignored(tmp_path, run):
+    project = build_case(CASES / "good" / "warning-only", tmp_path / "p")
+    _children_notice(project, "You can ask us.\n" + HARD)
+    first = run("check", cwd=project).output
+    cache = project / "build" / ".noticegen-reading-age.json"
+    key = next(iter(json.loads(cache.read_text())["found"]))
+    for damaged in ("not json", '{"found": []}', json.dumps({"found": {key: [["x", "1", 1, 2]]}}),
+                    json.dumps({"found": {key: "nothing"}})):
+        cache.write_text(damaged)
+        assert run("check", cwd=project).output == first

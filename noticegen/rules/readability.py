@@ -42,7 +42,15 @@ def remember(root: Path) -> None:
     except (OSError, ValueError, files.UnsafeFile):
         return
     if isinstance(cached, dict) and isinstance(cached.get("found"), dict):
-        _remembered.update(cached["found"])
+        # a file damaged or edited by hand is ignored entry by entry, never trusted
+        _remembered.update({key: found for key, found in cached["found"].items()
+                            if isinstance(found, list) and all(_well_formed(f) for f in found)})
+
+
+def _well_formed(found) -> bool:
+    return (isinstance(found, list) and len(found) == 4 and isinstance(found[0], str)
+            and isinstance(found[1], int) and isinstance(found[2], int)
+            and isinstance(found[3], str))
 
 
 def forget() -> None:
