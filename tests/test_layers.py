@@ -254,3 +254,17 @@ def test_children_headings_default_to_plain_words(example):
     assert [s.heading for s in view.sections][:3] == [
         "What we keep about you", "Why we use your information", "Why the law lets us use it"]
     assert view.reader == "children" and view.reading_age == 10
+
+
+def test_every_lawful_basis_has_plain_words_for_children(example):
+    """A basis added to the catalogue without plain words would show its legal name."""
+    from noticegen.model import resolve
+    from noticegen.project import load_project
+    from noticegen.render import Renderer, lower_first
+
+    model = resolve(load_project(example))
+    words = Renderer(model).env.get_template("sections/children/_words.html").module
+    for basis in model.bases.values():
+        said = str(words.basis_words(basis))
+        assert said and said != lower_first(basis.name), basis.id
+        assert not any(w in said for w in LEGAL_WORDS), (basis.id, said)
