@@ -142,7 +142,7 @@ def _measure(ctx: Context, targets) -> Iterator[Problem]:
             yield problem(notice.entry.where(field), "reading-age",
                           f"the text noticegen writes for notice '{notice.slug}' from the data "
                           f"map is harder to read than it aims for: {_figures(found, age)}; "
-                          f"{_hardest(found)}. Reword these in the data map (purposes, reasons "
+                          f"{_hardest(found, _origins(ctx.model))}. Reword these in the data map (purposes, reasons "
                           "for sharing, consequences) or override the template "
                           "(docs/readability.md)")
 
@@ -152,9 +152,51 @@ def _figures(found, age: int) -> str:
             f"{found.grade:.1f}, reading ease {found.ease:.0f})")
 
 
-def _hardest(found) -> str:
-    quoted = "; ".join(f"\"{_short(s.text)}\" (grade {s.grade:.1f})" for s in found.hardest)
+def _hardest(found, origins: list[tuple[str, Location]] | None = None) -> str:
+    """The hardest sentences, quoted with their grades; for generated text, each one
+    that comes from the data map with the place it is written."""
+    def where(text: str) -> str:
+        plain = " ".join(text.split()).rstrip(".")
+        for written, location in origins or []:
+            if written and (written in plain or plain in written):
+                return f", from {location}"
+        return ""
+
+    quoted = "; ".join(f"\"{_short(s.text)}\" (grade {s.grade:.1f}{where(s.text)})"
+                       for s in found.hardest)
     return f"hardest sentences: {quoted}"
+
+
+_ACTIVITY_TEXT = (("purposes",), ("provision", "consequence"), ("provision", "statement"),
+                  ("lawful_basis", "legitimate_interests"))
+_REGISTER_TEXT = (("recipient", "why"), ("recipient", "name"), ("recipient", "label"),
+                  ("retention", "note"), ("retention", "criteria"))
+
+
+def _origins(model) -> list[tuple[str, Location]]:
+    """The data map's sentences a notice shows, each with where it is written, longest
+    first (so a sentence is matched with the most specific text that holds it)."""
+    found = []
+
+    def add(entry, *path):
+        value = entry.get(path[0]) if len(path) == 1 else (entry.get(path[0]) or {}).get(path[1])
+        values = value if isinstance(value, list) else [value]
+        for index, text in enumerate(values):
+            if isinstance(text, str) and len(text.split()) >= 3:
+                at = path + (index,) if isinstance(value, list) else path
+                found.append((" ".join(text.split()).rstrip("."), entry.where(*at)))
+
+    for activity in model.activities.values():
+        for path in _ACTIVITY_TEXT:
+            add(activity, *path)
+        for index, share in enumerate(activity.get("recipients", [])):
+            if isinstance(share.get("why"), str):
+                found.append((" ".join(share["why"].split()).rstrip("."),
+                              activity.where("recipients", index, "why")))
+    for kind, name in _REGISTER_TEXT:
+        for entry in model.registers.get(kind, {}).values():
+            add(entry, name)
+    return sorted(found, key=lambda item: -len(item[0]))
 
 
 def _short(text: str, limit: int = 90) -> str:
