@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from noticegen import i18n
 from noticegen.catalogue import Basis
 from noticegen.i18n import N_
-from noticegen.model import Entry, Model, Notice, Section, category_types, localised
+from noticegen.model import Entry, Model, Notice, Section, category_types, localised, reading_age_of
 
 CATEGORY_TYPES = (
     # type, how a notice introduces the group
@@ -249,6 +249,12 @@ class NoticeView:
     language: str = "en-GB"
     changes: list = field(default_factory=list)
     changes_since: str = ""
+    first_layer: "FirstLayer | None" = None
+    """The short summary that opens the notice (ICO: layered notices)."""
+    reader: str = "adults"
+    """Whom the built-in text is written for: 'adults', or 'children' (plain words)."""
+    reading_age: int | None = None
+    """The UK reading age the notice's text aims at, when it has one."""
 
     @property
     def title(self) -> str:
@@ -317,7 +323,7 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
             shares.append(by_text[key])
 
     rights = rights_for(model, activities, language)
-    return NoticeView(
+    view = NoticeView(
         notice=notice,
         organisation=model.organisation,
         activities=activities,
@@ -352,6 +358,96 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
         language=language,
         changes=diff.for_notice(notice.slug, language) if diff is not None else [],
         changes_since=diff.old if diff is not None else "",
+        reader=notice.entry.get("reader", "adults"),
+        reading_age=reading_age_of(notice),
+    )
+    view.first_layer = first_layer(view)
+    return view
+
+
+LAYER_LINKS = {
+    # first-layer item: the sections it may link to, nearest first
+    "who": ("contact", "complaints"),
+    "what": ("categories", "purposes"),
+    "why": ("purposes", "lawful-basis"),
+    "basis": ("lawful-basis", "purposes"),
+    "share": ("recipients", "why-we-share"),
+    "keep": ("storing",),
+    "rights": ("rights",),
+    "complain": ("complaints", "contact"),
+}
+"""Where each item of the first layer leads: the first of these sections the notice has
+(a notice without any of them gets no link, never a link to nothing)."""
+
+LAYER_LIMIT = 4
+"""How many categories, purposes or recipients the first layer names before 'and N more'."""
+
+
+@dataclass
+class Shortlist:
+    """The first few of a list, and how many more the full section gives."""
+
+    shown: list
+    more: int = 0
+
+    @classmethod
+    def of(cls, items: list, limit: int = LAYER_LIMIT) -> "Shortlist":
+        # 'and 1 more' saves nothing: show the fifth item instead
+        if len(items) <= limit + 1:
+            return cls(list(items))
+        return cls(list(items[:limit]), len(items) - limit)
+
+
+@dataclass
+class FirstLayer:
+    """What the first layer says, as data: the templates phrase it (for adults or for
+    children) and link each item to its section."""
+
+    links: dict[str, Section | None]
+    categories: Shortlist
+    special: list[Entry]
+    special_list: Shortlist
+    criminal: list[Entry]
+    purposes: Shortlist
+    recipients: Shortlist
+    shortest: Entry | None
+    longest: Entry | None
+    """The rules kept for the shortest and longest fixed period (None when no rule has
+    one, e.g. every rule keeps data 'while' something lasts); equal when there is one."""
+    retention: list[Entry]
+    rights: list[RightView]
+
+
+def _months(rule: Entry) -> int | None:
+    period = rule.get("period") or {}
+    if "years" not in period and "months" not in period:
+        return None
+    return period.get("years", 0) * 12 + period.get("months", 0)
+
+
+def first_layer(view: NoticeView) -> FirstLayer:
+    """The first layer of a notice, from the view already derived (nothing new is read)."""
+    sections = {section.id: section for section in view.sections}
+    links = {item: next((sections[s] for s in candidates if s in sections), None)
+             for item, candidates in LAYER_LINKS.items()}
+    categories = [c for group in view.category_groups for c in group.categories]
+    special = [c for c in categories if "special" in category_types(c)]
+    fixed = sorted((r for r in view.retention if _months(r) is not None), key=_months)
+    recipients = view.routine_recipients + view.other_recipients
+    # a notice for children lists them one a line: fewer, so the layer stays short
+    limit = LAYER_LIMIT - 1 if view.reader == "children" else LAYER_LIMIT
+    return FirstLayer(
+        links=links,
+        categories=Shortlist.of(categories, limit),
+        special=special,
+        special_list=Shortlist.of(special, 2),
+        criminal=[c for c in categories if "criminal" in category_types(c)],
+        purposes=Shortlist.of(view.purposes, limit),
+        recipients=Shortlist.of(recipients, limit),
+        shortest=fixed[0] if fixed else None,
+        longest=fixed[-1] if fixed else None,
+        retention=view.retention,
+        rights=view.rights,
     )
 
 

@@ -37,6 +37,21 @@ BUILT_IN_SECTIONS = {
 }
 """Sections whose content noticegen derives from the activities, in default order."""
 
+CHILDREN_HEADINGS = {
+    # the same sections' default headings in a notice for children (reader: children)
+    "purposes": "Why we use your information",
+    "categories": "What we keep about you",
+    "lawful-basis": "Why the law lets us use it",
+    "collecting": "Where we get it from",
+    "storing": "How long we keep it",
+    "recipients": "Who we share it with",
+    "why-we-share": "Why we share it",
+    "rights": "What you can ask us to do",
+    "complaints": "If you are not happy",
+    "contact": "Who we are and how to talk to us",
+    "changes": "What has changed",
+}
+
 DEFAULT_SECTIONS = [s for s in BUILT_IN_SECTIONS if s != "changes"]
 """A notice's sections when its front matter lists none ('changes' needs git: opt in)."""
 
@@ -74,6 +89,18 @@ def category_examples(category) -> list[tuple[str, str]]:
         return [(examples, category["type"])]
     return [(e, category["type"]) if isinstance(e, str) or i18n.is_translated(e) else (e["text"], e["type"])
             for e in examples]
+
+
+CHILDREN_READING_AGE = 9
+"""The reading age a notice for children aims at when it names none (a primary pupil)."""
+
+
+def reading_age_of(notice: "Notice") -> int | None:
+    """The notice's target reading age: its own, else 9 for a notice for children, else
+    none (the notice is not measured)."""
+    if "reading_age" in notice.entry.data:
+        return notice.entry["reading_age"]
+    return CHILDREN_READING_AGE if notice.entry.get("reader") == "children" else None
 
 
 def category_types(category) -> set[str]:
@@ -305,8 +332,9 @@ def _notice(source: NoticeSource, shared: dict[str, Block], project_language: st
         built_in = section_id in BUILT_IN_SECTIONS
         include = options.get("include")
         block = shared_block(shared, include, language) if include else source.blocks.get(section_id)
+        defaults = CHILDREN_HEADINGS if source.front.data.get("reader") == "children" else BUILT_IN_SECTIONS
         own = i18n.choose(options.get("heading"), language)
-        heading = own or BUILT_IN_SECTIONS.get(section_id) or section_id.replace("-", " ").capitalize()
+        heading = own or defaults.get(section_id) or section_id.replace("-", " ").capitalize()
         sections.append(Section(section_id, heading, built_in, block,
                                 entry.where("sections", index), built_in and not own))
     return Notice(source.slug, entry, sections, source.blocks, language)

@@ -44,9 +44,13 @@ def test_wheel_contains_package_data(tmp_path):
     sections = {n for n in names if n.startswith("noticegen/templates/sections/")}
     from noticegen.model import BUILT_IN_SECTIONS
 
-    # one template per built-in section, and the macros they share
-    assert {n.rsplit("/", 1)[1] for n in sections if n.endswith(".html")} == \
+    # one template per built-in section, and the macros they share; the same for children
+    top = {n for n in sections if n.count("/") == 3}
+    assert {n.rsplit("/", 1)[1] for n in top if n.endswith(".html")} == \
         {f"{s}.html" for s in BUILT_IN_SECTIONS} | {"_macros.html"}
+    children = {n.rsplit("/", 1)[1] for n in sections - top}
+    assert children == {f"{s}.html" for s in BUILT_IN_SECTIONS} | {"_words.html"}
+    assert "noticegen/templates/first-layer.html" in names
     assert "noticegen/rules/lawful_basis.py" in names
     starter = REPOSITORY / "noticegen" / "starter"
     shipped = {n for n in names if n.startswith("noticegen/starter/")}

@@ -17,6 +17,7 @@ model. The modules, by concern:
 - :mod:`~noticegen.rules.trusts`: schools laid over a trust's base;
 - :mod:`~noticegen.rules.languages`: notices in several languages (nothing left
   untranslated, every version saying the same).
+- :mod:`~noticegen.rules.readability`: notices against their reading age (Art 12(1)).
 """
 
 from __future__ import annotations
@@ -77,4 +78,4 @@ def run_rules(context: Context) -> Iterator[Problem]:
 
 
 # The modules register their rules on import, in the order noticegen rules lists them.
-from noticegen.rules import files, references, notices, lawful_basis, transparency, records, trusts, languages  # noqa: E402,F401
+from noticegen.rules import files, references, notices, lawful_basis, transparency, records, trusts, languages, readability  # noqa: E402,F401

