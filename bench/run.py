@@ -191,6 +191,10 @@ def main() -> None:
         cold = timed_cold(command, example_project)
         row("check: the example project (a fresh checkout, nothing in build/)", f"{cold:.3f} s",
             f"{cold / imports:.2f}× import", "≤ 1.2× import")
+        school = make_trust(work / "school", 0)  # the starter set filled in: no reading age
+        plain = timed_cold([noticegen, "check", str(school), "--today", TODAY], school)
+        row("check: a school's project from the starter set (no notice for children)",
+            f"{plain:.3f} s", f"{plain / imports:.2f}× import", "≤ 1.2× import")
         peer = check_jsonschema(REPOSITORY)
         row("check-jsonschema: the example's YAML, schemas only", f"{peer:.3f} s",
             f"{cold / peer:.2f}× (cold check/peer)", "check below it")

@@ -39,17 +39,17 @@ BUILT_IN_SECTIONS = {
 
 CHILDREN_HEADINGS = {
     # the same sections' default headings in a notice for children (reader: children)
-    "purposes": "Why we use your information",
-    "categories": "What we keep about you",
-    "lawful-basis": "Why the law lets us use it",
-    "collecting": "Where we get it from",
-    "storing": "How long we keep it",
-    "recipients": "Who we share it with",
-    "why-we-share": "Why we share it",
-    "rights": "What you can ask us to do",
-    "complaints": "If you are not happy",
-    "contact": "Who we are and how to talk to us",
-    "changes": "What has changed",
+    "purposes": N_("Why we use your information"),
+    "categories": N_("What we keep about you"),
+    "lawful-basis": N_("Why the law lets us use it"),
+    "collecting": N_("Where we get it from"),
+    "storing": N_("How long we keep it"),
+    "recipients": N_("Who we share it with"),
+    "why-we-share": N_("Why we share it"),
+    "rights": N_("What you can ask us to do"),
+    "complaints": N_("If you are not happy"),
+    "contact": N_("Who we are and how to talk to us"),
+    "changes": N_("What has changed"),
 }
 
 DEFAULT_SECTIONS = [s for s in BUILT_IN_SECTIONS if s != "changes"]

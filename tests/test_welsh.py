@@ -336,3 +336,22 @@ def test_welsh_pages_pass_axe(built, axe, tmp_path):
         if violations:
             failures[page.name] = violations
     assert failures == {}
+
+
+def test_a_welsh_notice_for_children_has_no_english_noticegen_wrote(tmp_path):
+    """The children's wording (templates/sections/children/, the first layer, the default
+    headings) is in the catalogue too: a Welsh notice for children shows none of it in
+    English."""
+    from noticegen.model import CHILDREN_HEADINGS
+
+    project = Path(shutil.copytree(WELSH, tmp_path / "project"))
+    notice = project / "notices" / "pupils.cy.md"
+    notice.write_text(notice.read_text(encoding="utf-8").replace(
+        "version:", "reader: children\nreading_age: 12\nversion:", 1), encoding="utf-8")
+    built = run("build", "--no-pdf", project)
+    assert built.exit_code == 0, built.output
+    welsh = plain((project / "build" / "notices" / "pupils.cy.html").read_text(encoding="utf-8"))
+    assert 'class="first-layer' in (project / "build" / "notices" / "pupils.cy.html").read_text()
+    left = [p for p in english_phrases() if p in welsh]
+    assert left == []
+    assert not [h for h in CHILDREN_HEADINGS.values() if h in welsh]
