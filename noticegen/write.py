@@ -212,12 +212,15 @@ class BuildWriter:
         fd = files.open_folder(self.out)
         try:
             try:
-                lock = os.open(LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644,
-                               dir_fd=fd)
+                lock = os.open(LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+                               0o644, dir_fd=fd)
+                if not stat.S_ISREG(os.fstat(lock).st_mode):  # a planted FIFO or device
+                    os.close(lock)
+                    raise IsADirectoryError(errno.EISDIR, "not a regular file")
             except OSError as exc:
-                if exc.errno != errno.ELOOP:
+                if exc.errno not in (errno.ELOOP, errno.EISDIR, errno.ENXIO):
                     raise
-                os.unlink(LOCK, dir_fd=fd)  # a planted link: replace it
+                _remove_entry(LOCK, fd)  # a planted link, folder or special file: replace it
                 lock = os.open(LOCK, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
                                0o644, dir_fd=fd)
         finally:

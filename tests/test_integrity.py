@@ -251,6 +251,25 @@ def test_links_planted_in_build_never_lead_writes_outside(project, tmp_path, pla
     assert "notices/pupils.html" in manifest["outputs"]
 
 
+@pytest.mark.parametrize("planted,kind", [(".noticegen-lock", "folder"), (".noticegen-lock", "fifo"),
+                                          (".current", "fifo"), (".current", "folder"),
+                                          ("notices", "fifo"), ("index.html", "folder"),
+                                          (".site-0123456789abcdef", "fifo")])
+def test_folders_and_fifos_planted_in_build_are_replaced_without_blocking(project, planted, kind):
+    """Whatever build/ holds under noticegen's own names (a restored cache, a hostile
+    pull request), a build neither blocks nor fails on it: it is replaced."""
+    build = project / "build"
+    build.mkdir()
+    if kind == "fifo":
+        os.mkfifo(build / planted)
+    else:
+        (build / planted / "inside").mkdir(parents=True)
+    result = noticegen("build", "--no-pdf", cwd=project, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "notices/pupils.html" in published(build)
+    assert (build / ".noticegen-lock").is_file()
+
+
 def test_a_planted_current_site_is_never_read_or_published(project, tmp_path):
     """.current pointing (through a planted .site- link) at a folder outside build/:
     noticegen neither reads it as the last build nor publishes from it."""
