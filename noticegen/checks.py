@@ -74,8 +74,11 @@ def check_loaded(loaded: LoadedProject, today: dt.date | None = None,
                  strict: bool = False) -> CheckResult:
     model = resolve(loaded)
     problems = Problems()
-    problems.extend(loaded.problems)
-    problems.extend(run_rules(Context(model, loaded, today or dt.date.today(), strict)))
+    found = list(run_rules(Context(model, loaded, today or dt.date.today(), strict)))
+    # a placeholder standing for an id is reported once, by the reference rules
+    taken = {p.location for p in found if p.rule.startswith("undeclared-")}
+    problems.extend(p for p in loaded.problems if not (p.rule == "placeholder" and p.location in taken))
+    problems.extend(found)
     return CheckResult(_apply_config(model, problems), model, loaded, files=set(loaded.files))
 
 

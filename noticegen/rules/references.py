@@ -12,6 +12,7 @@ from typing import Iterator
 from noticegen.i18n import all_texts, display, is_translated
 from noticegen.model import Model, activity_prose, register_prose
 from noticegen.problems import Location, Problem
+from noticegen.project import PLACEHOLDER
 from noticegen.prose import ENTRY_KINDS, find_references, link_allowed, links, organisation_field
 from noticegen.rules import E, W, Context, declare, problem, rule
 from noticegen.validate import did_you_mean
@@ -63,6 +64,13 @@ def undeclared_references(ctx: Context) -> Iterator[Problem]:
                 or ref.kind in model.unreadable_registers:
             continue  # declared in a file that is itself broken: reported there
         hint = did_you_mean(ref.id, model.declared(ref.kind))
+        if PLACEHOLDER.fullmatch(ref.id):  # said once, here (checks drops its placeholder line)
+            where = _REGISTER_FILES.get(ref.kind)
+            what = (f"an id declared in {where}" if where else
+                    "an id 'noticegen bases' lists" if ref.kind == "basis" else f"the id of a {ref.kind}")
+            yield problem(ref.location, f"undeclared-{ref.kind}",
+                          f"placeholder {ref.id} is still to be filled in: write {what}")
+            continue
         if ref.kind in _REGISTER_FILES:
             message = f"'{ref.id}' is not declared in {_REGISTER_FILES[ref.kind]}{hint}"
         elif ref.kind == "activity":
