@@ -45,16 +45,6 @@ def base_language(tag: str | None) -> str:
     return (tag or DEFAULT_LANGUAGE).split("-", 1)[0].lower()
 
 
-def catalogue_languages() -> list[str]:
-    """The languages noticegen can write its own text in: English and each catalogue."""
-    root = resources.files("noticegen").joinpath("locale")
-    found = ["en"]
-    if root.is_dir():
-        found += sorted(p.name for p in root.iterdir()
-                        if p.joinpath("LC_MESSAGES", f"{DOMAIN}.po").is_file())
-    return found
-
-
 @cache
 def translations(language: str | None) -> _gettext.NullTranslations:
     """The gettext catalogue for ``language``; English (the message ids) when none exists.
@@ -201,10 +191,6 @@ def country_name(code: str, language: str | None = None) -> str:
 
 
 # ------------------------------------------------------------------ where text may be translated
-
-TRANSLATABLE = ("text", "markdown", "texts")
-"""The shared schema definitions whose values may be written per language."""
-
 
 @cache
 def _schema(kind: str) -> dict:

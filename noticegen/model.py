@@ -11,6 +11,7 @@ the rules and the outputs cannot disagree about what refers to what.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
@@ -202,6 +203,12 @@ class Model:
     establishment: Entry | None = None
     """In a trust's school: the school itself; ``organisation`` stays the trust, the
     controller, with the school's own contacts (if it gives any) in place of the trust's."""
+
+    @cached_property
+    def types_by_category(self) -> dict[str, set[str]]:
+        """Every declared category's types (its own and its examples'), worked out once:
+        many activities name the same categories."""
+        return {ident: category_types(entry) for ident, entry in self.registers["category"].items()}
 
     @property
     def language(self) -> str:

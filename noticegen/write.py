@@ -57,8 +57,6 @@ LOCK = ".noticegen-lock"
 CURRENT = ".current"
 SITE = ".site"
 KEY_VARIABLE = "NOTICEGEN_BUILD_KEY"
-OWN_FILES = (LOCK,)
-"""Files in build/ that are noticegen's own, besides the manifests."""
 _SITE_NAME = re.compile(r"\.site-[0-9a-f]{16}")
 _RENAME_EXCHANGE = 2  # renameat2(2): swap the two names
 _MAX_MANIFEST = 200_000_000
@@ -264,14 +262,12 @@ class BuildWriter:
         if not self.previous_site:
             return False
         names = _top_names(self.out, self.previous_site)
-        expected = {LOCK, CURRENT, self.previous_site, self.staging.name} | names
-        for entry in files.list_folder(self.out, ""):
-            if entry.name in names:
-                if _link_target(self.out, entry.name) != f"{CURRENT}/{entry.name}":
-                    return False
-            elif entry.name not in expected and not entry.name.startswith(".diff-"):
-                return False
-        if not names <= {e.name for e in files.list_folder(self.out, "")}:
+        present = {entry.name for entry in files.list_folder(self.out, "")}
+        if not names <= present or any(_link_target(self.out, name) != f"{CURRENT}/{name}"
+                                       for name in names):
+            return False
+        others = present - names - {LOCK, CURRENT, self.previous_site, self.staging.name}
+        if any(not name.startswith(".diff-") for name in others):
             return False
         if self.sweep:
             return set(self._previous_files()) == set(self.outputs) | {self.manifest_name}
@@ -390,21 +386,28 @@ class BuildWriter:
         return manifest
 
     def _carry(self, relative: str) -> None:
-        """Put the last build's ``relative`` into the new site: a second link to the
-        same file (no copy), or a copy where the file system cannot link."""
-        source = _split(self._previous(relative))
-        source_fd = files.open_folder(self.out, "/".join(source[:-1]))
-        fd, name = self._staged(relative)
+        """Put the last build's ``relative`` into the new site (see :func:`_link_file`)."""
+        _link_file(self.out, self._previous(relative), self.staging, relative)
+
+
+def _link_file(out: Path, source: str, staging: Path, relative: str) -> None:
+    """``out/source`` into ``staging/relative`` as a second link to the same file (no
+    copy), or as a copy where the file system cannot link. Neither path follows a link."""
+    parts = _split(source)
+    source_fd = files.open_folder(out, "/".join(parts[:-1]))
+    target = _split(relative)
+    target_fd = _folder_fd(staging, target[:-1])
+    try:
         try:
-            try:
-                os.link(source[-1], name, src_dir_fd=source_fd, dst_dir_fd=fd, follow_symlinks=False)
-            except OSError as exc:
-                if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
-                    raise
-                _create(fd, name, files.read_file(self.out, self._previous(relative), _MAX_MANIFEST))
-        finally:
-            os.close(fd)
-            os.close(source_fd)
+            os.link(parts[-1], target[-1], src_dir_fd=source_fd, dst_dir_fd=target_fd,
+                    follow_symlinks=False)
+        except OSError as exc:
+            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                raise
+            _create(target_fd, target[-1], files.read_file(out, source, _MAX_MANIFEST))
+    finally:
+        os.close(target_fd)
+        os.close(source_fd)
 
 
 def current_site(out: Path) -> str:
@@ -454,18 +457,7 @@ def _adopt(out: Path) -> str:
 def _link_tree(out: Path, relative: str, staging: str) -> None:
     """Link every regular file under ``out/relative`` into ``out/staging/relative``."""
     if files.kind(out, relative) == "file":
-        parts = _split(relative)
-        source = files.open_folder(out, "/".join(parts[:-1]))
-        target = _folder_fd(out / staging, parts[:-1])
-        try:
-            os.link(parts[-1], parts[-1], src_dir_fd=source, dst_dir_fd=target, follow_symlinks=False)
-        except OSError as exc:
-            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
-                raise
-            _create(target, parts[-1], files.read_file(out, relative, _MAX_MANIFEST))
-        finally:
-            os.close(source)
-            os.close(target)
+        _link_file(out, relative, out / staging, relative)
         return
     try:
         entries = files.list_folder(out, relative)

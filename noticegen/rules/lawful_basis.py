@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from noticegen.model import Entry, Model, category_types
+from noticegen.model import Entry, Model
 from noticegen.problems import Problem
 from noticegen.rules import E, PUBLIC_AUTHORITIES, W, Context, declare, problem, rule
 
@@ -30,10 +30,7 @@ declare({
 def _categories(model: Model, activity: Entry, kind: str) -> list[int]:
     """Positions of the activity's categories that hold data of one type ('special',
     'criminal'): by the category's own type, or an example marked so."""
-    types = model.__dict__.get("_category_types")
-    if types is None:  # worked out once per model: many activities name the same categories
-        types = model.__dict__["_category_types"] = {
-            ident: category_types(entry) for ident, entry in model.registers["category"].items()}
+    types = model.types_by_category
     return [i for i, c in enumerate(activity["categories"]) if kind in types.get(c, ())]
 
 
