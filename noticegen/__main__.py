@@ -1,5 +1,5 @@
 """Allow ``python -m noticegen``."""
 
-from noticegen.cli import main
+from noticegen.cli import run
 
-main()
+run()

@@ -205,3 +205,21 @@ def test_outside_any_project_the_message_never_suggests_a_nested_project(tmp_pat
     assert result.exit_code == 2
     assert "is not a noticegen project, and neither is any folder above it" in result.output
     assert "'noticegen init NEW-FOLDER' makes one in a folder of its own" in result.output
+
+
+def test_the_cycle_collector_is_left_off_only_when_the_process_ends_with_the_command(tmp_path, run):
+    """As its own process, check leaves Python's cycle collector off once it has reported
+    (it would only walk every object the check made before the process ends); called
+    from Python (a test, serve), it leaves the collector as it found it."""
+    import gc
+
+    project = build_case(CASES / "good" / "transfer-with-safeguard", tmp_path / "p")
+    assert gc.isenabled()
+    assert run("check", cwd=project).exit_code == 0
+    assert gc.isenabled()
+    code = ("import gc, sys\nfrom noticegen import cli\n"
+            "sys.argv = ['noticegen', 'check', sys.argv[1]]\n"
+            "try:\n    cli.run()\nexcept SystemExit as exc:\n    print('CODE', exc.code, 'GC', gc.isenabled())\n")
+    alone = subprocess.run([sys.executable, "-c", code, str(project)], capture_output=True, text=True,
+                           check=False)
+    assert "CODE 0 GC False" in alone.stdout, alone.stdout + alone.stderr
