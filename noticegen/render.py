@@ -32,6 +32,87 @@ class TemplateError(NoticegenError):
     """A template could not be rendered: names the template file and line."""
 
 
+FILTERS = ("markdown", "markdown_inline", "category_examples", "lower_first", "long_date",
+           "join_words", "period", "and_word", "after_and", "css_string")
+"""The filters noticegen's templates may use, besides Jinja's own."""
+
+
+def _unbound_filter(*args, **kwargs):
+    raise TemplateError("a template filter was used outside a renderer")
+
+
+def environment(loader: jinja2.BaseLoader) -> ImmutableSandboxedEnvironment:
+    """The Jinja environment every template is compiled in. The packaged templates are
+    shipped compiled with these same settings (scripts/compile_templates.py; a test holds
+    them equal), so change both together."""
+    env = ImmutableSandboxedEnvironment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "htm"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    # Jinja refuses to compile a template that names an unknown filter: the renderer's
+    # own filters, bound to its model and language, replace these
+    env.filters.update((name, _unbound_filter) for name in FILTERS)
+    # newstyle gettext changes how {% trans %} compiles; the callables are the
+    # renderer's own, installed when it knows the page's language
+    env.install_gettext_callables(lambda message: message,
+                                  lambda singular, plural, n: singular if n == 1 else plural,
+                                  newstyle=True)
+    return env
+
+
+def environment_settings(env: jinja2.Environment) -> str:
+    """What, besides a template's own text and name, decides the Python Jinja compiles
+    it to: the precompiled templates are used only in an environment that matches."""
+    return (f"{type(env).__name__} trim_blocks={env.trim_blocks} lstrip_blocks={env.lstrip_blocks} "
+            f"keep_trailing_newline={env.keep_trailing_newline} "
+            f"newstyle_gettext={getattr(env, 'newstyle_gettext', None)} "
+            f"extensions={','.join(sorted(env.extensions))} "
+            f"autoescape={env.autoescape('t.html')},{env.autoescape('t.css')} "
+            f"optimized={env.optimized} "
+            f"delimiters={env.block_start_string}{env.variable_start_string}{env.comment_start_string}"
+            f"{env.line_statement_prefix}{env.line_comment_prefix}")
+
+
+def jinja_version() -> str | None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return getattr(jinja2, "__version__", None)
+
+
+_PRECOMPILED_CODE: dict[str, object] = {}
+
+
+def precompiled(env: jinja2.Environment, name: str, source: str):
+    """The code object noticegen ships for packaged template ``name`` when ``source`` is
+    exactly that template's text, this is the Jinja it was compiled with, and ``env``
+    compiles as the one it was compiled in; else None (the template is compiled from its
+    text). A project's own template with other text is never matched, so only code made
+    from noticegen's own templates is ever run this way."""
+    import hashlib
+
+    from noticegen import compiled_templates as shipped
+
+    entry = shipped.TEMPLATES.get(name)
+    if entry is None or entry[0] != hashlib.sha256(source.encode("utf-8")).hexdigest():
+        return None
+    if shipped.JINJA2 != jinja_version() or shipped.ENVIRONMENT != environment_settings(env):
+        return None
+    code = _PRECOMPILED_CODE.get(entry[1])
+    if code is None:
+        import importlib.util
+
+        spec = importlib.util.find_spec(f"noticegen.compiled_templates.{entry[1]}")
+        code = _PRECOMPILED_CODE[entry[1]] = spec.loader.get_code(spec.name)
+    return code
+
+
 class _ConfinedLoader(jinja2.FileSystemLoader):
     """A loader that reads templates only as regular files inside its folders.
 
@@ -55,6 +136,19 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
             filename = str(Path(root) / relative)
             return data.decode("utf-8"), filename, lambda: True
         raise jinja2.TemplateNotFound(template)
+
+    def load(self, environment, name, globals=None):
+        """As Jinja's loader loads a template, but a packaged template whose text is
+        unchanged runs the code shipped for it instead of being compiled again (compiling
+        the notice's templates took longer than the rest of a check)."""
+        source, filename, uptodate = self.get_source(environment, name)
+        code = precompiled(environment, name, source)
+        if code is None:
+            code = environment.compile(source, name, filename)
+        template = environment.template_class.from_code(
+            environment, code, {} if globals is None else globals, uptodate)
+        template.filename = filename  # errors name the template, not the shipped module
+        return template
 
 
 _TEXT_PLACEHOLDER = re.compile(r">([^<]*)<")
@@ -104,15 +198,7 @@ class Renderer:
         own = [p for p in model.template_dirs
                if files.kind(model.root, str(p.relative_to(model.root))) == "folder"]
         self.search = [str(p) for p in [*own, packaged_templates()] if p.is_dir()]
-        self.env = ImmutableSandboxedEnvironment(
-            loader=_ConfinedLoader(self.search, followlinks=False),
-            autoescape=jinja2.select_autoescape(["html", "htm"], default_for_string=True),
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            extensions=["jinja2.ext.i18n"],
-        )
+        self.env = environment(_ConfinedLoader(self.search, followlinks=False))
         # {{ _("…") }} and {% trans %} in templates: the language of the page being rendered
         self.env.install_gettext_callables(
             lambda message: i18n.gettext_for(self.language)(message),
@@ -237,6 +323,7 @@ def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
             line = tb.tb_lineno
             template = tb.tb_frame.f_globals.get("__jinja_template__")
             if template is not None:
+                filename = template.filename or filename
                 line = template.get_corresponding_lineno(tb.tb_lineno)
         tb = tb.tb_next
     return filename, line

@@ -118,13 +118,23 @@ class _Measurer:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self._renderer = None
+        self.left_out: set[str] = set()
+        """The prose blocks of the notice being rendered: measured on their own."""
 
     @property
     def renderer(self):
         if self._renderer is None:
+            from markupsafe import Markup
+
             from noticegen.render import Renderer
 
-            self._renderer = Renderer(self.ctx.model)
+            self._renderer = renderer = Renderer(self.ctx.model)
+            # this renderer is the measurer's own: its notices' prose blocks are left
+            # out of what it renders. (A template binds its filters when first loaded,
+            # so the filter is set once and reads which blocks to leave out.)
+            markdown = renderer.env.filters["markdown"]
+            renderer.env.filters["markdown"] = lambda text, level=3: (
+                Markup("") if str(text) in self.left_out else markdown(text, level))
         return self._renderer
 
     def prose(self, text: str) -> str:
@@ -144,20 +154,15 @@ class _Measurer:
     def generated(self, notice: Notice) -> str:
         """The notice's body as noticegen writes it, or '' when the model has problems
         that stop it from being rendered (other rules report those)."""
-        from markupsafe import Markup
-
         from noticegen.derive import notice_view
         from noticegen.problems import NoticegenError
 
         renderer = self.renderer
-        own = {block.text for block in notice.prose()}
-        filters = renderer.env.filters
-        markdown = filters["markdown"]
-        filters["markdown"] = lambda text, level=3: Markup("") if str(text) in own else markdown(text, level)
+        self.left_out = {block.text for block in notice.prose()}
         try:
             view = notice_view(self.ctx.model, notice)
             return renderer.render("notice-body.html", view=view, level=1)
         except (NoticegenError, KeyError, TypeError, ValueError, AttributeError, LookupError):
             return ""
         finally:
-            filters["markdown"] = markdown
+            self.left_out = set()
