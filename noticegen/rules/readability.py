@@ -129,9 +129,8 @@ class _Measurer:
             from noticegen.render import Renderer
 
             self._renderer = renderer = Renderer(self.ctx.model)
-            # this renderer is the measurer's own: its notices' prose blocks are left
-            # out of what it renders. (A template binds its filters when first loaded,
-            # so the filter is set once and reads which blocks to leave out.)
+            # this renderer is the measurer's own: the prose blocks of the notice being
+            # measured are left out of what it renders (they are measured on their own)
             markdown = renderer.env.filters["markdown"]
             renderer.env.filters["markdown"] = lambda text, level=3: (
                 Markup("") if str(text) in self.left_out else markdown(text, level))
