@@ -165,3 +165,59 @@ class _Measurer:
             return ""
         finally:
             self.left_out = set()
+
+
+declare({
+    "template-for-children": (W, "A project's own section template (templates/sections/x.html) that notices for children do not use: they take templates/sections/children/x.html, so the change does not reach them."),
+})
+
+
+@rule
+def template_for_children(ctx: Context) -> Iterator[Problem]:
+    """A school that rewrites a section for its notices (its own contact details, say)
+    would otherwise find its notice for pupils still saying what noticegen's template
+    says, without being told."""
+    children = [notice for notice in ctx.model.notices.values() if notice.entry.get("reader") == "children"]
+    if not children or not ctx.model.template_dirs:
+        return
+    from noticegen import files
+    from noticegen.render import packaged_templates
+
+    root = ctx.model.root
+    packaged = packaged_templates()
+    own = [folder.relative_to(root) for folder in ctx.model.template_dirs]
+
+    def own_file(relative: str) -> str | None:
+        """The first of the project's template folders holding this file, as a path in
+        the project."""
+        for folder in own:
+            path = f"{folder}/{relative}"
+            if files.kind(root, path) == "file":
+                return path
+        return None
+
+    for child in sorted((packaged / "sections" / "children").glob("*.html")):
+        section = child.stem
+        adult = own_file(f"sections/{child.name}")
+        if adult is None or own_file(f"sections/children/{child.name}") is not None:
+            continue
+        if (root / adult).resolve() == (packaged / "sections" / child.name).resolve():
+            continue  # the packaged templates themselves (noticegen's own repository)
+        try:
+            if files.read_file(root, adult, 5_000_000) == (packaged / "sections" / child.name).read_bytes():
+                continue  # a copy of noticegen's own, unchanged
+        except (files.UnsafeFile, OSError):
+            continue  # reported where the templates are read
+        readers = [notice.slug for notice in children if any(s.id == section for s in notice.sections)]
+        if readers:
+            yield problem(Location(adult, 1, 1), "template-for-children",
+                          f"this template changes the '{section}' section of notices for adults "
+                          f"only: {_notices(readers)} for children use{'s' if len(readers) == 1 else ''} "
+                          f"templates/sections/children/{child.name} instead. Make your change there "
+                          "too, in words a child can follow, starting from a copy of noticegen's "
+                          f"own templates/sections/children/{child.name}")
+
+
+def _notices(slugs: list[str]) -> str:
+    quoted = [f"'{slug}'" for slug in slugs]
+    return ("notice " if len(quoted) == 1 else "notices ") + ", ".join(quoted)
