@@ -267,8 +267,8 @@ def _hyphenated(words: set[str]) -> dict[str, int]:
         hyphenator = pyphen.Pyphen(lang="en_US")
         return {word: len(hyphenator.positions(word)) + 1 for word in words}
     pointed = [f".{word}." for word in words]
-    inside = {text[i:j] for text in pointed for i in range(len(text)) for j in range(i + 1, len(text) + 1)}
-    inside = {text.encode("utf-8") for text in inside}
+    inside = {text[i:j].encode("utf-8") for text in pointed
+              for i in range(len(text)) for j in range(i + 1, len(text) + 1)}
     encoding, *lines = raw.split(b"\n")
     _, *letters = raw.translate(None, b"0123456789").split(b"\n")  # each pattern's letters
     kept = [lines[i].decode("utf-8") for i, pattern in enumerate(letters) if pattern.strip() in inside]

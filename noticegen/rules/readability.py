@@ -201,11 +201,9 @@ def template_for_children(ctx: Context) -> Iterator[Problem]:
         adult = own_file(f"sections/{child.name}")
         if adult is None or own_file(f"sections/children/{child.name}") is not None:
             continue
-        if (root / adult).resolve() == (packaged / "sections" / child.name).resolve():
-            continue  # the packaged templates themselves (noticegen's own repository)
         try:
             if files.read_file(root, adult, 5_000_000) == (packaged / "sections" / child.name).read_bytes():
-                continue  # a copy of noticegen's own, unchanged
+                continue  # noticegen's own, unchanged (or its own folder, in its repository)
         except (files.UnsafeFile, OSError):
             continue  # reported where the templates are read
         readers = [notice.slug for notice in children if any(s.id == section for s in notice.sections)]
