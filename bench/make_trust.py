@@ -21,7 +21,7 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
-from noticegen.init import fill_placeholders, init_project  # noqa: E402
+from noticegen.commands.init import fill_placeholders, init_project  # noqa: E402
 
 FILL = {
     "TODO(publication date, written YYYY-MM-DD)": "2026-09-01",

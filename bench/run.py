@@ -44,7 +44,7 @@ BUILD_SCRIPT = """
 import json, resource, sys, time
 from pathlib import Path
 import datetime as dt
-from noticegen.build import build_project
+from noticegen.commands.build import build_project
 started = time.perf_counter()
 result = build_project(Path(sys.argv[1]), pdf=sys.argv[2] == "pdf", jobs=int(sys.argv[3]),
                        today=dt.date.fromisoformat(sys.argv[4]))
@@ -109,7 +109,7 @@ def timed_with_memory(command: list[str], repeat: int = 3) -> tuple[float, float
 
 def run_build(project: Path, jobs: int, pdf: bool = True) -> dict:
     """One build in a fresh process; ``seconds`` is the whole command's wall time."""
-    # incremental builds reuse outputs only under a signed manifest (noticegen.write)
+    # incremental builds reuse outputs only under a signed manifest (noticegen.site.write)
     env = dict(os.environ, SOURCE_DATE_EPOCH="0", NOTICEGEN_BUILD_KEY="bench-key")
     started = time.perf_counter()
     completed = subprocess.run([sys.executable, "-c", BUILD_SCRIPT, str(project), "pdf" if pdf else "html",
@@ -150,9 +150,9 @@ def check_jsonschema(project: Path) -> float:
 
 def pdf_sources(project: Path, out: Path, limit: int | None = None) -> int:
     """Write the HTML noticegen hands WeasyPrint for each notice of the trust."""
-    from noticegen.checks import check_project
-    from noticegen.derive import notice_view
-    from noticegen.render import Renderer
+    from noticegen.rules.check import check_project
+    from noticegen.model.derive import notice_view
+    from noticegen.render.html import Renderer
 
     result = check_project(project)
     count = 0

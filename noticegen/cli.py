@@ -101,7 +101,7 @@ def init(directory: Path) -> None:
     Never overwrites a file. Fill in every TODO(...) placeholder; `noticegen check`
     lists those still to do.
     """
-    from noticegen.init import init_project
+    from noticegen.commands.init import init_project
 
     result = init_project(directory)
     shown = _display_prefix(directory)
@@ -127,8 +127,8 @@ def serve(project: Path, port: int, host: str) -> None:
     problems appear at the top of the page until they are fixed. Nothing is written.
     Stop with Ctrl+C.
     """
-    from noticegen.project import load_project  # a project, or a plain sentence (exit 2)
-    from noticegen.serve import serve as run_server
+    from noticegen.load.project import load_project  # a project, or a plain sentence (exit 2)
+    from noticegen.commands.serve import serve as run_server
 
     load_project(project) if not (project / "schools").is_dir() else None
 
@@ -154,7 +154,7 @@ def combine(project: Path) -> None:
     build/ folders have been put together, this checks each shard's outputs and writes
     the one manifest a single full build writes (exit 2 if a shard is missing or altered).
     """
-    from noticegen.write import combine_shards
+    from noticegen.site.write import combine_shards
 
     manifest = combine_shards(project)
     click.echo(f"combined {len(manifest['outputs'])} files into {_display_prefix(project)}build/")
@@ -167,7 +167,7 @@ def migrate(project: Path) -> None:
 
     Says what it changed, and what a person must change by hand (exit 1 if anything).
     """
-    from noticegen.migrate import migrate_project
+    from noticegen.commands.migrate import migrate_project
 
     result = migrate_project(project)
     shown = _display_prefix(project)
@@ -192,12 +192,12 @@ def check(project: Path, output_format: str, strict: bool, today) -> None:
 
     Exit status: 0 clean, 1 problems found, 2 the check could not run.
     """
-    from noticegen.checks import check_project
-    from noticegen.report import REPORTERS
+    from noticegen.rules.check import check_project
+    from noticegen.render.report import REPORTERS
 
     if _PROCESS_ENDS_WITH_COMMAND:
         # The cycle collector stays off after the check (it is off during it, see
-        # noticegen.checks): turned back on, it would walk every object the check made
+        # noticegen.rules.check): turned back on, it would walk every object the check made
         # just before the process ends, most of a second at 10,000 activities.
         import gc
 
@@ -229,8 +229,8 @@ def build(project: Path, no_pdf: bool, strict: bool, today, jobs: int | None,
 
     Nothing is written when check finds errors (exit 1).
     """
-    from noticegen.build import build_project
-    from noticegen.report import text
+    from noticegen.commands.build import build_project
+    from noticegen.render.report import text
 
     prefix = _display_prefix(project)
     shard_pair = None
@@ -250,7 +250,7 @@ def build(project: Path, no_pdf: bool, strict: bool, today, jobs: int | None,
         click.echo(text(result.check.problems, len(result.check.files), prefix), nl=False)
         click.echo("noticegen: build stopped: fix the errors above first", err=True)
         sys.exit(1)
-    from noticegen.characters import printable
+    from noticegen.text.characters import printable
 
     for problem in result.check.problems:  # warnings (and, in a draft, placeholders)
         click.echo(printable(f"{prefix}{problem}"))
@@ -279,8 +279,8 @@ def export(project: Path, output_format: str, output: Path | None, school: str |
 
     Nothing is exported when check finds errors (exit 1).
     """
-    from noticegen.export import FORMATS, check_output, export_project, write_atomically
-    from noticegen.report import text
+    from noticegen.render.export import FORMATS, check_output, export_project, write_atomically
+    from noticegen.render.report import text
 
     target = check_output(project, output) if output is not None else None
     result = export_project(project, today.date() if today else None, school)
@@ -289,7 +289,7 @@ def export(project: Path, output_format: str, output: Path | None, school: str |
                    nl=False, err=True)
         click.echo("noticegen: export stopped: fix the errors above first", err=True)
         sys.exit(1)
-    from noticegen.characters import printable
+    from noticegen.text.characters import printable
 
     for problem in result.check.problems:  # warnings: on standard error, beside the data
         click.echo(printable(f"{_display_prefix(project)}{problem}"), err=True)
@@ -304,7 +304,7 @@ def export(project: Path, output_format: str, output: Path | None, school: str |
 
 def _made_again(result) -> str:
     """'made again: 2 notices, the record of processing and the index page; 1 notice unchanged'."""
-    from noticegen.derive import join_words
+    from noticegen.model.derive import join_words
 
     made = [u for u in result.units if u.key in set(result.rendered)]
     kept = [u for u in result.units if u.key not in set(result.rendered)]
@@ -363,7 +363,7 @@ class _Progress:
 def schema(kind: str | None, list_kinds: bool, write_to: Path | None) -> None:
     """Print the JSON Schema for KIND (organisation, activity, notice, ..., and export:
     the output of 'noticegen export')."""
-    from noticegen.validate import KINDS, schema_text
+    from noticegen.load.validate import KINDS, schema_text
 
     kinds = KINDS + ("common", "export")
     if list_kinds:
@@ -378,7 +378,7 @@ def schema(kind: str | None, list_kinds: bool, write_to: Path | None) -> None:
     if kind is None:
         raise click.UsageError("name a KIND (or use --list): " + ", ".join(kinds))
     if kind not in kinds:
-        from noticegen.validate import did_you_mean
+        from noticegen.load.validate import did_you_mean
         raise click.BadParameter(f"no schema '{kind}'{did_you_mean(kind, kinds)}; "
                                  f"kinds: {', '.join(kinds)}", param_hint="KIND")
     click.echo(schema_text(kind), nl=False)
@@ -398,7 +398,7 @@ def explain(ident: str, project: Path, school: str | None) -> None:
     ID is a recipient, category, source, subject, retention rule, legislation,
     activity, notice or shared block id; prefix KIND: when an id names two things.
     """
-    from noticegen.explain import explain_text
+    from noticegen.commands.explain import explain_text
 
     click.echo(explain_text(project, ident, school), nl=False)
 
@@ -420,9 +420,9 @@ def diff(old: str | None, new: str | None, project: Path, output_format: str,
 
     OLD defaults to the last tag (or HEAD); NEW to the work tree.
     """
-    from noticegen.diff import as_markdown, as_text, diff_project
+    from noticegen.commands.diff import as_markdown, as_text, diff_project
 
-    from noticegen.project import require_school
+    from noticegen.load.project import require_school
 
     # 'noticegen diff PROJECT [OLD [NEW]]', as the other commands take their project
     if old is not None and (Path(old) / "datamap").is_dir():
@@ -434,7 +434,7 @@ def diff(old: str | None, new: str | None, project: Path, output_format: str,
     elif output_format == "markdown":
         click.echo(as_markdown(result), nl=False)
     else:
-        from noticegen.report_changes import write_changes_report
+        from noticegen.commands.changes_report import write_changes_report
 
         path = write_changes_report(project, result, pdf=output_format == "pdf")
         click.echo(f"wrote {os.path.relpath(path)}")
@@ -443,7 +443,7 @@ def diff(old: str | None, new: str | None, project: Path, output_format: str,
 @main.command()
 def bases() -> None:
     """List the built-in lawful bases and conditions, by id."""
-    from noticegen.catalogue import lawful_bases
+    from noticegen.load.catalogue import lawful_bases
 
     for basis in lawful_bases().values():
         click.echo(f"{basis.id:<26} {basis.reference}: {basis.name}")
@@ -475,7 +475,7 @@ def import_(spreadsheet: Path, directory: Path) -> None:
     the names used, lawful bases matched to the catalogue. What cannot be matched is left
     as a TODO(...) placeholder that 'noticegen check' lists. Never overwrites a file.
     """
-    from noticegen.importer import plan_project, write_project
+    from noticegen.commands.importing import plan_project, write_project
 
     plan = plan_project(spreadsheet)
     write_project(directory, plan)
@@ -512,7 +512,7 @@ def new_activity(name: str, notices: tuple[str, ...], project: Path) -> None:
     Every field is explained in a comment; what the schema requires is a TODO(...)
     placeholder that 'noticegen check' lists until it is filled in. Never overwrites a file.
     """
-    from noticegen.scaffold import new_activity as scaffold
+    from noticegen.commands.new import new_activity as scaffold
 
     made = scaffold(project, name, list(notices))
     shown = _display_prefix(project)

@@ -76,7 +76,7 @@ class NoticegenError(click.ClickException):
     exit_code = 2
 
     def show(self, file=None) -> None:
-        from noticegen.characters import printable
+        from noticegen.text.characters import printable
 
         click.echo(f"noticegen: error: {printable(' '.join(self.format_message().split()))}",
                    err=True, file=file)

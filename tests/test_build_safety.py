@@ -122,7 +122,7 @@ def test_pdf_fetcher_refuses_files_outside_and_the_network(project, run, markup,
 
 
 def test_pdf_fetcher_allows_the_projects_own_assets(project, run):
-    from noticegen.pdf import write_pdf
+    from noticegen.render.pdf import write_pdf
 
     assets = project / "templates"
     assets.mkdir()

@@ -60,7 +60,7 @@ def test_github_format(bad_project, run):
 
 def test_github_format_escapes_properties_and_data():
     from noticegen.problems import Location, Problem
-    from noticegen.report import github
+    from noticegen.render.report import github
 
     output = github([Problem(Location("a,b:c.yaml", 1, 2), "schema", "50% done\nnext")], 1)
     assert output.splitlines()[0] == (
@@ -112,12 +112,12 @@ def test_bad_option_exits_2(run):
 
 
 def test_internal_errors_are_one_line(monkeypatch, tmp_path, run):
-    import noticegen.checks
+    import noticegen.rules.check
 
     def broken(*args, **kwargs):
         raise ValueError("boom")
 
-    monkeypatch.setattr(noticegen.checks, "check_project", broken)
+    monkeypatch.setattr(noticegen.rules.check, "check_project", broken)
     result = run("check", tmp_path)
     assert result.exit_code == 2
     assert result.output.count("\n") == 1

@@ -42,7 +42,7 @@ def expand(document: dict) -> list:
 
 
 def model_of(root: Path):
-    from noticegen.checks import check_project
+    from noticegen.rules.check import check_project
 
     result = check_project(root)
     assert not result.failed(), result.problems
@@ -84,7 +84,7 @@ def test_values_in_two_languages_give_the_projects_text():
 
 
 def document_of(model) -> dict:
-    from noticegen.dpv import to_jsonld
+    from noticegen.render.dpv import to_jsonld
 
     return json.loads(to_jsonld(model))
 
@@ -147,7 +147,7 @@ def test_expands_without_loss(model):
 
 
 def test_every_term_is_dpv_or_a_documented_project_term(model):
-    from noticegen.dpv import PROJECT_TERMS
+    from noticegen.render.dpv import PROJECT_TERMS
 
     expanded = expand(document_of(model))
     properties, types = census(expanded)
@@ -191,7 +191,7 @@ def test_categories_bases_and_transfers_follow_the_data_map(model):
 def test_special_criminal_and_transfers_in_the_features_project():
     """tests/features uses special category and criminal offence data and a transfer
     outside the UK: all three are stated in DPV terms."""
-    from noticegen.derive import transfers_of
+    from noticegen.model.derive import transfers_of
 
     model = model_of(FEATURES)
     expanded = expand(document_of(model))
@@ -206,7 +206,7 @@ def test_special_criminal_and_transfers_in_the_features_project():
 
 
 def test_deterministic_bytes(model):
-    from noticegen.dpv import to_jsonld
+    from noticegen.render.dpv import to_jsonld
 
     first = to_jsonld(model)
     assert first == to_jsonld(model)
@@ -218,7 +218,7 @@ def test_deterministic_bytes(model):
 def test_build_writes_it_beside_the_ropa(tmp_path, monkeypatch):
     """Written with the record of processing, listed in the manifest, and reused with it
     when nothing changed (a signed manifest vouches for it)."""
-    from noticegen.build import build_project
+    from noticegen.commands.build import build_project
 
     monkeypatch.setenv("NOTICEGEN_BUILD_KEY", "test-key")
 
@@ -241,7 +241,7 @@ def test_build_writes_it_beside_the_ropa(tmp_path, monkeypatch):
 
 
 def test_a_trust_school_names_the_trust_as_controller_and_itself_as_a_unit():
-    from noticegen.checks import check_project
+    from noticegen.rules.check import check_project
 
     result = check_project(TRUST)
     assert result.schools

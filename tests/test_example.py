@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPOSITORY
-from noticegen.checks import check_project
-from noticegen.loader import parse
+from noticegen.rules.check import check_project
+from noticegen.load.documents import parse
 
 ACTIVITIES = sorted((REPOSITORY / "datamap" / "activities").glob("*.yaml"))
 SEED = Path(__file__).resolve().parent / "fixtures" / "moss-hey-lac-safeguarding-notice.txt"
@@ -28,7 +28,7 @@ def test_example_has_the_schools_notice_set():
 
 
 def test_a_recipient_renamed_once_changes_every_notice_and_the_ropa(example):
-    from noticegen.build import build_project
+    from noticegen.commands.build import build_project
 
     recipients = example / "datamap" / "recipients.yaml"
     recipients.write_text(recipients.read_text().replace(

@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CASES, build_case, copy_example
-from noticegen.checks import check_project
-from noticegen.loader import MAX_FILE_BYTES, parse
-from noticegen.validate import validate
+from noticegen.rules.check import check_project
+from noticegen.load.documents import MAX_FILE_BYTES, parse
+from noticegen.load.validate import validate
 
 LINE = re.compile(r"^[^\s:][^:]*:\d+:\d+: (error|warning)\[[a-z0-9-]+\]: \S.*$")
 BAD = sorted(p for p in (CASES / "bad").iterdir() if p.is_dir())
@@ -261,7 +261,7 @@ class _Elements(html.parser.HTMLParser):
 
 @pytest.fixture(scope="module")
 def injected(tmp_path_factory):
-    from noticegen.build import build_project
+    from noticegen.commands.build import build_project
 
     project = copy_example(tmp_path_factory.mktemp("injected") / "school")
     # check refuses HTML in prose (raw-html); turned off here to test the second line of

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from noticegen.importer import Register, match_bases, slug
+from noticegen.commands.importing import Register, match_bases, slug
 
 from conftest import REPOSITORY, copy_example
 
@@ -361,7 +361,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, run):
 def test_a_workbook_that_unpacks_to_too_much_is_refused(tmp_path, run, monkeypatch):
     import zipfile
 
-    from noticegen import spreadsheet
+    from noticegen.commands.importing import sheets as spreadsheet
 
     monkeypatch.setattr(spreadsheet, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)  # 200 MB, scaled down
     bomb = tmp_path / "bomb.xlsx"
@@ -392,7 +392,7 @@ def test_never_overwrites(tmp_path, run):
 
 
 def test_a_failed_import_leaves_no_half_made_project(tmp_path, monkeypatch):
-    from noticegen import importer
+    from noticegen.commands import importing as importer
     from noticegen.problems import NoticegenError
 
     plan = importer.plan_project(_plain_workbook(tmp_path / "datamap.xlsx"))
@@ -464,7 +464,7 @@ def test_slugs_follow_the_id_pattern():
 
 
 def test_retention_in_noticegen_words_becomes_a_period():
-    from noticegen.importer import _period
+    from noticegen.commands.importing import _period
 
     assert _period("25 years from the date of birth, then reviewed (IRMS toolkit (2024)). "
                    "Moves with the pupil.") == {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from noticegen.init import fill_placeholders
-from noticegen.validate import KINDS
+from noticegen.commands.init import fill_placeholders
+from noticegen.load.validate import KINDS
 
 FILL = {
     "TODO(publication date, written YYYY-MM-DD)": "2026-09-01",

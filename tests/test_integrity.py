@@ -129,7 +129,7 @@ def test_a_device_is_refused(project):
 
 
 def test_unreadable_file_is_reported_not_raised(project, run, monkeypatch):
-    from noticegen import files
+    from noticegen.load import files
 
     real = files.read_file
 
@@ -215,7 +215,7 @@ def test_the_pdf_cannot_attach_or_embed_a_file_through_a_link(project):
             "</head>", '<link rel="attachment" href="leak.css"><link rel="stylesheet" '
                        'href="leak.css"></head>'))
     assert noticegen("check", cwd=project).returncode == 1
-    from noticegen.pdf import PdfError, write_pdf
+    from noticegen.render.pdf import PdfError, write_pdf
 
     with pytest.raises(PdfError, match="refused to fetch"):
         write_pdf('<html lang="en"><head><title>t</title><link rel="attachment" href="leak.css">'
@@ -323,7 +323,7 @@ def test_two_builds_at_once_never_corrupt_build(project):
     assert "another noticegen build is writing to build/" in second.stderr
     assert "Traceback" not in second.stderr
     manifest = json.loads((project / "build" / "manifest.json").read_text())
-    from noticegen.write import sha256
+    from noticegen.site.write import sha256
 
     for relative, digest in manifest["outputs"].items():
         assert sha256((project / "build" / relative).read_bytes()) == digest, relative
@@ -367,7 +367,7 @@ def test_a_killed_render_worker_fails_the_build_quickly(tmp_path):
 
 _KILL_AT_STEP = """
 import os, signal, sys
-import noticegen.write as w
+import noticegen.site.write as w
 step, count = int(sys.argv[1]), [0]
 def counted(function):
     def call(*args, **kwargs):
@@ -450,7 +450,7 @@ def _forge(project: Path) -> None:
     page.write_text(forged)
     manifest_path = project / "build" / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
-    from noticegen.write import sha256
+    from noticegen.site.write import sha256
 
     manifest["outputs"]["notices/pupils.html"] = sha256(forged.encode())
     manifest["signature"] = "0" * 64
@@ -491,7 +491,7 @@ def _git(folder: Path, *args: str) -> None:
 
 
 def test_diff_refuses_an_old_file_over_the_limit_without_reading_it(project):
-    from noticegen.loader import MAX_FILE_BYTES
+    from noticegen.load.documents import MAX_FILE_BYTES
 
     _git(project, "init", "-q")
     big = project / "notices" / "_blocks" / "big.md"

@@ -26,7 +26,7 @@ CHILD_ITEMS = ["Who we are", "What we keep", "Why we use it", "Who we share it w
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from noticegen.build import build_project
+    from noticegen.commands.build import build_project
 
     project = copy_example(tmp_path_factory.mktemp("layers") / "school")
     result = build_project(project)
@@ -132,9 +132,9 @@ def test_first_layer_works_without_javascript(built):
 
 def _view(project: Path, slug: str, sections: list[str]):
     """The notice ``slug`` of ``project`` with only ``sections``, its first layer derived."""
-    from noticegen.derive import notice_view
-    from noticegen.model import resolve
-    from noticegen.project import load_project
+    from noticegen.model.derive import notice_view
+    from noticegen.model.resolve import resolve
+    from noticegen.load.project import load_project
 
     path = project / "notices" / f"{slug}.md"
     text = path.read_text()
@@ -146,7 +146,7 @@ def _view(project: Path, slug: str, sections: list[str]):
 
 
 def test_a_missing_section_gets_the_nearest_link_or_none(example):
-    from noticegen.render import Renderer
+    from noticegen.render.html import Renderer
 
     model, view = _view(example, ADULT, ["categories", "lawful-basis", "recipients", "rights",
                                           "contact"])
@@ -201,8 +201,8 @@ LEGAL_WORDS = ("Article", "Art 6", "Art 9", "UK GDPR", "Schedule 1", "i.e.", "e.
 
 
 def _generated(project: Path, slug: str) -> str:
-    from noticegen.model import resolve
-    from noticegen.project import load_project
+    from noticegen.model.resolve import resolve
+    from noticegen.load.project import load_project
     from noticegen.rules import Context
     from noticegen.rules.readability import _Measurer
 
@@ -258,9 +258,9 @@ def test_children_headings_default_to_plain_words(example):
 
 def test_every_lawful_basis_has_plain_words_for_children(example):
     """A basis added to the catalogue without plain words would show its legal name."""
-    from noticegen.model import resolve
-    from noticegen.project import load_project
-    from noticegen.render import Renderer, lower_first
+    from noticegen.model.resolve import resolve
+    from noticegen.load.project import load_project
+    from noticegen.render.html import Renderer, lower_first
 
     model = resolve(load_project(example))
     words = Renderer(model).env.get_template("sections/children/_words.html").module

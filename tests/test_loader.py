@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from noticegen import loader
-from noticegen.loader import MAX_FILE_BYTES, LoadError, decode, parse
+from noticegen.load import documents as loader
+from noticegen.load.documents import MAX_FILE_BYTES, LoadError, decode, parse
 
 
 def load(text: str):
@@ -179,7 +179,7 @@ def test_oversized_file():
 def test_the_loader_notes_whether_a_document_may_hold_values_per_language():
     """Translated values are looked for only in documents the loader saw one in (a large
     data map in one language skips the search); its test of a key is the same as i18n's."""
-    from noticegen import i18n
+    from noticegen.text import i18n
 
     assert loader._LANGUAGE_KEY.pattern == i18n.LANGUAGE_TAG.pattern
     assert parse("name: {en: Pupils, cy: Disgyblion}\n", "x.yaml").per_language

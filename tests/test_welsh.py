@@ -110,7 +110,7 @@ def test_every_message_has_a_welsh_translation_with_the_same_placeholders():
 
 
 def test_welsh_catalogue_loads_and_translates():
-    from noticegen import i18n
+    from noticegen.text import i18n
 
     _ = i18n.gettext_for("cy")
     assert _("Your rights") == "Eich hawliau"
@@ -122,7 +122,7 @@ def test_welsh_catalogue_loads_and_translates():
 
 
 def test_dates_and_lists_in_welsh():
-    from noticegen import i18n
+    from noticegen.text import i18n
 
     assert i18n.long_date("2026-11-28", "cy") == "28 Tachwedd 2026"
     assert i18n.long_date("2026-11-28", "en-GB") == "28 November 2026"
@@ -135,7 +135,7 @@ def test_dates_and_lists_in_welsh():
 # ------------------------------------------------------------------ translated values
 
 def test_a_value_written_per_language_is_chosen_by_language():
-    from noticegen import i18n
+    from noticegen.text import i18n
 
     value = {"en": "Pupils", "cy": "Disgyblion"}
     assert i18n.choose(value, "cy") == "Disgyblion"
@@ -291,7 +291,7 @@ def test_adding_a_translation_remakes_the_original_page(tmp_path, monkeypatch):
 
 
 def test_the_ropa_is_written_in_the_projects_language(tmp_path):
-    from noticegen.ropa import COLUMNS
+    from noticegen.render.ropa import COLUMNS
 
     project = tmp_path / "project"
     shutil.copytree(WELSH, project)
@@ -342,7 +342,7 @@ def test_a_welsh_notice_for_children_has_no_english_noticegen_wrote(tmp_path):
     """The children's wording (templates/sections/children/, the first layer, the default
     headings) is in the catalogue too: a Welsh notice for children shows none of it in
     English."""
-    from noticegen.model import CHILDREN_HEADINGS
+    from noticegen.model.resolve import CHILDREN_HEADINGS
 
     project = Path(shutil.copytree(WELSH, tmp_path / "project"))
     notice = project / "notices" / "pupils.cy.md"

@@ -1,4 +1,4 @@
-"""Check rules: every rule noticegen applies to a resolved model, grouped by concern.
+"""Stage 3, rules: every check noticegen applies to a resolved model, grouped by concern, and the run that collects their problems.
 
 Each rule has a stable id, a default severity and a one-line summary, declared in the
 module that applies it, beside the small function that finds it. ``RULES`` gathers them
@@ -26,9 +26,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from noticegen.model import Model
+from noticegen.model.resolve import Model
 from noticegen.problems import Location, Problem, Severity
-from noticegen.project import LoadedProject
+from noticegen.load.project import LoadedProject
 
 E, W = Severity.ERROR, Severity.WARNING
 

@@ -1,7 +1,7 @@
 """Rules about reading files: YAML, encodings, file names, front matter and schemas.
 
-The loader (:mod:`noticegen.loader`), the project reader (:mod:`noticegen.project`) and
-the validator (:mod:`noticegen.validate`) report these as they read; their ids are
+The loader (:mod:`noticegen.load.documents`), the project reader (:mod:`noticegen.load.project`) and
+the validator (:mod:`noticegen.load.validate`) report these as they read; their ids are
 declared here so that ``noticegen rules`` lists every rule.
 """
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from noticegen import i18n
-from noticegen.model import Entry, Model, Notice, translated_documents
+from noticegen.text import i18n
+from noticegen.model.resolve import Entry, Model, Notice, translated_documents
 from noticegen.problems import Problem
-from noticegen.project import REGISTERS
+from noticegen.load.project import REGISTERS
 from noticegen.rules import E, W, Context, declare, problem, rule
 
 declare({

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from noticegen.model import Entry, Model
+from noticegen.model.resolve import Entry, Model
 from noticegen.problems import Problem
 from noticegen.rules import E, PUBLIC_AUTHORITIES, W, Context, declare, problem, rule
 

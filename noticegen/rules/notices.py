@@ -6,11 +6,11 @@ import calendar
 import datetime as dt
 from typing import Iterator
 
-from noticegen.model import BUILT_IN_SECTIONS
+from noticegen.model.resolve import BUILT_IN_SECTIONS
 from noticegen.problems import Location, Problem
-from noticegen.project import INTRODUCTION
+from noticegen.load.project import INTRODUCTION
 from noticegen.rules import E, W, Context, declare, problem, rule
-from noticegen.validate import did_you_mean
+from noticegen.load.validate import did_you_mean
 
 declare({
     "unknown-section": (E, "A notice section that is neither built in nor has prose."),
@@ -55,8 +55,8 @@ def required_sections(ctx: Context) -> Iterator[Problem]:
 
 @rule
 def raw_html(ctx: Context) -> Iterator[Problem]:
-    from noticegen.model import activity_prose, register_prose
-    from noticegen.prose import html_tags
+    from noticegen.model.resolve import activity_prose, register_prose
+    from noticegen.model.prose import html_tags
 
     blocks = [b for notice in ctx.model.notices.values() for b in notice.prose()]
     blocks += [b for activity in ctx.model.activities.values() for b in activity_prose(activity)]
@@ -75,8 +75,8 @@ def raw_html(ctx: Context) -> Iterator[Problem]:
 
 @rule
 def prose_depth(ctx: Context) -> Iterator[Problem]:
-    from noticegen.model import activity_prose
-    from noticegen.prose import MAX_NESTING, too_deep
+    from noticegen.model.resolve import activity_prose
+    from noticegen.model.prose import MAX_NESTING, too_deep
 
     blocks = [b for notice in ctx.model.notices.values() for b in notice.prose()]
     blocks += [b for activity in ctx.model.activities.values() for b in activity_prose(activity)]
@@ -110,7 +110,7 @@ def notices_versioned(ctx: Context) -> Iterator[Problem]:
         return
     if not tag:
         return
-    from noticegen.diff import diff_models, load_revision
+    from noticegen.commands.diff import diff_models, load_revision
     from noticegen.problems import NoticegenError
 
     try:

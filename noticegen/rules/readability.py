@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from noticegen.model import Notice, reading_age_of
+from noticegen.model.resolve import Notice, reading_age_of
 from noticegen.problems import Location, Problem
 from noticegen.rules import W, Context, declare, problem, rule
 
@@ -26,7 +26,7 @@ def reading_age(ctx: Context) -> Iterator[Problem]:
 
 
 def _measure(ctx: Context, targets) -> Iterator[Problem]:
-    from noticegen import readability
+    from noticegen.text import readability
 
     measurer = _Measurer(ctx)
     # every passage first, then one pass over the dictionary for all of them
@@ -126,7 +126,7 @@ class _Measurer:
         if self._renderer is None:
             from markupsafe import Markup
 
-            from noticegen.render import Renderer
+            from noticegen.render.html import Renderer
 
             self._renderer = renderer = Renderer(self.ctx.model)
             # this renderer is the measurer's own: the prose blocks of the notice being
@@ -139,7 +139,7 @@ class _Measurer:
     def prose(self, text: str) -> str:
         """The block as HTML, its references shown as a build would show them; in a
         project too broken to say (no organisation, say), a reference reads as its id."""
-        from noticegen import prose
+        from noticegen.model import prose
 
         def lookup(found):
             try:
@@ -153,7 +153,7 @@ class _Measurer:
     def generated(self, notice: Notice) -> str:
         """The notice's body as noticegen writes it, or '' when the model has problems
         that stop it from being rendered (other rules report those)."""
-        from noticegen.derive import notice_view
+        from noticegen.model.derive import notice_view
         from noticegen.problems import NoticegenError
 
         renderer = self.renderer
@@ -180,8 +180,8 @@ def template_for_children(ctx: Context) -> Iterator[Problem]:
     children = [notice for notice in ctx.model.notices.values() if notice.entry.get("reader") == "children"]
     if not children or not ctx.model.template_dirs:
         return
-    from noticegen import files
-    from noticegen.render import packaged_templates
+    from noticegen.load import files
+    from noticegen.render.html import packaged_templates
 
     root = ctx.model.root
     packaged = packaged_templates()

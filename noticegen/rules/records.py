@@ -39,7 +39,7 @@ def retention_coverage(ctx: Context) -> Iterator[Problem]:
 def ropa_gaps(ctx: Context) -> Iterator[Problem]:
     if not ctx.strict:
         return
-    from noticegen.ropa import row_values
+    from noticegen.render.ropa import row_values
 
     for stem, activity in ctx.model.activities.items():
         gaps = [column for column, value in row_values(ctx.model, stem, activity) if value is None]

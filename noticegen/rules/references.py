@@ -9,13 +9,13 @@ import functools
 import re
 from typing import Iterator
 
-from noticegen.i18n import all_texts, display, is_translated
-from noticegen.model import Model, activity_prose, register_prose
+from noticegen.text.i18n import all_texts, display, is_translated
+from noticegen.model.resolve import Model, activity_prose, register_prose
 from noticegen.problems import Location, Problem
-from noticegen.project import PLACEHOLDER
-from noticegen.prose import ENTRY_KINDS, find_references, link_allowed, links, organisation_field
+from noticegen.load.project import PLACEHOLDER
+from noticegen.model.prose import ENTRY_KINDS, find_references, link_allowed, links, organisation_field
 from noticegen.rules import E, W, Context, declare, problem, rule
-from noticegen.validate import did_you_mean
+from noticegen.load.validate import did_you_mean
 
 declare({
     "duplicate-id": (E, "Two entries of one register share an id."),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from noticegen.model import Entry
+from noticegen.model.resolve import Entry
 from noticegen.problems import Problem
 from noticegen.rules import E, PUBLIC_AUTHORITIES, W, Context, declare, problem, rule
 
@@ -38,7 +38,7 @@ def consent_withdrawal(ctx_organisation: Entry | None, activity: Entry,
     email = (organisation.get("requests") or {}).get("email") or (organisation.get("dpo") or {}).get("email")
     if not email:
         return None
-    from noticegen.i18n import gettext_for
+    from noticegen.text.i18n import gettext_for
 
     _ = gettext_for(language)
     return _("by emailing [%(email)s](mailto:%(email)s)") % {"email": email}

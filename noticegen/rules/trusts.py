@@ -1,4 +1,4 @@
-"""Rules about trusts: schools laid over the trust's base (noticegen.project reports
+"""Rules about trusts: schools laid over the trust's base (noticegen.load.project reports
 overlay-extends and overlay-cycle as it reads the schools)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from typing import Iterator
 
 from noticegen.problems import Problem
 from noticegen.rules import E, Context, declare, problem, rule
-from noticegen.validate import did_you_mean
+from noticegen.load.validate import did_you_mean
 
 declare({
     "overlay-remove": (E, "A school's remove: names something it does not inherit (or remove: sits in the trust's own files)."),

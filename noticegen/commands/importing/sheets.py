@@ -1,0 +1,261 @@
+"""Spreadsheets, for import: a record of processing's sheets read as text, its heading
+row found, and its cells split into list items.
+
+Real records are messy: title rows above the headings, grouped headings in merged
+cells, instructions sheets, blank rows, bullets and line breaks inside cells. This
+module turns an .xlsx workbook (openpyxl) or a .csv file (csv), both imported lazily,
+into plain rows of text and says which column holds what; :mod:`noticegen.commands.importing`
+makes the project from them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from noticegen.problems import NoticegenError
+
+NOT_GIVEN = {"", "none", "no", "n/a", "na", "not applicable", "-", "–", "nil",
+             "no link yet (see its progress)"}
+"""Cell texts that mean 'nothing here'."""
+
+BULLETS = "•◦▪‣●·*-–—"
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+"""A record of processing is a few hundred rows: a bigger file, or a workbook that
+unpacks to more than this (a 'zip bomb'), is refused before it is read."""
+
+# ----------------------------------------------------------------- reading sheets
+
+@dataclass
+class Sheet:
+    """One sheet's cells as text, merged cells filled in from their top-left cell."""
+
+    name: str
+    rows: list[list[str]]
+
+
+def read_sheets(path: Path) -> list[Sheet]:
+    """Every sheet of an .xlsx workbook, or the one table of a .csv file; a plain
+    sentence (exit 2) when the file is not a spreadsheet noticegen can read."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise NoticegenError(f"cannot import {path}: there is no such file")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise NoticegenError(f"cannot import {path}: it is {path.stat().st_size:,} bytes, more than "
+                             f"a record of processing needs (the limit is {MAX_FILE_BYTES:,})")
+    if suffix == ".csv":
+        return [_read_csv(path)]
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    raise NoticegenError(f"cannot import {path}: give an Excel workbook (.xlsx) or a CSV file (.csv)")
+
+
+def _read_csv(path: Path) -> Sheet:
+    import csv
+
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise NoticegenError(f"cannot import {path}: it is not a text (CSV) file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")  # Excel's 'CSV' on Windows
+    # Excel writes ';' where ',' is the decimal comma: read the file each way and keep
+    # the reading in which a row of record headings stands out best
+    best, best_score = None, -1
+    for delimiter in (",", ";", "\t"):
+        rows = [[_unguarded(cell.strip()) for cell in row]
+                for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        table = find_table(Sheet(path.stem, rows))
+        score = len(table.columns) if table else 0
+        if score > best_score:
+            best, best_score = rows, score
+    rows = best
+    return Sheet(path.stem, rows)
+
+
+def _unguarded(cell: str) -> str:
+    """A cell without the quote noticegen's CSV puts before text a spreadsheet would run
+    as a formula ('=..., '-...)."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def _read_xlsx(path: Path) -> list[Sheet]:
+    import warnings
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        unpacked = 0  # load_workbook says what is wrong with it
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise NoticegenError(f"cannot import {path}: it unpacks to {unpacked:,} bytes, more than a "
+                             f"record of processing needs (the limit is {MAX_UNPACKED_BYTES:,})")
+    try:
+        with warnings.catch_warnings():  # e.g. 'Data Validation extension is not supported'
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise NoticegenError(f"cannot import {path}: it is not a workbook Excel can open "
+                             f"({type(exc).__name__}); save it again as .xlsx and retry") from None
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise NoticegenError(f"cannot import {path}: the workbook is damaged "
+                             f"({type(exc).__name__}); save it again as .xlsx and retry") from None
+    sheets = []
+    for sheet in workbook.worksheets:
+        rows = [[_cell_text(value) for value in row]
+                for row in sheet.iter_rows(values_only=True)]
+        for merged in sheet.merged_cells.ranges:  # every cell of a merge gets its value
+            top = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(rows) else ""
+            for r in range(merged.min_row, min(merged.max_row, len(rows)) + 1):
+                for c in range(merged.min_col, merged.max_col + 1):
+                    if c <= len(rows[r - 1]):
+                        rows[r - 1][c - 1] = top
+        sheets.append(Sheet(sheet.title, rows))
+    return sheets
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+# ----------------------------------------------------------------- finding the table
+
+# (field, phrases a heading contains), tried in order: the first that fits wins, so the
+# more particular headings come before the general ones.
+_HEADINGS: list[tuple[str, tuple[str, ...]]] = [
+    ("activity_id", ("activity id",)),
+    ("notices", ("notices that cover",)),
+    ("handled_by", ("internal handling", "handled by", "who handles")),
+    ("legislation", ("legislation",)),
+    ("provision", ("providing the data", "statutory or contractual")),
+    ("criminal_offence", ("criminal offence data", "article 10")),
+    ("annex_1", ("recognised legitimate interest",)),
+    ("lia", ("legitimate interests assessment", "legitimate interest assessment")),
+    ("legitimate_interests", ("legitimate interest",)),
+    ("joint_controller", ("joint controller",)),
+    ("contract", ("contract with processor", "processor contract")),
+    ("safeguards", ("safeguard",)),
+    ("countries", ("third countr", "international organisation")),
+    ("policy_link", ("retention and erasure policy",)),
+    ("policy_followed", ("in accordance with the policy",)),
+    ("policy_reason", ("not adhering",)),
+    ("retention", ("retention",)),
+    ("security", ("security",)),
+    ("schedule_1", ("schedule 1",)),
+    ("article_9", ("article 9", "art 9", "special category")),
+    ("article_6", ("article 6", "art 6", "lawful basis")),
+    ("rights", ("rights available", "rights")),
+    ("adm", ("automated decision",)),
+    ("consent_record", ("record of consent",)),
+    ("sources", ("source",)),
+    ("systems", ("location of personal data", "where it is held", "where held", "systems")),
+    ("dpia_required", ("impact assessment required", "dpia required")),
+    ("dpia_progress", ("impact assessment progress", "dpia progress")),
+    ("dpia_link", ("link to the data protection impact", "link to dpia")),
+    ("breach", ("breach occurred", "breach has occurred")),
+    ("breach_record", ("record of personal data breach",)),
+    ("business_function", ("business function", "processing activity", "activity", "function")),
+    ("purposes", ("purpose",)),
+    ("subjects", ("categories of individuals", "data subjects", "individuals", "whose data")),
+    ("recipients", ("recipient", "shared with")),
+    ("categories", ("categories of personal data", "personal data categories", "types of personal data",
+                    "data categories", "categories of data")),
+]
+_NAME_FIELDS = ("business_function", "purposes")
+
+
+def heading_field(text: str) -> str | None:
+    """The field a column heading stands for, or None."""
+    heading = " ".join(text.lower().replace("*", " ").split())
+    if not heading or len(heading) > 160:
+        return None  # a paragraph of instructions, not a heading
+    for name, phrases in _HEADINGS:
+        if any(phrase in heading for phrase in phrases):
+            return name
+    return None
+
+
+@dataclass
+class Table:
+    sheet: Sheet
+    header: int  # index of the heading row in sheet.rows
+    columns: dict[str, int]  # field -> column index (the first column with that field)
+
+    @property
+    def own_layout(self) -> bool:
+        """A record noticegen wrote itself: its cells list one item per line."""
+        return "activity_id" in self.columns
+
+
+def find_table(sheet: Sheet) -> Table | None:
+    """The heading row of a sheet that looks like a record of processing: the row,
+    within the first 40, whose cells name the most columns (at least three, one of
+    them the purpose or business function). None for an instructions sheet."""
+    best: Table | None = None
+    for index, row in enumerate(sheet.rows[:40]):
+        columns: dict[str, int] = {}
+        for column, text in enumerate(row):
+            name = heading_field(text)
+            if name and name not in columns:
+                columns[name] = column
+        if len(columns) >= 3 and any(n in columns for n in _NAME_FIELDS):
+            if best is None or len(columns) > len(best.columns):
+                best = Table(sheet, index, columns)
+    return best
+
+
+# ----------------------------------------------------------------- splitting cells
+
+def items(text: str, commas: bool = False) -> list[str]:
+    """A cell's list items: one per line, bullet or semicolon ('•', '-', '*' marks are
+    taken off); with ``commas``, commas outside brackets split too."""
+    if text.strip().lower() in NOT_GIVEN:
+        return []
+    parts = []
+    for line in text.split("\n"):
+        for piece in re.split(r"\s+[•◦▪‣●]\s+|^[•◦▪‣●]\s*", line):
+            parts.extend(_split_outside_brackets(piece, ";," if commas else ";"))
+    found = []
+    for part in parts:
+        part = part.strip()
+        while part and (part[0] in BULLETS and part[1:2] in (" ", "\t") or part[0] in "•◦▪‣●"):
+            part = part[1:].strip()
+        if part and part.lower() not in NOT_GIVEN and part not in found:
+            found.append(part)
+    return found
+
+
+def _split_outside_brackets(text: str, separators: str) -> list[str]:
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += char in "([" 
+        depth -= char in ")]" and depth > 0
+        if char in separators and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return parts + [current]
+
+
+def lines(text: str) -> list[str]:
+    """A noticegen record's cell: one item per line, nothing else split."""
+    return [line.strip() for line in text.split("\n")
+            if line.strip() and line.strip().lower() not in NOT_GIVEN]

@@ -1,0 +1,273 @@
+"""Scaffold: a new activity file, explained field by field, added to the notices named.
+
+``noticegen new activity NAME`` writes ``datamap/activities/<id>.yaml`` with every field
+of the activity schema either filled with a ``TODO(...)`` placeholder (the fields the
+schema requires) or shown commented out with what it is for, in the comment style of
+the starter project. Each notice named gets the new id appended to its ``activities``
+list by editing the line itself, so the DPO's comments and layout stay as they were; the
+edit is checked by reading the front matter again, and if that cannot be done safely
+nothing is changed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from noticegen.commands.importing import slug
+from noticegen.problems import NoticegenError
+
+ACTIVITY_TEMPLATE = """\
+# yaml-language-server: $schema=../../.schemas/activity.schema.json
+# {name}: one processing activity, one row of the record of processing (UK GDPR
+# Art 30). Its id is the file name: {ident}. Replace every TODO(...) with your own
+# value (`noticegen check` lists each one still to fill in), and uncomment the optional
+# fields that apply. `noticegen schema activity` describes every field.
+
+# The activity's name, as the record of processing and the notices show it.
+name: {name_yaml}
+# The record of processing's 'Business function' column, if it differs from the name,
+# e.g. Safeguarding, Admissions, Human resources.
+# business_function: TODO(business function)
+# What the activity is, in a sentence or two, for the record of processing.
+# description: TODO(what this activity is)
+
+# Why the data is used (Art 13(1)(c)): each a phrase that completes "We collect your
+# information to ...", or a short sentence.
+purposes:
+  - TODO(why the information is used)
+
+# Whose data: ids from datamap/subjects.yaml, e.g. [pupils, parents].
+subjects: ["TODO(whose information: ids from datamap/subjects.yaml)"]
+# What data: ids from datamap/categories.yaml. Mark special category data (Art 9) and
+# criminal offence data (Art 10) there, in each category's type.
+categories: ["TODO(what information: ids from datamap/categories.yaml)"]
+# Where the data comes from, when not only from the person (Art 14(2)(f)): ids from
+# datamap/sources.yaml.
+# sources: [admissions-forms]
+
+lawful_basis:
+  # Art 6(1) bases: ids from `noticegen bases`, e.g. art6-1-c (legal obligation) or
+  # art6-1-e (public task). A school's own duties are usually one of these two.
+  article_6: ["TODO(Article 6 lawful basis: an id from noticegen bases)"]
+  # With art6-1-f (legitimate interests): the interests pursued (Art 13(1)(d)), and a
+  # link to the legitimate interests assessment. A school cannot rely on it for its
+  # tasks as a public authority (Art 6(1), closing words).
+  # legitimate_interests: TODO(the legitimate interests pursued)
+  # legitimate_interests_assessment: https://...
+  # With art6-1-ea (recognised legitimate interest): the UK GDPR Annex 1 condition
+  # relied on (Art 6(5)), e.g. annex1-safeguarding.
+  # annex_1: [annex1-safeguarding]
+  # For special category data: the Art 9(2) condition, e.g. art9-2-g (substantial
+  # public interest), and the DPA 2018 Schedule 1 condition that s10 requires with
+  # (b), (g), (h), (i) or (j), e.g. sch1-para-18 (safeguarding of children).
+  # article_9: [art9-2-g]
+  # schedule_1: [sch1-para-18]
+  # For criminal offence data (Art 10): art10-official-authority, or art10-schedule-1
+  # with the Schedule 1 condition relied on.
+  # criminal_offence: [art10-schedule-1, sch1-para-18]
+  # How the basis applies, in plain words, for the notice.
+  # explanation: TODO(how the lawful basis applies)
+  # Where consent (art6-1-a) or explicit consent (art9-2-a) is relied on: how people
+  # withdraw it ("You can withdraw your consent at any time ..."), and where consents
+  # are recorded.
+  # consent: {{withdraw: by telling the school office, record: https://...}}
+
+# Statutes and guidance the activity relies on: ids from datamap/legislation.yaml.
+# legislation: [kcsie]
+
+# Who the data is shared with, and why (Art 13(1)(e)): a recipient id from
+# datamap/recipients.yaml, the reason as the notice should give it, the law that
+# requires or allows it, `routine: false` when shared only where necessary, and for a
+# processor a link to the contract (Art 28).
+# recipients:
+#   - recipient: local-authority
+#     why: |
+#       TODO(why the information is shared with them)
+#     legislation: [working-together]
+#     routine: false
+#     contract: https://...
+
+# How long the data is kept: ids from datamap/retention.yaml.
+retention: ["TODO(how long it is kept: ids from datamap/retention.yaml)"]
+
+# Who handles the data in school, where it is held, and how it is kept secure
+# (Art 30(1)(g)), for the record of processing.
+# handled_by: [the school office]
+# systems: [The school's management information system (MIS)]
+# security_measures: [Access limited by role]
+
+# Transfers outside the UK (Art 13(1)(f), Art 30(1)(e)): the country (a two-letter
+# code), the recipient, and the adequacy regulations (adequacy: true) or the safeguard
+# relied on, and how to get a copy.
+# transfers:
+#   - {{recipient: cloud-provider, country: US, safeguard: TODO(the safeguard)}}
+
+# Whether people must give the information, and what happens if they do not
+# (Art 13(2)(e)): statutory, contractual, voluntary, mixed or not-from-the-person;
+# a consequence is needed unless voluntary or not-from-the-person.
+provision:
+  requirement: TODO(statutory, contractual, voluntary, mixed or not-from-the-person)
+  # statement: TODO(what the notice says about it)
+  # consequence: TODO(what happens if the information is not given)
+
+# false, or decisions with legal or similarly significant effects taken solely by
+# automated means (Arts 22A-22D): what is decided, the logic, the significance.
+automated_decision_making: false
+# true when the activity sends direct marketing (e.g. fundraising messages): the notice
+# then gives the absolute right to object to it (Art 21(2)-(3)).
+# direct_marketing: true
+# A joint controller for this activity, if any: name, email, phone, address or url.
+# joint_controller: {{name: TODO(joint controller), email: TODO(their email)}}
+
+# Still to record for the record of processing (`check --strict` lists them until you
+# do; only the school knows them):
+# dpia: {{required: true, status: "completed March 2027", link: https://...}}
+# breach: {{occurred: false}}
+# policy_document_retention: {{followed: true}}
+#   (whether you keep and dispose of this information as your appropriate policy
+#   document says; with followed: false, give the reason)
+"""
+
+
+@dataclass
+class NewActivity:
+    ident: str
+    path: Path
+    notices: list[Path] = field(default_factory=list)
+
+
+def new_activity(project: Path, name: str, notices: list[str]) -> NewActivity:
+    """Write the activity file and add it to each notice; refuse (exit 2, nothing
+    changed) if the activity exists, a notice does not, or a notice's list of
+    activities cannot be edited safely."""
+    project = Path(project)
+    if not (project / "datamap").is_dir():
+        raise NoticegenError(f"{project} is not a noticegen project (it has no datamap/ folder); "
+                             "run this inside a project, or start one with 'noticegen init'")
+    name = " ".join(name.split())
+    if not name:
+        raise NoticegenError("give the new activity a name, e.g. noticegen new activity \"School trips\"")
+    ident = slug(name)
+    if ident == "item" and "item" not in name.lower():  # nothing in the name to make an id of
+        raise NoticegenError(f"'{name}' has no letters or digits to make the activity's id from; "
+                             "give it a name such as \"School trips\"")
+    folder = project / "datamap" / "activities"
+    path = folder / f"{ident}.yaml"
+    if os.path.lexists(path):
+        raise NoticegenError(f"activity '{ident}' already exists ({path}); choose another name "
+                             "or edit that file")
+    edits = [_notice_edit(project, notice, ident) for notice in dict.fromkeys(notices)]
+    folder.mkdir(parents=True, exist_ok=True)
+    text = ACTIVITY_TEMPLATE.format(name=name, ident=ident, name_yaml=_yaml_text(name))
+    with open(path, "x", encoding="utf-8", newline="\n") as handle:  # never overwrite
+        handle.write(text)
+    for notice_path, new_text in edits:
+        _replace(notice_path, new_text)
+    return NewActivity(ident, path, [p for p, _ in edits])
+
+
+def _yaml_text(text: str) -> str:
+    import json
+
+    plain = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ,.'()/&-]*", text) and ": " not in text \
+        and text.lower() not in ("yes", "no", "true", "false", "null", "on", "off")
+    return text if plain else json.dumps(text, ensure_ascii=False)
+
+
+def _notice_edit(project: Path, slug_: str, ident: str) -> tuple[Path, str]:
+    """The notice's file and its new text with ``ident`` appended to ``activities``."""
+    from noticegen.load.validate import did_you_mean
+
+    folder = project / "notices"
+    known = sorted(p.stem for p in folder.glob("*.md")) if folder.is_dir() else []
+    path = folder / f"{slug_}.md"
+    if slug_ not in known:
+        raise NoticegenError(f"there is no notice '{slug_}' (notices/{slug_}.md)"
+                             f"{did_you_mean(slug_, known)}; nothing was changed")
+    from noticegen.load.files import UnsafeFile, read_file
+    from noticegen.load.documents import MAX_FILE_BYTES
+
+    try:  # as it is, line endings and all; never through a link
+        raw = read_file(project, f"notices/{slug_}.md", MAX_FILE_BYTES)
+    except (UnsafeFile, OSError) as exc:
+        reason = exc.at(f"notices/{slug_}.md") if isinstance(exc, UnsafeFile) else (exc.strerror or exc)
+        raise NoticegenError(f"cannot read notices/{slug_}.md: {reason}; nothing was changed") from None
+    bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+    try:
+        text = raw.decode("utf-8").removeprefix(bom)
+    except UnicodeDecodeError:
+        raise NoticegenError(f"notices/{slug_}.md is not UTF-8 text (run 'noticegen check'); "
+                             "nothing was changed") from None
+    before = _front_matter(text, path)
+    new_text = _append_activity(text, ident)
+    if new_text is None:
+        raise NoticegenError(f"cannot add '{ident}' to notices/{slug_}.md safely: its activities "
+                             "list is not written one line per item or as [a, b] on one line; "
+                             "add it by hand; nothing was changed")
+    after = _front_matter(new_text, path)
+    expected = dict(before, activities=[*before.get("activities", []), ident])
+    if after != expected:
+        raise NoticegenError(f"cannot add '{ident}' to notices/{slug_}.md safely: the edit did not "
+                             "read back as intended; add it by hand; nothing was changed")
+    return path, bom + new_text
+
+
+def _front_matter(text: str, path: Path) -> dict:
+    from noticegen.load.documents import LoadError, parse
+
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise NoticegenError(f"{path} does not start with front matter ('---'); nothing was changed")
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "...")), None)
+    if end is None:
+        raise NoticegenError(f"{path}: its front matter is not closed with '---'; nothing was changed")
+    try:
+        data = parse("\n".join(lines[1:end]) + "\n", str(path), 1).data
+    except LoadError:
+        raise NoticegenError(f"{path}: its front matter cannot be read (run 'noticegen check'); "
+                             "nothing was changed") from None
+    if not isinstance(data, dict) or not isinstance(data.get("activities"), list):
+        raise NoticegenError(f"{path}: its front matter has no list of activities; nothing was changed")
+    return data
+
+
+def _append_activity(text: str, ident: str) -> str | None:
+    """The text with ``ident`` added at the end of the front matter's activities list,
+    touching that list's last line only; None when the list's layout is not one this
+    edit understands."""
+    lines = text.split("\n")
+    end = next(i for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "..."))
+    for index in range(1, end):
+        ending = "\r" if lines[index].endswith("\r") else ""
+        line = lines[index].removesuffix("\r")
+        flow = re.fullmatch(r"(activities:\s*\[)([^\[\]#]*?)(\s*\])(\s*#.*)?", line)
+        if flow:
+            inside = flow[2].strip()
+            items = f"{inside}, {ident}" if inside else ident
+            lines[index] = f"{flow[1]}{items}{flow[3]}{flow[4] or ''}{ending}"
+            return "\n".join(lines)
+        if re.fullmatch(r"activities:\s*(#.*)?", line):
+            last, indent = None, None
+            for follow in range(index + 1, end):
+                item = re.match(r"(\s*)-\s+\S", lines[follow])
+                if item:
+                    last, indent = follow, item[1]
+                elif lines[follow].strip() and not lines[follow].lstrip().startswith("#"):
+                    break
+            if last is None:
+                return None
+            ending = "\r" if lines[last].endswith("\r") else ""
+            lines.insert(last + 1, f"{indent}- {ident}{ending}")
+            return "\n".join(lines)
+    return None
+
+
+def _replace(path: Path, text: str) -> None:
+    """Replace a notice's text whole: written beside it, then renamed over it."""
+    temporary = path.with_name(f".{path.name}.new")
+    with open(temporary, "x", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    os.replace(temporary, path)

@@ -1,0 +1,243 @@
+"""Serve: a live preview of the project while a DPO edits it.
+
+``noticegen serve`` checks and renders the project in memory (nothing is written, not
+even to ``build/``), serves the pages on 127.0.0.1, and watches the project's files
+(with the watchfiles library). On every save it checks and renders again; open pages
+are told at once (server-sent events) and reload themselves. When the check finds
+errors, the last good preview stays on screen and a panel at the top of each page lists
+the problems, each at its ``file:line``; it goes when they are fixed. A notice's PDF is
+rendered when it is asked for.
+
+Only what the preview holds in memory is ever served: no path is looked up on disk, so
+no request can reach another file. Requests must name this machine (``Host``), so a web
+page elsewhere cannot read the preview through DNS rebinding.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import mimetypes
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from noticegen.text.characters import printable
+from noticegen.problems import Location, NoticegenError, Problem, Severity
+
+WATCHED = ("datamap", "notices", "templates", "schools", "noticegen.yaml")
+"""What a preview depends on; build/ and everything else is not watched."""
+
+EVENTS = "/__noticegen/events"
+STATE = "/__noticegen/state"
+
+
+@dataclass
+class Preview:
+    """The latest good rendering, the current problems, and a generation number that
+    goes up with every new check."""
+
+    root: Path
+    pages: dict[str, bytes] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    generation: int = 0
+    seconds: float = 0.0
+    """How long the last check and render took."""
+    prefix: str = ""
+    pdfs: dict[str, bytes] = field(default_factory=dict)
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def refresh(self) -> None:
+        """Check and render again; keep the last good pages when check finds errors."""
+        from noticegen.commands.build import render_in_memory
+        from noticegen.rules.check import check_project
+
+        started = time.perf_counter()
+        try:
+            result = check_project(self.root)
+            problems = result.problems
+            pages = None if result.failed() else render_in_memory(result)
+        except NoticegenError as exc:  # the project cannot be read at all, for now
+            problems = [Problem(Location("."), "unreadable", exc.format_message())]
+            pages = None
+        with self.changed:
+            if pages is not None:
+                self.pages, self.pdfs = pages, {}
+            self.problems = problems
+            self.seconds = time.perf_counter() - started
+            self.generation += 1
+            self.changed.notify_all()
+
+    def pdf(self, path: str) -> bytes | None:
+        from noticegen.commands.build import render_in_memory
+        from noticegen.rules.check import check_project
+
+        if path not in self.pdfs:
+            result = check_project(self.root)
+            if result.failed():
+                return None
+            self.pdfs.update({k: v for k, v in render_in_memory(result, pdf_for=path).items()
+                              if k.endswith(".pdf")})
+        return self.pdfs.get(path)
+
+
+_PANEL_STYLE = ("position:sticky;top:0;z-index:100;margin:0;padding:0.75rem 1rem;"
+                "background:#fff5f5;color:#6b0000;border-bottom:3px solid #b00020;"
+                "font:1rem/1.4 system-ui,sans-serif")
+
+
+def problems_panel(preview: Preview) -> str:
+    """The problems, as a panel at the top of every page (an accessible alert)."""
+    errors = [p for p in preview.problems if p.severity is Severity.ERROR]
+    if not errors:
+        return ""
+    items = "".join(f"<li><code>{html.escape(printable(str(p.location)))}</code> "
+                    f"{html.escape(printable(p.message))} <small>[{html.escape(p.rule)}]</small></li>"
+                    for p in errors)
+    shown = "the last version without errors" if preview.pages else "nothing yet"
+    return (f'<section id="noticegen-problems" role="alert" aria-labelledby="noticegen-problems-title" '
+            f'style="{_PANEL_STYLE}"><h2 id="noticegen-problems-title" style="margin:0 0 0.25rem;'
+            f'font-size:1.1rem">{len(errors)} problem{"s" if len(errors) != 1 else ""} to fix '
+            f'(the page below shows {shown})</h2><ul style="margin:0;padding-left:1.25rem">{items}'
+            "</ul></section>")
+
+
+_RELOAD = ("<script>(function(){var g=%d;var s=new EventSource('" + EVENTS + "');"
+           "s.onmessage=function(e){if(+e.data!==g){location.reload();}};})();</script>")
+
+
+def page_with_preview(preview: Preview, data: bytes) -> bytes:
+    """A page as served: the problems panel after <body>, the reload script before </body>."""
+    text = data.decode("utf-8")
+    panel = problems_panel(preview)
+    if "<body" in text:
+        start = text.index(">", text.index("<body")) + 1
+        text = text[:start] + panel + text[start:]
+    else:
+        text = panel + text
+    script = _RELOAD % preview.generation
+    text = text.replace("</body>", script + "</body>") if "</body>" in text else text + script
+    return text.encode("utf-8")
+
+
+def _handler(preview: Preview, allowed_hosts: set[str]):
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "noticegen"
+
+        def log_message(self, *args) -> None:  # quiet: the terminal is the DPO's
+            pass
+
+        def do_GET(self) -> None:
+            host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]")
+            if host not in allowed_hosts:
+                self._send(403, b"Forbidden: this preview answers only on this machine.",
+                           "text/plain; charset=utf-8")
+                return
+            path = unquote(urlparse(self.path).path).lstrip("/")
+            if "/" + path == EVENTS:
+                self._events()
+                return
+            if "/" + path == STATE:
+                with preview.changed:
+                    state = {"generation": preview.generation, "seconds": preview.seconds,
+                             "problems": [str(p) for p in preview.problems]}
+                self._send(200, json.dumps(state).encode(), "application/json")
+                return
+            if path == "" or path.endswith("/"):
+                path += "index.html"
+            if path.endswith(".pdf"):
+                data = preview.pdf(path)
+                if data is None:
+                    self._not_found(path)
+                else:
+                    self._send(200, data, "application/pdf")
+                return
+            with preview.changed:
+                data = preview.pages.get(path)
+            if data is None:
+                self._not_found(path)
+                return
+            kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            if path.endswith(".html"):
+                data, kind = page_with_preview(preview, data), "text/html; charset=utf-8"
+            self._send(200, data, kind)
+
+        def _not_found(self, path: str) -> None:
+            body = ("<!DOCTYPE html><html lang=\"en-GB\"><head><title>Not found</title></head>"
+                    f"<body><main><h1>Not in the preview</h1><p>{html.escape(path)} is not a "
+                    "page of this project. <a href=\"/\">The index</a>.</p></main></body></html>")
+            self._send(404, page_with_preview(preview, body.encode()), "text/html; charset=utf-8")
+
+        def _send(self, status: int, data: bytes, kind: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _events(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            seen = None
+            try:
+                while True:
+                    with preview.changed:
+                        if seen == preview.generation:
+                            preview.changed.wait(timeout=15)
+                        generation = preview.generation
+                    if generation != seen:
+                        self.wfile.write(f"data: {generation}\n\n".encode())
+                    else:
+                        self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+                    seen = generation
+            except (BrokenPipeError, ConnectionResetError):
+                return
+
+    return Handler
+
+
+def watch(preview: Preview, stop: threading.Event, watching: threading.Event) -> None:
+    """Check and render again whenever a file the preview depends on changes; set
+    ``watching`` once the watch is in place (so no save is missed after start-up)."""
+    from watchfiles import watch as watch_files
+
+    root = preview.root.resolve()
+    watched = [root / name for name in WATCHED if (root / name).exists()] or [root]
+
+    def relevant(change, path: str) -> bool:
+        relative = Path(path).resolve().relative_to(root) if Path(path).resolve().is_relative_to(root) else None
+        return relative is not None and relative.parts[:1] != ("build",)
+
+    for changes in watch_files(*watched, watch_filter=relevant, stop_event=stop, debounce=50,
+                               step=20, rust_timeout=100, yield_on_timeout=True):
+        watching.set()
+        if changes:
+            preview.refresh()
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, ready=None) -> None:
+    """Serve the preview until interrupted. ``ready(url)`` is called once it listens."""
+    preview = Preview(Path(root))
+    preview.refresh()
+    allowed = {"127.0.0.1", "localhost", "::1", host}
+    server = ThreadingHTTPServer((host, port), _handler(preview, allowed))
+    server.daemon_threads = True
+    stop, watching = threading.Event(), threading.Event()
+    watcher = threading.Thread(target=watch, args=(preview, stop, watching), daemon=True)
+    watcher.start()
+    watching.wait(timeout=10)
+    url = f"http://{host if ':' not in host else f'[{host}]'}:{server.server_address[1]}/"
+    if ready is not None:
+        ready(url, preview)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        stop.set()
+        server.server_close()

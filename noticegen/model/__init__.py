@@ -1,0 +1,1 @@
+"""Stage 2, model: loaded documents resolved into one model, and what follows from it alone: what a notice says, what a ROPA row records, prose references, what depends on what, and what changed between two models."""

@@ -1,0 +1,326 @@
+"""Languages: the words noticegen itself writes, in the notice's language.
+
+Every sentence, heading and label noticegen adds to a published output is an English
+message id, translated through a gettext catalogue: ``noticegen/locale/<lang>/LC_MESSAGES/
+noticegen.po`` (``noticegen/locale/noticegen.pot`` lists every message id; see
+docs/languages.md for re-extracting it). The .po file is read at run time with Babel and
+turned into a gettext catalogue in memory, so there is no compiled .mo file to keep in step.
+
+This module also owns the data map's translated values: a text field may be written
+``{en: "…", cy: "…"}`` instead of a plain string, and :func:`choose` picks the notice's
+language from it. Babel is imported only when a catalogue or a date is needed, so
+``noticegen check`` and ``--help`` stay light.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext as _gettext
+import io
+import re
+from functools import cache
+from importlib import resources
+
+DEFAULT_LANGUAGE = "en-GB"
+"""A notice's language when it gives none: British English."""
+
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+"""A BCP 47 language tag as noticegen accepts it ('cy', 'en-GB', 'ga')."""
+
+DOMAIN = "noticegen"
+
+SAME_IN_EVERY_LANGUAGE = "zxx"
+"""BCP 47's 'no linguistic content': ``{zxx: Example Photo Hosting Ltd}`` is a name that
+reads the same in every language, so no notice needs it translated."""
+
+
+def N_(message: str) -> str:
+    """Mark an English message for extraction without translating it yet: the constant
+    stays English and is translated where it is shown, in the reader's language."""
+    return message
+
+
+def base_language(tag: str | None) -> str:
+    """'en-GB' as 'en', 'cy' as 'cy': catalogues and translated values are per language."""
+    return (tag or DEFAULT_LANGUAGE).split("-", 1)[0].lower()
+
+
+@cache
+def translations(language: str | None) -> _gettext.NullTranslations:
+    """The gettext catalogue for ``language``; English (the message ids) when none exists.
+
+    Untranslated and fuzzy entries fall back to English, as gettext does; a test makes
+    sure the catalogues shipped with noticegen have neither.
+    """
+    base = base_language(language)
+    po = resources.files("noticegen").joinpath("locale", base, "LC_MESSAGES", f"{DOMAIN}.po")
+    if base == "en" or not po.is_file():
+        return _gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    catalog = read_po(io.BytesIO(po.read_bytes()), locale=base, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return _gettext.GNUTranslations(compiled)
+
+
+def gettext_for(language: str | None):
+    """``gettext`` for one language: ``_ = gettext_for("cy")``."""
+    return translations(language).gettext
+
+
+def ngettext_for(language: str | None):
+    return translations(language).ngettext
+
+
+# ------------------------------------------------------------------ values
+
+def is_translated(value) -> bool:
+    """A data-map value written per language: ``{en: "…", cy: "…"}``."""
+    return isinstance(value, dict) and bool(value) and all(
+        isinstance(k, str) and LANGUAGE_TAG.fullmatch(k) and isinstance(v, str)
+        for k, v in value.items())
+
+
+def pick(value: dict, language: str | None) -> str | None:
+    """The text for ``language`` from a translated value: the exact tag, then the bare
+    language ('cy-GB' finds 'cy'); None when this language is missing."""
+    tag = language or DEFAULT_LANGUAGE
+    if tag in value:
+        return value[tag]
+    base = base_language(tag)
+    for key, text in value.items():
+        if base_language(key) == base:
+            return text
+    return value.get(SAME_IN_EVERY_LANGUAGE)
+
+
+def choose(value, language: str | None):
+    """A value as the reader of ``language`` sees it. A translated value gives its text in
+    that language, or, when that is missing (check reports it), its English text, else
+    its first; any other value is returned as it is."""
+    if not is_translated(value):
+        return value
+    found = pick(value, language)
+    if found is None:
+        found = pick(value, "en")
+    return found if found is not None else next(iter(value.values()))
+
+
+# ------------------------------------------------------------------ dates and lists
+
+def long_date(value: str | None, language: str | None = None) -> str:
+    """'2026-09-01' as '1 September 2026', or in Welsh '1 Medi 2026' (CLDR's long
+    format, the same whatever the machine's locale). A placeholder is left as it is."""
+    if not value:
+        return ""
+    try:
+        date = dt.date.fromisoformat(str(value))
+    except ValueError:  # a placeholder, in a draft
+        return str(value)
+    if base_language(language) == "en":
+        months = ("January February March April May June July August September October "
+                  "November December").split()
+        return f"{date.day} {months[date.month - 1]} {date.year}"
+    from babel.dates import format_date
+
+    return format_date(date, format="long", locale=babel_locale(language))
+
+
+def babel_locale(language: str | None) -> str:
+    """The Babel locale for a tag: 'cy' for 'cy', 'en_GB' for 'en-GB'; the bare language
+    when CLDR has no data for the region."""
+    from babel import Locale, UnknownLocaleError
+
+    tag = (language or DEFAULT_LANGUAGE).replace("-", "_")
+    for candidate in (tag, base_language(language)):
+        try:
+            Locale.parse(candidate)
+            return candidate
+        except (UnknownLocaleError, ValueError):
+            continue
+    return "en_GB"
+
+
+_WELSH_VOWELS = tuple("aeiouwyâêîôûŵŷAEIOUWYÂÊÎÔÛŴŶ")
+_ASPIRATE = {"c": "ch", "p": "ph", "t": "th"}
+"""Welsh 'a' (and) mutates a following c, p or t: 'enwau a chyfeiriadau'."""
+
+
+def and_word(following: str, language: str | None = None) -> str:
+    """'and' before ``following``: in Welsh 'ac' before a vowel, else 'a'."""
+    _ = gettext_for(language)
+    word = _("and")
+    if base_language(language) == "cy" and word == "a" and following.startswith(_WELSH_VOWELS):
+        return "ac"
+    return word
+
+
+def after_and(text, language: str | None = None):
+    """``text`` as it follows 'and': in Welsh, a lower-case word starting c, p or t (not
+    ch, ph or th) takes the aspirate mutation; names, and every other language, are left
+    as written."""
+    if base_language(language) != "cy" or not isinstance(text, str):
+        return text
+    first = text[:1]
+    if first in _ASPIRATE and text[1:2] != "h":
+        return _ASPIRATE[first] + text[1:]
+    return text
+
+
+def join_words(items: list[str], conjunction: str = "and", language: str | None = None) -> str:
+    """'a, b and c' in the reader's language. Welsh 'and' is 'ac' before a vowel and 'a'
+    (with the aspirate mutation) otherwise; 'or' is 'neu'."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    if conjunction == "and":
+        return ", ".join(items[:-1]) + f" {and_word(items[-1], language)} " + after_and(items[-1], language)
+    _ = gettext_for(language)
+    word = _("or") if conjunction == "or" else conjunction
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    """'US' as 'United States' (or 'Yr Unol Daleithiau'), from CLDR through Babel."""
+    from babel import Locale
+
+    return Locale.parse(babel_locale(language)).territories.get(code, code)
+
+
+# ------------------------------------------------------------------ where text may be translated
+
+@cache
+def _schema(kind: str) -> dict:
+    import json
+
+    from noticegen.load.validate import schema_text
+
+    return json.loads(schema_text(kind))
+
+
+def text_paths(kind: str, data) -> list[tuple]:
+    """Every place in a document of ``kind`` (a schema name: 'recipients', 'activity',
+    'notice' …) that holds a text a reader sees, and so may be written per language.
+
+    Follows the document along its schema: properties, list items, and each branch of
+    a oneOf/anyOf whose type fits the value (so ``{id: …}`` in a notice's sections is not
+    mistaken for a translated text)."""
+    found: list[tuple] = []
+    _walk(_schema(kind), data, (), _schema(kind).get("$defs", {}), found)
+    return list(dict.fromkeys(found))
+
+
+def _walk(node, value, path: tuple, local: dict, found: list) -> None:
+    if not isinstance(node, dict):
+        return
+    reference = node.get("$ref")
+    if isinstance(reference, str):
+        name = reference.rsplit("/", 1)[1]
+        common = _schema("common")["$defs"]
+        if reference.startswith("common.schema.json#") or local is common:
+            if name in ("text", "markdown"):
+                found.append(path)
+                return
+            if name == "texts":
+                found.extend(path + (i,) for i in range(len(value))) if isinstance(value, list) else None
+                return
+            _walk(common.get(name), value, path, common, found)
+        else:
+            _walk(local.get(name), value, path, local, found)
+    if isinstance(value, dict):
+        properties = node.get("properties", {})
+        for key, item in value.items():
+            if key in properties:
+                _walk(properties[key], item, path + (key,), local, found)
+            elif isinstance(node.get("additionalProperties"), dict):
+                _walk(node["additionalProperties"], item, path + (key,), local, found)
+    if isinstance(value, list) and isinstance(node.get("items"), dict):
+        for index, item in enumerate(value):
+            _walk(node["items"], item, path + (index,), local, found)
+    for keyword in ("oneOf", "anyOf", "allOf"):
+        for branch in node.get(keyword, []):
+            if _fits(branch, value, local):
+                _walk(branch, value, path, local, found)
+    for keyword in ("then", "else"):
+        if keyword in node:
+            _walk(node[keyword], value, path, local, found)
+
+
+_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "integer": int,
+          "number": (int, float), "null": type(None)}
+
+
+def _fits(branch: dict, value, local: dict) -> bool:
+    """Whether ``value`` has the type a branch of a oneOf/anyOf takes (enough to choose
+    the branch that describes it; the schema check has already run)."""
+    reference = branch.get("$ref")
+    if isinstance(reference, str):
+        name = reference.rsplit("/", 1)[1]
+        if name in ("text", "markdown"):
+            return isinstance(value, str) or is_translated(value)
+        defs = _schema("common")["$defs"] if reference.startswith("common.schema.json#") else local
+        branch = {**defs.get(name, {}), **{k: v for k, v in branch.items() if k != "$ref"}}
+    kind = branch.get("type")
+    if kind is None:
+        return True
+    kinds = kind if isinstance(kind, list) else [kind]
+    return any(isinstance(value, _TYPES[k]) and not (k in ("integer", "number") and isinstance(value, bool))
+               for k in kinds if k in _TYPES)
+
+
+def translated_values(documents) -> set[int]:
+    """The identities of every translated value (``{en: …, cy: …}``) at a text place of
+    the given ``(kind, document)`` pairs: the values :func:`localise_data` replaces."""
+    ids: set[int] = set()
+    for kind, document in documents:
+        if not getattr(document, "per_language", True):
+            continue  # the loader saw no mapping that could be one
+        for path in text_paths(kind, document.data):
+            value = document.get(path)
+            if is_translated(value):
+                ids.add(id(value))
+    return ids
+
+
+def localise_data(data, ids: set[int], language: str | None):
+    """A copy of ``data`` with each translated value in ``ids`` replaced by its text in
+    ``language``; everything else as it is."""
+    if id(data) in ids:
+        return choose(data, language)
+    if isinstance(data, dict):
+        return {key: localise_data(value, ids, language) for key, value in data.items()}
+    if isinstance(data, list):
+        return [localise_data(value, ids, language) for value in data]
+    return data
+
+
+def all_texts(value) -> list[str]:
+    """Every language's text of a value: ``[value]`` for a plain string, the texts of a
+    value written per language, nothing for anything else."""
+    if isinstance(value, str):
+        return [value]
+    if is_translated(value):
+        return list(value.values())
+    return []
+
+
+def display(value) -> str:
+    """A value in a message for the DPO (check's output is in English): its English text,
+    else its first."""
+    chosen = choose(value, "en")
+    return chosen if isinstance(chosen, str) else str(chosen)
+
+
+def language_name(tag: str) -> str:
+    """A language's name in that language, for a language switcher: 'Cymraeg', 'English'."""
+    from babel import Locale, UnknownLocaleError
+
+    base = base_language(tag)
+    try:
+        name = Locale.parse(base).get_display_name(base) or tag
+    except (UnknownLocaleError, ValueError):
+        return tag
+    return name[:1].upper() + name[1:]
