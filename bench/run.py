@@ -150,7 +150,7 @@ def check_jsonschema(project: Path) -> float:
 
 def pdf_sources(project: Path, out: Path, limit: int | None = None) -> int:
     """Write the HTML noticegen hands WeasyPrint for each notice of the trust."""
-    from noticegen.rules.check import check_project
+    from noticegen.commands.check import check_project
     from noticegen.model.derive import notice_view
     from noticegen.render.html import Renderer
 

@@ -127,7 +127,7 @@ def serve(project: Path, port: int, host: str) -> None:
     problems appear at the top of the page until they are fixed. Nothing is written.
     Stop with Ctrl+C.
     """
-    from noticegen.load.project import load_project  # a project, or a plain sentence (exit 2)
+    from noticegen.load.reader import load_project  # a project, or a plain sentence (exit 2)
     from noticegen.commands.serve import serve as run_server
 
     load_project(project) if not (project / "schools").is_dir() else None
@@ -192,12 +192,12 @@ def check(project: Path, output_format: str, strict: bool, today) -> None:
 
     Exit status: 0 clean, 1 problems found, 2 the check could not run.
     """
-    from noticegen.rules.check import check_project
+    from noticegen.commands.check import check_project
     from noticegen.render.report import REPORTERS
 
     if _PROCESS_ENDS_WITH_COMMAND:
         # The cycle collector stays off after the check (it is off during it, see
-        # noticegen.rules.check): turned back on, it would walk every object the check made
+        # noticegen.commands.check): turned back on, it would walk every object the check made
         # just before the process ends, most of a second at 10,000 activities.
         import gc
 
@@ -279,7 +279,7 @@ def export(project: Path, output_format: str, output: Path | None, school: str |
 
     Nothing is exported when check finds errors (exit 1).
     """
-    from noticegen.render.export import FORMATS, check_output, export_project, write_atomically
+    from noticegen.commands.export import FORMATS, check_output, export_project, write_atomically
     from noticegen.render.report import text
 
     target = check_output(project, output) if output is not None else None
@@ -420,9 +420,10 @@ def diff(old: str | None, new: str | None, project: Path, output_format: str,
 
     OLD defaults to the last tag (or HEAD); NEW to the work tree.
     """
-    from noticegen.commands.diff import as_markdown, as_text, diff_project
+    from noticegen.commands.diff import diff_project
+    from noticegen.render.changes import as_markdown, as_text
 
-    from noticegen.load.project import require_school
+    from noticegen.load.reader import require_school
 
     # 'noticegen diff PROJECT [OLD [NEW]]', as the other commands take their project
     if old is not None and (Path(old) / "datamap").is_dir():
@@ -453,7 +454,7 @@ def bases() -> None:
 @click.option("--markdown", is_flag=True, help="As a Markdown table (docs/checks.md holds it).")
 def rules(markdown: bool) -> None:
     """List the check rules with their default severity."""
-    from noticegen.rules import RULES
+    from noticegen.rules.check import RULES
 
     if markdown:
         click.echo("| rule | default | what it finds |\n|---|---|---|")

@@ -279,7 +279,7 @@ def test_rebuild_is_byte_identical(built, tmp_path):
 # ------------------------------------------------------------------ ROPA
 
 def test_ropa_csv(built):
-    from noticegen.render.ropa import COLUMNS
+    from noticegen.model.record import COLUMNS
 
     raw = (built / "build" / "ropa" / "ropa.csv").read_bytes()
     assert raw.startswith("\ufeff".encode())
@@ -301,7 +301,7 @@ def test_ropa_csv(built):
 def test_ropa_xlsx_reads_back(built):
     from openpyxl import load_workbook
 
-    from noticegen.render.ropa import COLUMNS, GROUPS
+    from noticegen.model.record import COLUMNS, GROUPS
 
     workbook = load_workbook(built / "build" / "ropa" / "ropa.xlsx")
     sheet = workbook.active
@@ -323,7 +323,7 @@ def test_ropa_xlsx_reads_back(built):
 
 def test_ropa_html_has_grouped_headings(built):
     page = (built / "build" / "ropa" / "ropa.html").read_text()
-    from noticegen.render.ropa import GROUPS
+    from noticegen.model.record import GROUPS
 
     assert page.count('scope="colgroup"') == len(GROUPS)
     assert "Data Protection Officer" in page and "Moss Hey Primary School" in page
@@ -356,7 +356,7 @@ def test_xlsx_opens_in_libreoffice(built, tmp_path):
         if os.environ.get("CI") == "true":
             pytest.fail("CI=true but LibreOffice (soffice) is not installed; scripts/test installs it")
         pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
-    from noticegen.render.ropa import COLUMNS
+    from noticegen.model.record import COLUMNS
 
     completed = subprocess.run(
         [soffice, "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",

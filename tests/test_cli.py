@@ -112,12 +112,12 @@ def test_bad_option_exits_2(run):
 
 
 def test_internal_errors_are_one_line(monkeypatch, tmp_path, run):
-    import noticegen.rules.check
+    import noticegen.commands.check
 
     def broken(*args, **kwargs):
         raise ValueError("boom")
 
-    monkeypatch.setattr(noticegen.rules.check, "check_project", broken)
+    monkeypatch.setattr(noticegen.commands.check, "check_project", broken)
     result = run("check", tmp_path)
     assert result.exit_code == 2
     assert result.output.count("\n") == 1

@@ -42,7 +42,7 @@ def expand(document: dict) -> list:
 
 
 def model_of(root: Path):
-    from noticegen.rules.check import check_project
+    from noticegen.commands.check import check_project
 
     result = check_project(root)
     assert not result.failed(), result.problems
@@ -241,7 +241,7 @@ def test_build_writes_it_beside_the_ropa(tmp_path, monkeypatch):
 
 
 def test_a_trust_school_names_the_trust_as_controller_and_itself_as_a_unit():
-    from noticegen.rules.check import check_project
+    from noticegen.commands.check import check_project
 
     result = check_project(TRUST)
     assert result.schools

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPOSITORY
-from noticegen.rules.check import check_project
+from noticegen.commands.check import check_project
 from noticegen.load.documents import parse
 
 ACTIVITIES = sorted((REPOSITORY / "datamap" / "activities").glob("*.yaml"))

@@ -19,7 +19,7 @@ import pytest
 from noticegen.load import documents as loader
 
 from noticegen.load import validate
-from noticegen.load.project import REGISTERS
+from noticegen.load.reader import REGISTERS
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 TESTS = REPOSITORY / "tests"
@@ -163,7 +163,7 @@ def test_a_valid_document_is_reported_valid_without_jsonschema():
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from noticegen.rules.check import check_project\n"
+        "from noticegen.commands.check import check_project\n"
         f"result = check_project(Path({str(REPOSITORY)!r}))\n"
         "assert not result.failed(), result.problems[:3]\n"
         "print('jsonschema' in sys.modules)\n")

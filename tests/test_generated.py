@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from noticegen.load import validate
-from noticegen.load.project import load_project
+from noticegen.load.reader import load_project
 from noticegen.model.derive import notice_view
 from noticegen.model.resolve import resolve
 from noticegen.render import html as render

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CASES, build_case, copy_example
-from noticegen.rules.check import check_project
+from noticegen.commands.check import check_project
 from noticegen.load.documents import MAX_FILE_BYTES, parse
 from noticegen.load.validate import validate
 

@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from noticegen.commands.importing import Register, match_bases, slug
+from noticegen.commands.importing.columns import match_bases
+from noticegen.commands.importing.names import Register, slug
 
 from conftest import REPOSITORY, copy_example
 
@@ -392,10 +393,10 @@ def test_never_overwrites(tmp_path, run):
 
 
 def test_a_failed_import_leaves_no_half_made_project(tmp_path, monkeypatch):
-    from noticegen.commands import importing as importer
+    from noticegen.commands.importing import plan_project, writing as importer
     from noticegen.problems import NoticegenError
 
-    plan = importer.plan_project(_plain_workbook(tmp_path / "datamap.xlsx"))
+    plan = plan_project(_plain_workbook(tmp_path / "datamap.xlsx"))
     real = importer._write_files
 
     def fail_half_way(folder, files):
@@ -464,7 +465,7 @@ def test_slugs_follow_the_id_pattern():
 
 
 def test_retention_in_noticegen_words_becomes_a_period():
-    from noticegen.commands.importing import _period
+    from noticegen.commands.importing.columns import _period
 
     assert _period("25 years from the date of birth, then reviewed (IRMS toolkit (2024)). "
                    "Moves with the pupil.") == {

@@ -134,7 +134,7 @@ def _view(project: Path, slug: str, sections: list[str]):
     """The notice ``slug`` of ``project`` with only ``sections``, its first layer derived."""
     from noticegen.model.derive import notice_view
     from noticegen.model.resolve import resolve
-    from noticegen.load.project import load_project
+    from noticegen.load.reader import load_project
 
     path = project / "notices" / f"{slug}.md"
     text = path.read_text()
@@ -202,12 +202,13 @@ LEGAL_WORDS = ("Article", "Art 6", "Art 9", "UK GDPR", "Schedule 1", "i.e.", "e.
 
 def _generated(project: Path, slug: str) -> str:
     from noticegen.model.resolve import resolve
-    from noticegen.load.project import load_project
-    from noticegen.rules import Context
+    from noticegen.load.reader import load_project
+    from noticegen.render.html import Renderer
+    from noticegen.rules.registry import Context
     from noticegen.rules.readability import _Measurer
 
     model = resolve(load_project(project))
-    return _text(_Measurer(Context(model, None, dt.date.today())).generated(model.notices[slug]))
+    return _text(_Measurer(Context(model, None, dt.date.today(), renderer=Renderer)).generated(model.notices[slug]))
 
 
 def test_children_text_has_no_articles_or_legal_latin(example):
@@ -259,7 +260,7 @@ def test_children_headings_default_to_plain_words(example):
 def test_every_lawful_basis_has_plain_words_for_children(example):
     """A basis added to the catalogue without plain words would show its legal name."""
     from noticegen.model.resolve import resolve
-    from noticegen.load.project import load_project
+    from noticegen.load.reader import load_project
     from noticegen.render.html import Renderer, lower_first
 
     model = resolve(load_project(example))

@@ -236,7 +236,7 @@ def test_sources(volunteers):
 # -- The ROPA: every ICO column, "None" where the data map says none -------------------
 
 def test_ropa_has_every_ico_column_in_order(built):
-    from noticegen.render.ropa import COLUMNS
+    from noticegen.model.record import COLUMNS
 
     header = next(csv.reader(io.StringIO((built / "ropa" / "ropa.csv").read_text(encoding="utf-8-sig"))))
     assert header == COLUMNS

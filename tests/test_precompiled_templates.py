@@ -11,7 +11,7 @@ import pytest
 from noticegen.render import html as render
 from noticegen.model.derive import notice_view
 from noticegen.model.resolve import resolve
-from noticegen.load.project import load_project
+from noticegen.load.reader import load_project
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 

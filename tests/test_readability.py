@@ -106,16 +106,17 @@ def test_sentences_skip_headings_labels_and_addresses():
 
 def test_the_example_childrens_notice_meets_its_target():
     from noticegen.model.resolve import resolve
-    from noticegen.load.project import load_project
+    from noticegen.load.reader import load_project
     from noticegen.text.readability import measure, sentences, target_grade
-    from noticegen.rules import Context
+    from noticegen.render.html import Renderer
+    from noticegen.rules.registry import Context
     from noticegen.rules.readability import _Measurer
 
     import datetime as dt
 
     model = resolve(load_project(REPOSITORY))
     notice = model.notices["pupils-for-children"]
-    measurer = _Measurer(Context(model, None, dt.date.today()))
+    measurer = _Measurer(Context(model, None, dt.date.today(), renderer=Renderer))
     generated = measure(sentences(measurer.generated(notice)))
     assert generated.grade <= target_grade(notice.entry["reading_age"])
     for block in notice.prose():
@@ -199,13 +200,14 @@ def test_counts_are_textstats():
     import textstat
 
     from noticegen.model.resolve import resolve
-    from noticegen.load.project import load_project
+    from noticegen.load.reader import load_project
     from noticegen.text.readability import sentences, syllable_counts, words_of
-    from noticegen.rules import Context
+    from noticegen.render.html import Renderer
+    from noticegen.rules.registry import Context
     from noticegen.rules.readability import _Measurer
 
     model = resolve(load_project(REPOSITORY))
-    measurer = _Measurer(Context(model, None, dt.date.today()))
+    measurer = _Measurer(Context(model, None, dt.date.today(), renderer=Renderer))
     found = []
     for notice in model.notices.values():
         found += sentences(measurer.generated(notice))

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import REPOSITORY, published
 from noticegen.commands.build import build_project
-from noticegen.rules.check import check_project
+from noticegen.commands.check import check_project
 
 TRUST = Path(__file__).resolve().parent / "trust"
 

@@ -143,7 +143,9 @@ def test_a_value_written_per_language_is_chosen_by_language():
     assert i18n.choose({"zxx": "Arbor"}, "cy") == "Arbor"
     assert i18n.choose("as written", "cy") == "as written"
     # a contact with only a web address is a contact, not a text in the language 'url'
-    assert i18n.text_paths("organisation", {"organisation": {"complaints": {"url": "https://x"}}}) == []
+    from noticegen.load import translatable
+
+    assert translatable.text_paths("organisation", {"organisation": {"complaints": {"url": "https://x"}}}) == []
 
 
 def test_a_bad_language_key_is_reported_at_its_place(tmp_path, monkeypatch):
@@ -291,7 +293,7 @@ def test_adding_a_translation_remakes_the_original_page(tmp_path, monkeypatch):
 
 
 def test_the_ropa_is_written_in_the_projects_language(tmp_path):
-    from noticegen.render.ropa import COLUMNS
+    from noticegen.model.record import COLUMNS
 
     project = tmp_path / "project"
     shutil.copytree(WELSH, project)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from noticegen.rules.check import check_project
-from noticegen.commands.diff import Diff
+from noticegen.commands.check import check_project
+from noticegen.model.changes import Diff
 from noticegen.problems import NoticegenError
-from noticegen.render.html import Renderer, packaged_templates
+from noticegen.load.templates import packaged_templates
+from noticegen.render.html import Renderer
 from noticegen.site.write import write_report
 
 

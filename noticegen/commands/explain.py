@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from noticegen.rules.check import check_project
-from noticegen.load.project import require_school
+from noticegen.commands.check import check_project
+from noticegen.load.reader import require_school
 from noticegen.model.reach import KINDS, kinds_of, reach
 from noticegen.load.validate import did_you_mean
 

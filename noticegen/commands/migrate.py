@@ -19,7 +19,7 @@ from pathlib import Path
 from noticegen.load import files
 from noticegen.load.documents import MAX_FILE_BYTES, LoadError, decode, parse
 from noticegen.model.resolve import ESTABLISHMENT_CONTACTS
-from noticegen.load.project import DATAMAP, SCHOOLS, load_project, school_ids
+from noticegen.load.reader import DATAMAP, SCHOOLS, load_project, school_ids
 
 ESTABLISHMENT_KEYS = {"name", "kind", "urn", "address", "website", "contact", *ESTABLISHMENT_CONTACTS}
 _KINDS = {"school", "academy", "free-school", "special-school", "nursery", "other"}

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from noticegen.commands.importing import slug
+from noticegen.commands.importing.names import slug
 from noticegen.problems import NoticegenError
 
 ACTIVITY_TEMPLATE = """\

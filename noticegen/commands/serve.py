@@ -53,7 +53,7 @@ class Preview:
     def refresh(self) -> None:
         """Check and render again; keep the last good pages when check finds errors."""
         from noticegen.commands.build import render_in_memory
-        from noticegen.rules.check import check_project
+        from noticegen.commands.check import check_project
 
         started = time.perf_counter()
         try:
@@ -73,7 +73,7 @@ class Preview:
 
     def pdf(self, path: str) -> bytes | None:
         from noticegen.commands.build import render_in_memory
-        from noticegen.rules.check import check_project
+        from noticegen.commands.check import check_project
 
         if path not in self.pdfs:
             result = check_project(self.root)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 def project(root: Path):
     """The project at ``root`` as loaded and validated: a
-    :class:`~noticegen.load.project.LoadedProject` for a single school, or a
-    :class:`~noticegen.load.project.LoadedTrust` holding each school of a trust.
+    :class:`~noticegen.load.reader.LoadedProject` for a single school, or a
+    :class:`~noticegen.load.reader.LoadedTrust` holding each school of a trust.
     Nothing is resolved or checked yet; problems found while reading are kept on it."""
-    from noticegen.load.project import load
+    from noticegen.load.reader import load
 
     return load(Path(root))

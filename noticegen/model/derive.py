@@ -273,7 +273,7 @@ class NoticeView:
 def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
     """Derive a notice's content from the activities it covers (a checked model).
 
-    ``diff`` (a :class:`noticegen.commands.diff.Diff`) feeds the optional 'changes' section.
+    ``diff`` (a :class:`noticegen.model.changes.Diff`) feeds the optional 'changes' section.
     """
     language = notice.language
     _ = i18n.gettext_for(language)
@@ -476,7 +476,6 @@ def rights_for(model: Model, activities: list[Entry],
     markets; the automated-decision safeguards (Art 22C) only where an activity takes
     significant decisions solely by automated means.
     """
-    from noticegen.rules.transparency import CONSENT_BASES, consent_withdrawal
 
     giving: dict[str, list[Entry]] = {right: [] for right in RIGHTS}
     for activity in activities:
@@ -587,3 +586,29 @@ def _provisions(activities: list[Entry]) -> list[ProvisionView]:
                                        provision.get("consequence", ""),
                                        bool(provision.get("illustrative")))
     return list(views.values())
+
+
+CONSENT_BASES = ("art6-1-a", "art9-2-a")
+"""Consent (Art 6(1)(a)) and explicit consent (Art 9(2)(a)): each can be withdrawn."""
+
+
+def consent_withdrawal(ctx_organisation: Entry | None, activity: Entry,
+                       language: str | None = None) -> str | None:
+    """How the notice tells people to withdraw consent for ``activity``: the activity's
+    own words, else the address that takes rights requests, else the DPO's email."""
+    consent = activity["lawful_basis"].get("consent") or {}
+    if consent.get("withdraw"):
+        return consent["withdraw"]
+    organisation = ctx_organisation.data if ctx_organisation else {}
+    email = (organisation.get("requests") or {}).get("email") or (organisation.get("dpo") or {}).get("email")
+    if not email:
+        return None
+    from noticegen.text.i18n import gettext_for
+
+    _ = gettext_for(language)
+    return _("by emailing [%(email)s](mailto:%(email)s)") % {"email": email}
+
+
+def relies_on_consent(activity: Entry) -> bool:
+    basis = activity["lawful_basis"]
+    return any(b in CONSENT_BASES for b in basis["article_6"] + basis.get("article_9", []))

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from noticegen.problems import Location
-from noticegen.load.project import Block
+from noticegen.load.reader import Block
 
 PATTERN = re.compile(r"\[\[(?P<body>[^\[\]\n]{0,200}?)\]\]")
 _KIND_ID = re.compile(r"^\s*(?P<kind>[a-z]+)\s*:\s*(?P<id>[^|\s]*)\s*(?:\|(?P<text>[^|]*))?$")

@@ -15,12 +15,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
+from noticegen.load import translatable
 from noticegen.text import i18n
 from noticegen.load.catalogue import Basis, lawful_bases
 from noticegen.text.i18n import N_
 from noticegen.load.documents import Document
 from noticegen.problems import Location
-from noticegen.load.project import REGISTERS, Block, LoadedProject, NoticeSource
+from noticegen.load.reader import REGISTERS, Block, LoadedProject, NoticeSource
 
 BUILT_IN_SECTIONS = {
     # id: default heading (after the DfE model notices)
@@ -200,6 +201,10 @@ class Model:
     overlay_problems: list[Reference] = field(default_factory=list)
     """``remove:`` entries that name nothing inherited (or sit in a base file)."""
     references: list[Reference] = field(default_factory=list)
+    localised_copies: dict[str, "Model"] = field(default_factory=dict, init=False, repr=False,
+                                                  compare=False)
+    """This model as read in each language (:func:`localised`), made once: kept on the
+    model, not in a cache that threads share, and gone with it."""
     establishment: Entry | None = None
     """In a trust's school: the school itself; ``organisation`` stays the trust, the
     controller, with the school's own contacts (if it gives any) in place of the trust's."""
@@ -475,7 +480,7 @@ def _references(model: Model) -> Iterator[Reference]:
 
 def translated_documents(model: Model, notices=None) -> Iterator[tuple[str, Any]]:
     """(schema kind, document) for every document whose texts a notice may show."""
-    from noticegen.load.project import REGISTERS
+    from noticegen.load.reader import REGISTERS
 
     seen: set[int] = set()
     documents = []
@@ -493,9 +498,6 @@ def translated_documents(model: Model, notices=None) -> Iterator[tuple[str, Any]
             yield kind, document
 
 
-_LOCALISED: dict[tuple, tuple[Model, Model]] = {}
-
-
 def localised(model: Model, language: str) -> Model:
     """The model as a reader of ``language`` sees it: every value written per language
     (``{en: …, cy: …}``) replaced by its text in ``language``, and the built-in lawful
@@ -503,14 +505,12 @@ def localised(model: Model, language: str) -> Model:
 
     A model without translated values, read in its own language, is returned as it is,
     so English projects render exactly as before."""
-    key = (id(model), language)
-    if key in _LOCALISED and _LOCALISED[key][0] is model:
-        return _LOCALISED[key][1]
-    if len(_LOCALISED) > 256:
-        _LOCALISED.clear()  # a long-running serve must not keep every old model
-    ids = i18n.translated_values(translated_documents(model))
+    copies = model.localised_copies
+    if language in copies:
+        return copies[language]
+    ids = translatable.translated_values(translated_documents(model))
     if not ids and i18n.base_language(language) == "en":
-        _LOCALISED[key] = (model, model)
+        copies[language] = model
         return model
 
     def entry(value: Entry | None) -> Entry | None:
@@ -532,5 +532,5 @@ def localised(model: Model, language: str) -> Model:
     copy = dataclasses.replace(model, organisation=entry(model.organisation), registers=registers,
                                activities=activities, notices=notices, bases=bases,
                                establishment=entry(model.establishment))
-    _LOCALISED[key] = (model, copy)
+    copies[language] = copy
     return copy

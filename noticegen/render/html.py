@@ -10,8 +10,8 @@ reported with the template's own file and line.
 
 from __future__ import annotations
 
+import functools
 import re
-from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -25,13 +25,10 @@ from noticegen.load import files
 from noticegen.text import i18n
 
 from noticegen.model import prose
+from noticegen.load.templates import packaged_templates
 from noticegen.model.derive import REQUIREMENTS, join_words, long_date, retention_period
 from noticegen.model.resolve import Model, category_examples
 from noticegen.problems import NoticegenError
-
-
-def packaged_templates() -> Path:
-    return Path(str(resources.files("noticegen.templates")))
 
 
 class TemplateError(NoticegenError):
@@ -92,9 +89,6 @@ def jinja_version() -> str | None:
         return getattr(jinja2, "__version__", None)
 
 
-_PRECOMPILED_CODE: dict[str, object] = {}
-
-
 def precompiled(env: jinja2.Environment, name: str, source: str):
     """The code object noticegen ships for packaged template ``name`` when ``source`` is
     exactly that template's text, this is the Jinja it was compiled with, and ``env``
@@ -110,13 +104,17 @@ def precompiled(env: jinja2.Environment, name: str, source: str):
         return None
     if shipped.JINJA2 != jinja_version() or shipped.ENVIRONMENT != environment_settings(env):
         return None
-    code = _PRECOMPILED_CODE.get(entry[1])
-    if code is None:
-        import importlib.util
+    return _shipped_code(entry[1])
 
-        spec = importlib.util.find_spec(f"noticegen._generated.templates.{entry[1]}")
-        code = _PRECOMPILED_CODE[entry[1]] = spec.loader.get_code(spec.name)
-    return code
+
+@functools.cache
+def _shipped_code(module: str):
+    """The code object of a shipped template module, read once (functools' cache is
+    safe for the preview's threads)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(f"noticegen._generated.templates.{module}")
+    return spec.loader.get_code(spec.name)
 
 
 class _ConfinedLoader(jinja2.FileSystemLoader):

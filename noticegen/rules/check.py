@@ -1,4 +1,4 @@
-"""Check: run the rules on the resolved model of a project, or of every school of a trust.
+"""Check: run the rules on the resolved model of a loaded project, or of every school of a trust.
 
 The rules themselves live in :mod:`noticegen.rules`, grouped by concern, each with a
 stable id, a default severity and a one-line summary (``noticegen rules`` prints them).
@@ -10,16 +10,19 @@ reason in a comment.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Callable
 
 from noticegen.model.resolve import Model, resolve
 from noticegen.problems import Problem, Problems, Severity
-from noticegen.load.project import LoadedProject, load_project, load_trust, school_ids
-from noticegen.rules import RULES, Context, problem, run_rules
+from noticegen.load.reader import LoadedProject, LoadedTrust
+from noticegen.rules.registry import RULES, Context, problem, run_rules
+# Each concern's module registers its rules on import, in the order 'noticegen rules' lists them.
+from noticegen.rules import (  # noqa: F401
+    files as _files, references as _references, notices as _notices, lawful_basis as _lawful_basis,
+    transparency as _transparency, records as _records, trusts as _trusts, languages as _languages,
+    readability as _readability)
 from noticegen.load.validate import did_you_mean
 
 E = Severity.ERROR
@@ -40,41 +43,23 @@ class CheckResult:
                    for p in self.problems)
 
 
-def check_project(root: Path, today: dt.date | None = None, strict: bool = False) -> CheckResult:
-    """Load, validate, resolve and check the project (or every school of the trust) at
-    ``root``; collect every problem. Every file is validated every time: nothing read
-    from ``build/`` decides what is valid. ``strict`` also runs the rules that only a
-    strict check reports (the record of processing's gaps)."""
-    with _no_cycle_collection():
-        if school_ids(root) and (Path(root) / "datamap").is_dir():
-            result = _check_trust(Path(root), today, strict)
-        else:
-            result = check_loaded(load_project(root), today, strict)
-    return result
-
-
-@contextlib.contextmanager
-def _no_cycle_collection():
-    """Python's cycle collector paused while a project is loaded and checked.
-
-    A large data map is hundreds of thousands of small containers, none of them in a
-    reference cycle; the collector would walk all of them again and again as they are
-    made (a third of check's time at 10,000 activities). Memory is freed as usual by
-    reference counting, and the collector runs again afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+def check(loaded: LoadedProject | LoadedTrust, today: dt.date | None = None,
+          strict: bool = False, *, renderer: Callable[[Model], object]) -> CheckResult:
+    """Resolve and check a loaded project (or every school of a loaded trust); collect every
+    problem. ``strict`` also runs the rules that only a strict check reports (the record of
+    processing's gaps). ``renderer`` makes a model's notice renderer: rules come before
+    rendering, so the reading-age rule is handed one to measure the text a notice's
+    templates write (the commands give :class:`noticegen.render.html.Renderer`)."""
+    if isinstance(loaded, LoadedTrust):
+        return _check_trust(loaded, today, strict, renderer)
+    return check_loaded(loaded, today, strict, renderer=renderer)
 
 
 def check_loaded(loaded: LoadedProject, today: dt.date | None = None,
-                 strict: bool = False) -> CheckResult:
+                 strict: bool = False, *, renderer: Callable[[Model], object]) -> CheckResult:
     model = resolve(loaded)
     problems = Problems()
-    found = list(run_rules(Context(model, loaded, today or dt.date.today(), strict)))
+    found = list(run_rules(Context(model, loaded, today or dt.date.today(), strict, renderer)))
     # a placeholder standing for an id is reported once, by the reference rules
     taken = {p.location for p in found if p.rule.startswith("undeclared-")}
     problems.extend(p for p in loaded.problems if not (p.rule == "placeholder" and p.location in taken))
@@ -85,11 +70,13 @@ def check_loaded(loaded: LoadedProject, today: dt.date | None = None,
 _USED_ELSEWHERE = ("unused-declaration", "activity-without-notice")
 
 
-def _check_trust(root: Path, today: dt.date | None, strict: bool = False) -> CheckResult:
+def _check_trust(trust: LoadedTrust, today: dt.date | None, strict: bool,
+                 renderer: Callable[[Model], object]) -> CheckResult:
     """Check every school; a problem in the trust's own files is reported once if every
     school has it, and otherwise once per school that has it, naming the school."""
-    schools, trust_problems = load_trust(root)
-    results = {ident: check_loaded(loaded, today, strict) for ident, loaded in schools.items()}
+    trust_problems = trust.problems
+    results = {ident: check_loaded(loaded, today, strict, renderer=renderer)
+               for ident, loaded in trust.schools.items()}
     holders: dict[Problem, list[str]] = {}
     for ident, result in results.items():
         for found in result.problems:

@@ -1,13 +1,13 @@
 """Rules about reading files: YAML, encodings, file names, front matter and schemas.
 
-The loader (:mod:`noticegen.load.documents`), the project reader (:mod:`noticegen.load.project`) and
+The loader (:mod:`noticegen.load.documents`), the project reader (:mod:`noticegen.load.reader`) and
 the validator (:mod:`noticegen.load.validate`) report these as they read; their ids are
 declared here so that ``noticegen rules`` lists every rule.
 """
 
 from __future__ import annotations
 
-from noticegen.rules import E, W, declare
+from noticegen.rules.registry import E, W, declare
 
 declare({
     "yaml-syntax": (E, "The file is not valid YAML."),

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from noticegen.load import translatable
 from noticegen.text import i18n
 from noticegen.model.resolve import Entry, Model, Notice, translated_documents
 from noticegen.problems import Problem
-from noticegen.load.project import REGISTERS
-from noticegen.rules import E, W, Context, declare, problem, rule
+from noticegen.load.reader import REGISTERS
+from noticegen.rules.registry import E, W, Context, declare, problem, rule
 
 declare({
     "untranslated": (E, "A text a notice in another language shows (a name, purpose, reason, heading …) has no translation into that language: write it as {en: …, cy: …}."),
@@ -44,7 +45,7 @@ def untranslated(ctx: Context) -> Iterator[Problem]:
     reported: set[tuple] = set()
     # a project written in one language, all its notices in it, has nothing to translate
     one_language = all(i18n.base_language(n.language) == project for n in model.notices.values())
-    if one_language and not i18n.translated_values(translated_documents(model)):
+    if one_language and not translatable.translated_values(translated_documents(model)):
         return
     for slug, notice in sorted(model.notices.items()):
         language = notice.language
@@ -110,7 +111,7 @@ def _texts_shown(model: Model, notice: Notice) -> Iterator[tuple[str, Entry, tup
     for kind, entry in sources:
         document = entry.document
         prefix = tuple(entry.path)
-        for path in i18n.text_paths(kind, document.data):
+        for path in translatable.text_paths(kind, document.data):
             if path[:len(prefix)] != prefix or (id(document), path) in seen:
                 continue
             seen.add((id(document), path))

@@ -12,7 +12,7 @@ from typing import Iterator
 
 from noticegen.model.resolve import Entry, Model
 from noticegen.problems import Problem
-from noticegen.rules import E, PUBLIC_AUTHORITIES, W, Context, declare, problem, rule
+from noticegen.rules.registry import E, PUBLIC_AUTHORITIES, W, Context, declare, problem, rule
 
 declare({
     "missing-article-9-condition": (E, "Special category data without an Art 9 condition."),

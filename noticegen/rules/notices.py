@@ -8,8 +8,8 @@ from typing import Iterator
 
 from noticegen.model.resolve import BUILT_IN_SECTIONS
 from noticegen.problems import Location, Problem
-from noticegen.load.project import INTRODUCTION
-from noticegen.rules import E, W, Context, declare, problem, rule
+from noticegen.load.reader import INTRODUCTION
+from noticegen.rules.registry import E, W, Context, declare, problem, rule
 from noticegen.load.validate import did_you_mean
 
 declare({
@@ -110,11 +110,11 @@ def notices_versioned(ctx: Context) -> Iterator[Problem]:
         return
     if not tag:
         return
-    from noticegen.commands.diff import diff_models, load_revision
+    from noticegen.model.changes import diff_models, model_at
     from noticegen.problems import NoticegenError
 
     try:
-        old = load_revision(model.root, tag)
+        old = model_at(model.root, tag)
     except NoticegenError:
         return  # diff explains its own problems; check does not depend on it
     changes = diff_models(old, model, tag, "the work tree").changes

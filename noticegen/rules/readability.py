@@ -9,7 +9,7 @@ from typing import Iterator
 
 from noticegen.model.resolve import Notice, reading_age_of
 from noticegen.problems import Location, Problem
-from noticegen.rules import W, Context, declare, problem, rule
+from noticegen.rules.registry import W, Context, declare, problem, rule
 
 declare({
     "reading-age": (W, "Prose, or the text noticegen writes, in a notice with a reading age (reader: children or reading_age) that is harder to read than that age (Flesch-Kincaid grade + 5)."),
@@ -126,9 +126,8 @@ class _Measurer:
         if self._renderer is None:
             from markupsafe import Markup
 
-            from noticegen.render.html import Renderer
-
-            self._renderer = renderer = Renderer(self.ctx.model)
+            assert self.ctx.renderer is not None, "the command running the rules gives a renderer"
+            self._renderer = renderer = self.ctx.renderer(self.ctx.model)
             # this renderer is the measurer's own: the prose blocks of the notice being
             # measured are left out of what it renders (they are measured on their own)
             markdown = renderer.env.filters["markdown"]
@@ -181,7 +180,7 @@ def template_for_children(ctx: Context) -> Iterator[Problem]:
     if not children or not ctx.model.template_dirs:
         return
     from noticegen.load import files
-    from noticegen.render.html import packaged_templates
+    from noticegen.load.templates import packaged_templates
 
     root = ctx.model.root
     packaged = packaged_templates()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from noticegen.problems import Problem
-from noticegen.rules import W, Context, declare, problem, rule
+from noticegen.rules.registry import W, Context, declare, problem, rule
 
 declare({
     "retention-coverage": (W, "An activity holds categories that none of its retention rules covers (Art 13(2)(a), Art 30(1)(f))."),
@@ -39,7 +39,7 @@ def retention_coverage(ctx: Context) -> Iterator[Problem]:
 def ropa_gaps(ctx: Context) -> Iterator[Problem]:
     if not ctx.strict:
         return
-    from noticegen.render.ropa import row_values
+    from noticegen.model.record import row_values
 
     for stem, activity in ctx.model.activities.items():
         gaps = [column for column, value in row_values(ctx.model, stem, activity) if value is None]

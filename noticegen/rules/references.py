@@ -12,9 +12,9 @@ from typing import Iterator
 from noticegen.text.i18n import all_texts, display, is_translated
 from noticegen.model.resolve import Model, activity_prose, register_prose
 from noticegen.problems import Location, Problem
-from noticegen.load.project import PLACEHOLDER
+from noticegen.load.reader import PLACEHOLDER
 from noticegen.model.prose import ENTRY_KINDS, find_references, link_allowed, links, organisation_field
-from noticegen.rules import E, W, Context, declare, problem, rule
+from noticegen.rules.registry import E, W, Context, declare, problem, rule
 from noticegen.load.validate import did_you_mean
 
 declare({

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from noticegen.model.resolve import Entry
+from noticegen.model.derive import consent_withdrawal, relies_on_consent
 from noticegen.problems import Problem
-from noticegen.rules import E, PUBLIC_AUTHORITIES, W, Context, declare, problem, rule
+from noticegen.rules.registry import E, PUBLIC_AUTHORITIES, W, Context, declare, problem, rule
 
 declare({
     "missing-contact": (E, "No DPO and no privacy contact (Art 13(1)(b))."),
@@ -22,31 +22,6 @@ declare({
     "missing-transfer-safeguard": (E, "A transfer outside the UK without its safeguard (Art 13(1)(f))."),
     "missing-consent-withdrawal": (E, "Consent relied on, and no way given to withdraw it (Art 7(3), Art 13(2)(c))."),
 })
-
-CONSENT_BASES = ("art6-1-a", "art9-2-a")
-"""Consent (Art 6(1)(a)) and explicit consent (Art 9(2)(a)): each can be withdrawn."""
-
-
-def consent_withdrawal(ctx_organisation: Entry | None, activity: Entry,
-                       language: str | None = None) -> str | None:
-    """How the notice tells people to withdraw consent for ``activity``: the activity's
-    own words, else the address that takes rights requests, else the DPO's email."""
-    consent = activity["lawful_basis"].get("consent") or {}
-    if consent.get("withdraw"):
-        return consent["withdraw"]
-    organisation = ctx_organisation.data if ctx_organisation else {}
-    email = (organisation.get("requests") or {}).get("email") or (organisation.get("dpo") or {}).get("email")
-    if not email:
-        return None
-    from noticegen.text.i18n import gettext_for
-
-    _ = gettext_for(language)
-    return _("by emailing [%(email)s](mailto:%(email)s)") % {"email": email}
-
-
-def relies_on_consent(activity: Entry) -> bool:
-    basis = activity["lawful_basis"]
-    return any(b in CONSENT_BASES for b in basis["article_6"] + basis.get("article_9", []))
 
 
 @rule

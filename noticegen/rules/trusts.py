@@ -1,4 +1,4 @@
-"""Rules about trusts: schools laid over the trust's base (noticegen.load.project reports
+"""Rules about trusts: schools laid over the trust's base (noticegen.load.reader reports
 overlay-extends and overlay-cycle as it reads the schools)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from noticegen.problems import Problem
-from noticegen.rules import E, Context, declare, problem, rule
+from noticegen.rules.registry import E, Context, declare, problem, rule
 from noticegen.load.validate import did_you_mean
 
 declare({

@@ -35,7 +35,6 @@ Publishing ``build/`` follows the links (a copy, an upload, a web server).
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import fcntl
 import hashlib
@@ -51,10 +50,12 @@ from pathlib import Path
 from noticegen import __version__
 
 from noticegen.load import files
+from noticegen.load.scratch import STAGING
+from noticegen.load.scratch import folder_fd as _folder_fd, mkdtemp as _mkdtemp, out_folder as _out_folder
+from noticegen.load.scratch import remove_entry as _remove_entry, split as _split
 from noticegen.problems import NoticegenError
 
 MANIFEST = "manifest.json"
-STAGING = ".staging"
 LOCK = ".noticegen-lock"
 CURRENT = ".current"
 SITE = ".site"
@@ -74,82 +75,12 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _out_folder(project: Path, folder: str) -> Path:
-    """``project/folder``, made if missing; refused when it is a link or special file.
-    ``folder`` may be nested in build/ (``build/draft``): it is made a step at a time."""
-    project = Path(project).resolve()
-    if "/" in folder:
-        top, rest = folder.split("/", 1)
-        os.close(_folder_fd(_out_folder(project, top), _split(rest)))
-        return project / folder
-    state = files.kind(project, folder)
-    if state == "unsafe" or state == "file":
-        raise NoticegenError(f"{folder} is not a plain folder inside the project (a link or a "
-                             f"file); remove it and run the command again")
-    if state == "missing":
-        try:
-            os.mkdir(project / folder)
-        except FileExistsError:
-            pass
-    return project / folder
-
-
-def _folder_fd(out: Path, parts: list[str]) -> int:
-    """A descriptor for ``out/parts...``, making real folders as needed; a link or
-    special file in the way (inside build/) is removed first."""
-    fd = files.open_folder(out)
-    for name in parts:
-        while True:
-            try:
-                child = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC,
-                                dir_fd=fd)
-                break
-            except FileNotFoundError:
-                try:
-                    os.mkdir(name, 0o755, dir_fd=fd)
-                except FileExistsError:
-                    pass
-            except OSError as exc:
-                if exc.errno not in (errno.ELOOP, errno.ENOTDIR):
-                    os.close(fd)
-                    raise
-                os.unlink(name, dir_fd=fd)  # a link or file where a folder belongs
-        os.close(fd)
-        fd = child
-    return fd
-
-
-def _remove_entry(name: str, dir_fd: int) -> None:
-    """Remove ``name`` in the folder ``dir_fd``, whatever it is, never following a link."""
-    try:
-        mode = os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode
-    except FileNotFoundError:
-        return
-    if stat.S_ISDIR(mode):
-        child = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dir_fd)
-        try:
-            for entry in os.listdir(child):
-                _remove_entry(entry, child)
-        finally:
-            os.close(child)
-        os.rmdir(name, dir_fd=dir_fd)
-    else:
-        os.unlink(name, dir_fd=dir_fd)
-
-
 def _create(dir_fd: int, name: str, data: bytes) -> None:
     """Write a new file exclusively: never through a link, never over another file."""
     handle = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
                      0o644, dir_fd=dir_fd)
     with os.fdopen(handle, "wb") as stream:
         stream.write(data)
-
-
-def _split(relative: str) -> list[str]:
-    parts = [p for p in relative.split("/") if p]
-    if not parts or any(p in (".", "..") for p in parts):
-        raise NoticegenError(f"refusing to write {relative}: outside build/")
-    return parts
 
 
 def write_report(project: Path, name: str, data: bytes | str, folder: str = "build") -> Path:
@@ -562,37 +493,6 @@ def _exchange(fd: int, first: str, second: str) -> bool:
     except (OSError, AttributeError):
         return False
     return function(fd, first.encode(), fd, second.encode(), _RENAME_EXCHANGE) == 0
-
-
-def _mkdtemp(out: Path, prefix: str = STAGING) -> str:
-    """A new folder in ``out`` that only this process knows: ``prefix-<random>``, made
-    exclusively (an existing name, planted or not, is never reused). Returns its path."""
-    fd = files.open_folder(out)
-    try:
-        while True:
-            name = f"{prefix}-{secrets.token_hex(8)}"
-            try:
-                os.mkdir(name, 0o700, dir_fd=fd)
-                return str(out / name)
-            except FileExistsError:
-                continue
-    finally:
-        os.close(fd)
-
-
-@contextlib.contextmanager
-def scratch_folder(project: Path, name: str, folder: str = "build"):
-    """A new, private folder inside build/ under an unpredictable name, removed after."""
-    out = _out_folder(project, folder)
-    entry = Path(_mkdtemp(out, name)).name
-    try:
-        yield out / entry
-    finally:
-        fd = files.open_folder(out)
-        try:
-            _remove_entry(entry, fd)
-        finally:
-            os.close(fd)
 
 
 def replace_project_file(project: Path, relative: str, data: bytes) -> None:

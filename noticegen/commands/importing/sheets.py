@@ -21,6 +21,9 @@ NOT_GIVEN = {"", "none", "no", "n/a", "na", "not applicable", "-", "–", "nil",
              "no link yet (see its progress)"}
 """Cell texts that mean 'nothing here'."""
 
+ILLUSTRATIVE = "(illustrative: not yet confirmed)"
+"""What noticegen's record writes after a value the school has still to confirm."""
+
 BULLETS = "•◦▪‣●·*-–—"
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -259,3 +262,78 @@ def lines(text: str) -> list[str]:
     """A noticegen record's cell: one item per line, nothing else split."""
     return [line.strip() for line in text.split("\n")
             if line.strip() and line.strip().lower() not in NOT_GIVEN]
+
+
+# ----------------------------------------------------------------- reading the rows
+
+@dataclass
+class _Row:
+    sheet: str
+    number: int  # the spreadsheet's own row number, from 1
+    cells: dict[str, str]
+    own_layout: bool
+
+    @property
+    def where(self) -> str:
+        return f"sheet '{self.sheet}', row {self.number}"
+
+    def get(self, name: str) -> str:
+        return self.cells.get(name, "").strip()
+
+
+def read_rows(path: Path) -> tuple[list[_Row], dict[str, str], list[str]]:
+    """The rows of every sheet that looks like a record of processing, the controller
+    block above a noticegen table (label -> value), and sentences about sheets skipped."""
+    sheets = read_sheets(path)
+    rows: list[_Row] = []
+    controller: dict[str, str] = {}
+    said = []
+    tables = []
+    for sheet in sheets:
+        table = find_table(sheet)
+        if table is None:
+            if any(any(c for c in r) for r in sheet.rows):
+                said.append(f"sheet '{sheet.name}' was skipped: it has no row of record of "
+                            "processing headings (instructions or notes)")
+            continue
+        tables.append(table)
+    if not tables:
+        raise NoticegenError(f"cannot import {path}: no sheet has a row of headings such as "
+                             "'Business function', 'Purpose of processing' and 'Categories of "
+                             "individuals'; is it a record of processing?")
+    for table in tables:
+        for label_row in table.sheet.rows[:table.header]:
+            cells = [c for c in label_row if c]
+            if len(cells) >= 2 and len(cells[0]) < 60:
+                controller.setdefault(cells[0], cells[1])
+                controller.setdefault("", table.sheet.name)
+        header_texts = table.sheet.rows[table.header]
+        for offset, row in enumerate(table.sheet.rows[table.header + 1:], table.header + 2):
+            cells = {name: (row[column] if column < len(row) else "")
+                     for name, column in table.columns.items()}
+            if not any(v.strip() for v in cells.values()):
+                continue  # a blank row
+            if row[:len(header_texts)] == header_texts:
+                continue  # the headings repeated (a printed page's title rows)
+            if not (cells.get("business_function", "").strip() or cells.get("purposes", "").strip()):
+                said.append(f"sheet '{table.sheet.name}', row {offset} was skipped: it gives "
+                            "neither a business function nor a purpose")
+                continue
+            filled = [name for name, value in cells.items() if value.strip()]
+            if filled == ["business_function"]:
+                said.append(f"sheet '{table.sheet.name}', row {offset} was skipped: it holds only "
+                            f"'{' '.join(cells['business_function'].split())}', taken for a heading "
+                            "between groups of rows")
+                continue
+            rows.append(_Row(table.sheet.name, offset, cells, table.own_layout))
+    if not rows:
+        raise NoticegenError(f"cannot import {path}: the record of processing has headings but "
+                             "no rows under them")
+    return rows, controller, said
+
+
+def controller_value(controller: dict[str, str], *labels: str) -> str:
+    """The value beside one of these labels above the table ('Data Protection
+    Officer:', 'URN'), compared without case or a closing colon."""
+    given = {" ".join(k.lower().rstrip(":").split()): v for k, v in controller.items()}
+    return next((given[label] for label in labels if given.get(label)), "")

@@ -26,7 +26,7 @@ from pathlib import Path
 from noticegen import __version__
 from noticegen.model.resolve import Model
 from noticegen.problems import NoticegenError
-from noticegen.load.project import REGISTERS
+from noticegen.load.reader import REGISTERS
 from noticegen.load.validate import SCHEMA_BASE
 
 SCHEMA_ID = SCHEMA_BASE + "export.schema.json"
@@ -71,8 +71,8 @@ def data_map(model: Model) -> dict:
 def export_project(root: Path, today: dt.date | None = None,
                    school: str | None = None) -> ExportResult:
     """Check the project; when it passes, the export document (else ``document`` is None)."""
-    from noticegen.rules.check import check_project
-    from noticegen.load.project import require_school
+    from noticegen.commands.check import check_project
+    from noticegen.load.reader import require_school
 
     if school is not None:
         require_school(root, school)

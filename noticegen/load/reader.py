@@ -1,4 +1,4 @@
-"""Load a whole project: find its files, read each one, and validate it.
+"""Load: find a project (or a trust) and read every file of it, validated, with the place of every value.
 
 This is the front of the pipeline for a project folder: it knows the layout
 (``datamap/``, ``datamap/activities/``, ``notices/``, ``notices/_blocks/``, an optional
@@ -151,6 +151,25 @@ def _check_root(root: Path) -> Path:
                              "folder, or name it: 'noticegen check PATH'. To start a new project, "
                              "'noticegen init NEW-FOLDER' makes one in a folder of its own")
     return root.resolve()
+
+
+@dataclass
+class LoadedTrust:
+    """A trust as loaded: each school the trust's base with its overlays laid on, and the
+    problems that belong to no one school."""
+
+    root: Path
+    schools: dict[str, LoadedProject]
+    problems: Problems
+
+
+def load(root: Path) -> LoadedProject | LoadedTrust:
+    """The project at ``root``, read and validated: a trust when it has a ``schools/``
+    folder beside its data map, else a single project (see :func:`noticegen.load.project`)."""
+    if school_ids(root) and (Path(root) / DATAMAP).is_dir():
+        schools, problems = load_trust(root)
+        return LoadedTrust(Path(root), schools, problems)
+    return load_project(root)
 
 
 def load_project(root: Path) -> LoadedProject:

@@ -1,0 +1,153 @@
+"""Read a project as it was at a git revision, for ``noticegen diff`` and the
+``notice-not-versioned`` rule.
+
+A revision's data-map files are streamed out of git one at a time (``git cat-file
+--batch``, never a whole archive in memory, never a command line that grows with the
+number of files), each refused if it is over the size limit ``check`` applies, into a
+private folder inside ``build/`` (nothing is written anywhere else), and loaded like any
+project, then the folder is removed; the work tree is loaded in place.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from noticegen.load.documents import MAX_FILE_BYTES
+from noticegen.load.reader import LoadedProject, load_project, load_trust
+from noticegen.load.scratch import scratch_folder
+from noticegen.problems import NoticegenError
+
+
+WORK_TREE = None
+"""Stands for the work tree (uncommitted files) as a revision."""
+
+
+_PROJECT_PARTS = ("datamap/", "notices/", "noticegen.yaml", "schools/")
+
+
+def _git(root: Path, *args: str) -> bytes:
+    try:
+        completed = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
+    except FileNotFoundError:
+        raise NoticegenError("git is not installed; diff needs it") from None
+    if completed.returncode != 0:
+        message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise NoticegenError(f"git {' '.join(args[:2])}: {message[-1] if message else 'failed'}")
+    return completed.stdout
+
+
+def _repository(root: Path, revision: str) -> Path:
+    """The top of the git repository holding ``root``, once ``revision`` is known to be
+    in it; otherwise a plain sentence on what is wrong and what to do."""
+    try:
+        top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip())
+    except NoticegenError as exc:
+        if "git is not installed" in str(exc):
+            raise
+        raise NoticegenError("diff compares versions of the data map kept in git, and this "
+                             "project is not in a git repository: put it in one (git init, "
+                             "git add, git commit), then run diff again") from None
+    try:
+        _git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    except NoticegenError:
+        raise NoticegenError("the git repository has no commits yet, so there is nothing to "
+                             "compare with: commit the files (git add, git commit), then run "
+                             "diff again") from None
+    try:
+        if revision.startswith("-"):
+            raise NoticegenError("")
+        _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    except NoticegenError:
+        raise NoticegenError(f"'{revision}' is not a version in this repository (a tag, branch "
+                             "or commit): 'git tag' lists the tags, 'git log --oneline' the "
+                             "commits") from None
+    return top
+
+
+def default_base(root: Path) -> str:
+    """The last tag if there is one, else HEAD."""
+    try:
+        return _git(root, "describe", "--tags", "--abbrev=0").decode().strip()
+    except NoticegenError:
+        return "HEAD"
+
+
+def _checkout(root: Path, revision: str, target: Path) -> Path:
+    """The project's files at ``revision``, written into ``target``; returns the project."""
+    top = _repository(root, revision)
+    prefix = root.resolve().relative_to(top.resolve()).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    listing = _git(top, "ls-tree", "-r", "-z", "-l", "--full-tree", revision)
+    wanted = []
+    for line in listing.decode("utf-8", "replace").split("\0"):
+        if not line:
+            continue
+        meta, name = line.split("\t", 1)
+        mode, kind, sha, size = meta.split()
+        relative = name[len(prefix):] if name.startswith(prefix) else None
+        if relative is None or not relative.startswith(_PROJECT_PARTS) or kind != "blob":
+            continue
+        if mode not in ("100644", "100755"):
+            continue  # a link (or a submodule) at that revision: never followed
+        if int(size) > MAX_FILE_BYTES:
+            raise NoticegenError(f"{relative} at {revision} is {int(size):,} bytes, over the "
+                                 f"{MAX_FILE_BYTES:,}-byte limit for a data-map file; diff "
+                                 "cannot compare that revision")
+        wanted.append((sha, relative))
+    project = target / "project"
+    os.makedirs(project / "datamap", exist_ok=True)
+    if wanted:
+        _stream_blobs(top, wanted, project)
+    return project
+
+
+def _stream_blobs(top: Path, wanted: list[tuple[str, str]], project: Path) -> None:
+    """Write each blob to its place under ``project``, one at a time from one git process."""
+    process = subprocess.Popen(["git", "-C", str(top), "cat-file", "--batch"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL)
+    try:
+        for sha, relative in wanted:
+            process.stdin.write(sha.encode() + b"\n")
+            process.stdin.flush()
+            header = process.stdout.readline().split()
+            if len(header) != 3:
+                raise NoticegenError(f"git could not read {relative}")
+            data = process.stdout.read(int(header[2]))
+            process.stdout.read(1)  # the newline after each object
+            destination = project / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            with open(destination, "xb") as stream:  # a new file in a new folder
+                stream.write(data)
+    finally:
+        process.stdin.close()
+        process.stdout.close()
+        process.wait()
+
+
+def load_revision(root: Path, revision: str | None, school: str | None = None) -> LoadedProject:
+    """The project (or one school of a trust) as loaded at ``revision`` (None: the work
+    tree). The revision's files are put in a folder of their own inside build/, removed
+    again once loaded."""
+    if revision is WORK_TREE:
+        return _load(Path(root), school)
+
+    with scratch_folder(Path(root), ".diff") as folder:
+        project = _checkout(root, revision, folder)
+        model = _load(project, school)
+    return model
+
+
+def _load(root: Path, school: str | None) -> LoadedProject:
+    if school is None:
+        return load_project(root)
+    schools, _ = load_trust(root)
+    if school not in schools:  # the school did not exist at that revision
+        return _empty(root)
+    return schools[school]
+
+
+def _empty(root: Path) -> LoadedProject:
+    return LoadedProject(root)
