@@ -16,6 +16,10 @@ from noticegen.problems import NoticegenError
 
 from noticegen import __version__
 
+INTERNAL_ERROR = 70
+"""The exit status of a crash (sysexits' EX_SOFTWARE): 0 clean, 1 problems found, 2 the
+command could not run, 70 noticegen itself failed."""
+
 def _find_project(ctx, param, value: Path | None) -> Path:
     """The project a command works on: the folder given, or else, as git finds its
     repository, the current folder or the nearest folder above it that is a project
@@ -42,7 +46,9 @@ PROJECT = click.argument("project", type=click.Path(file_okay=False, path_type=P
 
 
 class _Group(click.Group):
-    """Turns an unexpected failure into one line and exit 2 (NOTICEGEN_DEBUG=1 shows the traceback)."""
+    """Turns an unexpected failure into one line and exit 70 (EX_SOFTWARE in sysexits.h), a
+    code of its own, so a crash is never read as a refusal (2); NOTICEGEN_DEBUG=1 shows the
+    traceback."""
 
     def invoke(self, ctx):
         try:
@@ -63,7 +69,7 @@ class _Group(click.Group):
                 raise
             click.echo(f"noticegen: internal error: {type(exc).__name__}: {exc} "
                        "(rerun with NOTICEGEN_DEBUG=1 for details, and please report it)", err=True)
-            sys.exit(2)
+            sys.exit(INTERNAL_ERROR)
 
 
 _PROCESS_ENDS_WITH_COMMAND = False

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from noticegen.cli import main
+from noticegen.cli import INTERNAL_ERROR, main
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
@@ -20,10 +20,15 @@ EXAMPLE_PARTS = ("datamap", "notices", "noticegen.yaml")
 def run(monkeypatch):
     """Run the CLI in-process in a given folder; returns click's Result."""
 
-    def invoke(*args, cwd: Path | None = None):
+    def invoke(*args, cwd: Path | None = None, crash_expected: bool = False):
         if cwd is not None:
             monkeypatch.chdir(cwd)
-        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+        result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+        # a crash is never a refusal: no test that expects exit 1 or 2 passes on one
+        if not crash_expected:
+            assert result.exit_code != INTERNAL_ERROR and "internal error" not in result.output, \
+                result.output
+        return result
 
     return invoke
 

@@ -155,6 +155,7 @@ def test_diff_needs_git(tmp_path, run):
 def test_unknown_revision(repo, run):
     result = run("diff", "v9", cwd=repo)
     assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.startswith("noticegen: error: 'v9' is not a version in this repository")
 
 
 def _commit_all(folder):

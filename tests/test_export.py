@@ -195,3 +195,4 @@ def test_output_inside_a_trust_school_sources_is_refused(tmp_path, run):
     target = trust / "schools" / "alpha" / "datamap" / "export.json"
     result = run("export", trust, "--output", target)
     assert result.exit_code == 2 and not target.exists()
+    assert "refusing to write the export" in result.stderr

@@ -84,6 +84,7 @@ def test_init_into_a_file_is_refused(tmp_path, run):
     (tmp_path / "file").write_text("x")
     result = run("init", tmp_path / "file")
     assert result.exit_code == 2
+    assert result.output == f"noticegen: error: {tmp_path / 'file'} exists and is not a folder\n"
 
 
 def test_starter_files_name_their_schemas(tmp_path, run):

@@ -249,6 +249,26 @@ class Model:
     def lookup(self, kind: str, ident: str):
         return self.declared(kind).get(ident)
 
+    @cached_property
+    def unresolved(self) -> frozenset[str]:
+        """The owners (``activity:x``, ``notice:y``, ``recipient:z`` …) that name something
+        this model does not hold: an undeclared id, or one declared in a file too broken to
+        read. What needs every id resolved (a ROPA row, a rendered notice) leaves them out;
+        the reference rules say why, at the place."""
+        return frozenset(ref.owner for ref in self.references if self.lookup(ref.kind, ref.id) is None)
+
+    def resolved_activities(self) -> dict[str, Entry]:
+        """The activities whose every reference resolves, directly or through a register
+        entry they name (a retention rule naming an undeclared category, say)."""
+        unresolved = self.unresolved
+        broken = set()
+        for ref in self.references:
+            if ref.owner.startswith("activity:") and (
+                    ref.owner in unresolved or f"{ref.kind}:{ref.id}" in unresolved):
+                broken.add(ref.owner.split(":", 1)[1])
+        broken.update(owner.split(":", 1)[1] for owner in unresolved if owner.startswith("activity:"))
+        return {stem: a for stem, a in self.activities.items() if stem not in broken}
+
 
 def resolve(loaded: LoadedProject) -> Model:
     """Build the model from a loaded project; never fails on valid documents."""

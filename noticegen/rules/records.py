@@ -41,7 +41,8 @@ def ropa_gaps(ctx: Context) -> Iterator[Problem]:
         return
     from noticegen.model.record import row_values
 
-    for stem, activity in ctx.model.activities.items():
+    # only rows whose every id resolved: the reference rules report the others
+    for stem, activity in ctx.model.resolved_activities().items():
         gaps = [column for column, value in row_values(ctx.model, stem, activity) if value is None]
         if gaps:
             yield problem(activity.where("name"), "ropa-gap",
