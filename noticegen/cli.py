@@ -404,9 +404,16 @@ def explain(ident: str, project: Path, school: str | None) -> None:
     ID is a recipient, category, source, subject, retention rule, legislation,
     activity, notice or shared block id; prefix KIND: when an id names two things.
     """
-    from noticegen.commands.explain import explain_text
+    from noticegen.commands.explain import explain as explain_id
+    from noticegen.render.report import problem_lines
 
-    click.echo(explain_text(project, ident, school), nl=False)
+    text, errors = explain_id(project, ident, school)
+    click.echo(text, nl=False)
+    if errors:  # what failed to load is not in the explanation: say so, at its place
+        click.echo("\n".join(problem_lines(errors, _display_prefix(project))), err=True)
+        click.echo(f"noticegen: the project has {len(errors)} error{'s' if len(errors) != 1 else ''} "
+                   "(above): what they affect may be missing from this explanation", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -426,7 +433,7 @@ def diff(old: str | None, new: str | None, project: Path, output_format: str,
 
     OLD defaults to the last tag (or HEAD); NEW to the work tree.
     """
-    from noticegen.commands.diff import diff_project
+    from noticegen.commands.diff import Unreadable, diff_project
     from noticegen.render.changes import as_markdown, as_text
 
     from noticegen.load.reader import require_school
@@ -435,7 +442,16 @@ def diff(old: str | None, new: str | None, project: Path, output_format: str,
     if old is not None and (Path(old) / "datamap").is_dir():
         project, old, new = Path(old), new, None
     require_school(project, school)
-    result = diff_project(project, old, new, school=school)
+    try:
+        result = diff_project(project, old, new, school=school)
+    except Unreadable as refused:
+        from noticegen.render.report import problem_lines
+
+        click.echo("\n".join(problem_lines(refused.problems, _display_prefix(project))))
+        at = "in the work tree" if refused.revision == "the work tree" else f"at {refused.revision}"
+        click.echo(f"noticegen: diff stopped: the data map {at} has files that do not load; fix "
+                   "the errors above first (what cannot be read would seem removed)", err=True)
+        sys.exit(1)
     if output_format == "text":
         click.echo(as_text(result), nl=False)
     elif output_format == "markdown":

@@ -39,8 +39,15 @@ def _name(model, kind: str, ident: str) -> str:
 
 
 def explain_text(root: Path, ident: str, school: str | None = None) -> str:
+    return explain(root, ident, school)[0]
+
+
+def explain(root: Path, ident: str, school: str | None = None) -> tuple[str, list]:
+    """Where ``ident`` is used and what removing it breaks, and the errors check finds in
+    the project (the explanation covers only what loaded)."""
     require_school(root, school)
     result = check_project(root)
+    errors = [p for p in result.problems if p.severity.value == "error"]
     model = result.schools[school].model if school else result.model
     if ":" in ident:
         kind, ident = ident.split(":", 1)
@@ -50,6 +57,8 @@ def explain_text(root: Path, ident: str, school: str | None = None) -> str:
         kinds = [kind] if ident in model.declared(kind) else []
     else:
         kinds = kinds_of(model, ident)
+    if not kinds and errors:  # it may be declared in a file that did not load
+        return f"nothing that loaded is declared with id '{ident}'\n", errors
     if not kinds:
         everything = {i for kind in KINDS for i in model.declared(kind)}
         raise click.BadParameter(f"nothing is declared with id '{ident}'"
@@ -79,4 +88,4 @@ def explain_text(root: Path, ident: str, school: str | None = None) -> str:
                          + (f"; these notices would change: {', '.join(found.notices)}"
                             if found.notices else ""))
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines), errors

@@ -63,6 +63,11 @@ class Preview:
         except NoticegenError as exc:  # the project cannot be read at all, for now
             problems = [Problem(Location("."), "unreadable", exc.format_message())]
             pages = None
+        except Exception as exc:  # noqa: BLE001 -- a bug in noticegen: shown, and the preview goes on
+            problems = [Problem(Location("."), "internal-error",
+                                f"noticegen failed while making the preview ({type(exc).__name__}: "
+                                f"{exc}); please report it. Your last save is not shown")]
+            pages = None
         with self.changed:
             if pages is not None:
                 self.pages, self.pdfs = pages, {}

@@ -28,11 +28,14 @@ def _prefixed(problem: Problem, prefix: str) -> str:
     return printable(f"{prefix}{problem.location.path}" if prefix else problem.location.path)
 
 
+def problem_lines(problems: list[Problem], prefix: str = "") -> list[str]:
+    """Each problem as one line: ``path:line:col: severity[rule-id]: message``."""
+    return [f"{_prefixed(p, prefix)}:{p.location.line}:{p.location.column}: "
+            f"{p.severity.value}[{p.rule}]: {_one_line(p.message)}" for p in problems]
+
+
 def text(problems: list[Problem], files: int, prefix: str = "") -> str:
-    lines = []
-    for p in problems:
-        lines.append(f"{_prefixed(p, prefix)}:{p.location.line}:{p.location.column}: "
-                     f"{p.severity.value}[{p.rule}]: {_one_line(p.message)}")
+    lines = problem_lines(problems, prefix)
     errors, warnings = _counts(problems)
     summary = f"{_plural(files, 'file')} checked: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
     lines.append(summary)
