@@ -74,13 +74,34 @@ def default_base(root: Path) -> str:
         return "HEAD"
 
 
+MAX_FILES = 20_000
+MAX_TOTAL_BYTES = 500_000_000
+"""Bounds on a revision's data map: its tree comes from a commit anyone can push."""
+
+
+def _refuse_unsafe_name(relative: str, revision: str) -> None:
+    """A git tree's entry names are the committer's to choose (``git mktree`` accepts
+    '..'): a name that could leave the private folder it is written into, or reach into
+    a repository, stops the comparison, never a file written elsewhere."""
+    parts = relative.split("/")
+    bad = (len(relative) > 1000 or len(parts) > 8
+           or any(part in ("", ".", "..") or part.lower() == ".git" or len(part) > 255
+                  or any(c in part for c in "\\\0") or any(ord(c) < 32 or ord(c) == 127 for c in part)
+                  for part in parts))
+    if bad:
+        shown = relative.encode("unicode_escape").decode("ascii")[:200]
+        raise NoticegenError(f"the commit {revision} holds a file named '{shown}', which no "
+                             "project can have (a name that leads out of the project or into "
+                             "git's own files): diff will not read that revision")
+
+
 def _checkout(root: Path, revision: str, target: Path) -> Path:
     """The project's files at ``revision``, written into ``target``; returns the project."""
     top = _repository(root, revision)
     prefix = root.resolve().relative_to(top.resolve()).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
     listing = _git(top, "ls-tree", "-r", "-z", "-l", "--full-tree", revision)
-    wanted = []
+    wanted, total = [], 0
     for line in listing.decode("utf-8", "replace").split("\0"):
         if not line:
             continue
@@ -89,8 +110,16 @@ def _checkout(root: Path, revision: str, target: Path) -> Path:
         relative = name[len(prefix):] if name.startswith(prefix) else None
         if relative is None or not relative.startswith(_PROJECT_PARTS) or kind != "blob":
             continue
+        _refuse_unsafe_name(relative, revision)
         if mode not in ("100644", "100755"):
             continue  # a link (or a submodule) at that revision: never followed
+        if len(wanted) >= MAX_FILES:
+            raise NoticegenError(f"the project at {revision} has more than {MAX_FILES:,} files; "
+                                 "diff cannot compare that revision")
+        total += int(size)
+        if total > MAX_TOTAL_BYTES:
+            raise NoticegenError(f"the project at {revision} holds more than {MAX_TOTAL_BYTES:,} "
+                                 "bytes of data-map files; diff cannot compare that revision")
         if int(size) > MAX_FILE_BYTES:
             raise NoticegenError(f"{relative} at {revision} is {int(size):,} bytes, over the "
                                  f"{MAX_FILE_BYTES:,}-byte limit for a data-map file; diff "
@@ -118,9 +147,13 @@ def _stream_blobs(top: Path, wanted: list[tuple[str, str]], project: Path) -> No
             data = process.stdout.read(int(header[2]))
             process.stdout.read(1)  # the newline after each object
             destination = project / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            with open(destination, "xb") as stream:  # a new file in a new folder
-                stream.write(data)
+            try:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                with open(destination, "xb") as stream:  # a new file in a new folder
+                    stream.write(data)
+            except OSError:  # a file and a folder of one name, say: not a project's tree
+                raise NoticegenError(f"{relative} at that revision cannot be laid out as a "
+                                     "project's file; diff cannot compare it") from None
     finally:
         process.stdin.close()
         process.stdout.close()
