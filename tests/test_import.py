@@ -8,6 +8,7 @@ round trip builds a project's record, imports it and builds again.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import shutil
@@ -535,3 +536,28 @@ def test_the_same_spreadsheet_gives_the_same_bytes(tmp_path, run):
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
+
+
+@pytest.mark.parametrize("brk", ["\r", "\n", "\x85", "\u2028", "\u2029", "\x0b", "\x0c"],
+                         ids=["CR", "LF", "NEL", "LS", "PS", "VT", "FF"])
+def test_cell_text_never_leaves_a_comment(tmp_path, run, brk):
+    """A cell's text is copied into comments above what it gave: no line break YAML knows
+    may end the comment and make the rest of the cell a key of the file."""
+    planted = f"see file{brk}direct_marketing: true"
+    row = [""] * len(ICO_HEADINGS)
+    row[0], row[1], row[3], row[4] = "Trips", "Organise trips", "Pupils", "Names"
+    row[5], row[6] = "Travel Co Ltd", f"Travel Co Ltd: {planted}"  # a contract that is not a link
+    row[7], row[8] = "France", planted                               # a safeguard not matched
+    row[11] = f"Because we always have{brk}direct_marketing: true"      # a basis not matched
+    source = tmp_path / "ropa.csv"
+    with open(source, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([ICO_HEADINGS, row])
+    result = run("import", source, tmp_path / "school")
+    assert result.exit_code == 0, result.output
+    for path in (tmp_path / "school").rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+        assert "direct_marketing" not in json.dumps(data).replace("direct_marketing: true", ""), path
+        for line in text.splitlines(keepends=False):
+            assert not line.lstrip().startswith("direct_marketing"), (path, line)
+        assert not any(c in text for c in "\r\x85\u2028\u2029\x0b\x0c"), path

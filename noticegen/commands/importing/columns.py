@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from noticegen.commands.importing.names import Group, Placeholders, Register, slug
+from noticegen.commands.importing.names import _LINE_BREAKS, comment_safe, Group, Placeholders, Register, slug
 from noticegen.commands.importing.sheets import ILLUSTRATIVE, NOT_GIVEN, _Row, items, lines
 
 # ----------------------------------------------------------------- lawful bases
@@ -591,5 +591,5 @@ def _country_code(name: str) -> str | None:
 
 
 def _one_line(text: str) -> str:
-    return " / ".join(part.strip() for part in text.split("\n") if part.strip())
+    return comment_safe(" / ".join(part.strip() for part in _LINE_BREAKS.split(text) if part.strip()))
 

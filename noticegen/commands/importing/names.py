@@ -194,3 +194,16 @@ class Register:
                 said.append(f"{spellings} are taken to be one {self.kind}, "
                             f"'{group.name}' (id {group.ident})")
         return said
+
+
+_LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+"""Every character YAML or Python counts as ending a line (NEL, LINE and PARAGRAPH
+SEPARATOR among them)."""
+
+
+def comment_safe(text) -> str:
+    """Cell text made safe to write after '# ' in a YAML comment: each run of line breaks
+    becomes ' / ' and any other control character a space, so nothing a cell holds can end
+    the comment and become a key of the file."""
+    text = _LINE_BREAKS.sub(" / ", str(text))
+    return "".join(c if c == "\t" or (ord(c) >= 32 and ord(c) != 127) else " " for c in text)

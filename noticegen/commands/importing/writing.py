@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from noticegen.commands.importing.columns import _contact_parts
-from noticegen.commands.importing.names import Placeholders
+from noticegen.commands.importing.names import Placeholders, comment_safe
 from noticegen.commands.importing.sheets import ILLUSTRATIVE, controller_value
 from noticegen.problems import NoticegenError
 
@@ -24,9 +24,9 @@ class ProjectFiles:
     activities, the organisation and the notices."""
 
     def __init__(self, source_name: str, controller: dict[str, str], todo: Placeholders):
-        self.source = source_name
+        self.source = comment_safe(source_name)
         self.controller = controller
-        self.controller_sheet = controller.pop("", "")  # read_rows notes the sheet under ""
+        self.controller_sheet = comment_safe(controller.pop("", ""))  # read_rows notes the sheet under ""
         self.todo = todo  # makes (and counts) the TODO(...) placeholders
 
     def register_file(self, stem: str, entries) -> ImportedFile:
@@ -40,18 +40,18 @@ class ProjectFiles:
             return ImportedFile(f"datamap/{stem}.yaml", "\n".join(lines_out) + f"\n{stem}: []\n")
         lines_out.append(f"{stem}:")
         for entry, group, note in entries:
-            lines_out.append(f"  # From {_places(group.where)}.")
+            lines_out.append(f"  # From {comment_safe(_places(group.where))}.")
             if len(group.names) > 1:
-                lines_out.append("  # Written in the record as: " + "; ".join(group.names).replace("\n", " "))
+                lines_out.append("  # Written in the record as: " + comment_safe("; ".join(group.names)))
             if note:
-                lines_out.append(f"  # Check: {note}.")
+                lines_out.append(f"  # Check: {comment_safe(note)}.")
             lines_out.append(_indent(_dump([entry]), "  "))
         return ImportedFile(f"datamap/{stem}.yaml", "\n".join(lines_out) + "\n")
 
     def activity_file(self, ident: str, where: str, data: dict, comments: list[str]) -> ImportedFile:
         head = ["# yaml-language-server: $schema=../../.schemas/activity.schema.json",
-                f"# Imported from {self.source}, {where}, by 'noticegen import'."]
-        head += [f"# {c}" for c in comments]
+                f"# Imported from {self.source}, {comment_safe(where)}, by 'noticegen import'."]
+        head += [f"# {comment_safe(c)}" for c in comments]
         return ImportedFile(f"datamap/activities/{ident}.yaml", "\n".join(head) + "\n" + _dump(data))
 
     def organisation_file(self, policy: tuple[str, bool] | None) -> ImportedFile:
@@ -115,7 +115,7 @@ class ProjectFiles:
             activities = [ident for ident, _ in covered]
             text = ("---\n"
                     f"# Imported from {self.source} by 'noticegen import': the record names this "
-                    f"notice as covering these activities\n# ({_places([w for _, w in covered])}).\n"
+                    f"notice as covering these activities\n# ({comment_safe(_places([w for _, w in covered]))}).\n"
                     f"# Give it a title and prose; `noticegen init` shows a complete notice.\n"
                     f"title: {_quoted(self.todo('title of the notice', slug_))}\n"
                     f"activities: [{', '.join(activities)}]\n"
