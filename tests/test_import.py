@@ -561,3 +561,42 @@ def test_cell_text_never_leaves_a_comment(tmp_path, run, brk):
         for line in text.splitlines(keepends=False):
             assert not line.lstrip().startswith("direct_marketing"), (path, line)
         assert not any(c in text for c in "\r\x85\u2028\u2029\x0b\x0c"), path
+
+
+def _patched_sheet(source: Path, target: Path, before: bytes, after: bytes) -> Path:
+    """``source`` with its first sheet's XML changed: for what openpyxl would not write."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for member in old.infolist():
+            data = old.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                assert before in data
+                data = data.replace(before, after, 1)
+            new.writestr(member, data)
+    return target
+
+
+@pytest.mark.parametrize("how", ["far-cell", "huge-merge", "far-merge-end"])
+def test_a_tiny_workbook_naming_a_far_cell_is_refused_before_it_is_built(tmp_path, run, how):
+    """A workbook of a few kilobytes with cells at A1 and XFD1048576 (or one merged range
+    over the whole sheet) once built every cell between them in memory."""
+    workbook = Workbook()
+    sheet = workbook.active
+    for column, heading in enumerate(ICO_HEADINGS[:3], 1):
+        sheet.cell(row=1, column=column, value=heading)
+    if how == "far-cell":
+        sheet["XFD1048576"] = "x"
+    source = tmp_path / "plain.xlsx"
+    workbook.save(source)
+    if how != "far-cell":
+        end = "XFD1048576" if how == "huge-merge" else "C20001"
+        source = _patched_sheet(source, tmp_path / "merged.xlsx", b"</sheetData>",
+                                b'</sheetData><mergeCells count="1"><mergeCell ref="A2:%s"/></mergeCells>'
+                                % end.encode())
+    assert source.stat().st_size < 10_000
+    result = run("import", source, tmp_path / "school")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"noticegen: error: cannot import {source}: a cell or merged range reaches")
+    assert "far beyond a record of processing" in result.output
+    assert not (tmp_path / "school").exists()

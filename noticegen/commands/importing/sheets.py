@@ -31,6 +31,15 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 """A record of processing is a few hundred rows: a bigger file, or a workbook that
 unpacks to more than this (a 'zip bomb'), is refused before it is read."""
 
+MAX_ROWS = 20_000
+MAX_COLUMNS = 500
+"""Where a cell (or a merged range) may lie in a sheet: a workbook of a few kilobytes can
+name cell XFD1048576, and reading it as a table would build every cell between."""
+
+_CELL_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\sr=\"([A-Z]{1,4})([0-9]{1,9})\"")
+_MERGE_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\sref=\"([A-Z]{1,4})([0-9]{1,9})"
+                        rb"(?::([A-Z]{1,4})([0-9]{1,9}))?\"")
+
 # ----------------------------------------------------------------- reading sheets
 
 @dataclass
@@ -102,6 +111,8 @@ def _read_xlsx(path: Path) -> list[Sheet]:
     if unpacked > MAX_UNPACKED_BYTES:
         raise NoticegenError(f"cannot import {path}: it unpacks to {unpacked:,} bytes, more than a "
                              f"record of processing needs (the limit is {MAX_UNPACKED_BYTES:,})")
+    if unpacked:
+        _refuse_far_cells(path)
     try:
         with warnings.catch_warnings():  # e.g. 'Data Validation extension is not supported'
             warnings.simplefilter("ignore")
@@ -115,15 +126,47 @@ def _read_xlsx(path: Path) -> list[Sheet]:
     sheets = []
     for sheet in workbook.worksheets:
         rows = [[_cell_text(value) for value in row]
-                for row in sheet.iter_rows(values_only=True)]
+                for row in sheet.iter_rows(max_row=min(sheet.max_row, MAX_ROWS),
+                                           max_col=min(sheet.max_column, MAX_COLUMNS), values_only=True)]
+        width = max((len(row) for row in rows), default=0)
         for merged in sheet.merged_cells.ranges:  # every cell of a merge gets its value
             top = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(rows) else ""
             for r in range(merged.min_row, min(merged.max_row, len(rows)) + 1):
-                for c in range(merged.min_col, merged.max_col + 1):
+                for c in range(merged.min_col, min(merged.max_col, width) + 1):
                     if c <= len(rows[r - 1]):
                         rows[r - 1][c - 1] = top
         sheets.append(Sheet(sheet.title, rows))
     return sheets
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _refuse_far_cells(path: Path) -> None:
+    """Read each sheet's XML for where its cells and merged ranges lie, before openpyxl
+    builds them (it makes an object for every cell of a merged range), and refuse one
+    beyond MAX_ROWS x MAX_COLUMNS with the place named."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.infolist():
+            if not (member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")):
+                continue
+            data = archive.read(member)  # bounded: the whole workbook unpacks to < MAX_UNPACKED_BYTES
+            places = [(m[1], m[2]) for m in _CELL_REF.finditer(data)]
+            places += [(m[3], m[4]) for m in _MERGE_REF.finditer(data) if m[3]]
+            places += [(m[1], m[2]) for m in _MERGE_REF.finditer(data)]
+            for column, row in places:
+                if int(row) > MAX_ROWS or _column_number(column) > MAX_COLUMNS:
+                    where = (column + row).decode("ascii")
+                    raise NoticegenError(
+                        f"cannot import {path}: a cell or merged range reaches {where}, far beyond a "
+                        f"record of processing (at most {MAX_ROWS:,} rows and {MAX_COLUMNS} columns); "
+                        "delete what is there, save the workbook again and retry")
 
 
 def _cell_text(value) -> str:
