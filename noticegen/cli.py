@@ -158,11 +158,18 @@ def combine(project: Path) -> None:
 
     After 'build --shard I/N' has run for every I (in parallel CI jobs, say) and their
     build/ folders have been put together, this checks each shard's outputs and writes
-    the one manifest a single full build writes (exit 2 if a shard is missing or altered).
+    the one manifest a single full build writes (exit 2 if a shard is missing, altered, made
+    from other files than the project's as they are now, or not signed with
+    NOTICEGEN_BUILD_KEY, which combine needs).
     """
-    from noticegen.site.write import combine_shards
+    from noticegen.commands.build import combine_project
+    from noticegen.render.report import text
 
-    manifest = combine_shards(project)
+    result, manifest = combine_project(project)
+    if manifest is None:  # the project as it is now has errors: nothing is published
+        click.echo(text(result.problems, len(result.files), _display_prefix(project)), nl=False)
+        click.echo("noticegen: combine stopped: fix the errors above first", err=True)
+        sys.exit(1)
     click.echo(f"combined {len(manifest['outputs'])} files into {_display_prefix(project)}build/")
 
 

@@ -3,10 +3,13 @@ incremental and parallel builds, shards."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import REPOSITORY, published
 from noticegen.commands.build import build_project
@@ -379,9 +382,10 @@ def test_changing_a_notice_a_school_does_not_have_is_an_error(trust, run):
     assert "schools/beta/noticegen.yaml:6:22: error[undeclared-activity]: activity 'excursions' is not declared" in out
 
 
-def test_three_shards_combined_are_a_single_full_build(trust, tmp_path, run):
+def test_three_shards_combined_are_a_single_full_build(trust, tmp_path, run, monkeypatch):
     """The documented way (docs/ci.md): each shard builds in a job of its own, the jobs'
     build/ folders are put together, and 'noticegen combine' makes them one build."""
+    monkeypatch.setenv("NOTICEGEN_BUILD_KEY", "a secret of the CI's")
     full = Path(shutil.copytree(TRUST, tmp_path / "full", ignore=shutil.ignore_patterns("build")))
     assert run("build", cwd=full).exit_code == 0
     combined = Path(shutil.copytree(TRUST, tmp_path / "combined", ignore=shutil.ignore_patterns("build")))
@@ -395,7 +399,8 @@ def test_three_shards_combined_are_a_single_full_build(trust, tmp_path, run):
     assert published(combined / "build") == published(full / "build")
 
 
-def test_combine_refuses_a_missing_or_altered_shard(trust, tmp_path, run):
+def test_combine_refuses_a_missing_or_altered_shard(trust, tmp_path, run, monkeypatch):
+    monkeypatch.setenv("NOTICEGEN_BUILD_KEY", "a secret of the CI's")
     for index in (1, 2):
         assert run("build", "--no-pdf", "--shard", f"{index}/3", cwd=trust).exit_code == 0
     missing = run("combine", cwd=trust)
@@ -405,3 +410,67 @@ def test_combine_refuses_a_missing_or_altered_shard(trust, tmp_path, run):
     page.write_text(page.read_text() + "<p>tampered</p>")
     altered = run("combine", cwd=trust)
     assert altered.exit_code == 2 and "is not the file that shard made" in altered.output
+
+
+def test_combine_without_the_build_key_publishes_nothing(trust, run, monkeypatch):
+    """Shards are CI artifacts anyone who opens a pull request may forge: a script added to
+    a shard's index, its digest updated in that shard's own manifest, once combined with
+    exit 0. Without the key nothing shows a manifest is its build's, so combine refuses."""
+    monkeypatch.delenv("NOTICEGEN_BUILD_KEY", raising=False)
+    for index in (1, 2):
+        assert run("build", "--no-pdf", "--shard", f"{index}/2", cwd=trust).exit_code == 0
+    page = trust / "build" / "index.html"
+    manifest_path = trust / "build" / "manifest-shard-2-of-2.json"
+    manifest = json.loads(manifest_path.read_text())
+    if "index.html" not in manifest["outputs"]:
+        manifest_path = trust / "build" / "manifest-shard-1-of-2.json"
+        manifest = json.loads(manifest_path.read_text())
+    forged = page.read_text().replace("</body>", "<script>steal()</script></body>")
+    page = page.resolve()
+    page.unlink()
+    page.write_text(forged)
+    manifest["outputs"]["index.html"] = hashlib.sha256(forged.encode()).hexdigest()
+    real = manifest_path.resolve()
+    real.unlink()
+    real.write_text(json.dumps(manifest))
+    result = run("combine", cwd=trust)
+    assert result.exit_code == 2
+    assert "combine publishes what other jobs built, and only NOTICEGEN_BUILD_KEY shows" in result.output
+    assert not (trust / "build" / "manifest.json").exists()
+
+
+def test_combine_refuses_a_forged_shard_manifest_under_the_key(trust, run, monkeypatch):
+    monkeypatch.setenv("NOTICEGEN_BUILD_KEY", "a secret of the CI's")
+    for index in (1, 2):
+        assert run("build", "--no-pdf", "--shard", f"{index}/2", cwd=trust).exit_code == 0
+    manifest_path = trust / "build" / "manifest-shard-1-of-2.json"
+    manifest = json.loads(manifest_path.read_text())
+    relative = sorted(manifest["outputs"])[0]
+    page = trust / "build" / relative
+    forged = page.read_bytes() + b"<script>steal()</script>"
+    page = page.resolve()
+    page.unlink()
+    page.write_bytes(forged)
+    manifest["outputs"][relative] = hashlib.sha256(forged).hexdigest()
+    real = manifest_path.resolve()  # the artifact as the attacker hands it over, links and all
+    real.unlink()
+    real.write_text(json.dumps(manifest))
+    result = run("combine", cwd=trust)
+    assert result.exit_code == 2
+    assert "shard 1/2's manifest is not signed with this NOTICEGEN_BUILD_KEY" in result.output
+
+
+def test_combine_refuses_shards_made_from_other_files_than_the_projects_now(trust, run, monkeypatch):
+    """Signed shards of an earlier commit once combined and published the old text."""
+    monkeypatch.setenv("NOTICEGEN_BUILD_KEY", "a secret of the CI's")
+    for index in (1, 2):
+        assert run("build", "--no-pdf", "--shard", f"{index}/2", cwd=trust).exit_code == 0
+    organisation = trust / "datamap" / "organisation.yaml"
+    text = organisation.read_text()
+    name = yaml.safe_load(text)["organisation"]["name"]
+    organisation.write_text(text.replace(name, name + " Renamed", 1))
+    result = run("combine", cwd=trust)
+    assert result.exit_code == 2
+    assert "shard 1/2 was built from other files than the project's as they are now " \
+           "(first: datamap/organisation.yaml)" in result.output
+    assert not (trust / "build" / "manifest.json").exists()

@@ -22,12 +22,11 @@ from pathlib import Path
 from typing import Callable
 
 from noticegen.commands.check import check_project
-from noticegen.load import files as project_files
 from noticegen.problems import NoticegenError
 from noticegen.render.units import Unit, Work, notice_files, other_files, render_notice, timed
 from noticegen.rules.check import CheckResult
 from noticegen.site.plan import models_of, plan
-from noticegen.site.write import BuildWriter, sha256
+from noticegen.site.write import BuildWriter, input_digests
 
 
 @dataclass
@@ -148,9 +147,7 @@ def build_project(root: Path, pdf: bool = True,
             writer.keep(previous, unit.outputs)
     if not pdf:  # a preview leaves the last full build's PDFs where they are
         writer.keep_intact(writer.previous_manifest(trusted=False), ".pdf")
-    inputs = {}
-    for relative in sorted(result.check.files):
-        inputs[relative] = sha256(project_files.read_file(root.resolve(), relative, 50_000_000))
+    inputs = input_digests(root, result.check.files)
     units_record = {u.key: {"digest": u.digest, "outputs": u.outputs} for u in mine}
     result.manifest = writer.commit(inputs, units_record)
     result.changed = writer.changed
@@ -176,3 +173,14 @@ def render_in_memory(result: CheckResult, pdf_for: str | None = None) -> dict[st
         else:
             out.update(other_files(work, unit))
     return out
+
+
+def combine_project(root: Path) -> tuple[CheckResult, dict | None]:
+    """Check the project as it is now, then combine the shards in its build/ if they were
+    made from exactly its files (see :func:`noticegen.site.write.combine_shards`)."""
+    from noticegen.site.write import combine_shards
+
+    result = check_project(root)
+    if result.failed():
+        return result, None
+    return result, combine_shards(root, input_digests(root, result.files))

@@ -505,22 +505,38 @@ def replace_project_file(project: Path, relative: str, data: bytes) -> None:
 _SHARD = re.compile(r"manifest-shard-(\d+)-of-(\d+)\.json")
 
 
-def combine_shards(project: Path) -> dict:
+def input_digests(project: Path, relatives) -> dict[str, str]:
+    """The digest of each of the project's input files (those check read), by path."""
+    root = Path(project).resolve()
+    return {relative: sha256(files.read_file(root, relative, 50_000_000)) for relative in sorted(relatives)}
+
+
+def combine_shards(project: Path, inputs: dict[str, str]) -> dict:
     """Make one build of the shards whose outputs and manifests have been put together
     in build/ (each ``build --shard I/N`` writes ``manifest-shard-I-of-N.json``): check
-    that every shard is there and every output it lists is, byte for byte, then switch
-    build/ to one site holding them with the one ``manifest.json`` a single full build
-    writes (the shard manifests are left out). Returns that manifest."""
+    that every shard is there, signed with this build key, made from exactly ``inputs``
+    (the project's files as they are now), and that every output it lists is there byte for
+    byte; then switch build/ to one site holding them with the one ``manifest.json`` a
+    single full build writes (the shard manifests are left out). Returns that manifest.
+
+    Shards arrive as CI artifacts, which anyone who can open a pull request may forge:
+    without the key nothing shows that a shard's manifest is the one its build wrote, so
+    combine refuses to run (docs/security.md)."""
     writer = BuildWriter(project)
     try:
-        manifest = _combine(writer)
+        if not writer.key:
+            raise NoticegenError(
+                f"combine publishes what other jobs built, and only {KEY_VARIABLE} shows that a "
+                "shard's files are the ones its build made: set it (the same secret) in every "
+                "'build --shard' job and in this one")
+        manifest = _combine(writer, inputs)
     except BaseException:
         writer.abort()
         raise
     return manifest
 
 
-def _combine(writer: BuildWriter) -> dict:
+def _combine(writer: BuildWriter, current_inputs: dict[str, str]) -> dict:
     out, site = writer.out, writer.previous_site
     shards: dict[int, dict] = {}
     count = None
@@ -548,9 +564,15 @@ def _combine(writer: BuildWriter) -> dict:
         if shard.get("inputs") != inputs or shard.get("noticegen") != __version__:
             raise NoticegenError(f"shard {index}/{count} was built from other files (or by another "
                                  "noticegen): build every shard from the same commit")
-        if writer.key and shard.get("signature") != _signature(shard, writer.key):
+        signature = shard.get("signature")
+        if not (isinstance(signature, str) and hmac.compare_digest(signature, _signature(shard, writer.key))):
             raise NoticegenError(f"shard {index}/{count}'s manifest is not signed with this "
                                  f"{KEY_VARIABLE}")
+        if shard.get("inputs") != current_inputs:
+            changed = sorted(set(current_inputs.items()) ^ set((shard.get("inputs") or {}).items()))
+            raise NoticegenError(f"shard {index}/{count} was built from other files than the "
+                                 f"project's as they are now (first: {changed[0][0] if changed else '?'}): "
+                                 "build the shards again from this commit")
         for relative, digest in shard.get("outputs", {}).items():
             try:
                 data = files.read_file(out, writer._previous(relative), _MAX_MANIFEST)
