@@ -132,3 +132,66 @@ def test_serve_outside_a_project_says_so(tmp_path):
     result = subprocess.run([sys.executable, "-m", "noticegen", "serve", str(tmp_path)],
                             env=env, capture_output=True, text=True, timeout=30)
     assert result.returncode == 2 and "is not a noticegen project" in result.stderr
+
+
+def test_saves_beside_parallel_page_and_pdf_requests_never_stop_the_preview(served):
+    """A soak, bounded in time and count: a save every 0.3 s while three clients ask for
+    pages and PDFs. The preview must keep up (its watcher once died on this), show the
+    problem saved last, and answer a PDF of the last good version, never 'not a page'."""
+    import threading
+
+    project, url = served
+    activity = project / "datamap" / "activities" / "admissions.yaml"
+    original = activity.read_text()
+    stop = threading.Event()
+    answers: list[tuple[str, int, bytes]] = []
+
+    def client(path: str) -> None:
+        for _ in range(200):  # bounded, whatever happens
+            if stop.is_set():
+                return
+            status, body = get(url + path)
+            answers.append((path, status, body[:200]))
+
+    clients = [threading.Thread(target=client, args=(path,)) for path in
+               ("notices/pupils.pdf", "notices/pupils.pdf", "notices/pupils.html")]
+    for thread in clients:
+        thread.start()
+    try:
+        for n in range(20):
+            activity.write_text(original.replace("to admit pupils", f"to admit pupils ({n})"))
+            time.sleep(0.3)
+        # the last save has a mistake: it must reach the page
+        activity.write_text(original.replace("recipient: dfe", "recipient: dfee"))
+        before = state(url)["generation"]
+        after = wait_for(lambda: any("'dfee' is not declared" in p for p in state(url)["problems"])
+                         and state(url), seconds=30)
+        assert after["generation"] > before
+    finally:
+        stop.set()
+        for thread in clients:
+            thread.join(timeout=60)
+    assert answers and all(status == 200 for _, status, _ in answers), \
+        sorted({(path, status) for path, status, _ in answers})
+    assert all(body.startswith(b"%PDF") for path, _, body in answers if path.endswith(".pdf"))
+    status, page = get(url + "notices/pupils.html")
+    assert status == 200 and b"noticegen-problems" in page and b"dfee" in page  # the panel, above the last good page
+    # the watcher still follows saves: fixing the mistake clears the panel
+    activity.write_text(original)
+    wait_for(lambda: not any("error" in p for p in state(url)["problems"]), seconds=30)
+
+
+def test_a_pdf_asked_for_by_another_sites_page_is_refused(served):
+    _, url = served
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://example.org"},
+                    {"Sec-Fetch-Site": "same-site"}):
+        request = urllib.request.Request(url + "notices/pupils.pdf", headers=headers)
+        try:
+            urllib.request.urlopen(request, timeout=10)
+            raise AssertionError(f"served to {headers}")
+        except urllib.error.HTTPError as error:
+            assert error.code == 403, headers
+            assert b"made only for the preview's own pages" in error.read()
+    request = urllib.request.Request(url + "notices/pupils.pdf", headers={"Sec-Fetch-Site": "same-origin"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200 and response.read().startswith(b"%PDF")

@@ -50,16 +50,25 @@ class Preview:
     pdfs: dict[str, bytes] = field(default_factory=dict)
     changed: threading.Condition = field(default_factory=threading.Condition)
 
+    checked: object = None
+    """The last check result without errors: what the pages and PDFs are made from."""
+    rendering: threading.Lock = field(default_factory=threading.Lock)
+    """One PDF made at a time (each takes a second of a core)."""
+
     def refresh(self) -> None:
         """Check and render again; keep the last good pages when check finds errors."""
         from noticegen.commands.build import render_in_memory
         from noticegen.commands.check import check_project
 
         started = time.perf_counter()
+        checked = None
         try:
             result = check_project(self.root)
             problems = result.problems
-            pages = None if result.failed() else render_in_memory(result)
+            if not result.failed():
+                checked, pages = result, render_in_memory(result)
+            else:
+                pages = None
         except NoticegenError as exc:  # the project cannot be read at all, for now
             problems = [Problem(Location("."), "unreadable", exc.format_message())]
             pages = None
@@ -70,23 +79,29 @@ class Preview:
             pages = None
         with self.changed:
             if pages is not None:
-                self.pages, self.pdfs = pages, {}
+                self.pages, self.pdfs, self.checked = pages, {}, checked
             self.problems = problems
             self.seconds = time.perf_counter() - started
             self.generation += 1
             self.changed.notify_all()
 
     def pdf(self, path: str) -> bytes | None:
+        """A notice's PDF, made from the same check as the pages shown (the last without
+        errors), once per version; None when there is no such notice or no good version."""
         from noticegen.commands.build import render_in_memory
-        from noticegen.commands.check import check_project
 
-        if path not in self.pdfs:
-            result = check_project(self.root)
-            if result.failed():
+        with self.rendering:
+            with self.changed:
+                checked = self.checked
+                if path in self.pdfs:
+                    return self.pdfs[path]
+            if checked is None:
                 return None
-            self.pdfs.update({k: v for k, v in render_in_memory(result, pdf_for=path).items()
-                              if k.endswith(".pdf")})
-        return self.pdfs.get(path)
+            made = {k: v for k, v in render_in_memory(checked, pdf_for=path).items() if k.endswith(".pdf")}
+            with self.changed:
+                if self.checked is checked:  # not replaced by a newer version meanwhile
+                    self.pdfs.update(made)
+            return made.get(path)
 
 
 _PANEL_STYLE = ("position:sticky;top:0;z-index:100;margin:0;padding:0.75rem 1rem;"
@@ -128,6 +143,21 @@ def page_with_preview(preview: Preview, data: bytes) -> bytes:
     return text.encode("utf-8")
 
 
+def _from_another_site(headers, host: str, port: int) -> bool:
+    """Whether a browser says the request comes from another site's page (an
+    ``<img src="http://127.0.0.1:8000/x.pdf">`` on any web page open in the same browser):
+    a PDF costs a second of a core, so those are refused. A request typed in the address
+    bar, or made by a program that sends neither header, is served."""
+    fetch_site = headers.get("Sec-Fetch-Site")
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        return True
+    origin = headers.get("Origin")
+    if origin is not None:
+        parsed = urlparse(origin)
+        return (parsed.hostname or "") != host or (parsed.port or 80) != port
+    return False
+
+
 def _handler(preview: Preview, allowed_hosts: set[str]):
     class Handler(BaseHTTPRequestHandler):
         server_version = "noticegen"
@@ -154,8 +184,17 @@ def _handler(preview: Preview, allowed_hosts: set[str]):
             if path == "" or path.endswith("/"):
                 path += "index.html"
             if path.endswith(".pdf"):
+                if _from_another_site(self.headers, host, self.server.server_address[1]):
+                    self._send(403, b"Forbidden: a PDF of the preview is made only for the "
+                               b"preview's own pages.", "text/plain; charset=utf-8")
+                    return
                 data = preview.pdf(path)
-                if data is None:
+                if data is None and preview.checked is None:  # no version without errors yet
+                    body = ("<!DOCTYPE html><html lang=\"en-GB\"><head><title>Not yet</title></head>"
+                            "<body><main><h1>No PDF yet</h1><p>The project has errors, listed above; "
+                            "the PDF is made once they are fixed.</p></main></body></html>")
+                    self._send(503, page_with_preview(preview, body.encode()), "text/html; charset=utf-8")
+                elif data is None:
                     self._not_found(path)
                 else:
                     self._send(200, data, "application/pdf")
