@@ -273,6 +273,9 @@ def build(project: Path, no_pdf: bool, strict: bool, today, jobs: int | None,
         return
     click.echo(f"built {len(result.outputs)} files into {where} ({_made_again(result)})"
                + (": a DRAFT, not for publication" if draft else ""))
+    if result.withdrew:
+        click.echo(f"removed the publishable build from {prefix}build/ so that a draft is never "
+                   "published beside it; 'noticegen build' makes it again")
 
 
 @main.command()

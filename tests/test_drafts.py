@@ -62,3 +62,23 @@ def test_every_page_of_a_draft_pdf_says_so(starter, run):
                            check=True).stdout.split("\f")
     pages = [p for p in pages if p.strip()]
     assert pages and all("DRAFT — NOT FOR PUBLICATION" in p for p in pages)
+
+
+def test_a_draft_after_a_real_build_leaves_no_publishable_build_beside_it(tmp_path, run):
+    """build, then build --draft, once left build/draft/ inside the published build/: a step
+    that copies build/ (as the README says) published the draft too."""
+    project = copy_example(tmp_path / "school")
+    assert run("build", "--no-pdf", cwd=project).exit_code == 0
+    assert (project / "build" / "manifest.json").is_file()
+    result = run("build", "--draft", "--no-pdf", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert "removed the publishable build from build/ so that a draft is never published beside it" \
+        in result.output
+    published = sorted(p.name for p in (project / "build").iterdir() if p.name != ".noticegen-lock")
+    assert published == ["draft"]
+    # what a publishing step copies holds nothing but pages that say they are a draft
+    pages = list((project / "build").rglob("*.html"))
+    assert pages and all("DRAFT — NOT FOR PUBLICATION" in page.read_text() for page in pages)
+    # and the real build comes back whole
+    assert run("build", "--no-pdf", cwd=project).exit_code == 0
+    assert (project / "build" / "manifest.json").is_file() and not (project / "build" / "draft").exists()

@@ -40,6 +40,8 @@ class BuildResult:
     """False when build/ was already up to date and nothing was written."""
     units: list[Unit] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    withdrew: bool = False
+    """For a draft: a publishable build was removed from build/ to make room for it."""
     """Seconds spent per stage (check, html, pdf, ropa, index), summed over processes."""
 
 
@@ -69,8 +71,9 @@ def build_project(root: Path, pdf: bool = True,
                   shard: tuple[int, int] | None = None, draft: bool = False) -> BuildResult:
     """Check, then build. With ``draft``, placeholders do not stop the build: every page
     says it is a draft, each value still to fill in or confirm is marked, and the whole
-    draft goes into build/draft/, which the next real build removes (a publishing step
-    takes what a real build leaves in build/, never a draft)."""
+    draft goes into build/draft/, which the next real build removes. A draft and a
+    publishable build are never in build/ together: a draft build removes the last real
+    build, so a step that publishes build/ never publishes a draft beside it."""
     root = Path(root)
     started = time.perf_counter()
     result = BuildResult(check_project(root, today, strict=strict))
@@ -151,6 +154,10 @@ def build_project(root: Path, pdf: bool = True,
     units_record = {u.key: {"digest": u.digest, "outputs": u.outputs} for u in mine}
     result.manifest = writer.commit(inputs, units_record)
     result.changed = writer.changed
+    if draft:
+        from noticegen.site.write import withdraw_published
+
+        result.withdrew = withdraw_published(root)
     result.outputs = sorted(result.manifest["outputs"])
     return result
 

@@ -111,6 +111,57 @@ def _replace_in(fd: int, name: str, data: bytes) -> None:
         os.close(fd)
 
 
+def take_lock(out: Path) -> int:
+    """The build lock of ``out`` (one writer at a time), taken without waiting; a planted
+    link, folder or special file in its place is replaced."""
+    fd = files.open_folder(out)
+    try:
+        try:
+            lock = os.open(LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+                           0o644, dir_fd=fd)
+            if not stat.S_ISREG(os.fstat(lock).st_mode):  # a planted FIFO or device
+                os.close(lock)
+                raise IsADirectoryError(errno.EISDIR, "not a regular file")
+        except OSError as exc:
+            if exc.errno not in (errno.ELOOP, errno.EISDIR, errno.ENXIO):
+                raise
+            _remove_entry(LOCK, fd)  # a planted link, folder or special file: replace it
+            lock = os.open(LOCK, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                           0o644, dir_fd=fd)
+    finally:
+        os.close(fd)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(lock)
+        raise NoticegenError("another noticegen build is writing to build/ in this project "
+                             "right now; wait for it to finish, then run the command again") from None
+    return lock
+
+
+def withdraw_published(project: Path) -> bool:
+    """Remove the publishable build from build/, leaving only build/draft/: after
+    ``build --draft`` a step that publishes build/ must not publish a draft beside (or as)
+    the last real build. Returns whether there was one. The next real build makes it again
+    (and removes the draft)."""
+    out = _out_folder(Path(project).resolve(), "build")
+    lock = take_lock(out)
+    try:
+        fd = files.open_folder(out)
+        try:
+            removed = False
+            for entry in sorted(os.listdir(fd)):
+                if entry in (LOCK, "draft") or entry.startswith(".diff-"):
+                    continue
+                _remove_entry(entry, fd)
+                removed = True
+        finally:
+            os.close(fd)
+    finally:
+        os.close(lock)
+    return removed
+
+
 class BuildWriter:
     def __init__(self, project: Path, folder: str = "build", manifest: str = MANIFEST,
                  sweep: bool = True):
@@ -140,29 +191,7 @@ class BuildWriter:
         self.staging = Path(_mkdtemp(self.out))
 
     def _take_lock(self) -> int:
-        fd = files.open_folder(self.out)
-        try:
-            try:
-                lock = os.open(LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
-                               0o644, dir_fd=fd)
-                if not stat.S_ISREG(os.fstat(lock).st_mode):  # a planted FIFO or device
-                    os.close(lock)
-                    raise IsADirectoryError(errno.EISDIR, "not a regular file")
-            except OSError as exc:
-                if exc.errno not in (errno.ELOOP, errno.EISDIR, errno.ENXIO):
-                    raise
-                _remove_entry(LOCK, fd)  # a planted link, folder or special file: replace it
-                lock = os.open(LOCK, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
-                               0o644, dir_fd=fd)
-        finally:
-            os.close(fd)
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(lock)
-            raise NoticegenError("another noticegen build is writing to build/ in this project "
-                                 "right now; wait for it to finish, then run the command again") from None
-        return lock
+        return take_lock(self.out)
 
     def _previous(self, relative: str) -> str:
         """Where the last build's ``relative`` is, inside build/."""
