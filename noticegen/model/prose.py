@@ -208,7 +208,8 @@ def too_deep(text: str) -> int | None:
         return None
     from markdown_it import MarkdownIt
 
-    deep = MarkdownIt("commonmark", {"html": False, "maxNesting": 1000})
+    # deep enough to see past MAX_NESTING, and no deeper: the parser recurses once per level
+    deep = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_NESTING + 5})
     for token in deep.parse(text):
         line = token.map[0] if token.map else None
         if token.level > MAX_NESTING:
