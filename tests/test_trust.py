@@ -474,3 +474,18 @@ def test_combine_refuses_shards_made_from_other_files_than_the_projects_now(trus
     assert "shard 1/2 was built from other files than the project's as they are now " \
            "(first: datamap/organisation.yaml)" in result.output
     assert not (trust / "build" / "manifest.json").exists()
+
+
+def test_a_trust_whose_only_school_folder_is_a_link_is_not_taken_for_a_single_school(tmp_path, run):
+    """schools/ holding only a link (out of the project or not) was skipped without a word,
+    and the trust's base built as if it were one school."""
+    project = tmp_path / "trust"
+    for part in ("datamap", "notices"):
+        shutil.copytree(TRUST / part, project / part)
+    (project / "schools").mkdir()
+    (project / "schools" / "alpha").symlink_to(TRUST / "schools" / "alpha")
+    for command in (("check",), ("build", "--no-pdf")):
+        result = run(*command, cwd=project)
+        assert result.exit_code == 1, result.output
+        assert "schools/alpha:1:1: error[outside-project]: this is a symbolic link" in result.output
+    assert not (project / "build" / "manifest.json").exists()

@@ -166,7 +166,10 @@ class LoadedTrust:
 def load(root: Path) -> LoadedProject | LoadedTrust:
     """The project at ``root``, read and validated: a trust when it has a ``schools/``
     folder beside its data map, else a single project (see :func:`noticegen.load.project`)."""
-    if school_ids(root) and (Path(root) / DATAMAP).is_dir():
+    # any entry in schools/ makes a trust, a link too: load_trust reports it at its place
+    # (counting only real folders once turned a trust whose schools are links into a
+    # single project, its schools skipped without a word)
+    if _school_entries(root) and (Path(root) / DATAMAP).is_dir():
         schools, problems = load_trust(root)
         return LoadedTrust(Path(root), schools, problems)
     return load_project(root)
