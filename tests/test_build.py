@@ -284,7 +284,8 @@ def test_ropa_csv(built):
     raw = (built / "build" / "ropa" / "ropa.csv").read_bytes()
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == COLUMNS
+    assert rows[0] == COLUMNS + ["Controller (name, address and contact details)", "Establishment",
+                                 "Data Protection Officer"]
     assert rows[0][:3] == ["Business function", "Purpose of processing",
                            "Name and contact details of joint controller (if applicable)"]
     assert len(rows) == 1 + ACTIVITY_COUNT  # header + one row per activity

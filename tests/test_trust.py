@@ -489,3 +489,22 @@ def test_a_trust_whose_only_school_folder_is_a_link_is_not_taken_for_a_single_sc
         assert result.exit_code == 1, result.output
         assert "schools/alpha:1:1: error[outside-project]: this is a symbolic link" in result.output
     assert not (project / "build" / "manifest.json").exists()
+
+
+def test_each_schools_ropa_csv_says_whose_rows_they_are(trust, run):
+    """A trust that merges its academies' CSVs must still tell whose rows are whose."""
+    import csv
+
+    assert run("build", "--no-pdf", cwd=trust).exit_code == 0
+    seen = set()
+    for school in ("alpha", "beta"):
+        with (trust / "build" / school / "ropa" / "ropa.csv").open(encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
+        assert rows[0][-3:] == ["Controller (name, address and contact details)", "Establishment",
+                                "Data Protection Officer"]
+        identities = {tuple(row[-3:]) for row in rows[1:]}
+        assert len(identities) == 1
+        controller, establishment, dpo = identities.pop()
+        assert establishment and dpo and controller
+        seen.add(establishment)
+    assert len(seen) == 2  # two schools, two establishments, one controller

@@ -94,6 +94,21 @@ class Ropa:
         _ = i18n.gettext_for(self.language)
         return [_(c) for c in COLUMNS]
 
+    IDENTITY = (N_("Controller (name, address and contact details)"), N_("Establishment"),
+                N_("Data Protection Officer"))
+    """Columns the CSV adds to every row (Art 30(1)(a)): a file of rows alone, merged with
+    other schools' files, still says whose record each row is."""
+
+    def identity(self) -> list[str]:
+        """This record's values for :attr:`IDENTITY`, in its language."""
+        _ = i18n.gettext_for(self.language)
+        lines = dict(self._controller_lines())
+        school = " – ".join(v for v in (lines.get(N_("Establishment")), lines.get(N_("Establishment URN")) and
+                                        "URN " + lines[N_("Establishment URN")]) if v)
+        dpo = lines[N_("Data Protection Officer")]
+        return [f"{lines[N_('Controller')]}; {lines[N_('Controller contact')]}", school,
+                _(dpo) if dpo == N_("not recorded") else dpo]
+
     def controller_block(self) -> list[tuple[str, str]]:
         """The lines above the table: controller, DPO, contacts (Art 30(1)(a))."""
         _ = i18n.gettext_for(self.language)

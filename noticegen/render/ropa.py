@@ -27,13 +27,16 @@ def build_ropa(model: Model) -> Ropa:
 
 
 def to_csv(ropa: Ropa) -> bytes:
-    """The table alone (one header row), UTF-8 with a BOM so Excel reads it as UTF-8."""
+    """The table (one header row), each row ending with whose record it is (controller,
+    establishment, DPO), UTF-8 with a BOM so Excel reads it as UTF-8."""
     buffer = io.StringIO(newline="")
     # every field quoted (OWASP's advice against CSV injection): a spreadsheet that splits
     # on ';' or ',' still sees each cell whole
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(ropa.columns)
-    writer.writerows([[_csv_safe(v) for v in row] for row in ropa.rows])
+    _ = i18n.gettext_for(ropa.language)
+    writer.writerow(ropa.columns + [_(column) for column in ropa.IDENTITY])
+    identity = ropa.identity()
+    writer.writerows([[_csv_safe(v) for v in row + identity] for row in ropa.rows])
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
 

@@ -186,6 +186,10 @@ def _cell_text(value) -> str:
 # (field, phrases a heading contains), tried in order: the first that fits wins, so the
 # more particular headings come before the general ones.
 _HEADINGS: list[tuple[str, tuple[str, ...]]] = [
+    # whose record a row is: noticegen's CSV repeats it on every row (Art 30(1)(a))
+    ("row_controller", ("controller (name, address",)),
+    ("row_establishment", ("establishment",)),
+    ("row_dpo", ("data protection officer",)),
     ("activity_id", ("activity id",)),
     ("notices", ("notices that cover",)),
     ("handled_by", ("internal handling", "handled by", "who handles")),
@@ -372,7 +376,23 @@ def read_rows(path: Path) -> tuple[list[_Row], dict[str, str], list[str]]:
     if not rows:
         raise NoticegenError(f"cannot import {path}: the record of processing has headings but "
                              "no rows under them")
+    _controller_from_rows(rows, controller)
     return rows, controller, said
+
+
+def _controller_from_rows(rows: list[_Row], controller: dict[str, str]) -> None:
+    """The controller and DPO from the columns noticegen's CSV repeats on every row, when
+    the record gives them there rather than above the table: 'name, address; contact'."""
+    first = rows[0]
+    named = first.get("row_controller").strip()
+    if named:
+        where, _, contact = named.partition("; ")
+        controller.setdefault("controller", where.strip())
+        if contact.strip():
+            controller.setdefault("controller contact", contact.strip())
+    dpo = first.get("row_dpo").strip()
+    if dpo and dpo.lower() != "not recorded":
+        controller.setdefault("data protection officer", dpo)
 
 
 def controller_value(controller: dict[str, str], *labels: str) -> str:
