@@ -160,3 +160,23 @@ def published(build: Path) -> dict[str, bytes]:
                     path = Path(folder) / name
                     found[path.relative_to(build).as_posix()] = path.read_bytes()
     return dict(sorted(found.items()))
+
+
+HASH_SEEDS = ("0", "1", "4242")
+
+
+def in_processes_with_hash_seeds(command: list[str], cwd: Path | None = None) -> list[bytes]:
+    """``command``'s standard output from fresh processes, each with another
+    PYTHONHASHSEED: "deterministic" means across processes, not two calls in one (where
+    set and dict order would agree by chance)."""
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in HASH_SEEDS:
+        env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(REPOSITORY))
+        done = subprocess.run([sys.executable, *command], cwd=cwd, env=env, capture_output=True,
+                              check=False, timeout=300)
+        assert done.returncode == 0, done.stderr.decode(errors="replace")
+        outputs.append(done.stdout)
+    return outputs

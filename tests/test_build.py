@@ -427,3 +427,22 @@ def test_two_clones_in_different_folders_build_the_same_bytes(tmp_path, run, mon
     shutil.copytree(first / "build", second / "build", symlinks=True)  # as a cache restores it
     again = run("build", "--no-pdf", cwd=second)
     assert again.output.splitlines()[-1].startswith("nothing to do")
+
+
+def test_builds_in_processes_with_other_hash_seeds_give_the_same_bytes(tmp_path):
+    """Same input, same bytes, across processes (set and dict order differ between them)."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import HASH_SEEDS
+
+    code = ("import sys\nfrom pathlib import Path\nfrom noticegen.commands.build import build_project\n"
+            "build_project(Path(sys.argv[1]), pdf=False)\n")
+    folders = [copy_example(tmp_path / f"school{n}") for n in range(len(HASH_SEEDS))]
+    for seed, folder in zip(HASH_SEEDS, folders):  # each copy built by a process of its own
+        subprocess.run([sys.executable, "-c", code, str(folder)], check=True, timeout=300,
+                       env=dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(REPOSITORY)))
+    for relative in [o for o in OUTPUTS if not o.endswith(".pdf")] + ["manifest.json"]:
+        contents = {(folder / "build" / relative).read_bytes() for folder in folders}
+        assert len(contents) == 1, relative

@@ -347,9 +347,7 @@ def test_notices_link_to_each_other(tmp_path):
     result = CliRunner().invoke(main, ["build", str(project)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     page = (project / "build" / "notices" / "members.html").read_text()
-    assert '<a href="volunteers.html">How we use volunteers&#39; information</a>' in page \
-        or '<a href="volunteers.html">How we use volunteers\u2019 information</a>' in page \
-        or 'href="volunteers.html"' in page
+    assert '<a href="volunteers.html">How we use volunteers\' information</a>' in page
     pdf = (project / "build" / "notices" / "members.pdf").read_bytes()
     import pikepdf
 
