@@ -436,8 +436,7 @@ class _Reader:
         if key not in self.cache:
             placeholders = {p.location for r in (self.cache.get((d.path, kind)) for d in documents)
                             if r for p in r.problems if p.rule == "placeholder"}
-            self.cache[key] = _Result(document, problems=[
-                p for p in validate(document, kind) if p.location not in placeholders])
+            self.cache[key] = _Result(document, problems=validate(document, kind, placeholders))
         result = self.cache[key]
         project.problems.extend(result.problems)
         return None if result.problems else document
@@ -531,8 +530,8 @@ class _Reader:
             result.document = document
             return result
         # A placeholder where an email or a number belongs fails the schema too: say it once.
-        filled_in = {p.location for p in placeholders}
-        problems = [p for p in validate(document, kind) if p.location not in filled_in]
+        filled_in = {p.location for p in placeholders if p.rule == "placeholder"}
+        problems = validate(document, kind, filled_in)
         if problems:
             result.problems.extend(problems)
             _remember_declared(result, declared, document, declared_key)

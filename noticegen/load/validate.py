@@ -152,13 +152,21 @@ def _strict_pattern(pattern: str) -> str:
     return pattern
 
 
-def validate(document: Document, kind: str) -> list[Problem]:
-    """Every schema problem in ``document``, each at the line of the offending value."""
+def validate(document: Document, kind: str, placeholders=frozenset()) -> list[Problem]:
+    """Every schema problem in ``document``, each at the line of the offending value.
+
+    ``placeholders``: the places holding a ``TODO(...)`` placeholder (reported on their own).
+    A placeholder standing where a text belongs (an email, a date, a name) is not a schema
+    problem too; one standing where a list or a mapping belongs still is, so the document
+    stays out of the model (rules and renderers rely on its shape)."""
     if _passes_compiled(document.data, kind):
         return []
     problems: list[Problem] = []
     formats = set()
     errors = list(validator(kind).iter_errors(document.data))
+    if placeholders:
+        errors = [e for e in errors if not (_takes_text(e)
+                                            and document.locate(tuple(e.absolute_path)) in placeholders)]
     for error in errors:
         if error.validator == "format":
             formats.add(tuple(error.absolute_path))
@@ -168,6 +176,19 @@ def validate(document: Document, kind: str) -> list[Problem]:
             continue
         problems.extend(_explain(error, document))
     return problems
+
+
+def _takes_text(error) -> bool:
+    """Whether the schema could take a text where ``error`` is: a text's own checks
+    (pattern, format, enum ...), or a type that is, or may be, a string."""
+    if error.validator == "type":
+        wanted = error.validator_value
+        return "string" in (wanted if isinstance(wanted, list) else [wanted])
+    if error.validator in ("anyOf", "oneOf"):
+        depth = len(error.absolute_path)
+        here = [e for e in error.context if len(e.absolute_path) == depth]
+        return not here or any(_takes_text(e) for e in here)
+    return True
 
 
 def _explain(error, document: Document) -> list[Problem]:
