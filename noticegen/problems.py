@@ -37,6 +37,9 @@ class Problem:
     rule: str
     message: str
     severity: Severity = Severity.ERROR
+    placeholder: bool = field(default=False, compare=False)
+    """A TODO(...) placeholder still to fill in (where a value or an id belongs): what a
+    draft tolerates."""
 
     def sort_key(self):
         return (self.location, self.rule, self.message)

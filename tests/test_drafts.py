@@ -82,3 +82,40 @@ def test_a_draft_after_a_real_build_leaves_no_publishable_build_beside_it(tmp_pa
     # and the real build comes back whole
     assert run("build", "--no-pdf", cwd=project).exit_code == 0
     assert (project / "build" / "manifest.json").is_file() and not (project / "build" / "draft").exists()
+
+
+def test_a_placeholder_where_an_id_belongs_is_drafted_marked_and_refused_for_real(tmp_path, run):
+    """An imported project leaves TODO(...) where a lawful basis or a recipient's id
+    belongs: build --draft once refused it (reported as undeclared-basis, not a placeholder)."""
+    project = copy_example(tmp_path / "school")
+    activity = project / "datamap" / "activities" / "safeguarding.yaml"
+    text = activity.read_text()
+    text = text.replace("- recipient: stockport-mbc", "- recipient: TODO(who receives it)", 1)
+    text = text.replace("article_6: [art6-1-c", "article_6: [TODO(Article 6 basis)", 1)
+    assert "TODO(who receives it)" in text and "TODO(Article 6 basis)" in text
+    activity.write_text(text)
+
+    refused = run("build", "--no-pdf", cwd=project)
+    assert refused.exit_code == 1
+    assert "error[undeclared-recipient]: placeholder TODO(who receives it) is still to be filled in" \
+        in refused.output
+    assert "error[undeclared-basis]: placeholder TODO(Article 6 basis) is still to be filled in" \
+        in refused.output
+
+    drafted = run("build", "--draft", "--no-pdf", cwd=project)
+    assert drafted.exit_code == 0, drafted.output
+    page = (project / "build" / "draft" / "notices" / "looked-after-children-and-safeguarding.html").read_text()
+    assert '<mark class="draft-placeholder">TODO(who receives it): to be filled in</mark>' in page
+    assert '<mark class="draft-placeholder">TODO(Article 6 basis): to be filled in</mark>' in page
+    ropa = (project / "build" / "draft" / "ropa" / "ropa.html").read_text()
+    assert "TODO(Article 6 basis)" in ropa and "DRAFT — NOT FOR PUBLICATION" in ropa
+
+
+def test_an_imported_record_builds_as_a_draft(tmp_path, run):
+    from test_import import _ico_workbook
+
+    source = _ico_workbook(tmp_path / "ropa.xlsx")
+    assert run("import", source, tmp_path / "school").exit_code == 0
+    result = run("build", "--draft", "--no-pdf", cwd=tmp_path / "school")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "school" / "build" / "draft" / "ropa" / "ropa.html").is_file()

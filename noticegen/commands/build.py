@@ -91,7 +91,12 @@ def build_project(root: Path, pdf: bool = True,
     stale = [u for u in mine if not writer.unchanged(previous, u.key, u.digest, u.outputs)]
     result.rendered = [u.key for u in stale]
 
-    work = Work(models_of(result.check), diffs, pdf, draft)
+    models = models_of(result.check)
+    if draft:  # placeholders where ids belong get stand-ins, shown marked
+        from noticegen.model.drafts import with_placeholders
+
+        models = {school: with_placeholders(model) for school, model in models.items()}
+    work = Work(models, diffs, pdf, draft)
     total, done = len(stale), 0
 
     def tick(name: str) -> None:

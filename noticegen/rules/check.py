@@ -39,7 +39,7 @@ class CheckResult:
     def failed(self, strict: bool = False, draft: bool = False) -> bool:
         """Whether the problems stop a build; a draft tolerates placeholders (they are
         shown marked) but nothing else."""
-        return any((strict or p.severity is E) and not (draft and p.rule == "placeholder")
+        return any((strict or p.severity is E) and not (draft and (p.rule == "placeholder" or p.placeholder))
                    for p in self.problems)
 
 

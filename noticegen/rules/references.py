@@ -5,6 +5,8 @@ activities share with, and declarations nothing uses.
 
 from __future__ import annotations
 
+import dataclasses
+
 import functools
 import re
 from typing import Iterator
@@ -68,8 +70,9 @@ def undeclared_references(ctx: Context) -> Iterator[Problem]:
             where = _REGISTER_FILES.get(ref.kind)
             what = (f"an id declared in {where}" if where else
                     "an id 'noticegen bases' lists" if ref.kind == "basis" else f"the id of a {ref.kind}")
-            yield problem(ref.location, f"undeclared-{ref.kind}",
-                          f"placeholder {ref.id} is still to be filled in: write {what}")
+            yield dataclasses.replace(
+                problem(ref.location, f"undeclared-{ref.kind}",
+                        f"placeholder {ref.id} is still to be filled in: write {what}"), placeholder=True)
             continue
         if ref.kind in _REGISTER_FILES:
             message = f"'{ref.id}' is not declared in {_REGISTER_FILES[ref.kind]}{hint}"
