@@ -104,7 +104,7 @@ def test_not_a_project_exits_2(tmp_path, run):
 def test_missing_folder_exits_2(tmp_path, run):
     result = run("check", tmp_path / "nope")
     assert result.exit_code == 2
-    assert "Traceback" not in result.output
+    assert result.output == f"noticegen: error: {tmp_path / 'nope'}: no such folder\n"
 
 
 def test_bad_option_exits_2(run):
