@@ -157,7 +157,7 @@ def test_prose_cannot_reach_files_or_run_script(project, run):
     assert "error[raw-html]: '<img src=x onerror=alert(1)>' is HTML" in result.output
     notice.write_text(notice.read_text().replace("![x](file:///etc/passwd) ", ""))
     # and were the rule turned off, the renderer would still show the tags as inert text
-    (project / "noticegen.yaml").write_text("rules:\n  raw-html: off\n")
+    (project / "noticegen.yaml").write_text("example: true\nrules:\n  raw-html: off\n")
     assert run("build", cwd=project).exit_code == 0
     page = (project / "build" / "notices" / "pupils.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page

@@ -51,6 +51,7 @@ def test_wheel_contains_package_data(tmp_path):
     children = {n.rsplit("/", 1)[1] for n in sections - top}
     assert children == {f"{s}.html" for s in BUILT_IN_SECTIONS} | {"_words.html"}
     assert "noticegen/templates/first-layer.html" in names
+    assert "noticegen/templates/example-banner.html" in names
     assert "noticegen/rules/lawful_basis.py" in names
     starter = REPOSITORY / "noticegen" / "starter"
     shipped = {n for n in names if n.startswith("noticegen/starter/")}

@@ -83,6 +83,9 @@ class Ropa:
     establishment: Entry | None = None
     language: str = i18n.DEFAULT_LANGUAGE
     """The project's language (noticegen.yaml): headings and labels are written in it."""
+    example: str = ""
+    """The organisation's name when the project is an example (``example: true``): the
+    record then says, above everything, that it is not that organisation's record."""
 
     @property
     def groups(self):
@@ -112,8 +115,13 @@ class Ropa:
     def controller_block(self) -> list[tuple[str, str]]:
         """The lines above the table: controller, DPO, contacts (Art 30(1)(a))."""
         _ = i18n.gettext_for(self.language)
-        return [(_(label), _(value) if value == N_("not recorded") else value)
-                for label, value in self._controller_lines()]
+        lines = [(_(label), _(value) if value == N_("not recorded") else value)
+                 for label, value in self._controller_lines()]
+        if self.example:
+            lines.insert(0, (_("Example"), _("not %(name)s's record of processing: it shows noticegen at "
+                                             "work, and values marked illustrative have not been confirmed")
+                             % {"name": self.example}))
+        return lines
 
     def _controller_lines(self) -> list[tuple[str, str]]:
         org = self.organisation

@@ -228,6 +228,12 @@ class Model:
                       key=lambda n: (n.slug != n.original, n.slug))
 
     @property
+    def example(self) -> bool:
+        """Whether the project exists to demonstrate (``example: true`` in noticegen.yaml):
+        every output then says it is an example, not the organisation's published notice."""
+        return bool(self.config is not None and self.config.data.get("example") is True)
+
+    @property
     def publisher(self) -> str:
         """The name the notices are published in: the school's, else the controller's."""
         if self.establishment is not None:

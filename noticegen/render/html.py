@@ -221,7 +221,7 @@ class Renderer:
             css_string=css_string,
         )
         self.env.globals.update(noticegen_version=__version__, requirements=REQUIREMENTS,
-                                draft=draft)
+                                draft=draft, example=model.publisher if model.example else "")
 
     # Prose -------------------------------------------------------------------------
     def lookup(self, found: prose.Found):

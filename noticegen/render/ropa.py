@@ -23,7 +23,8 @@ def build_ropa(model: Model) -> Ropa:
               if value else value) or ""
              for _column, value in row_values(model, ident, activity, language)]
             for ident, activity in sorted(model.activities.items())]
-    return Ropa(model.organisation, rows, model.establishment, language)
+    return Ropa(model.organisation, rows, model.establishment, language,
+                model.publisher if model.example else "")
 
 
 def to_csv(ropa: Ropa) -> bytes:

@@ -17,5 +17,7 @@ concern's module and runs their rule functions on each model. The modules, by co
 - :mod:`~noticegen.rules.trusts`: schools laid over a trust's base;
 - :mod:`~noticegen.rules.languages`: notices in several languages (nothing left
   untranslated, every version saying the same).
-- :mod:`~noticegen.rules.readability`: notices against their reading age (Art 12(1)).
+- :mod:`~noticegen.rules.readability`: notices against their reading age (Art 12(1));
+- :mod:`~noticegen.rules.publishing`: only confirmed values are published (no
+  illustrative value outside a draft or an example project).
 """

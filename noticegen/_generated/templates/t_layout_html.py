@@ -12,6 +12,7 @@ def root(context, missing=missing, environment=environment):
     if 0: yield None
     l_0_noticegen_version = resolve('noticegen_version')
     l_0_draft = resolve('draft')
+    l_0_example = resolve('example')
     l_0__ = resolve('_')
     pass
     yield '<!DOCTYPE html>\n<html lang="'
@@ -21,7 +22,7 @@ def root(context, missing=missing, environment=environment):
     yield '</title>\n<meta name="generator" content="noticegen '
     yield escape((undefined(name='noticegen_version') if l_0_noticegen_version is missing else l_0_noticegen_version))
     yield '">\n'
-    if (undefined(name='draft') if l_0_draft is missing else l_0_draft):
+    if ((undefined(name='draft') if l_0_draft is missing else l_0_draft) or (undefined(name='example') if l_0_example is missing else l_0_example)):
         pass
         yield '<meta name="robots" content="noindex, nofollow">'
     yield from context.blocks['head'][0](context)
@@ -45,6 +46,14 @@ def root(context, missing=missing, environment=environment):
         yield '<p class="draft-banner" role="note"><strong>'
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'DRAFT — NOT FOR PUBLICATION.'))
         yield '</strong></p>'
+    if (undefined(name='example') if l_0_example is missing else l_0_example):
+        pass
+        template = environment.get_template('example-banner.html', 'layout.html')
+        gen = template.root_render_func(template.new_context(context.get_all(), True, {}))
+        try:
+            for event in gen:
+                yield event
+        finally: gen.close()
     yield from context.blocks['content'][0](context)
     yield '</main>\n<footer class="page-footer">\n'
     yield from context.blocks['footer'][0](context)
@@ -129,4 +138,4 @@ def block_footer(context, missing=missing, environment=environment):
     yield '</p>'
 
 blocks = {'language': block_language, 'title': block_title, 'head': block_head, 'style': block_style, 'header': block_header, 'main_class': block_main_class, 'content': block_content, 'footer': block_footer}
-debug_info = '4=15&8=17&9=19&10=21&11=24&13=26&14=32&18=34&19=36&20=38&21=40&22=45&25=47&4=50&8=60&11=69&14=78&19=87&20=96&22=105&25=114'
+debug_info = '4=16&8=18&9=20&10=22&11=25&13=27&14=33&18=35&19=37&20=39&21=41&22=46&23=54&26=56&4=59&8=69&11=78&14=87&19=96&20=105&23=114&26=123'

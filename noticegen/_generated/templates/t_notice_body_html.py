@@ -14,6 +14,7 @@ def root(context, missing=missing, environment=environment):
     l_0_draft = resolve('draft')
     l_0_banner = resolve('banner')
     l_0__ = resolve('_')
+    l_0_example = resolve('example')
     l_0_level = resolve('level')
     l_0_entry = missing
     try:
@@ -46,6 +47,14 @@ def root(context, missing=missing, environment=environment):
         yield '</strong> '
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Values still to be filled in or confirmed are marked.'))
         yield '</p>'
+    if (((undefined(name='example') if l_0_example is missing else l_0_example) and t_3((undefined(name='banner') if l_0_banner is missing else l_0_banner))) and (undefined(name='banner') if l_0_banner is missing else l_0_banner)):
+        pass
+        template = environment.get_template('example-banner.html', 'notice-body.html')
+        gen = template.root_render_func(template.new_context(context.get_all(), True, {'entry': l_0_entry}))
+        try:
+            for event in gen:
+                yield event
+        finally: gen.close()
     yield '<h'
     yield escape((undefined(name='level') if l_0_level is missing else l_0_level))
     yield ' id="notice-title">'
@@ -171,4 +180,4 @@ def root(context, missing=missing, environment=environment):
     yield '</article>\n'
 
 blocks = {}
-debug_info = '4=35&6=39&7=47&8=53&10=62&11=66&12=73&13=81&14=85&15=92&17=100&18=105&19=113&21=119&23=125&24=129&28=135&29=140&30=144&31=152&32=154&33=156&34=162&35=164'
+debug_info = '4=36&6=40&7=47&8=56&9=62&11=71&12=75&13=82&14=90&15=94&16=101&18=109&19=114&20=122&22=128&24=134&25=138&29=144&30=149&31=153&32=161&33=163&34=165&35=171&36=173'

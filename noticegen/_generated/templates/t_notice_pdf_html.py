@@ -12,6 +12,7 @@ def root(context, missing=missing, environment=environment):
     if 0: yield None
     l_0_view = resolve('view')
     l_0_noticegen_version = resolve('noticegen_version')
+    l_0_example = resolve('example')
     l_0__ = resolve('_')
     l_0_draft = resolve('draft')
     l_0_page_of = missing
@@ -71,9 +72,22 @@ def root(context, missing=missing, environment=environment):
         for event in gen:
             yield event
     finally: gen.close()
-    yield '@page {\n  @top-left { content: '
-    yield escape(t_1(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'publisher')))
-    yield '; }\n  @bottom-left { content: '
+    yield '@page {'
+    if (undefined(name='example') if l_0_example is missing else l_0_example):
+        pass
+        yield '@top-left { content: '
+        yield escape(t_1(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), "EXAMPLE — not %(name)s's published notice", name=(undefined(name='example') if l_0_example is missing else l_0_example))))
+        yield '; color: #b00020; font-weight: bold;'
+        if (not (undefined(name='draft') if l_0_draft is missing else l_0_draft)):
+            pass
+            yield ' width: 100%;'
+        yield ' }\n'
+    else:
+        pass
+        yield '@top-left { content: '
+        yield escape(t_1(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'publisher')))
+        yield '; }'
+    yield '  @bottom-left { content: '
     yield escape(t_1(markup_join((environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Version %(version)s', version=environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'version')), (markup_join((' · ', t_2(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'published')), )) if t_4(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'published')) else ''), ))))
     yield '; }'
     l_0_page_of = t_3(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Page %(page)s of %(pages)s', page='\x01', pages='\x02'))
@@ -105,4 +119,4 @@ def root(context, missing=missing, environment=environment):
     yield '</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '3=41&6=43&7=47&8=49&9=51&12=54&13=56&16=59&17=65&19=72&20=74&23=76&24=80&25=86&31=95'
+debug_info = '3=42&6=44&7=48&8=50&9=52&12=55&13=57&16=60&17=66&20=73&21=85&22=88&25=90&26=94&27=100&33=109'

@@ -1,0 +1,80 @@
+"""Nothing illustrative reaches a real notice: a value marked ``illustrative: true`` stops
+a real build (listed, each at its place) unless the project says it is an example, and
+then every page, fragment, PDF page, the record of processing and the index say so."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import REPOSITORY, copy_example
+
+BANNER = "Example — not Moss Hey Primary School's published privacy notice."
+PDF_BANNER = "EXAMPLE — not Moss Hey Primary School's published notice"
+
+
+@pytest.fixture(scope="module")
+def example_build(tmp_path_factory):
+    from noticegen.commands.build import build_project
+
+    project = copy_example(tmp_path_factory.mktemp("example") / "school")
+    assert "example: true" in (project / "noticegen.yaml").read_text()
+    result = build_project(project)
+    assert not result.check.failed()
+    return project / "build"
+
+
+def test_the_repositorys_example_says_it_is_one(example_build):
+    pages = sorted((example_build / ".current").resolve().rglob("*.html"))
+    assert len(pages) == 10  # 4 notices, their fragments, the ROPA and the index
+    for page in pages:
+        text = page.read_text()
+        assert BANNER in text.replace("&#39;", "'"), page
+        if not page.name.endswith(".fragment.html"):
+            assert '<meta name="robots" content="noindex, nofollow">' in text, page
+
+
+def test_every_pdf_page_of_the_example_says_it_is_one(example_build):
+    for pdf in sorted((example_build / ".current").resolve().rglob("*.pdf")):
+        pages = int(next(line.split()[1] for line in subprocess.run(
+            ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()
+            if line.startswith("Pages:")))
+        for number in range(1, pages + 1):
+            text = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-layout", str(pdf), "-"],
+                                  capture_output=True, text=True, check=True).stdout
+            assert PDF_BANNER in text, (pdf.name, number)
+
+
+def test_the_example_record_of_processing_workbook_says_it_is_one(example_build):
+    sheet = load_workbook(example_build / "ropa" / "ropa.xlsx").active
+    cells = [str(c) for row in sheet.iter_rows(max_row=6, values_only=True) for c in row if c]
+    assert "Example" in cells
+    assert any(c.startswith("not Moss Hey Primary School's record of processing") for c in cells)
+
+
+def test_a_real_build_refuses_illustrative_values_and_lists_each(tmp_path, run):
+    project = copy_example(tmp_path / "school")
+    config = project / "noticegen.yaml"
+    config.write_text(config.read_text().replace("example: true\n", ""))
+    result = run("build", "--no-pdf", cwd=project)
+    assert result.exit_code == 1
+    found = [line for line in result.output.splitlines() if "error[illustrative-value]" in line]
+    assert [line.split(": error")[0] for line in found] == [
+        "datamap/activities/children-in-need-and-looked-after.yaml:114:3",
+        "datamap/activities/safeguarding.yaml:64:3",
+        "datamap/organisation.yaml:20:5",
+        "datamap/organisation.yaml:37:5",
+        "datamap/organisation.yaml:48:5",
+    ]
+    assert not (project / "build" / "notices").exists()
+    drafted = run("build", "--draft", "--no-pdf", cwd=project)
+    assert drafted.exit_code == 0, drafted.output
+    page = (project / "build" / "draft" / "notices" / "pupils.html").read_text()
+    assert "(illustrative: not yet confirmed)" in page and "DRAFT — NOT FOR PUBLICATION" in page
+    assert BANNER not in page.replace("&#39;", "'")  # not an example any more: a draft
+
+
+def test_the_repositorys_own_example_is_marked():
+    assert "\nexample: true\n" in (REPOSITORY / "noticegen.yaml").read_text()
