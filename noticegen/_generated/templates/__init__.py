@@ -14,7 +14,7 @@ TEMPLATES = {
     'notice-fragment.css': ('9b6787fe203ce1e3445602dd788bcb5f63f4297c86a6455dd6cb64edea887e0a', 't_notice_fragment_css'),
     'notice-fragment.html': ('55010b8dbee10496fbc35046b1fbe5008a2115593fef6f1bf929bc99614a1f97', 't_notice_fragment_html'),
     'notice-pdf.css': ('c7f02f930e5d63b1b9ac92252b1f4c03e0f1bc29e015f9c34b7926909a52d214', 't_notice_pdf_css'),
-    'notice-pdf.html': ('99b0fd1ad729ff77dfc226257cfa1b7c9d1777c78b6a795bdc759b7dd18e7c06', 't_notice_pdf_html'),
+    'notice-pdf.html': ('62438a57ecc8c85d4e3588af14e707d53de93f2f8fb553bd82ee33be0e111db1', 't_notice_pdf_html'),
     'notice.css': ('be274cfb22427df224f6a49b0e32cac96d5aba4e10c9ea62caa26ed1b998c468', 't_notice_css'),
     'notice.html': ('572f1af1dce160d8375b164c9afc0cf4428c5a039ba1d006124fd54d5342aa7f', 't_notice_html'),
     'ropa.html': ('161454838507b432595fee760c151dacdebb6d1baebd6f2bbf5ed629d20dc96a', 't_ropa_html'),

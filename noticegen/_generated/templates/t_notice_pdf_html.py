@@ -12,10 +12,10 @@ def root(context, missing=missing, environment=environment):
     if 0: yield None
     l_0_view = resolve('view')
     l_0_noticegen_version = resolve('noticegen_version')
-    l_0_example = resolve('example')
     l_0__ = resolve('_')
+    l_0_example = resolve('example')
     l_0_draft = resolve('draft')
-    l_0_page_of = missing
+    l_0_example_parts = l_0_page_of = missing
     try:
         t_1 = environment.filters['css_string']
     except KeyError:
@@ -61,22 +61,29 @@ def root(context, missing=missing, environment=environment):
         yield 'T00:00:00Z">\n'
     yield '<style>\n'
     template = environment.get_template('notice.css', 'notice-pdf.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'page_of': l_0_page_of}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts, 'page_of': l_0_page_of}))
     try:
         for event in gen:
             yield event
     finally: gen.close()
     template = environment.get_template('notice-pdf.css', 'notice-pdf.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'page_of': l_0_page_of}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts, 'page_of': l_0_page_of}))
     try:
         for event in gen:
             yield event
     finally: gen.close()
     yield '@page {'
+    l_0_example_parts = environment.call(context, environment.getattr(t_3(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), "EXAMPLE — not %(name)s's published notice", name='\x01')), 'split'), '\x01')
+    context.vars['example_parts'] = l_0_example_parts
+    context.exported_vars.add('example_parts')
     if (undefined(name='example') if l_0_example is missing else l_0_example):
         pass
         yield '@top-left { content: '
-        yield escape(t_1(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), "EXAMPLE — not %(name)s's published notice", name=(undefined(name='example') if l_0_example is missing else l_0_example))))
+        yield escape(t_1(environment.getitem((undefined(name='example_parts') if l_0_example_parts is missing else l_0_example_parts), 0)))
+        yield ' '
+        yield escape(t_1((undefined(name='example') if l_0_example is missing else l_0_example)))
+        yield ' '
+        yield escape(t_1(environment.getitem((undefined(name='example_parts') if l_0_example_parts is missing else l_0_example_parts), 1)))
         yield '; color: #b00020; font-weight: bold;'
         if (not (undefined(name='draft') if l_0_draft is missing else l_0_draft)):
             pass
@@ -110,7 +117,7 @@ def root(context, missing=missing, environment=environment):
     l_1_banner = True
     pass
     template = environment.get_template('notice-body.html', 'notice-pdf.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'banner': l_1_banner, 'level': l_1_level, 'page_of': l_0_page_of}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'banner': l_1_banner, 'level': l_1_level, 'example_parts': l_0_example_parts, 'page_of': l_0_page_of}))
     try:
         for event in gen:
             yield event
@@ -119,4 +126,4 @@ def root(context, missing=missing, environment=environment):
     yield '</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '3=42&6=44&7=48&8=50&9=52&12=55&13=57&16=60&17=66&20=73&21=85&22=88&25=90&26=94&27=100&33=109'
+debug_info = '3=42&6=44&7=48&8=50&9=52&12=55&13=57&16=60&17=66&22=73&23=76&24=92&25=95&28=97&29=101&30=107&36=116'
