@@ -51,7 +51,9 @@ ALWAYS = ("access", "rectification", "restriction", "compensation")
 _PERIOD_TRIGGERS = {
     "date-of-birth": N_("the date of birth"),
     "file-closed": N_("the date the file is closed"),
-    "date-of-entry": N_("the date of entry"),
+    # when the entry is made, as the registers count it (SI 2024/208 reg 7), not the
+    # pupil's entry to the school, which "the date of entry" was read as
+    "date-of-entry": N_("the date the entry is made"),
     "end-of-academic-year": N_("the end of the academic year"),
     "leaving-school": N_("the date the pupil leaves"),
     "end-of-employment": N_("the end of employment"),
