@@ -78,3 +78,14 @@ def test_a_real_build_refuses_illustrative_values_and_lists_each(tmp_path, run):
 
 def test_the_repositorys_own_example_is_marked():
     assert "\nexample: true\n" in (REPOSITORY / "noticegen.yaml").read_text()
+
+
+def test_para_36_is_named_with_the_part_2_condition_it_extends(example_build):
+    """DPA 2018 Sch 1 para 36 is met only where a Part 2 condition would be: the notice names
+    both (issue 21, M3), as check now requires (rule para-36-without-part-2)."""
+    import re
+
+    page = (example_build / "notices" / "looked-after-children-and-safeguarding.html").read_text()
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    criminal = text[text.index("DPA 2018 Schedule 1, Part 3, paragraph 36"):][:600]
+    assert "DPA 2018 Schedule 1, Part 2, paragraph 18" in criminal

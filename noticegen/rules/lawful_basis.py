@@ -19,6 +19,7 @@ declare({
     "missing-schedule-1-condition": (E, "An Art 9 condition, or Art 10 processing authorised by law, without the DPA 2018 Schedule 1 condition s10 requires (Part 1 for Art 9(2)(b), (h), (i), (j); Part 2 for (g))."),
     "schedule-1-pairing": (E, "A Schedule 1 condition that no condition of the activity can use (e.g. a Part 1 condition with Art 9(2)(g), a Part 3 condition outside criminal_offence)."),
     "missing-criminal-condition": (E, "Criminal offence data without an Art 10 condition."),
+    "para-36-without-part-2": (E, "DPA 2018 Sch 1 para 36 relied on for criminal offence data without the Part 2 condition it extends (para 36 is met only where the processing would meet a Part 2 condition)."),
     "missing-appropriate-policy-document": (E, "A Schedule 1 condition that needs an appropriate policy document (Sch 1 para 1(1)(b), 5, 38), and the organisation declares none."),
     "missing-legitimate-interests": (E, "Legitimate interests (Art 6(1)(f)) without the interests stated (Art 13(1)(d))."),
     "legitimate-interests-public-authority": (W, "A public authority relying on legitimate interests: (f) does not cover its tasks (Art 6(1), closing words)."),
@@ -94,6 +95,15 @@ def schedule_1_conditions(ctx: Context) -> Iterator[Problem]:
                           "criminal offence data processed as authorised by law needs a DPA 2018 "
                           "Schedule 1 condition from Part 1, 2 or 3 (s10(5)): add it to "
                           "lawful_basis.criminal_offence")
+        extensions = [(i, c) for i, c in criminal if c.kind == "schedule-1" and c.part == 3 and c.paragraph == 36]
+        if extensions and not any(c.kind == "schedule-1" and c.part == 2 for _, c in criminal):
+            index, condition = extensions[0]
+            yield problem(activity.where("lawful_basis", "criminal_offence", index),
+                          "para-36-without-part-2",
+                          f"{condition.reference} is met only where the processing would meet a "
+                          "condition in Part 2 of Schedule 1 but for its substantial public interest "
+                          "test: name that Part 2 condition (sch1-para-18 for safeguarding, say) beside "
+                          "it in lawful_basis.criminal_offence, so the notice says which")
 
 
 @rule
