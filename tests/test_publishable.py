@@ -89,3 +89,16 @@ def test_para_36_is_named_with_the_part_2_condition_it_extends(example_build):
     text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
     criminal = text[text.index("DPA 2018 Schedule 1, Part 3, paragraph 36"):][:600]
     assert "DPA 2018 Schedule 1, Part 2, paragraph 18" in criminal
+
+
+def test_the_childrens_right_to_object_keeps_its_limit(example_build):
+    """Art 21(1) gives the right to object only to use that rests on public task or
+    legitimate interests: pupil records also rest on a legal obligation, and the children's
+    notice once dropped that limit (issue 21, M1)."""
+    import re
+
+    page = (example_build / "notices" / "pupils-for-children.html").read_text()
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert ("For pupil records, when we use your information because it is part of the job the "
+            "law gives us, you can tell us at any time that you do not want us to.") in text
+    assert "you can tell us at any time that you do not want us to use your information" not in text

@@ -14,51 +14,68 @@ def root(context, missing=missing, environment=environment):
     l_0_sub = resolve('sub')
     l_0_view = resolve('view')
     l_0__ = resolve('_')
+    l_0_namespace = resolve('namespace')
+    l_0_ns = resolve('ns')
     l_0_gettext = resolve('gettext')
-    l_0_right_words = l_0_activity_names = l_0_objections = l_0_object = l_0_marketing = l_0_requests = missing
+    l_0_basis_words = l_0_right_words = l_0_activity_names = l_0_objections = l_0_object = l_0_marketing = l_0_requests = missing
     try:
-        t_1 = environment.filters['list']
+        t_1 = environment.filters['join_words']
     except KeyError:
         @internalcode
         def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'list' found.")
+            raise TemplateRuntimeError("No filter named 'join_words' found.")
     try:
-        t_2 = environment.filters['lower_first']
+        t_2 = environment.filters['list']
     except KeyError:
         @internalcode
         def t_2(*unused):
-            raise TemplateRuntimeError("No filter named 'lower_first' found.")
+            raise TemplateRuntimeError("No filter named 'list' found.")
     try:
-        t_3 = environment.filters['markdown']
+        t_3 = environment.filters['lower_first']
     except KeyError:
         @internalcode
         def t_3(*unused):
-            raise TemplateRuntimeError("No filter named 'markdown' found.")
+            raise TemplateRuntimeError("No filter named 'lower_first' found.")
     try:
-        t_4 = environment.filters['markdown_inline']
+        t_4 = environment.filters['markdown']
     except KeyError:
         @internalcode
         def t_4(*unused):
-            raise TemplateRuntimeError("No filter named 'markdown_inline' found.")
+            raise TemplateRuntimeError("No filter named 'markdown' found.")
     try:
-        t_5 = environment.filters['selectattr']
+        t_5 = environment.filters['markdown_inline']
     except KeyError:
         @internalcode
         def t_5(*unused):
-            raise TemplateRuntimeError("No filter named 'selectattr' found.")
+            raise TemplateRuntimeError("No filter named 'markdown_inline' found.")
     try:
-        t_6 = environment.tests['defined']
+        t_6 = environment.filters['selectattr']
     except KeyError:
         @internalcode
         def t_6(*unused):
+            raise TemplateRuntimeError("No filter named 'selectattr' found.")
+    try:
+        t_7 = environment.filters['trim']
+    except KeyError:
+        @internalcode
+        def t_7(*unused):
+            raise TemplateRuntimeError("No filter named 'trim' found.")
+    try:
+        t_8 = environment.tests['defined']
+    except KeyError:
+        @internalcode
+        def t_8(*unused):
             raise TemplateRuntimeError("No test named 'defined' found.")
     pass
     included_template = environment.get_template('sections/children/_words.html', 'sections/children/rights.html')._get_default_module(context)
+    l_0_basis_words = getattr(included_template, 'basis_words', missing)
+    if l_0_basis_words is missing:
+        l_0_basis_words = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'sections/children/rights.html') does not export the requested name 'basis_words'", name='basis_words')
     l_0_right_words = getattr(included_template, 'right_words', missing)
     if l_0_right_words is missing:
         l_0_right_words = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'sections/children/rights.html') does not export the requested name 'right_words'", name='right_words')
-    context.vars['right_words'] = l_0_right_words
-    context.exported_vars.discard('right_words')
+    context.vars.update({'basis_words': l_0_basis_words, 'right_words': l_0_right_words})
+    context.exported_vars.difference_update(('basis_words', 'right_words'))
     included_template = environment.get_template('sections/_macros.html', 'sections/children/rights.html')._get_default_module(context)
     l_0_activity_names = getattr(included_template, 'activity_names', missing)
     if l_0_activity_names is missing:
@@ -67,14 +84,14 @@ def root(context, missing=missing, environment=environment):
     context.exported_vars.discard('activity_names')
     if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
         pass
-        yield escape(t_3(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
-    l_0_objections = t_1(context.eval_ctx, t_5(context, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'rights'), 'id', 'equalto', 'object'))
+        yield escape(t_4(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
+    l_0_objections = t_2(context.eval_ctx, t_6(context, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'rights'), 'id', 'equalto', 'object'))
     context.vars['objections'] = l_0_objections
     context.exported_vars.add('objections')
     l_0_object = (environment.getitem((undefined(name='objections') if l_0_objections is missing else l_0_objections), 0) if (undefined(name='objections') if l_0_objections is missing else l_0_objections) else None)
     context.vars['object'] = l_0_object
     context.exported_vars.add('object')
-    l_0_marketing = t_1(context.eval_ctx, t_5(context, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'rights'), 'id', 'equalto', 'direct_marketing'))
+    l_0_marketing = t_2(context.eval_ctx, t_6(context, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'rights'), 'id', 'equalto', 'direct_marketing'))
     context.vars['marketing'] = l_0_marketing
     context.exported_vars.add('marketing')
     if ((undefined(name='object') if l_0_object is missing else l_0_object) or (undefined(name='marketing') if l_0_marketing is missing else l_0_marketing)):
@@ -92,13 +109,36 @@ def root(context, missing=missing, environment=environment):
         yield '>\n'
         if (undefined(name='object') if l_0_object is missing else l_0_object):
             pass
+            l_0_ns = environment.call(context, (undefined(name='namespace') if l_0_namespace is missing else l_0_namespace), grounds=[])
+            context.vars['ns'] = l_0_ns
+            context.exported_vars.add('ns')
+            for l_1_activity in (environment.getattr((undefined(name='object') if l_0_object is missing else l_0_object), 'activities') or environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'activities')):
+                _loop_vars = {}
+                pass
+                def t_9(fiter):
+                    for l_2_id in fiter:
+                        if (l_2_id in ('art6-1-e', 'art6-1-ea', 'art6-1-f')):
+                            yield l_2_id
+                for l_2_id in t_9(environment.getattr(environment.getattr(l_1_activity, 'lawful_basis'), 'article_6')):
+                    l_2_words = missing
+                    _loop_vars = {}
+                    pass
+                    l_2_words = t_7(environment.call(context, (undefined(name='basis_words') if l_0_basis_words is missing else l_0_basis_words), {'id': l_2_id}, _loop_vars=_loop_vars))
+                    _loop_vars['words'] = l_2_words
+                    if ((undefined(name='words') if l_2_words is missing else l_2_words) not in environment.getattr((undefined(name='ns') if l_0_ns is missing else l_0_ns), 'grounds')):
+                        pass
+                        if not isinstance(l_0_ns, Namespace):
+                            raise TemplateRuntimeError("cannot assign attribute on non-namespace object")
+                        l_0_ns['grounds'] = (environment.getattr((undefined(name='ns') if l_0_ns is missing else l_0_ns), 'grounds') + [(undefined(name='words') if l_2_words is missing else l_2_words)])
+                l_2_id = l_2_words = missing
+            l_1_activity = missing
             yield '<p>'
             if environment.getattr((undefined(name='object') if l_0_object is missing else l_0_object), 'activities'):
                 pass
-                yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'For %(what)s, you can tell us at any time that you do not want us to use your information.', what=t_2(environment.call(context, (undefined(name='activity_names') if l_0_activity_names is missing else l_0_activity_names), environment.getattr((undefined(name='object') if l_0_object is missing else l_0_object), 'activities')))))
+                yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'For %(what)s, when we use your information because %(why)s, you can tell us at any time that you do not want us to.', what=t_3(environment.call(context, (undefined(name='activity_names') if l_0_activity_names is missing else l_0_activity_names), environment.getattr((undefined(name='object') if l_0_object is missing else l_0_object), 'activities'))), why=t_1(environment.getattr((undefined(name='ns') if l_0_ns is missing else l_0_ns), 'grounds'), 'or')))
             else:
                 pass
-                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'You can tell us at any time that you do not want us to use your information.'))
+                yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'When we use your information because %(why)s, you can tell us at any time that you do not want us to.', why=t_1(environment.getattr((undefined(name='ns') if l_0_ns is missing else l_0_ns), 'grounds'), 'or')))
             yield ' '
             yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Tell us why. We must then stop, unless we have a very strong reason to go on, or we need it for a court case.'))
             yield '</p>\n'
@@ -113,11 +153,11 @@ def root(context, missing=missing, environment=environment):
     yield '<p>'
     yield escape((environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'You can also:') if ((undefined(name='object') if l_0_object is missing else l_0_object) or (undefined(name='marketing') if l_0_marketing is missing else l_0_marketing)) else environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'You can:')))
     yield '</p>\n<ul class="rights">\n'
-    def t_7(fiter):
+    def t_10(fiter):
         for l_1_right in fiter:
             if (environment.getattr(l_1_right, 'id') not in ('object', 'direct_marketing')):
                 yield l_1_right
-    for l_1_right in t_7(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'rights')):
+    for l_1_right in t_10(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'rights')):
         _loop_vars = {}
         pass
         yield '  <li>'
@@ -125,12 +165,12 @@ def root(context, missing=missing, environment=environment):
         if environment.getattr(l_1_right, 'how'):
             pass
             yield ' ('
-            yield escape(t_4(environment.getattr(l_1_right, 'how')))
+            yield escape(t_5(environment.getattr(l_1_right, 'how')))
             yield ')'
         if environment.getattr(l_1_right, 'activities'):
             pass
             yield ' '
-            yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), '(this is for %(what)s)', what=t_2(environment.call(context, (undefined(name='activity_names') if l_0_activity_names is missing else l_0_activity_names), environment.getattr(l_1_right, 'activities'), _loop_vars=_loop_vars)), _loop_vars=_loop_vars))
+            yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), '(this is for %(what)s)', what=t_3(environment.call(context, (undefined(name='activity_names') if l_0_activity_names is missing else l_0_activity_names), environment.getattr(l_1_right, 'activities'), _loop_vars=_loop_vars)), _loop_vars=_loop_vars))
         yield '</li>\n'
     l_1_right = missing
     yield '</ul>\n'
@@ -140,15 +180,15 @@ def root(context, missing=missing, environment=environment):
             _loop_vars = {}
             pass
             yield '<div class="automated-decision">\n<p>'
-            yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'For %(what)s, a computer makes some choices about you on its own', what=t_2(environment.getattr(l_1_decision, 'activity')), _loop_vars=_loop_vars))
-            if t_6(environment.getattr(l_1_decision, 'decision')):
+            yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'For %(what)s, a computer makes some choices about you on its own', what=t_3(environment.getattr(l_1_decision, 'activity')), _loop_vars=_loop_vars))
+            if t_8(environment.getattr(l_1_decision, 'decision')):
                 pass
                 yield ': '
                 yield escape(environment.getattr(l_1_decision, 'decision'))
             yield '.</p>\n'
-            yield escape(t_3(environment.getattr(l_1_decision, 'logic'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
+            yield escape(t_4(environment.getattr(l_1_decision, 'logic'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
             yield '\n'
-            yield escape(t_3(environment.getattr(l_1_decision, 'significance'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
+            yield escape(t_4(environment.getattr(l_1_decision, 'significance'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
             yield '\n</div>\n'
         l_1_decision = missing
     elif environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'no_automated_decisions'):
@@ -156,10 +196,10 @@ def root(context, missing=missing, environment=environment):
         yield '<p>'
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'A computer never makes big choices about you on its own.'))
         yield '</p>\n'
-    l_0_requests = (environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'requests') if t_6(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'requests')) else {})
+    l_0_requests = (environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'requests') if t_8(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'requests')) else {})
     context.vars['requests'] = l_0_requests
     context.exported_vars.add('requests')
-    if t_6(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'email')):
+    if t_8(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'email')):
         pass
         yield '<p>'
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'To ask, email'))
@@ -168,12 +208,12 @@ def root(context, missing=missing, environment=environment):
         yield '">'
         yield escape(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'email'))
         yield '</a>'
-        if t_6(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'policy')):
+        if t_8(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'policy')):
             pass
             yield '. '
             yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'You can also read our'))
             yield ' '
-            if t_6(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'policy_url')):
+            if t_8(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'policy_url')):
                 pass
                 yield '<a href="'
                 yield escape(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'policy_url'))
@@ -188,4 +228,4 @@ def root(context, missing=missing, environment=environment):
         yield '</p>\n'
 
 blocks = {}
-debug_info = '2=53&3=59&4=65&5=68&6=71&7=74&8=77&9=80&10=82&11=90&12=93&14=102&15=106&19=111&21=113&22=121&25=134&26=136&28=140&29=146&30=148&33=151&34=154&36=156&37=159&38=162'
+debug_info = '2=67&3=76&4=82&5=85&6=88&7=91&8=94&9=97&10=99&11=107&14=109&15=112&16=133&18=142&19=146&23=151&25=153&26=161&29=174&30=176&32=180&33=186&34=188&37=191&38=194&40=196&41=199&42=202'
