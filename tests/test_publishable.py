@@ -5,6 +5,7 @@ then every page, fragment, PDF page, the record of processing and the index say 
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -102,3 +103,21 @@ def test_the_childrens_right_to_object_keeps_its_limit(example_build):
     assert ("For pupil records, when we use your information because it is part of the job the "
             "law gives us, you can tell us at any time that you do not want us to.") in text
     assert "you can tell us at any time that you do not want us to use your information" not in text
+
+
+def test_a_notice_for_children_gives_every_safeguard_of_an_automated_decision(tmp_path, run):
+    """Arts 22A-22D: where a significant decision is taken solely by automated means, the
+    person must be told about it and be able to make representations, obtain a person's
+    review and contest it; the children's wording once gave only the review (issue 21, L12)."""
+    import re
+    import shutil
+
+    project = Path(shutil.copytree(REPOSITORY / "tests" / "features", tmp_path / "features",
+                                   ignore=shutil.ignore_patterns("build")))
+    notice = project / "notices" / "members.md"
+    notice.write_text(notice.read_text().replace("activities: [clubs, fundraising]",
+                                                 "activities: [clubs, fundraising]\nreader: children", 1))
+    assert run("build", "--no-pdf", cwd=project).exit_code == 0
+    text = " ".join(re.sub(r"<[^>]+>", " ", (project / "build" / "notices" / "members.html").read_text()).split())
+    assert ("be told about a choice a computer made about you on its own, tell us what you think of "
+            "it, ask for a person to check it, and say you disagree with it") in text

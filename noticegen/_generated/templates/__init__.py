@@ -22,7 +22,7 @@ TEMPLATES = {
     'sections/_macros.html': ('8c42e4cebfa0c0181d6753e0f373b78de51b2a9a77a147d2c5025f5f3243feef', 't_sections__macros_html'),
     'sections/categories.html': ('980818751f14515f6d249a449cd85e2783eca397bc73ae16edf4e2f0e864bcbc', 't_sections_categories_html'),
     'sections/changes.html': ('b1f57ea7d6b517c2add049bbd764f8c2ef4469b465ee5c49057644dc0c518b91', 't_sections_changes_html'),
-    'sections/children/_words.html': ('814373c951a1aefa740b9a5ad13f771174a471a56587d665bcf5f78fe9d1ba2a', 't_sections_children__words_html'),
+    'sections/children/_words.html': ('7b7460414ae7e74c6bcc3d291cdcd009ff63071939d4daefd0f623956c81d9f7', 't_sections_children__words_html'),
     'sections/children/categories.html': ('bdad85cb4e87a150e2ba8e64ede8f8798288f88c32c787200ce62a1ad7b9de7d', 't_sections_children_categories_html'),
     'sections/children/changes.html': ('d751a1cb59db77f52b548d634ccfdf66ff9299d693401f290a456be2ac9b30dd', 't_sections_children_changes_html'),
     'sections/children/collecting.html': ('8b1db44decb9b963096a2deb24c9f97da74c1c22501bc8c979bcaf3fd56247a3', 't_sections_children_collecting_html'),
