@@ -38,8 +38,8 @@ class Problem:
     message: str
     severity: Severity = Severity.ERROR
     placeholder: bool = field(default=False, compare=False)
-    """A TODO(...) placeholder still to fill in (where a value or an id belongs): what a
-    draft tolerates."""
+    """Something still to fill in or confirm (a TODO(...) placeholder where an id belongs,
+    a value marked illustrative): what a draft tolerates, showing it marked."""
 
     def sort_key(self):
         return (self.location, self.rule, self.message)
