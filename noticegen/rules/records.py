@@ -5,6 +5,7 @@ an activity holds (Art 13(2)(a), Art 30(1)(f)), and the record of processing's o
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from noticegen.problems import Problem
@@ -13,7 +14,39 @@ from noticegen.rules.registry import W, Context, declare, problem, rule
 declare({
     "retention-coverage": (W, "An activity holds categories that none of its retention rules covers (Art 13(2)(a), Art 30(1)(f))."),
     "ropa-gap": (W, "A column of the record of processing the data map leaves unknown (listed by check --strict)."),
+    "retention-criteria-vague": (W, "A retention rule whose criteria name no event, period or condition that ends the keeping ('for as long as we need it'): Art 13(2)(a) asks for the criteria used to set the period."),
+    "retention-policy-unlinked": (W, "A retention rule without a fixed period that defers to a retention policy the notice cannot link (no web address given)."),
 })
+
+_NEED_ONLY = re.compile(r"\bas long as (?:we|it is|is|they are|are)\b[^.;]{0,20}\b(?:need|needed|necessary|required)\b",
+                        re.IGNORECASE)
+_ANCHOR = re.compile(r"\d|\b(?:after|until|while|from|when|end of|leave|leaves|left|years?|months?)\b",
+                     re.IGNORECASE)
+
+
+@rule
+def retention_criteria(ctx: Context) -> Iterator[Problem]:
+    """Art 13(2)(a): the period, or where that is not possible the criteria used to set it.
+    'For as long as we need it' is no criterion; a rule that defers to a policy must let
+    the reader find the policy."""
+    from noticegen.text.i18n import all_texts
+
+    organisation = ctx.model.organisation.data if ctx.model.organisation else {}
+    for ident, entry in ctx.model.registers.get("retention", {}).items():
+        if "period" in entry.data or "criteria" not in entry.data:
+            continue
+        texts = all_texts(entry["criteria"])
+        if texts and all(_NEED_ONLY.search(text) and not _ANCHOR.search(text) for text in texts):
+            yield problem(entry.where("criteria"), "retention-criteria-vague",
+                          f"retention rule '{ident}' says how long only as 'as long as we need': "
+                          "say what ends the keeping (an event, such as leaving the school, and a "
+                          "period after it), or the rule the school's policy applies")
+        policy = entry.get("policy") or organisation.get("retention_policy") or {}
+        if not policy.get("url"):
+            yield problem(entry.where("criteria"), "retention-policy-unlinked",
+                          f"retention rule '{ident}' gives no fixed period, so readers need the "
+                          "retention policy that sets it: give its web address (retention_policy.url "
+                          "in datamap/organisation.yaml, or this rule's policy.url)")
 
 
 @rule
