@@ -443,7 +443,8 @@ def diff(old: str | None, new: str | None, project: Path, output_format: str,
 
     OLD defaults to the last tag (or HEAD); NEW to the work tree.
     """
-    from noticegen.commands.diff import Unreadable, diff_project
+    from noticegen.commands.diff import diff_project
+    from noticegen.model.changes import Unreadable
     from noticegen.render.changes import as_markdown, as_text
 
     from noticegen.load.reader import require_school

@@ -203,3 +203,21 @@ def test_check_warns_when_a_changed_notice_keeps_its_version(repo, run):
     notice = repo / "notices" / "pupils.md"
     notice.write_text(notice.read_text().replace('version: "1"', 'version: "2"'))
     assert "notice 'pupils' has changed" not in run("check", cwd=repo).output
+
+
+def test_a_changes_section_against_a_revision_that_does_not_load_stops_the_build(tmp_path, run):
+    """The 'changes' section compares with the last tag: a tag whose files do not load
+    would show their entries as removed, so the build says why it cannot make the section."""
+    project = Path(shutil.copytree(CASES / "base", tmp_path / "school"))
+    (project / "datamap" / "subjects.yaml").write_text("broken: [\n")
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "broken"], ["tag", "v1"]):
+        subprocess.run(["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+                       check=True, capture_output=True)
+    shutil.copy2(CASES / "base" / "datamap" / "subjects.yaml", project / "datamap" / "subjects.yaml")
+    notice = project / "notices" / "pupils.md"
+    notice.write_text(notice.read_text().replace("  - rights\n", "  - rights\n  - changes\n", 1))
+    result = run("build", "--no-pdf", cwd=project)
+    assert result.exit_code == 2
+    assert result.output.startswith("noticegen: error: the data map at v1 has files that do not load "
+                                    "(datamap/subjects.yaml:2:1: error[yaml-syntax]")
+    assert not (project / "build" / "notices").exists()

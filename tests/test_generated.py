@@ -77,14 +77,9 @@ def test_with_a_newer_jinja_the_check_passes_and_the_shipped_code_is_not_run(mon
     # at run time the shipped code is used with its own Jinja only, and pages are the same
     model = resolve(load_project(REPOSITORY))
     shipped = _pages(model)
-    compiled = []
-    original = render.jinja2.Environment.compile
+    from test_precompiled_templates import _compiled_from_text
 
-    def compile_(env, source, name=None, filename=None, raw=False, defer_init=False):
-        compiled.append(name)
-        return original(env, source, name, filename, raw, defer_init)
-
-    monkeypatch.setattr(render.jinja2.Environment, "compile", compile_)
+    compiled = _compiled_from_text(monkeypatch)
     monkeypatch.setattr(render, "jinja_version", lambda: newer)
     assert _pages(model) == shipped
     assert "notice.html" in compiled and len(compiled) > 20

@@ -12,6 +12,7 @@ from pathlib import Path
 from noticegen.load.revision import WORK_TREE, load_revision
 from noticegen.model.reach import reach
 from noticegen.model.resolve import Model, resolve
+from noticegen.problems import NoticegenError, Problem, Severity
 from noticegen.text.i18n import N_, gettext_for
 
 
@@ -261,10 +262,24 @@ def _activity_note(change: Change, old: Model, new: Model, name: str, _) -> str:
     return f"{name}: " + " ".join(sentences)
 
 
+class Unreadable(NoticegenError):
+    """A revision whose data map has files that do not load or pass their schema:
+    compared, their entries would seem removed."""
+
+    def __init__(self, revision: str, problems: list[Problem]):
+        self.revision, self.problems = revision, problems
+        super().__init__(f"the data map at {revision} has files that do not load "
+                         f"({problems[0]}); fix them first: what cannot be read would seem removed")
+
+
 def model_at(root: Path, revision: str | None = WORK_TREE, school: str | None = None) -> Model:
     """The model of the project (or of one school of a trust) at a git ``revision``
-    (None: the work tree)."""
-    return resolve(load_revision(Path(root), revision, school))
+    (None: the work tree); :class:`Unreadable` when any of its files does not load."""
+    loaded = load_revision(Path(root), revision, school)
+    errors = sorted((p for p in loaded.problems if p.severity is Severity.ERROR), key=Problem.sort_key)
+    if errors:
+        raise Unreadable(revision or "the work tree", errors)
+    return resolve(loaded)
 
 
 def diff_revisions(root: Path, old: str, new: str | None = WORK_TREE, school: str | None = None) -> Diff:
