@@ -115,10 +115,10 @@ def build_project(root: Path, pdf: bool = True,
             # A process pool that notices a worker dying (the out-of-memory killer, a
             # signal): the build then fails at once instead of waiting for it forever.
             # each worker is given the work once, when it forks (never pickled)
-            with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                     initargs=(work,)) as pool:
-                futures = [pool.submit(_render_in_worker, unit) for unit in notice_units]
-                try:
+            try:  # a worker may die while forking, while working, or as the pool closes
+                with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                         initargs=(work,)) as pool:
+                    futures = [pool.submit(_render_in_worker, unit) for unit in notice_units]
                     for future in as_completed(futures):
                         key, files, timings = future.result()
                         tick(key)
@@ -126,11 +126,11 @@ def build_project(root: Path, pdf: bool = True,
                             result.timings[stage] = result.timings.get(stage, 0.0) + seconds
                         for relative, data in files.items():
                             writer.add(relative, data)
-                except BrokenProcessPool:
-                    raise NoticegenError(
-                        "a render process stopped before it finished (killed, perhaps for lack "
-                        "of memory); nothing in build/ was changed. Try again, with fewer "
-                        "--jobs if memory is short") from None
+            except BrokenProcessPool:
+                raise NoticegenError(
+                    "a render process stopped before it finished (killed, perhaps for lack "
+                    "of memory); nothing in build/ was changed. Try again, with fewer "
+                    "--jobs if memory is short") from None
         else:
             for unit in notice_units:
                 tick(unit.key)
