@@ -62,20 +62,111 @@ def test_a_real_build_refuses_illustrative_values_and_lists_each(tmp_path, run):
     result = run("build", "--no-pdf", cwd=project)
     assert result.exit_code == 1
     found = [line for line in result.output.splitlines() if "error[illustrative-value]" in line]
-    # every 'illustrative: true' written in the data map, at its own line and column
+    # every illustrative mark written in the data map and the notices, at its own line and
+    # column: 'illustrative: true', an activity's 'illustrative: [fields]', a flow mapping's
+    import re
+
+    mark = re.compile(r"^(\s*(?:- )?)illustrative: (?:true|\[)|[{ ]illustrative: true}")
     marked = sorted(f"{path.relative_to(project)}:{number}:{line.index('illustrative') + 1}"
-                    for path in (project / "datamap").rglob("*.yaml")
+                    for path in [*(project / "datamap").rglob("*.yaml"), *(project / "notices").glob("*.md")]
                     for number, line in enumerate(path.read_text().splitlines(), 1)
-                    if line.strip() in ("illustrative: true", "- illustrative: true")
-                    or (line.strip().endswith("illustrative: true}") and not line.lstrip().startswith("#")))
-    assert len(marked) == 5
-    assert [line.split(": error")[0] for line in found] == marked
+                    if mark.search(line) and not line.lstrip().startswith("#"))
+    # the DPO and complaints contacts, the policy document, retention rules, reasons for
+    # sharing, systems, answers and whole notices (issue 21, H1 and H2)
+    assert len(marked) == 30
+    kinds = " ".join(found)
+    for what in ("the Data Protection Officer's details are", "retention rule 'child-protection-file' is",
+                 "the sharing with 'other-schools' is", "the system 'The school's management information "
+                 "system (MIS)' is", "this whole notice is", "this whole activity is",
+                 "this activity's systems, security_measures, dpia, breach, policy_document_retention are"):
+        assert what + " marked illustrative" in kinds, what
+    assert sorted(line.split(": error")[0] for line in found) == marked
     assert not (project / "build" / "notices").exists()
     drafted = run("build", "--draft", "--no-pdf", cwd=project)
     assert drafted.exit_code == 0, drafted.output
     page = (project / "build" / "draft" / "notices" / "pupils.html").read_text()
     assert "(illustrative: not yet confirmed)" in page and "DRAFT — NOT FOR PUBLICATION" in page
     assert BANNER not in page.replace("&#39;", "'")  # not an example any more: a draft
+
+
+def test_docs_example_lists_every_illustrative_value(tmp_path, run):
+    """docs/example.md's table names, for every mark the illustrative-value rule finds in
+    the example, its file and what is marked (issue 21: a list of every illustrative or
+    invented value)."""
+    import re
+
+    project = copy_example(tmp_path / "school")
+    config = project / "noticegen.yaml"
+    config.write_text(config.read_text().replace("example: true\n", ""))
+    found = [line for line in run("check", cwd=project).output.splitlines() if "[illustrative-value]" in line]
+    assert len(found) == 30
+    doc = (REPOSITORY / "docs" / "example.md").read_text()
+    table = doc[doc.index("## Every value in the example that is illustrative or invented"):]
+    rows = [row for row in table.splitlines() if row.startswith("| `")]
+    fields = {"the Data Protection Officer's details are": "dpo", "the complaints contact is": "complaints",
+              "the appropriate policy document is": "appropriate_policy_document",
+              "what happens if data is not provided is": "provision"}
+    for line in found:
+        path = line.split(":", 1)[0]
+        what = line.split("error[illustrative-value]: ", 1)[1].split(" marked illustrative")[0]
+        mine = [row for row in rows if path in row or path.rsplit("/", 1)[-1] in row]
+        assert mine, f"docs/example.md does not list {path}"
+        named = re.fullmatch(r"(?:the system|the sharing with|retention rule) '(.+)' is", what)
+        listed = re.fullmatch(r"this activity's (.+) are", what)
+        if named:
+            assert any(f"`{named[1]}`" in row for row in mine), line
+        elif listed:
+            assert any(f"illustrative: [{listed[1]}]" in row for row in mine), line
+        elif what.startswith("this whole"):
+            assert any("the whole" in row for row in mine), line
+        else:
+            assert any(f"`{fields[what]}`" in row for row in mine), line
+
+
+def test_illustrative_values_are_marked_where_they_are_shown(example_build):
+    """Retention rules, reasons for sharing, systems and answers marked illustrative carry
+    the mark on the page and in the record; a whole notice marked illustrative says so at
+    its top."""
+    import csv
+    import re
+
+    mark = "(illustrative: not yet confirmed)"
+    page = (example_build / "notices" / "looked-after-children-and-safeguarding.html").read_text()
+    rows = re.findall(r'<tr><th scope="row">(.*?)</th>', page)
+    marked = {re.sub(r"<[^>]+>", "", r).replace(mark, "").strip(): mark in r for r in rows}
+    assert marked["Child protection file held by the school"] is True
+    assert marked["Admission and attendance registers"] is False  # the law, not an example
+    reasons = page[page.index('id="why-we-share"'):]
+    assert reasons.count(mark) >= 2  # other schools, health specialists
+    assert "This whole notice is an example." not in page  # the school's own notice
+    for slug in ("pupils", "pupils-for-children", "school-workforce"):
+        text = (example_build / "notices" / f"{slug}.html").read_text()
+        assert "This whole notice is an example." in text, slug
+    with open(example_build / "ropa" / "ropa.csv", encoding="utf-8-sig") as handle:
+        table = list(csv.DictReader(handle))
+    safeguarding = next(r for r in table if r["Activity id"] == "safeguarding")
+    for column in ("Has a personal data breach occurred?", "Location of personal data",
+                   "General description of technical and organisational security measures (if possible)",
+                   "Is personal data retained and erased in accordance with the policy document?"):
+        assert safeguarding[column].endswith(mark), column
+    assert safeguarding["Article 6 lawful basis for processing personal data"].find(mark) == -1
+
+
+def test_a_system_run_by_a_supplier_names_the_processor(example_build):
+    """M5: the supplier that runs a system is a processor: the notice lists it among those
+    the data is shared with, and the record names it with the contract link."""
+    import csv
+
+    page = (example_build / "notices" / "pupils.html").read_text()
+    assert "the company that provides our management information system" in page
+    with open(example_build / "ropa" / "ropa.csv", encoding="utf-8-sig") as handle:
+        table = {r["Activity id"]: r for r in csv.DictReader(handle)}
+    census = table["school-census"]
+    assert "Management information system supplier" in census["Categories of recipients"]
+    assert census["Link to contract with processor"].startswith(
+        "Management information system supplier: https://www.example.org/contracts/mis")
+    assert table["safeguarding"]["Link to contract with processor"].startswith(
+        "Safeguarding recording system supplier: https://www.example.org/contracts/safeguarding-system")
 
 
 def test_the_repositorys_own_example_is_marked():

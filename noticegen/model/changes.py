@@ -12,6 +12,7 @@ from pathlib import Path
 from noticegen.load.revision import WORK_TREE, load_revision
 from noticegen.model.reach import reach
 from noticegen.model.resolve import Model, resolve
+from noticegen.model.derive import shares_of
 from noticegen.problems import NoticegenError, Problem, Severity
 from noticegen.text.i18n import N_, gettext_for
 
@@ -245,8 +246,8 @@ def _activity_note(change: Change, old: Model, new: Model, name: str, _) -> str:
         sentences.append(_("We now also use your information to %(purpose)s.") % {"purpose": _purpose(purpose)})
     for purpose in removed:
         sentences.append(_("We no longer use your information to %(purpose)s.") % {"purpose": _purpose(purpose)})
-    shares_before = {s["recipient"] for s in before.get("recipients", [])}
-    shares_after = {s["recipient"] for s in after.get("recipients", [])}
+    shares_before = {s["recipient"] for s in shares_of(before)}
+    shares_after = {s["recipient"] for s in shares_of(after)}
     for ident in sorted(shares_after - shares_before):
         sentences.append(_("We now share it with %(name)s.") % {"name": _name(new, "recipient", ident)})
     for ident in sorted(shares_before - shares_after):

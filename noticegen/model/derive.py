@@ -101,6 +101,35 @@ def retention_period(rule: Entry, language: str | None = None) -> str:
     return _("%(period)s, %(action)s") % {"period": text, "action": _(_ACTIONS[rule["action"]])}
 
 
+def marked(activity: Entry, field: str) -> bool:
+    """Whether ``field`` of ``activity`` is marked illustrative: the whole activity
+    (``illustrative: true``), the field by name (``illustrative: [systems, ...]``), or the
+    field's own mapping (``breach: {occurred: false, illustrative: true}``)."""
+    mark = activity.get("illustrative")
+    if mark is True or (isinstance(mark, list) and field in mark):
+        return True
+    value = activity.get(field)
+    return isinstance(value, dict) and value.get("illustrative") is True
+
+
+def system_processors(activity: Entry) -> list[dict]:
+    """The systems of ``activity`` that a supplier runs for the organisation (a processor)."""
+    return [s for s in activity.get("systems", []) if isinstance(s, dict) and s.get("processor")]
+
+
+def shares_of(activity: Entry) -> list[dict]:
+    """Whom ``activity`` shares data with: its recipients, and the suppliers that run its
+    systems (processors, Art 28), each once, as the notice lists them (Art 13(1)(e))."""
+    shares = list(activity.get("recipients", []))
+    named = {s["recipient"] for s in shares}
+    for system in system_processors(activity):
+        if system["processor"] not in named:
+            named.add(system["processor"])
+            shares.append({"recipient": system["processor"],
+                           "illustrative": bool(system.get("illustrative")) or marked(activity, "systems")})
+    return shares
+
+
 def _unique(items):
     seen, result = set(), []
     for item in items:
@@ -126,6 +155,8 @@ class Share:
     why: str
     legislation: list[Entry]
     language: str = i18n.DEFAULT_LANGUAGE
+    illustrative: bool = False
+    """The reason is an example the organisation has still to confirm."""
 
     @property
     def heading(self) -> str:
@@ -249,6 +280,8 @@ class NoticeView:
     establishment: Entry | None = None
     """In a trust's school: the school (``organisation`` is the trust, the controller)."""
     language: str = "en-GB"
+    illustrative_retention: set = field(default_factory=set)
+    """Ids of the retention rules shown that are examples the organisation has still to confirm."""
     changes: list = field(default_factory=list)
     changes_since: str = ""
     first_layer: "FirstLayer | None" = None
@@ -302,7 +335,7 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
     # Legislation in the register's order: the DPO decides how the notice lists it.
     cited = {i for a in activities for i in a.get("legislation", [])}
     legislation = [law for law in registers["legislation"].values() if law.id in cited]
-    shares_by_recipient = [(a, s) for a in activities for s in a.get("recipients", [])]
+    shares_by_recipient = [(a, s) for a in activities for s in shares_of(a)]
     routine = _unique(s["recipient"] for _activity, s in shares_by_recipient if s.get("routine", True))
     other = [r for r in _unique(s["recipient"] for _activity, s in shares_by_recipient) if r not in routine]
 
@@ -315,13 +348,15 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
             continue  # listed among the recipients, without a reason (check warns)
         key = " ".join(why.split())
         laws = entries("legislation", share.get("legislation", []))
+        example = bool(share.get("illustrative")) or marked(_activity, "recipients")
         if key in by_text:
             group = by_text[key]
             if recipient not in group.recipients:
                 group.recipients.append(recipient)
             group.legislation.extend(law for law in laws if law not in group.legislation)
+            group.illustrative = group.illustrative or example
         else:
-            by_text[key] = Share([recipient], why, laws, language)
+            by_text[key] = Share([recipient], why, laws, language, example)
             shares.append(by_text[key])
 
     rights = rights_for(model, activities, language)
@@ -351,6 +386,8 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
         shares=shares,
         transfers=transfers_of(model, activities, language),
         retention=entries("retention", [r for a in activities for r in a["retention"]]),
+        illustrative_retention={r for a in activities for r in a["retention"]
+                                if marked(a, "retention") or registers["retention"][r].get("illustrative")},
         rights=rights,
         automated=[dict(a["automated_decision_making"], activity=a["name"]) for a in activities
                    if isinstance(a.get("automated_decision_making"), dict)],
@@ -541,7 +578,7 @@ def transfers_of(model: Model, activities: list[Entry],
             recipient = registers.get(transfer.get("recipient", ""))
             add(activity, recipient, transfer["country"], transfer.get("safeguard"),
                 transfer.get("adequacy"), transfer.get("copy"))
-        for share in activity.get("recipients", []):
+        for share in shares_of(activity):
             recipient = registers[share["recipient"]]
             if recipient.get("country", "GB") != "GB":
                 add(activity, recipient, recipient["country"], recipient.get("transfer_safeguard"),
@@ -579,14 +616,14 @@ def _provisions(activities: list[Entry]) -> list[ProvisionView]:
         if not provision:
             continue
         key = (provision["requirement"], " ".join(provision.get("statement", "").split()),
-               " ".join(provision.get("consequence", "").split()), bool(provision.get("illustrative")))
+               " ".join(provision.get("consequence", "").split()), marked(activity, "provision"))
         if key in views:
             views[key].activities.append(activity)
         else:
             views[key] = ProvisionView([activity], provision["requirement"],
                                        provision.get("statement", ""),
                                        provision.get("consequence", ""),
-                                       bool(provision.get("illustrative")))
+                                       marked(activity, "provision"))
     return list(views.values())
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from noticegen.text import i18n
-from noticegen.model.derive import join_words, retention_period
+from noticegen.model.derive import join_words, marked, retention_period, shares_of, system_processors
 from noticegen.text.i18n import N_
 from noticegen.model.resolve import Entry, Model, category_examples
 
@@ -179,6 +179,20 @@ def _link(value) -> str | None:
     return value["url"] + (f" {ILLUSTRATIVE}" if value.get("illustrative") else "")
 
 
+def _mark(text: str | None, illustrative: bool) -> str | None:
+    """``text`` followed by the illustrative mark, when it is illustrative and says
+    something: on a line of its own after a list of lines, so that it marks the whole list
+    and not its last item (``noticegen import`` reads it back so)."""
+    if not text or not illustrative:
+        return text
+    return f"{text}\n{ILLUSTRATIVE}" if "\n" in text else f"{text} {ILLUSTRATIVE}"
+
+
+def system_name(system) -> str:
+    """A system as the ROPA names it: its name, and the processor that runs it."""
+    return system if isinstance(system, str) else system["name"]
+
+
 def _lines(items) -> str:
     return "\n".join(str(i) for i in items if i)
 
@@ -205,9 +219,18 @@ def row_values(model: Model, ident: str, activity: Entry,
     def cite(ids) -> str:
         return _lines(f"{bases[b].reference} ({bases[b].name})" for b in ids if b in bases)
 
-    shares = activity.get("recipients", [])
+    shares = shares_of(activity)  # its recipients, and the suppliers that run its systems
     recipients = [registers["recipient"][s["recipient"]] for s in shares]
-    processors = [(r, s) for r, s in zip(recipients, shares) if r["kind"] == "processor"]
+    share_marked = {s["recipient"] for s in shares if s.get("illustrative")}
+    contracts = {}  # processor id -> (recipient, contract link, illustrative?)
+    for recipient, share in zip(recipients, shares):
+        if recipient["kind"] != "processor":
+            continue
+        link = share.get("contract") or next(
+            (s.get("contract") for s in system_processors(activity)
+             if s["processor"] == recipient["id"] and s.get("contract")), None)
+        contracts[recipient["id"]] = (recipient, link, recipient["id"] in share_marked
+                                      or marked(activity, "recipients"))
     transfers = transfers_of(model, [activity], language)
     dpia = activity.get("dpia")
     breach = activity.get("breach")
@@ -221,19 +244,22 @@ def row_values(model: Model, ident: str, activity: Entry,
     consent = basis.get("consent") or {}
 
     values = [
-        activity.get("business_function") or activity["name"],
-        _lines(activity["purposes"]),
+        _mark(activity.get("business_function") or activity["name"],
+              marked(activity, "business_function" if activity.get("business_function") else "name")),
+        _mark(_lines(activity["purposes"]), marked(activity, "purposes")),
         _contact(activity["joint_controller"]) if activity.get("joint_controller") else NONE,
-        _lines(registers["subject"][s]["name"] for s in activity["subjects"]),
-        _lines(_category(c, language) for c in categories),
-        _lines(r["name"] for r in recipients) or NONE,
-        (None if any(not s.get("contract") for _, s in processors)
-         else _lines(f"{r['name']}: {s['contract']}" for r, s in processors)) if processors
+        _mark(_lines(registers["subject"][s]["name"] for s in activity["subjects"]), marked(activity, "subjects")),
+        _mark(_lines(_category(c, language) for c in categories), marked(activity, "categories")),
+        _mark(_lines(_mark(r["name"], r["id"] in share_marked) for r in recipients),
+              marked(activity, "recipients")) or NONE,
+        (None if any(not link for _, link, _m in contracts.values())
+         else _lines(_mark(f"{r['name']}: {link}", m) for r, link, m in contracts.values())) if contracts
         else NOT_APPLICABLE,
-        _lines(t.country_name for t in transfers) or NONE,
-        _lines(f"{t.country_name}: {t.safeguard}" for t in transfers) or NONE,
-        _lines(_retention(registers["retention"][r], organisation, language) for r in activity["retention"]),
-        _or(_lines(activity.get("security_measures", [])), None),
+        _mark(_lines(t.country_name for t in transfers), marked(activity, "transfers")) or NONE,
+        _mark(_lines(f"{t.country_name}: {t.safeguard}" for t in transfers), marked(activity, "transfers")) or NONE,
+        _mark(_lines(_retention(registers["retention"][r], organisation, language) for r in activity["retention"]),
+              marked(activity, "retention")),
+        _or(_mark(_lines(activity.get("security_measures", [])), marked(activity, "security_measures")), None),
         cite(basis["article_6"]),
         cite(basis.get("article_9", [])) or (NOT_APPLICABLE if not any(c["type"] == "special" for c in categories) else None),
         (basis.get("legitimate_interests") or None) if "art6-1-f" in interests
@@ -245,27 +271,30 @@ def row_values(model: Model, ident: str, activity: Entry,
                                   else f"Yes: {adm.get('decision', '')} {adm['logic']}".replace(":  ", ": ").strip()),
         _or(_lines(registers["source"][s]["name"] for s in activity.get("sources", [])), None),
         (consent.get("record") or None) if relies_on_consent(activity) else NOT_APPLICABLE,
-        _or(_lines(activity.get("systems", [])), None),
-        _yes_no(dpia["required"]) if dpia else None,
-        (dpia.get("status") or None if dpia["required"] else NOT_APPLICABLE) if dpia else None,
+        _or(_mark(_lines(_mark(system_name(s), isinstance(s, dict) and bool(s.get("illustrative")))
+                         for s in activity.get("systems", [])), marked(activity, "systems")), None),
+        _mark(_yes_no(dpia["required"]), marked(activity, "dpia")) if dpia else None,
+        _mark(dpia.get("status") or None if dpia["required"] else NOT_APPLICABLE, marked(activity, "dpia")
+              and dpia["required"]) if dpia else None,
         (dpia.get("link") or (NO_LINK if dpia.get("status") else None)
          if dpia["required"] else NOT_APPLICABLE) if dpia else None,
-        _yes_no(breach["occurred"]) if breach else None,
+        _mark(_yes_no(breach["occurred"]), marked(activity, "breach")) if breach else None,
         ((breach.get("record") or None) if breach["occurred"] else NOT_APPLICABLE) if breach else None,
         cite(schedule_1) or NOT_APPLICABLE,
         cite(basis["article_6"]) if uses_schedule_1 else NOT_APPLICABLE,
         _link(organisation.get("appropriate_policy_document")) if uses_schedule_1 else NOT_APPLICABLE,
-        (_yes_no(policy["followed"]) if policy else None) if uses_schedule_1 else NOT_APPLICABLE,
+        (_mark(_yes_no(policy["followed"]), marked(activity, "policy_document_retention")) if policy else None)
+        if uses_schedule_1 else NOT_APPLICABLE,
         ((NOT_APPLICABLE if policy["followed"] else policy.get("reason")) if policy else None)
         if uses_schedule_1 else NOT_APPLICABLE,
         ident,
         _lines(slug for slug, notice in sorted(model.notices.items()) if ident in notice.activity_ids),
-        _lines(activity.get("handled_by", [])),
+        _mark(_lines(activity.get("handled_by", [])), marked(activity, "handled_by")),
         _lines(f"{registers['legislation'][law]['title']}"
                + (f", {registers['legislation'][law]['provision']}"
                   if registers['legislation'][law].get("provision") else "")
                for law in activity.get("legislation", [])),
-        _provision(activity.get("provision"), language),
+        _provision(activity.get("provision"), language, marked(activity, "provision")),
         cite(basis.get("criminal_offence", [])) or NOT_APPLICABLE,
         cite(basis.get("annex_1", [])) or NOT_APPLICABLE,
     ]
@@ -302,16 +331,16 @@ def _retention(rule: Entry, organisation: dict, language: str | None = None) -> 
             + (f", {policy['url']}" if policy.get("url") else "")
     if rule.get("note"):
         text += f". {rule['note']}"
-    return text
+    return _mark(text, bool(rule.get("illustrative")))
 
 
-def _provision(provision: dict | None, language: str | None = None) -> str | None:
+def _provision(provision: dict | None, language: str | None = None, illustrative: bool = False) -> str | None:
     if not provision:
         return None
     _ = i18n.gettext_for(language)
     text = provision["requirement"]
     if provision.get("consequence"):
         text += ": " + _("if not provided, %(consequence)s") % {"consequence": provision["consequence"]}
-    if provision.get("illustrative"):
+    if illustrative:
         text += f" {ILLUSTRATIVE}"
     return text

@@ -470,6 +470,10 @@ def _references(model: Model) -> Iterator[Reference]:
             for j, ident in enumerate(share.get("legislation", [])):
                 yield Reference("legislation", ident,
                                 (activity, ("recipients", index, "legislation", j)), owner)
+        for index, system in enumerate(activity.get("systems", [])):
+            if isinstance(system, dict) and "processor" in system:
+                yield Reference("recipient", system["processor"],
+                                (activity, ("systems", index, "processor")), owner)
         for index, transfer in enumerate(activity.get("transfers", [])):
             if "recipient" in transfer:
                 yield Reference("recipient", transfer["recipient"],

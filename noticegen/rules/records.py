@@ -9,7 +9,7 @@ import re
 from typing import Iterator
 
 from noticegen.problems import Problem
-from noticegen.rules.registry import W, Context, declare, problem, rule
+from noticegen.rules.registry import E, W, Context, declare, problem, rule
 
 declare({
     "retention-coverage": (W, "An activity holds categories that none of its retention rules covers (Art 13(2)(a), Art 30(1)(f))."),
@@ -81,3 +81,40 @@ def ropa_gaps(ctx: Context) -> Iterator[Problem]:
             yield problem(activity.where("name"), "ropa-gap",
                           f"the record of processing does not know, for activity '{stem}': "
                           + "; ".join(gaps))
+
+
+declare({
+    "system-processor-kind": (E, "A system's processor names a recipient that datamap/recipients.yaml does not declare as a processor (kind: processor)."),
+    "system-without-processor": (W, "A system that sounds as if a supplier runs it (a management information system, a cloud or online service, an app) names no processor (UK GDPR Art 28): give it as {name, processor}, or in_house: true."),
+})
+
+_SUPPLIER_RUN = re.compile(r"\bMIS\b|(?i:\b(?:management information system|cloud|online|hosted|software|"
+                           r"app|apps|platform|web-based|recording system|SaaS)\b)")
+
+
+@rule
+def system_processors(ctx: Context) -> Iterator[Problem]:
+    """A system that holds personal data for the organisation and that a supplier runs
+    makes that supplier a processor (Art 4(8), Art 28): the notice names it among the
+    recipients (Art 13(1)(e)) and the record links the contract."""
+    from noticegen.text.i18n import all_texts
+
+    recipients = ctx.model.registers["recipient"]
+    for stem, activity in ctx.model.activities.items():
+        for index, system in enumerate(activity.get("systems", [])):
+            if isinstance(system, dict):
+                recipient = recipients.get(system.get("processor", ""))
+                if recipient is not None and recipient["kind"] != "processor":
+                    yield problem(activity.where("systems", index, "processor"), "system-processor-kind",
+                                  f"'{recipient.id}' runs a system for activity '{stem}', so it is a "
+                                  f"processor, but datamap/recipients.yaml declares it as "
+                                  f"'{recipient['kind']}': declare a processor (kind: processor) for "
+                                  "the supplier")
+                continue
+            if any(_SUPPLIER_RUN.search(text) for text in all_texts(system)):
+                yield problem(activity.where("systems", index), "system-without-processor",
+                              f"activity '{stem}' keeps data in '{' '.join(all_texts(system)[0].split())}', "
+                              "which sounds like a system a supplier runs: a supplier that holds "
+                              "personal data for the school is a processor. Give it as {name: …, "
+                              "processor: <the supplier's id>, contract: <link>}, with the supplier in "
+                              "datamap/recipients.yaml (kind: processor), or add in_house: true")

@@ -13,6 +13,7 @@ from typing import Iterator
 
 from noticegen.text.i18n import all_texts, display, is_translated
 from noticegen.model.resolve import Model, activity_prose, register_prose
+from noticegen.model.derive import shares_of
 from noticegen.problems import Location, Problem
 from noticegen.load.reader import PLACEHOLDER
 from noticegen.model.prose import ENTRY_KINDS, find_references, link_allowed, links, organisation_field
@@ -112,7 +113,7 @@ def prose_references(ctx: Context) -> Iterator[Problem]:
         complete = not broken.intersection(notice.activity_ids)
         shared = {share["recipient"]
                   for ident in notice.activity_ids if ident in model.activities
-                  for share in model.activities[ident].get("recipients", [])}
+                  for share in shares_of(model.activities[ident])}
         for block in notice.prose():
             yield from _bad_references(block, organisation)
             if not complete:
@@ -213,3 +214,11 @@ def sharing_reasons(ctx: Context) -> Iterator[Problem]:
                               f"activity '{stem}' shares with '{recipient.id}' but neither it nor "
                               "datamap/recipients.yaml says why; the notice will list the "
                               "recipient without a reason: add why")
+        shared = {share["recipient"] for share in activity.get("recipients", [])}
+        for index, system in enumerate(activity.get("systems", [])):
+            recipient = registers.get(system.get("processor", "")) if isinstance(system, dict) else None
+            if recipient is not None and recipient.id not in shared and not recipient.get("why"):
+                yield problem(activity.where("systems", index, "processor"), "missing-sharing-reason",
+                              f"activity '{stem}' keeps data in a system run by '{recipient.id}', "
+                              "but datamap/recipients.yaml does not say why it has the data; the "
+                              f"notice will list it without a reason: add why to '{recipient.id}'")

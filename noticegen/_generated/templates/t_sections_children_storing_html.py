@@ -61,6 +61,11 @@ def root(context, missing=missing, environment=environment):
         _loop_vars['policy'] = l_1_policy
         yield '<tr><th scope="row">'
         yield escape(environment.getattr(l_1_rule, 'name'))
+        if (environment.getattr(l_1_rule, 'id') in environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'illustrative_retention')):
+            pass
+            yield ' <em class="illustrative">'
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
+            yield '</em>'
         yield '</th><td>'
         yield escape(t_2(environment.call(context, (undefined(name='keep_words') if l_0_keep_words is missing else l_0_keep_words), l_1_rule, _loop_vars=_loop_vars)))
         yield '.'
@@ -90,4 +95,4 @@ def root(context, missing=missing, environment=environment):
     yield '</tbody>\n</table>\n'
 
 blocks = {}
-debug_info = '1=34&2=40&4=44&5=46&7=50&8=53&9=57&10=60&11=64&12=80'
+debug_info = '1=34&2=40&4=44&5=46&7=50&8=53&9=57&10=60&11=69&12=85'

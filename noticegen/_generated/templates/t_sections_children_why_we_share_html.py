@@ -21,6 +21,7 @@ def root(context, missing=missing, environment=environment):
             raise TemplateRuntimeError("No filter named 'markdown' found.")
     pass
     for l_1_share in environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'shares'):
+        l_1__ = resolve('_')
         _loop_vars = {}
         pass
         yield '<h'
@@ -32,10 +33,15 @@ def root(context, missing=missing, environment=environment):
         yield '>\n'
         yield escape(t_1(environment.getattr(l_1_share, 'why'), ((undefined(name='sub') if l_0_sub is missing else l_0_sub) + 1)))
         yield '\n'
-    l_1_share = missing
+        if environment.getattr(l_1_share, 'illustrative'):
+            pass
+            yield '<p><em class="illustrative">'
+            yield escape(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
+            yield '</em></p>'
+    l_1_share = l_1__ = missing
     if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
         pass
         yield escape(t_1(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
 
 blocks = {}
-debug_info = '1=20&2=24&3=30&5=33'
+debug_info = '1=20&2=25&3=31&4=33&6=39'

@@ -61,6 +61,11 @@ def root(context, missing=missing, environment=environment):
         _loop_vars['policy'] = l_1_policy
         yield '<tr><th scope="row">'
         yield escape(environment.getattr(l_1_rule, 'name'))
+        if (environment.getattr(l_1_rule, 'id') in environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'illustrative_retention')):
+            pass
+            yield ' <em class="illustrative">'
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
+            yield '</em>'
         yield '</th><td>'
         if t_4(environment.getattr(l_1_rule, 'criteria')):
             pass
@@ -98,4 +103,4 @@ def root(context, missing=missing, environment=environment):
     yield '</tbody>\n</table>\n'
 
 blocks = {}
-debug_info = '1=40&2=43&4=47&5=49&7=53&8=57&9=60&10=62&11=68&12=73&13=88'
+debug_info = '1=40&2=43&4=47&5=49&7=53&8=57&9=60&10=67&11=73&12=78&13=93'

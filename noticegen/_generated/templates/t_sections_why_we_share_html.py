@@ -88,6 +88,11 @@ def root(context, missing=missing, environment=environment):
         yield '>\n'
         yield escape(t_2(environment.getattr(l_1_share, 'why'), ((undefined(name='sub') if l_0_sub is missing else l_0_sub) + 1)))
         yield '\n'
+        if environment.getattr(l_1_share, 'illustrative'):
+            pass
+            yield '<p><em class="illustrative">'
+            yield escape(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
+            yield '</em></p>'
         l_1_statutes = t_1(context.eval_ctx, t_4(context, environment.getattr(l_1_share, 'legislation'), 'data.kind', 'in', ['statute', 'statutory-instrument']))
         _loop_vars['statutes'] = l_1_statutes
         l_1_guidance = t_1(context.eval_ctx, t_3(context, environment.getattr(l_1_share, 'legislation'), 'data.kind', 'in', ['statute', 'statutory-instrument']))
@@ -102,10 +107,10 @@ def root(context, missing=missing, environment=environment):
             yield '<p class="share-guidance">'
             yield escape(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'Guidance we follow: %(laws)s.', laws=environment.call(context, (undefined(name='laws') if l_0_laws is missing else l_0_laws), (undefined(name='guidance') if l_1_guidance is missing else l_1_guidance), _loop_vars=_loop_vars), _loop_vars=_loop_vars))
             yield '</p>\n'
-    l_1_share = l_1_statutes = l_1_guidance = l_1__ = missing
+    l_1_share = l_1__ = l_1_statutes = l_1_guidance = missing
     if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
         pass
         yield escape(t_2(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
 
 blocks = {}
-debug_info = '1=45&2=51&4=74&5=80&6=86&7=88&8=90&9=92&10=95&12=97&13=100&16=103'
+debug_info = '1=45&2=51&4=74&5=80&6=86&7=88&8=93&9=95&10=97&11=100&13=102&14=105&17=108'

@@ -98,6 +98,18 @@ _COUNTRY_OVERRIDES = {"usa": "US", "united states of america": "US", "uk": "GB",
 
 _ID = r"[a-z0-9]+(-[a-z0-9]+)*"
 
+_MARKED_FIELDS = {
+    "business_function": "name", "purposes": "purposes", "subjects": "subjects",
+    "categories": "categories", "recipients": "recipients", "countries": "transfers",
+    "safeguards": "transfers", "retention": "retention", "security": "security_measures",
+    "systems": "systems", "handled_by": "handled_by", "dpia_required": "dpia",
+    "dpia_progress": "dpia", "dpia_link": "dpia", "breach": "breach", "breach_record": "breach",
+    "policy_followed": "policy_document_retention", "policy_reason": "policy_document_retention",
+    "adm": "automated_decision_making", "sources": "sources", "legislation": "legislation",
+    "article_6": "lawful_basis", "article_9": "lawful_basis", "schedule_1": "lawful_basis",
+}
+"""The activity field each column marked illustrative as a whole stands for."""
+
 
 class RowMapper:
     """The values a record's rows give: the registers' names gathered from every row
@@ -112,6 +124,7 @@ class RowMapper:
         self.registers["legislation"] = Register("piece of legislation", merge_acronyms=False)
         self.category_type: dict[str, tuple[str, list, bool]] = {}
         self.processors: set[str] = set()
+        self.marked_rules: set[str] = set()  # retention rules a row marks illustrative
         self.sentences: list[str] = []
 
     # -- cells to names
@@ -143,6 +156,7 @@ class RowMapper:
                 self.registers["source"].add(name, where)
             for text in self._retention_items(row):
                 self.registers["retention rule"].add(text, where)
+            self.marked_rules.update(row.item_marks.get("retention", ()))
             for text in lines(row.get("legislation")):
                 self.registers["legislation"].add(text, where)
         for register in self.registers.values():
@@ -239,7 +253,10 @@ class RowMapper:
         name, _, rest = text.partition(": ")
         if not rest:
             name, rest = (text if len(text) <= 80 else text[:79].rstrip() + "…"), text
-        return {"id": group.ident, "name": name, **(_period(rest) or {"criteria": rest})}
+        rule = {"id": group.ident, "name": name, **(_period(rest) or {"criteria": rest})}
+        if self.marked_rules.intersection(group.names):
+            rule["illustrative"] = True  # an example the school has still to confirm
+        return rule
 
     def _legislation(self, group: Group) -> dict:
         text = group.names[0]
@@ -303,6 +320,8 @@ class RowMapper:
         if legislation:
             data["legislation"] = legislation
         contracts = dict(self._contracts(row))
+        marked_contracts = {name for name, link in self._contracts(row)
+                            if f"{name}: {link}" in row.item_marks.get("contract", ())}
         shares = []
         for ident in self._ids("recipient", self._recipient_names(row)):
             share = {"recipient": ident}
@@ -310,6 +329,8 @@ class RowMapper:
             contract = next((contracts[n] for n in group.names if n in contracts), None)
             if contract:
                 share["contract"] = contract
+            if set(group.names) & (row.item_marks.get("recipients", set()) | marked_contracts):
+                share["illustrative"] = True  # the record marks it an example to confirm
             shares.append(share)
         if shares:
             data["recipients"] = shares
@@ -321,6 +342,9 @@ class RowMapper:
         for field_name, key in (("handled_by", "handled_by"), ("systems", "systems"),
                                 ("security", "security_measures")):
             values = self.texts(row, field_name)
+            if field_name == "systems":  # a system the record marks as an example to confirm
+                values = [{"name": v, "illustrative": True} if v in row.item_marks.get("systems", ()) else v
+                          for v in values]
             if values:
                 data[key] = values
         transfers = self._transfers(row, comments)
@@ -359,6 +383,10 @@ class RowMapper:
         if row.get("rights"):
             comments.append("The rights column is not imported: noticegen works the rights out "
                             "from the lawful bases (and direct_marketing).")
+        marked = sorted({_MARKED_FIELDS[c] for c in row.marks if c in _MARKED_FIELDS}
+                        | ({"transfers"} if {"countries", "safeguards"} & set(row.item_marks) else set()))
+        if marked:  # the record marks these values as examples the school has to confirm
+            data["illustrative"] = marked
         return data, comments
 
     def _basis(self, row: _Row, comments: list[str]) -> dict:

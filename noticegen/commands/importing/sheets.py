@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from noticegen.problems import NoticegenError
@@ -319,6 +319,10 @@ class _Row:
     number: int  # the spreadsheet's own row number, from 1
     cells: dict[str, str]
     own_layout: bool
+    marks: set = field(default_factory=set)
+    """Columns the record marks illustrative as a whole (a last line of its own)."""
+    item_marks: dict = field(default_factory=dict)
+    """Column -> the items (lines) in it that are marked illustrative, unmarked."""
 
     @property
     def where(self) -> str:
@@ -372,12 +376,43 @@ def read_rows(path: Path) -> tuple[list[_Row], dict[str, str], list[str]]:
                             f"'{' '.join(cells['business_function'].split())}', taken for a heading "
                             "between groups of rows")
                 continue
-            rows.append(_Row(table.sheet.name, offset, cells, table.own_layout))
+            rows.append(_take_marks(_Row(table.sheet.name, offset, cells, table.own_layout)))
     if not rows:
         raise NoticegenError(f"cannot import {path}: the record of processing has headings but "
                              "no rows under them")
     _controller_from_rows(rows, controller)
     return rows, controller, said
+
+
+_ITEM_MARKED = ("recipients", "contract", "retention", "systems", "countries", "safeguards")
+"""Columns whose lines are items that can each be marked illustrative."""
+_KEEPS_MARK = ("provision", "joint_controller", "row_controller", "row_dpo", "policy_link")
+"""Columns whose marks are read where the column is read."""
+
+
+def _take_marks(row: _Row) -> _Row:
+    """Take the '(illustrative: not yet confirmed)' marks noticegen's own record writes off
+    the row's cells, remembering them: a whole column's (a last line of its own, or the
+    one line of a column that is not a list) and each item's (a line ending with it)."""
+    for name, text in list(row.cells.items()):
+        if name in _KEEPS_MARK or ILLUSTRATIVE not in text:
+            continue
+        found = text.rstrip().split("\n")
+        if found and found[-1].strip() == ILLUSTRATIVE:
+            row.marks.add(name)
+            found = found[:-1]
+        kept = []
+        for line in found:
+            stripped = line.rstrip()
+            if stripped.endswith(ILLUSTRATIVE):
+                stripped = stripped.removesuffix(ILLUSTRATIVE).rstrip()
+                if name in _ITEM_MARKED:
+                    row.item_marks.setdefault(name, set()).add(stripped.strip())
+                else:
+                    row.marks.add(name)
+            kept.append(stripped)
+        row.cells[name] = "\n".join(kept)
+    return row
 
 
 def _controller_from_rows(rows: list[_Row], controller: dict[str, str]) -> None:
