@@ -109,7 +109,8 @@ def test_legitimate_interests_are_stated(members):
 # -- Art 13(1)(e): recipients ------------------------------------------------------------
 
 def test_recipients_and_reasons(members):
-    assert "We routinely share this information with: Example Homework Inc Example Mailing Ltd" in members
+    assert ("We routinely share this information with: Example Homework Inc Example Bookings Ltd, which "
+            "runs our online club booking system Example Mailing Ltd") in members
     assert "It prints and posts our appeal letters." in members
 
 
@@ -371,3 +372,127 @@ def test_a_link_to_an_undeclared_notice_is_an_error(tmp_path):
     result = CliRunner().invoke(main, ["check", str(project)], catch_exceptions=False)
     assert "error[undeclared-notice]: notice 'volunteer' is not declared (no notices/volunteer.md) " \
            "(did you mean 'volunteers'?)" in result.output
+
+
+# -- Issue 21, item by item: M1, M3, M5, M6, M9 ----------------------------------------
+
+def _copy(tmp_path) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(FEATURES, project)
+    return project
+
+
+def _check(project: Path, *args: str):
+    from click.testing import CliRunner
+
+    from noticegen.cli import main
+
+    return CliRunner().invoke(main, ["check", *args, str(project)], catch_exceptions=False)
+
+
+def _build(project: Path) -> Path:
+    from click.testing import CliRunner
+
+    from noticegen.cli import main
+
+    result = CliRunner().invoke(main, ["build", "--no-pdf", str(project)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return project / "build"
+
+
+def test_m1_a_childrens_notice_keeps_the_limit_of_the_right_to_object(tmp_path):
+    """M1: children are told they may object only to the use resting on public task or
+    legitimate interests, with the grounds, and that the school may go on for a very
+    strong reason; never that the school 'must then stop' for everything."""
+    project = _copy(tmp_path)
+    (project / "notices" / "members-for-children.md").write_text(
+        "---\ntitle: How we use your information\nreader: children\nreading_age: 12\n"
+        "activities: [clubs, fundraising]\nversion: \"1\"\npublished: 2026-10-01\n---\n")
+    page = text_of(_build(project) / "notices" / "members-for-children.html")
+    rights = section(page, "rights")
+    assert ("For fundraising, when we use your information because" in rights
+            and "you can tell us at any time that you do not want us to" in rights), rights
+    assert "We must then stop, unless we have a very strong reason to go on" in rights
+    assert "running clubs, when we use" not in rights  # consent: withdrawn, not objected to
+
+
+def test_m3_paragraph_36_needs_the_part_2_condition_it_extends(tmp_path):
+    """M3: DPA 2018 Sch 1 para 36 alone is refused; beside the Part 2 condition it
+    extends, the notice names both."""
+    project = _copy(tmp_path)
+    activity = project / "datamap" / "activities" / "volunteer-checks.yaml"
+    text = activity.read_text()
+    activity.write_text(text.replace("criminal_offence: [art10-schedule-1, sch1-para-18]",
+                                     "criminal_offence: [art10-schedule-1, sch1-para-36]"))
+    result = _check(project)
+    assert result.exit_code == 1
+    assert "error[para-36-without-part-2]" in result.output
+    activity.write_text(text.replace("criminal_offence: [art10-schedule-1, sch1-para-18]",
+                                     "criminal_offence: [art10-schedule-1, sch1-para-18, sch1-para-36]"))
+    assert _check(project).exit_code == 0
+    page = text_of(_build(project) / "notices" / "volunteers.html")
+    assert "Schedule 1, Part 2, paragraph 18" in page and "Schedule 1, Part 3, paragraph 36" in page
+
+
+def test_m5_a_system_a_supplier_runs_names_the_processor(members, ropa):
+    """M5: the supplier running the online booking system is a processor: the notice lists
+    it among those the data is shared with, with its reason; the record names it with the
+    contract, beside the processor the activity shares with directly."""
+    assert "Example Bookings Ltd, which runs our online club booking system" in section(members, "recipients")
+    assert "It runs the online system members use to book clubs and trips" in members
+    clubs = ropa["clubs"]
+    assert "Example Bookings Ltd" in clubs["Categories of recipients"]
+    assert clubs["Link to contract with processor"].split("\n") == [
+        "Example Homework Inc: https://riverside.example/contracts/homework",
+        "Example Bookings Ltd: https://riverside.example/contracts/booking"]
+    assert clubs["Location of personal data"].split("\n") == ["Membership database", "Online club booking system"]
+
+
+def test_m5_a_supplier_run_system_without_a_processor_is_warned(tmp_path):
+    project = _copy(tmp_path)
+    activity = project / "datamap" / "activities" / "clubs.yaml"
+    activity.write_text(activity.read_text().replace(
+        "  - name: Online club booking system\n    processor: booking-system\n"
+        "    contract: https://riverside.example/contracts/booking\n",
+        "  - Online club booking system\n"))
+    result = _check(project)
+    assert "datamap/activities/clubs.yaml:21:5: warning[system-without-processor]: activity 'clubs' keeps " \
+           "data in 'Online club booking system'" in result.output
+
+
+def test_m6_rights_only_some_bases_give_are_scoped_to_their_part(volunteers, ropa):
+    """M6: volunteer checks rest on contract and legal obligation; erasure and portability
+    come with the contract alone, so the notice offers them for that part, in the DPO's
+    words, and the record says the same."""
+    rights = section(volunteers, "rights")
+    assert ("ask us to delete information about you (this applies to arranging when and where "
+            "you volunteer with us)") in rights
+    assert ("ask for information you gave us in a form you can take elsewhere (this applies to "
+            "arranging when and where you volunteer with us)") in rights
+    assert "ask for a copy of the information we hold about you" in rights  # every basis
+    assert "Erasure (arranging when and where you volunteer with us)" in \
+        ropa["volunteer-checks"]["Rights available to individuals"]
+
+
+def test_m6_unscoped_bases_are_warned_and_named_by_basis(tmp_path):
+    project = _copy(tmp_path)
+    activity = project / "datamap" / "activities" / "volunteer-checks.yaml"
+    activity.write_text(activity.read_text().replace(
+        "  applies_to:\n    art6-1-b: arranging when and where you volunteer with us\n"
+        "    art6-1-c: the checks the law requires before you work with children\n", ""))
+    result = _check(project)
+    assert "warning[basis-scope-unstated]: activity 'volunteer-checks' relies on art6-1-b, art6-1-c" \
+        in result.output
+    page = text_of(_build(project) / "notices" / "volunteers.html")
+    assert "(this applies to volunteer checks, where we rely on contract)" in page
+
+
+def test_m9_a_category_no_purpose_explains_is_warned(tmp_path):
+    """M9: photographs held by an activity whose purposes say nothing of them."""
+    project = _copy(tmp_path)
+    assert "category-without-purpose" not in _check(project, "--strict").output
+    activity = project / "datamap" / "activities" / "clubs.yaml"
+    activity.write_text(activity.read_text().replace("  - Share photographs of club events\n", ""))
+    result = _check(project)
+    assert ("datamap/activities/clubs.yaml:5:23: warning[category-without-purpose]: activity 'clubs' "
+            "holds 'Photographs'") in result.output, result.output

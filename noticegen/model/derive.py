@@ -175,6 +175,10 @@ class RightView:
     text: str
     activities: list[Entry]
     """The activities that give the right; empty when it applies to everything."""
+    scope: list[str] = field(default_factory=list)
+    """What the right applies to, in words: an activity's name, or, where only some of an
+    activity's lawful bases give the right, the part of it they cover (its
+    ``lawful_basis.applies_to``); empty when it applies to everything."""
     how: str = ""
     """For withdrawing consent: how (e.g. 'by emailing office@...'); for objecting: the
     bases that give the right ('our public task or legitimate interests')."""
@@ -517,11 +521,16 @@ def rights_for(model: Model, activities: list[Entry],
     """
 
     giving: dict[str, list[Entry]] = {right: [] for right in RIGHTS}
+    parts: dict[str, list[str]] = {right: [] for right in RIGHTS}
+    partial: set[str] = set()
+    _ = i18n.gettext_for(language)
     for activity in activities:
         basis = activity["lawful_basis"]
         brought = set(ALWAYS)
-        for ident in basis["article_6"]:
-            brought.update(right for right, applies in model.bases[ident].rights.items() if applies)
+        by_basis = {ident: {right for right, applies in model.bases[ident].rights.items() if applies}
+                    for ident in basis["article_6"] if ident in model.bases}
+        for rights in by_basis.values():
+            brought.update(rights)
         brought.discard("withdraw_consent")
         if any(b in CONSENT_BASES for b in basis["article_6"] + basis.get("article_9", [])):
             brought.add("withdraw_consent")
@@ -531,13 +540,25 @@ def rights_for(model: Model, activities: list[Entry],
             brought.add("automated_decisions")
         for right in brought:
             giving[right].append(activity)
-    _ = i18n.gettext_for(language)
+            giving_bases = [b for b, rights in by_basis.items() if right in rights]
+            said = basis.get("applies_to") or {}
+            if right in BASIS_RIGHTS and len(giving_bases) < len(by_basis):
+                # only some of the activity's bases give it: only the part they cover
+                partial.add(right)
+                parts[right].extend(basis_scope(model, activity, b, language) for b in giving_bases)
+            elif right == "object" and len(giving_bases) < len(by_basis) and all(b in said for b in giving_bases):
+                # its grounds already name the bases; the DPO's words name the part
+                partial.add(right)
+                parts[right].extend(said[b] for b in giving_bases)
+            else:
+                parts[right].append(activity["name"])
     views = []
     for right, (name, text) in RIGHTS.items():
         given = giving[right]
         if not given:
             continue
-        scoped = [] if len(given) == len(activities) and right != "withdraw_consent" else given
+        whole = len(given) == len(activities) and right not in partial
+        scoped = [] if whole and right != "withdraw_consent" else given
         how = ""
         if right == "withdraw_consent":
             how = join_words(_unique(consent_withdrawal(model.organisation, a, language) or ""
@@ -546,8 +567,26 @@ def rights_for(model: Model, activities: list[Entry],
             how = join_words(_unique(_(_OBJECTION_GROUNDS[b]) for a in given
                                      for b in a["lawful_basis"]["article_6"] if b in _OBJECTION_GROUNDS),
                              "or", language)
-        views.append(RightView(right, _(name), _(text), scoped, how))
+        scope = [] if whole else _unique(parts[right])
+        views.append(RightView(right, _(name), _(text), scoped, scope, how))
     return views
+
+
+BASIS_RIGHTS = ("erasure", "portability")
+"""Rights that only some of an activity's Art 6 bases may give, scoped to the part of the
+activity those bases cover (the right to object states its grounds instead)."""
+
+
+def basis_scope(model: Model, activity: Entry, basis: str, language: str | None = None) -> str:
+    """What one of an activity's Art 6 bases covers, completing 'this applies to …': the
+    activity's own words (``lawful_basis.applies_to``), else its name and the basis."""
+    said = (activity["lawful_basis"].get("applies_to") or {}).get(basis)
+    if said:
+        return said
+    _ = i18n.gettext_for(language)
+    return _("%(activity)s, where we rely on %(basis)s") % {
+        "activity": activity["name"][:1].lower() + activity["name"][1:],
+        "basis": model.bases[basis].name[:1].lower() + model.bases[basis].name[1:]}
 
 
 def transfers_of(model: Model, activities: list[Entry],

@@ -236,8 +236,9 @@ def row_values(model: Model, ident: str, activity: Entry,
     breach = activity.get("breach")
     adm = activity.get("automated_decision_making")
     categories = [registers["category"][c] for c in activity["categories"]]
-    schedule_1 = [b for b in basis.get("schedule_1", []) + basis.get("criminal_offence", [])
-                  if b in bases and bases[b].kind == "schedule-1"]
+    schedule_1 = list(dict.fromkeys(  # a condition used for both kinds of data is cited once
+        b for b in basis.get("schedule_1", []) + basis.get("criminal_offence", [])
+        if b in bases and bases[b].kind == "schedule-1"))
     uses_schedule_1 = bool(schedule_1)
     interests = basis.get("article_6", [])
     policy = activity.get("policy_document_retention")
@@ -266,7 +267,8 @@ def row_values(model: Model, ident: str, activity: Entry,
         else (cite(basis.get("annex_1", [])) or None) if "art6-1-ea" in interests else NOT_APPLICABLE,
         (basis.get("legitimate_interests_assessment") or None) if "art6-1-f" in interests
         else NOT_APPLICABLE,
-        join_words([right.name for right in rights_for(model, [activity], language)], "and", language),
+        join_words([right.name + (f" ({join_words(right.scope, 'and', language)})" if right.scope else "")
+                    for right in rights_for(model, [activity], language)], "and", language),
         None if adm is None else (NO if adm is False
                                   else f"Yes: {adm.get('decision', '')} {adm['logic']}".replace(":  ", ": ").strip()),
         _or(_lines(registers["source"][s]["name"] for s in activity.get("sources", [])), None),

@@ -154,3 +154,40 @@ def legitimate_interests(ctx: Context) -> Iterator[Problem]:
                                   f"a {kind} is a public authority and cannot rely on a recognised "
                                   "legitimate interest to perform its tasks (Art 6(1), closing "
                                   "words); use public task (art6-1-e)")
+
+
+declare({
+    "basis-scope-unstated": (W, "An activity relies on several Art 6 bases that give different rights (erasure or portability under one, not another) without saying, in lawful_basis.applies_to, which part of it each covers: the notice can then only say 'where we rely on …'."),
+    "applies-to-unknown-basis": (E, "lawful_basis.applies_to names an Art 6 basis the activity does not rely on."),
+})
+
+
+@rule
+def basis_scopes(ctx: Context) -> Iterator[Problem]:
+    """A right that only some of an activity's bases give applies only to the part of the
+    activity they cover (UK GDPR Arts 17(3)(b), 20(1)(a), 21(1)): the notice scopes it,
+    with the DPO's words for that part."""
+    from noticegen.model.derive import BASIS_RIGHTS
+
+    bases = ctx.model.bases
+    for stem, activity in ctx.model.activities.items():
+        basis = activity["lawful_basis"]
+        article_6 = [b for b in basis.get("article_6", []) if b in bases]
+        said = basis.get("applies_to") or {}
+        for ident in said:
+            if ident not in basis.get("article_6", []):
+                yield problem(activity.where("lawful_basis", "applies_to", ident, key=True),
+                              "applies-to-unknown-basis",
+                              f"activity '{stem}' does not rely on '{ident}' (its article_6 is "
+                              f"{', '.join(basis.get('article_6', [])) or 'empty'}): name one of those bases")
+        if len(article_6) < 2:
+            continue
+        differ = [right for right in BASIS_RIGHTS
+                  if len({bool(bases[b].rights.get(right)) for b in article_6}) > 1]
+        unsaid = [b for b in article_6 if b not in said]
+        if differ and unsaid:
+            yield problem(activity.where("lawful_basis", "article_6"), "basis-scope-unstated",
+                          f"activity '{stem}' relies on {', '.join(article_6)}, and only some of them "
+                          f"give the right to {' and '.join(differ)}: say what each covers in "
+                          f"lawful_basis.applies_to ({unsaid[0]}: the part it covers, completing "
+                          "'this applies to …'), so the notice offers the right for that part only")

@@ -7,8 +7,10 @@ safeguards, and how to withdraw consent. docs/legal.md gives each rule's source.
 from __future__ import annotations
 
 from typing import Iterator
+import re
 
 from noticegen.model.derive import consent_withdrawal, relies_on_consent
+from noticegen.model.resolve import category_examples
 from noticegen.problems import Problem
 from noticegen.rules.registry import E, PUBLIC_AUTHORITIES, W, Context, declare, problem, rule
 
@@ -100,3 +102,51 @@ def consent_can_be_withdrawn(ctx: Context) -> Iterator[Problem]:
                           f"activity '{stem}' relies on consent, so the notice must say how to "
                           "withdraw it: add lawful_basis.consent.withdraw, or requests.email to "
                           "datamap/organisation.yaml")
+
+
+
+declare({
+    "category-without-purpose": (W, "An activity holds data kept only for a purpose of its own (CCTV images, photographs, biometrics, bank details, location) that none of its purposes speaks of (Art 13(1)(c), Art 14(1)(c)): readers cannot tell why it is held, nor on which basis."),
+})
+
+_OWN_PURPOSE = [
+    # (words that name such data, words one of the activity's purposes must use)
+    (r"cctv|camera|surveillance", r"secur|safe|crime|protect|monitor|premises|site"),
+    (r"photo|image|video|film", r"photo|image|video|film|celebrat|display|website|publici|identif|record"),
+    (r"biometric|fingerprint|facial", r"biometric|fingerprint|cashless|catering|canteen|library|identif|sign"),
+    (r"bank|payment card|card details", r"pay|financ|salar|charg|fund|fee|meal|purchas|refund"),
+    (r"location|gps|geolocation|tracking", r"locat|track|where|journey|transport|safe"),
+]
+"""Data held only for a purpose of its own: a category whose name or examples use the
+first words needs a purpose (or the activity's name or description) using the second."""
+
+
+@rule
+def category_purposes(ctx: Context) -> Iterator[Problem]:
+    """Each category an activity holds must be one its purposes explain. Most data
+    (contact details, attendance) serves an activity's main purpose; some is held only
+    for one of its own, and then a purpose must say so: CCTV images under 'teaching
+    pupils' tell readers neither why they are held nor on which basis, and usually belong
+    in an activity of their own."""
+    from noticegen.text.i18n import all_texts
+
+    categories = ctx.model.registers["category"]
+    for stem, activity in ctx.model.activities.items():
+        said = " ".join(t for field in ("name", "business_function", "description")
+                        for t in all_texts(activity.get(field) or "")).lower()
+        said += " " + " ".join(t for purpose in activity["purposes"] for t in all_texts(purpose)).lower()
+        for index, ident in enumerate(activity["categories"]):
+            category = categories.get(ident)
+            if category is None:
+                continue
+            words = " ".join([*all_texts(category["name"]), ident.replace("-", " "),
+                              *(t for example, _kind in category_examples(category)
+                                for t in all_texts(example))]).lower()
+            for names, purposes in _OWN_PURPOSE:
+                if re.search(rf"\b(?:{names})", words) and not re.search(rf"\b(?:{purposes})", said):
+                    yield problem(activity.where("categories", index), "category-without-purpose",
+                                  f"activity '{stem}' holds "
+                                  f"'{' '.join(all_texts(category['name'])[0].split())}', but none of its "
+                                  "purposes says what it is used for: add the purpose (and check the "
+                                  "lawful basis covers it), or move it to an activity whose purposes do")
+                    break

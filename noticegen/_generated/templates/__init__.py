@@ -31,7 +31,7 @@ TEMPLATES = {
     'sections/children/lawful-basis.html': ('0b9eb991c9a6674006641f9ced42490a5c1157b76a8ed6babe005bd3e8209b61', 't_sections_children_lawful_basis_html'),
     'sections/children/purposes.html': ('94e46b5cace127cb6bcbca2a52815418f2a6f180aa0317dcd7fee44e33624584', 't_sections_children_purposes_html'),
     'sections/children/recipients.html': ('c6fb36e915a2f5a9ba4a8215a5949a3e54fe2b617ddca40e71046e4d37f185aa', 't_sections_children_recipients_html'),
-    'sections/children/rights.html': ('7bad1eeca721f2f9937f05f1c78473c71c5c0e7334974b59df15c3c1f12c13ff', 't_sections_children_rights_html'),
+    'sections/children/rights.html': ('51b9365bb4a003fed2c26bdc4cec445fb0c1b1419875dec386f59acb91fdd3dd', 't_sections_children_rights_html'),
     'sections/children/storing.html': ('9b79913da1ac397fbd14fb5ff88fb21bdc1bb664999a80263969cad827335f9f', 't_sections_children_storing_html'),
     'sections/children/why-we-share.html': ('f9529f4712919a0ee89aa0359517f48118b10cbaa5283661c1454404240347d2', 't_sections_children_why_we_share_html'),
     'sections/collecting.html': ('ab26738dd887dba01479b4e514155150ac9fa7c2bc25a80a63564c20a098548e', 't_sections_collecting_html'),
@@ -40,7 +40,7 @@ TEMPLATES = {
     'sections/lawful-basis.html': ('cbbe74c5ae1e9fd50f7a5ecdf9c8cc4ff600ddee690928412a283ab784babb83', 't_sections_lawful_basis_html'),
     'sections/purposes.html': ('09324eeaf38de42de7ef2dea8c4bbb488deb6aadcc4b83c842a9ddca2f683d55', 't_sections_purposes_html'),
     'sections/recipients.html': ('bca0696b44cdf89d175be4cdc2ddab6988458fe85311f2529e959452c6bc0d10', 't_sections_recipients_html'),
-    'sections/rights.html': ('31b1a712188af340e5c86bc401d5aabd39869c8c162b54a40da7866ebe75f1f0', 't_sections_rights_html'),
+    'sections/rights.html': ('d888bdb34109cb9e975328a624673875c6119d963794a0bc3639b764f3b0f2d7', 't_sections_rights_html'),
     'sections/storing.html': ('978f6d1c4daaa9b4dba4abffc890328e8884c676885eb6efdef854bcf615f575', 't_sections_storing_html'),
     'sections/why-we-share.html': ('6c3e813791f8b9d1110bd72427a179425bf4a23fc0c74c4a0c93372e4f572745', 't_sections_why_we_share_html'),
 }

@@ -37,34 +37,40 @@ def root(context, missing=missing, environment=environment):
         def t_3(*unused):
             raise TemplateRuntimeError("No filter named 'lower_first' found.")
     try:
-        t_4 = environment.filters['markdown']
+        t_4 = environment.filters['map']
     except KeyError:
         @internalcode
         def t_4(*unused):
-            raise TemplateRuntimeError("No filter named 'markdown' found.")
+            raise TemplateRuntimeError("No filter named 'map' found.")
     try:
-        t_5 = environment.filters['markdown_inline']
+        t_5 = environment.filters['markdown']
     except KeyError:
         @internalcode
         def t_5(*unused):
-            raise TemplateRuntimeError("No filter named 'markdown_inline' found.")
+            raise TemplateRuntimeError("No filter named 'markdown' found.")
     try:
-        t_6 = environment.filters['selectattr']
+        t_6 = environment.filters['markdown_inline']
     except KeyError:
         @internalcode
         def t_6(*unused):
-            raise TemplateRuntimeError("No filter named 'selectattr' found.")
+            raise TemplateRuntimeError("No filter named 'markdown_inline' found.")
     try:
-        t_7 = environment.filters['trim']
+        t_7 = environment.filters['selectattr']
     except KeyError:
         @internalcode
         def t_7(*unused):
-            raise TemplateRuntimeError("No filter named 'trim' found.")
+            raise TemplateRuntimeError("No filter named 'selectattr' found.")
     try:
-        t_8 = environment.tests['defined']
+        t_8 = environment.filters['trim']
     except KeyError:
         @internalcode
         def t_8(*unused):
+            raise TemplateRuntimeError("No filter named 'trim' found.")
+    try:
+        t_9 = environment.tests['defined']
+    except KeyError:
+        @internalcode
+        def t_9(*unused):
             raise TemplateRuntimeError("No test named 'defined' found.")
     pass
     included_template = environment.get_template('sections/children/_words.html', 'sections/children/rights.html')._get_default_module(context)
@@ -84,14 +90,14 @@ def root(context, missing=missing, environment=environment):
     context.exported_vars.discard('activity_names')
     if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
         pass
-        yield escape(t_4(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
-    l_0_objections = t_2(context.eval_ctx, t_6(context, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'rights'), 'id', 'equalto', 'object'))
+        yield escape(t_5(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
+    l_0_objections = t_2(context.eval_ctx, t_7(context, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'rights'), 'id', 'equalto', 'object'))
     context.vars['objections'] = l_0_objections
     context.exported_vars.add('objections')
     l_0_object = (environment.getitem((undefined(name='objections') if l_0_objections is missing else l_0_objections), 0) if (undefined(name='objections') if l_0_objections is missing else l_0_objections) else None)
     context.vars['object'] = l_0_object
     context.exported_vars.add('object')
-    l_0_marketing = t_2(context.eval_ctx, t_6(context, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'rights'), 'id', 'equalto', 'direct_marketing'))
+    l_0_marketing = t_2(context.eval_ctx, t_7(context, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'rights'), 'id', 'equalto', 'direct_marketing'))
     context.vars['marketing'] = l_0_marketing
     context.exported_vars.add('marketing')
     if ((undefined(name='object') if l_0_object is missing else l_0_object) or (undefined(name='marketing') if l_0_marketing is missing else l_0_marketing)):
@@ -115,15 +121,15 @@ def root(context, missing=missing, environment=environment):
             for l_1_activity in (environment.getattr((undefined(name='object') if l_0_object is missing else l_0_object), 'activities') or environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'activities')):
                 _loop_vars = {}
                 pass
-                def t_9(fiter):
+                def t_10(fiter):
                     for l_2_id in fiter:
                         if (l_2_id in ('art6-1-e', 'art6-1-ea', 'art6-1-f')):
                             yield l_2_id
-                for l_2_id in t_9(environment.getattr(environment.getattr(l_1_activity, 'lawful_basis'), 'article_6')):
+                for l_2_id in t_10(environment.getattr(environment.getattr(l_1_activity, 'lawful_basis'), 'article_6')):
                     l_2_words = missing
                     _loop_vars = {}
                     pass
-                    l_2_words = t_7(environment.call(context, (undefined(name='basis_words') if l_0_basis_words is missing else l_0_basis_words), {'id': l_2_id}, _loop_vars=_loop_vars))
+                    l_2_words = t_8(environment.call(context, (undefined(name='basis_words') if l_0_basis_words is missing else l_0_basis_words), {'id': l_2_id}, _loop_vars=_loop_vars))
                     _loop_vars['words'] = l_2_words
                     if ((undefined(name='words') if l_2_words is missing else l_2_words) not in environment.getattr((undefined(name='ns') if l_0_ns is missing else l_0_ns), 'grounds')):
                         pass
@@ -133,9 +139,9 @@ def root(context, missing=missing, environment=environment):
                 l_2_id = l_2_words = missing
             l_1_activity = missing
             yield '<p>'
-            if environment.getattr((undefined(name='object') if l_0_object is missing else l_0_object), 'activities'):
+            if environment.getattr((undefined(name='object') if l_0_object is missing else l_0_object), 'scope'):
                 pass
-                yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'For %(what)s, when we use your information because %(why)s, you can tell us at any time that you do not want us to.', what=t_3(environment.call(context, (undefined(name='activity_names') if l_0_activity_names is missing else l_0_activity_names), environment.getattr((undefined(name='object') if l_0_object is missing else l_0_object), 'activities'))), why=t_1(environment.getattr((undefined(name='ns') if l_0_ns is missing else l_0_ns), 'grounds'), 'or')))
+                yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'For %(what)s, when we use your information because %(why)s, you can tell us at any time that you do not want us to.', what=t_1(t_4(context, environment.getattr((undefined(name='object') if l_0_object is missing else l_0_object), 'scope'), 'lower_first')), why=t_1(environment.getattr((undefined(name='ns') if l_0_ns is missing else l_0_ns), 'grounds'), 'or')))
             else:
                 pass
                 yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'When we use your information because %(why)s, you can tell us at any time that you do not want us to.', why=t_1(environment.getattr((undefined(name='ns') if l_0_ns is missing else l_0_ns), 'grounds'), 'or')))
@@ -153,11 +159,11 @@ def root(context, missing=missing, environment=environment):
     yield '<p>'
     yield escape((environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'You can also:') if ((undefined(name='object') if l_0_object is missing else l_0_object) or (undefined(name='marketing') if l_0_marketing is missing else l_0_marketing)) else environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'You can:')))
     yield '</p>\n<ul class="rights">\n'
-    def t_10(fiter):
+    def t_11(fiter):
         for l_1_right in fiter:
             if (environment.getattr(l_1_right, 'id') not in ('object', 'direct_marketing')):
                 yield l_1_right
-    for l_1_right in t_10(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'rights')):
+    for l_1_right in t_11(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'rights')):
         _loop_vars = {}
         pass
         yield '  <li>'
@@ -165,12 +171,12 @@ def root(context, missing=missing, environment=environment):
         if environment.getattr(l_1_right, 'how'):
             pass
             yield ' ('
-            yield escape(t_5(environment.getattr(l_1_right, 'how')))
+            yield escape(t_6(environment.getattr(l_1_right, 'how')))
             yield ')'
-        if environment.getattr(l_1_right, 'activities'):
+        if environment.getattr(l_1_right, 'scope'):
             pass
             yield ' '
-            yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), '(this is for %(what)s)', what=t_3(environment.call(context, (undefined(name='activity_names') if l_0_activity_names is missing else l_0_activity_names), environment.getattr(l_1_right, 'activities'), _loop_vars=_loop_vars)), _loop_vars=_loop_vars))
+            yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), '(this is for %(what)s)', what=t_1(t_4(context, environment.getattr(l_1_right, 'scope'), 'lower_first')), _loop_vars=_loop_vars))
         yield '</li>\n'
     l_1_right = missing
     yield '</ul>\n'
@@ -181,14 +187,14 @@ def root(context, missing=missing, environment=environment):
             pass
             yield '<div class="automated-decision">\n<p>'
             yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'For %(what)s, a computer makes some choices about you on its own', what=t_3(environment.getattr(l_1_decision, 'activity')), _loop_vars=_loop_vars))
-            if t_8(environment.getattr(l_1_decision, 'decision')):
+            if t_9(environment.getattr(l_1_decision, 'decision')):
                 pass
                 yield ': '
                 yield escape(environment.getattr(l_1_decision, 'decision'))
             yield '.</p>\n'
-            yield escape(t_4(environment.getattr(l_1_decision, 'logic'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
+            yield escape(t_5(environment.getattr(l_1_decision, 'logic'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
             yield '\n'
-            yield escape(t_4(environment.getattr(l_1_decision, 'significance'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
+            yield escape(t_5(environment.getattr(l_1_decision, 'significance'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
             yield '\n</div>\n'
         l_1_decision = missing
     elif environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'no_automated_decisions'):
@@ -196,10 +202,10 @@ def root(context, missing=missing, environment=environment):
         yield '<p>'
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'A computer never makes big choices about you on its own.'))
         yield '</p>\n'
-    l_0_requests = (environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'requests') if t_8(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'requests')) else {})
+    l_0_requests = (environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'requests') if t_9(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'requests')) else {})
     context.vars['requests'] = l_0_requests
     context.exported_vars.add('requests')
-    if t_8(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'email')):
+    if t_9(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'email')):
         pass
         yield '<p>'
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'To ask, email'))
@@ -208,12 +214,12 @@ def root(context, missing=missing, environment=environment):
         yield '">'
         yield escape(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'email'))
         yield '</a>'
-        if t_8(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'policy')):
+        if t_9(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'policy')):
             pass
             yield '. '
             yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'You can also read our'))
             yield ' '
-            if t_8(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'policy_url')):
+            if t_9(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'policy_url')):
                 pass
                 yield '<a href="'
                 yield escape(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'policy_url'))
@@ -228,4 +234,4 @@ def root(context, missing=missing, environment=environment):
         yield '</p>\n'
 
 blocks = {}
-debug_info = '2=67&3=76&4=82&5=85&6=88&7=91&8=94&9=97&10=99&11=107&14=109&15=112&16=133&18=142&19=146&23=151&25=153&26=161&29=174&30=176&32=180&33=186&34=188&37=191&38=194&40=196&41=199&42=202'
+debug_info = '2=73&3=82&4=88&5=91&6=94&7=97&8=100&9=103&10=105&11=113&14=115&15=118&16=139&18=148&19=152&23=157&25=159&26=167&29=180&30=182&32=186&33=192&34=194&37=197&38=200&40=202&41=205&42=208'
