@@ -30,6 +30,11 @@ class Basis:
     part: int | None = None
     paragraph: int | None = None
     appropriate_policy_document: bool = False
+    scope: str = ""
+    """For a condition limited to certain purposes: a regular expression of the words at
+    least one of an activity's purposes (or its name or description) must use for the
+    condition to fit (rule schedule-1-outside-scope); empty when the catalogue does not
+    judge it."""
 
 
 @cache

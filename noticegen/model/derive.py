@@ -528,7 +528,8 @@ def rights_for(model: Model, activities: list[Entry],
         basis = activity["lawful_basis"]
         brought = set(ALWAYS)
         by_basis = {ident: {right for right, applies in model.bases[ident].rights.items() if applies}
-                    for ident in basis["article_6"] if ident in model.bases}
+                    for ident in basis["article_6"]
+                    if ident in model.bases and model.bases[ident].kind == "article-6"}
         for rights in by_basis.values():
             brought.update(rights)
         brought.discard("withdraw_consent")

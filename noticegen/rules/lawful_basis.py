@@ -172,7 +172,7 @@ def basis_scopes(ctx: Context) -> Iterator[Problem]:
     bases = ctx.model.bases
     for stem, activity in ctx.model.activities.items():
         basis = activity["lawful_basis"]
-        article_6 = [b for b in basis.get("article_6", []) if b in bases]
+        article_6 = [b for b in basis.get("article_6", []) if b in bases and bases[b].kind == "article-6"]
         said = basis.get("applies_to") or {}
         for ident in said:
             if ident not in basis.get("article_6", []):
@@ -191,3 +191,35 @@ def basis_scopes(ctx: Context) -> Iterator[Problem]:
                           f"give the right to {' and '.join(differ)}: say what each covers in "
                           f"lawful_basis.applies_to ({unsaid[0]}: the part it covers, completing "
                           "'this applies to …'), so the notice offers the right for that part only")
+
+
+declare({
+    "schedule-1-outside-scope": (W, "A DPA 2018 Schedule 1 condition limited to certain purposes (para 1 employment, 8 equality monitoring, 10 unlawful acts, 17 counselling, 18 safeguarding) relied on by an activity none of whose purposes is one of them: routine data rests on another condition (for pupil records, usually para 6 for statutory duties and para 8 for equality monitoring)."),
+})
+
+
+@rule
+def schedule_1_scope(ctx: Context) -> Iterator[Problem]:
+    """A Schedule 1 condition is met only for the purposes it names: safeguarding (para 18)
+    does not cover routine pupil records, nor equality monitoring (para 8) the census."""
+    import re
+
+    from noticegen.text.i18n import all_texts
+
+    bases = ctx.model.bases
+    for stem, activity in ctx.model.activities.items():
+        basis = activity["lawful_basis"]
+        said = " ".join(t for field in ("name", "business_function", "description")
+                        for t in all_texts(activity.get(field) or ""))
+        said += " " + " ".join(t for purpose in activity["purposes"] for t in all_texts(purpose))
+        for group in ("schedule_1", "criminal_offence"):
+            for index, ident in enumerate(basis.get(group, [])):
+                condition = bases.get(ident)
+                if condition is None or not condition.scope:
+                    continue
+                if not re.search(rf"\b(?:{condition.scope})", said, re.IGNORECASE):
+                    yield problem(activity.where("lawful_basis", group, index), "schedule-1-outside-scope",
+                                  f"activity '{stem}' relies on {condition.reference} ({condition.name}), "
+                                  "but none of its purposes is one that condition covers: use the "
+                                  "condition that fits what the activity does, or add the purpose it "
+                                  "serves")

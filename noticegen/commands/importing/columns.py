@@ -380,6 +380,9 @@ class RowMapper:
                 data["policy_document_retention"]["reason"] = reason
         if "direct marketing" in row.get("rights").lower():
             data["direct_marketing"] = True  # the one right that follows from no lawful basis
+        scopes = self._basis_scopes(row.get("rights"), data["lawful_basis"])
+        if scopes:  # noticegen's own record: what each basis covers, from the scoped rights
+            data["lawful_basis"]["applies_to"] = scopes
         if row.get("rights"):
             comments.append("The rights column is not imported: noticegen works the rights out "
                             "from the lawful bases (and direct_marketing).")
@@ -388,6 +391,25 @@ class RowMapper:
         if marked:  # the record marks these values as examples the school has to confirm
             data["illustrative"] = marked
         return data, comments
+
+    @staticmethod
+    def _basis_scopes(text: str, basis: dict) -> dict:
+        """What each Art 6 basis covers, read back from the rights noticegen's record
+        scopes ('Erasure (paying staff)'): a scope given by the one basis that brings the
+        right is that basis's ``applies_to``; a scope noticegen wrote for want of one
+        ('…, where we rely on contract') is not."""
+        from noticegen.load.catalogue import lawful_bases
+
+        catalogue = lawful_bases()
+        article_6 = [b for b in basis.get("article_6", []) if b in catalogue]
+        found: dict = {}
+        for name, right in (("Erasure", "erasure"), ("Portability", "portability"), ("Objection", "object")):
+            for match in re.finditer(rf"(?<![\w ]to ){name} \(([^()]+)\)", text or ""):
+                scope = match[1].strip()
+                giving = [b for b in article_6 if catalogue[b].rights.get(right)]
+                if len(giving) == 1 and ", where we rely on " not in scope:
+                    found.setdefault(giving[0], scope)
+        return found
 
     def _basis(self, row: _Row, comments: list[str]) -> dict:
         basis: dict = {}
@@ -407,11 +429,15 @@ class RowMapper:
             ids, unmatched = match_bases(row.get(column), kinds, commas,
                                          duplicates=column == "schedule_1" and row.own_layout)
             if column == "schedule_1" and row.own_layout:
-                # noticegen's record lists the criminal offence data's Schedule 1
-                # conditions after the activity's own: take those off the end
-                tail = [i for i in criminal_ids if catalogue[i].kind == "schedule-1"]
-                if tail and ids[-len(tail):] == tail:
-                    ids = ids[:-len(tail)]
+                # noticegen's record lists the activity's Schedule 1 conditions and then
+                # the criminal offence data's, each once: one the criminal column also
+                # names is the special category data's too only where an Art 9
+                # condition of the row can use it (Part 1 with 9(2)(b), (h), (i), (j);
+                # Part 2 with 9(2)(g))
+                article_9, _ = match_bases(row.get("article_9"), ("article-9",), commas)
+                parts = {1 if a in ("art9-2-b", "art9-2-h", "art9-2-i", "art9-2-j") else 2
+                         for a in article_9 if a != "art9-2-a"}
+                ids = [i for i in ids if i not in criminal_ids or catalogue[i].part in parts]
             for ident in ids:
                 target = routes[catalogue[ident].kind]
                 if column == "criminal_offence":
