@@ -18,9 +18,21 @@ TRUST = Path(__file__).resolve().parent / "trust"
 DPV_NAMESPACES = ("https://w3id.org/dpv#", "https://w3id.org/dpv/pd#",
                   "https://w3id.org/dpv/legal/eu/gdpr#", "https://w3id.org/dpv/legal/gb#",
                   "https://w3id.org/dpv/loc#")
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 PROJECT = "https://noticegen.dev/ns/datamap#"
 PROJECT_BASES = "https://noticegen.dev/ns/lawful-basis#"
 DPV = "https://w3id.org/dpv#"
+EU_GDPR = "https://w3id.org/dpv/legal/eu/gdpr#"
+LEGAL_GB = "https://w3id.org/dpv/legal/gb#"
+SKOS_MAPPINGS = {SKOS + m for m in ("closeMatch", "broadMatch", "relatedMatch")}
+
+# The terms DPV 2.2 defines, as read in its sources (w3c/dpv, 2.2/legal/gb/legal-gb.csv and
+# modules/gb.ttl; 2.2/legal/eu/gdpr/modules/legal_basis.csv, legal_basis_special.csv and
+# rights.csv): the document may name no other term of these two namespaces.
+LEGAL_GB_TERMS = {LEGAL_GB + t for t in ("law-GDPR", "law-DPA", "DPA-GB")}
+EU_GDPR_TERMS = ({EU_GDPR + f"A6-1-{x}" for x in "abcdef"} | {EU_GDPR + f"A9-2-{x}" for x in "abcdefghij"}
+                 | {EU_GDPR + t for t in ("A7-3", "A13", "A14", "A15", "A16", "A17", "A18", "A19", "A20",
+                                          "A21", "A22", "A22-3-a", "A22-3-b", "A22-3-c", "A77")})
 
 
 class NetworkRefused(Exception):
@@ -141,8 +153,9 @@ def test_expands_without_loss(model):
     expanded_properties, expanded_types = census(expanded)
     assert expanded_properties == compact_properties
     assert expanded_types == compact_types
-    # nothing was left unexpanded (a term missing from the context stays relative)
-    assert all(p.startswith("https://") for p in expanded_properties), expanded_properties
+    # nothing was left unexpanded (a term missing from the context stays relative); SKOS's
+    # namespace is the one http:// address
+    assert all(p.startswith(("https://", SKOS)) for p in expanded_properties), expanded_properties
     assert all(t.startswith("https://") for t in expanded_types), expanded_types
 
 
@@ -154,7 +167,7 @@ def test_every_term_is_dpv_or_a_documented_project_term(model):
     docs = (REPOSITORY / "docs" / "dpv.md").read_text()
     documented = {PROJECT + term.split(":", 1)[1] for term in PROJECT_TERMS}
     for term in list(properties) + list(types):
-        if term.startswith(DPV_NAMESPACES):
+        if term.startswith(DPV_NAMESPACES) or term in SKOS_MAPPINGS:
             continue
         assert term in documented, f"{term} is neither DPV nor a documented project term"
         assert f"`ng:{term[len(PROJECT):]}`" in docs, f"{term} missing from docs/dpv.md"
@@ -179,13 +192,130 @@ def test_categories_bases_and_transfers_follow_the_data_map(model):
         node = by_id[f"_:activity-{ident}"]
         assert node[DPV + "hasDataController"] == [{"@id": "_:controller"}]
         assert len(node[DPV + "hasPurpose"]) == len(activity["purposes"])
-        bases = {b["@id"] for b in node[DPV + "hasLegalBasis"]}
+        bases = {b["@id"]: b for b in node[DPV + "hasLegalBasis"]}
         for group in ("article_6", "article_9", "schedule_1", "criminal_offence"):
             for basis in activity["lawful_basis"].get(group, []):
-                match = re.fullmatch(r"art([69])-(\d)-([a-j])", basis)
-                wanted = (f"https://w3id.org/dpv/legal/eu/gdpr#A{match[1]}-{match[2]}-{match[3]}"
-                          if match else PROJECT_BASES + basis)
-                assert wanted in bases, (ident, basis)
+                # every basis is the UK provision, never an EU GDPR term in its place
+                assert PROJECT_BASES + basis in bases, (ident, basis)
+        for basis in bases:
+            assert not basis.startswith(EU_GDPR), (ident, basis)
+
+
+def _by_id(expanded) -> dict:
+    """Every node with an id, its properties merged (a basis is described in each activity)."""
+    merged: dict = {}
+    for node in nodes(expanded):
+        if "@id" in node and len(node) > 1:
+            target = merged.setdefault(node["@id"], {})
+            for key, value in node.items():
+                if key != "@id" and value not in target.setdefault(key, []):
+                    target[key] += [v for v in as_list(value) if v not in target[key]]
+    return merged
+
+
+def test_dpv_iris_are_ones_dpv_defines(model):
+    """legal-gb and eu-gdpr IRIs are only those DPV 2.2 defines; the UK laws are the
+    controller's applicable law; EU GDPR terms appear only as SKOS mappings of a UK node."""
+    expanded = expand(document_of(model))
+    used = set()
+    for node in nodes(expanded):
+        for key, values in node.items():
+            for value in as_list(values):
+                if isinstance(value, dict) and "@id" in value:
+                    target = value["@id"]
+                    used.add(target)
+                    if target.startswith(EU_GDPR):
+                        assert key in SKOS_MAPPINGS, (key, target)
+                elif key == "@type" and isinstance(value, str):
+                    used.add(value)
+    assert {t for t in used if t.startswith(LEGAL_GB)} <= LEGAL_GB_TERMS
+    assert {t for t in used if t.startswith(EU_GDPR)} <= EU_GDPR_TERMS
+    controller = next(n for n in expanded if n.get("@id") == "_:controller")
+    assert {v["@id"] for v in controller[DPV + "hasApplicableLaw"]} == {LEGAL_GB + "law-GDPR",
+                                                                        LEGAL_GB + "law-DPA"}
+
+
+def test_uk_bases_name_the_eu_article_only_as_a_match(model):
+    """UK GDPR Art 6(1)(x) and 9(2)(x): typed by DPV's kind of basis, under the UK GDPR, with
+    the same-numbered EU GDPR term as a close match; other bases have no EU match."""
+    merged = _by_id(expand(document_of(model)))
+    bases = {i: n for i, n in merged.items() if i.startswith(PROJECT_BASES)}
+    assert bases
+    for ident, node in bases.items():
+        local = ident[len(PROJECT_BASES):]
+        laws = {v["@id"] for v in node[DPV + "hasApplicableLaw"]}
+        match = re.fullmatch(r"art([69])-(\d)-([a-j])", local)
+        if match:
+            assert laws == {LEGAL_GB + "law-GDPR"}, ident
+            assert node[SKOS + "closeMatch"] == [{"@id": f"{EU_GDPR}A{match[1]}-{match[2]}-{match[3]}"}]
+            assert node["@type"][0] == DPV + "LegalBasis" and len(node["@type"]) >= 1
+        else:
+            assert SKOS + "closeMatch" not in node, ident
+        if local.startswith("sch1-"):
+            assert laws == {LEGAL_GB + "law-DPA"}, ident
+        assert node[PROJECT + "reference"][0]["@value"].startswith(("UK GDPR", "DPA 2018")), ident
+    if PROJECT_BASES + "art6-1-c" in bases:
+        assert DPV + "LegalObligation" in bases[PROJECT_BASES + "art6-1-c"]["@type"]
+    if PROJECT_BASES + "art6-1-e" in bases:
+        assert {DPV + "PublicInterest", DPV + "OfficialAuthorityOfController"} \
+            <= set(bases[PROJECT_BASES + "art6-1-e"]["@type"])
+
+
+def test_each_activity_has_the_rights_the_notice_gives(model):
+    """dpv:hasRight lists, per activity, the rights model.derive gives it; each right is
+    the UK provision, under the UK GDPR, matched to DPV's EU GDPR term where one fits."""
+    from noticegen.model.derive import rights_for
+
+    merged = _by_id(expand(document_of(model)))
+    for ident, activity in model.activities.items():
+        node = merged[f"_:activity-{ident}"]
+        wanted = [f"_:right-{r.id}" for r in rights_for(model, [activity], model.language)]
+        assert [v["@id"] for v in node[DPV + "hasRight"]] == wanted, ident
+        assert {"_:right-access", "_:right-rectification", "_:right-restriction",
+                "_:right-compensation"} <= set(wanted)
+    rights = {i: n for i, n in merged.items() if i.startswith("_:right-")}
+    for ident, node in rights.items():
+        assert DPV + "DataSubjectRight" in node["@type"], ident
+        assert node[DPV + "hasApplicableLaw"] == [{"@id": LEGAL_GB + "law-GDPR"}]
+        assert node[PROJECT + "reference"][0]["@value"].startswith("UK GDPR"), ident
+    assert rights["_:right-access"][SKOS + "closeMatch"] == [{"@id": EU_GDPR + "A15"}]
+    assert SKOS + "closeMatch" not in rights["_:right-compensation"]  # DPV has no Art 82 term
+    if "_:right-object" in rights:
+        assert rights["_:right-object"][SKOS + "closeMatch"] == [{"@id": EU_GDPR + "A21"}]
+
+
+def test_rights_and_automated_decisions_in_the_features_project():
+    """tests/features: public task gives objection, consent its withdrawal, marketing the
+    objection to it, and the clubs activity's automated decisions their safeguards and a
+    described dpv:AutomatedDecisionMaking context; 'false' is DPV's not applicable."""
+    model = model_of(FEATURES)
+    merged = _by_id(expand(document_of(model)))
+    clubs = merged["_:activity-clubs"]
+    assert {"@id": "_:right-automated_decisions"} in clubs[DPV + "hasRight"]
+    context = clubs[DPV + "hasContext"][0]
+    assert DPV + "AutomatedDecisionMaking" in context["@type"]
+    assert context[PROJECT + "description"][0]["@value"] == "which homework practice group a member joins"
+    logic = context[DPV + "hasAlgorithmicLogic"][0]
+    assert DPV + "AlgorithmicLogic" in logic["@type"]
+    assert "last five practice sets" in logic[PROJECT + "description"][0]["@value"]
+    assert "difficulty" in context[PROJECT + "significance"][0]["@value"]
+    automated = merged["_:right-automated_decisions"]
+    assert {v["@id"] for v in automated[SKOS + "relatedMatch"]} == {
+        EU_GDPR + "A22-3-a", EU_GDPR + "A22-3-b", EU_GDPR + "A22-3-c"}
+    assert SKOS + "closeMatch" not in automated  # Arts 22A-22D are not the EU's Art 22
+    for ident in ("fundraising", "volunteer-checks"):
+        context = merged[f"_:activity-{ident}"][DPV + "hasContext"][0]
+        assert context["@type"] == [DPV + "AutomatedDecisionMaking"]
+        assert context[DPV + "hasApplicability"] == [{"@id": DPV + "NotApplicable"}]
+        assert {"@id": "_:right-automated_decisions"} not in merged[f"_:activity-{ident}"][DPV + "hasRight"]
+    given = {r["@id"] for a in model.activities for r in merged[f"_:activity-{a}"][DPV + "hasRight"]}
+    assert "_:right-withdraw_consent" in given or "_:right-direct_marketing" in given
+
+
+def test_an_activity_silent_on_automated_decisions_states_nothing():
+    from noticegen.render.dpv import _automated
+
+    assert _automated({}) is None
 
 
 def test_special_criminal_and_transfers_in_the_features_project():

@@ -163,3 +163,78 @@ def test_example_is_correct_in_law():
     organisation = model.organisation
     for field in ("dpo", "complaints", "appropriate_policy_document"):
         assert organisation[field]["illustrative"] is True
+
+
+# ------------------------------------------------------------------ legal review L17, L18
+
+LAC_SLUG = "looked-after-children-and-safeguarding"
+
+
+@pytest.fixture(scope="module")
+def lac_page(tmp_path_factory) -> str:
+    """The built looked-after-children notice, as visible text with its links kept."""
+    from html import unescape
+
+    from conftest import copy_example
+    from noticegen.commands.build import build_project
+
+    project = copy_example(tmp_path_factory.mktemp("lac") / "school")
+    result = build_project(project, pdf=False)
+    assert not result.check.failed(), result.check.problems
+    raw = (project / "build" / "notices" / f"{LAC_SLUG}.html").read_text(encoding="utf-8")
+    raw = re.sub(r"<(style|script)\b.*?</\1>", " ", raw, flags=re.S)
+    raw = re.sub(r'<a [^>]*href="([^"]+)"[^>]*>', r" [\1] ", raw)  # keep where links go, before their text
+    text = unescape(re.sub(r"<[^>]+>", " ", raw))
+    return " ".join(text.replace("’", "'").split())
+
+
+def test_the_notice_says_who_uses_a_looked_after_childs_rights(lac_page):
+    """L17: the child's own rights, the local authority's share of parental
+    responsibility under a care order (Children Act 1989 s33(3)), and the limit on
+    access to child abuse data (DPA 2018 Sch 3 Part 5 para 21), in its own section after
+    the rights and before complaints, on a page marked as an example."""
+    heading = "Who can use a looked after child's rights"
+    # the last occurrence of each heading is in the body (the first in the contents)
+    rights = lac_page.rindex("Requesting access to your personal data")
+    own = lac_page.rindex(heading)
+    complaints = lac_page.index("Raising a concern", own)
+    assert rights < own < complaints
+    section = lac_page[own:complaints]
+    assert "The rights in this notice belong to the child, whatever their age." in section
+    assert "can use it for themselves or ask someone to act for them" in section
+    assert ("the local authority has parental responsibility for them as well as their parents"
+            in section)
+    assert ("[https://www.legislation.gov.uk/ukpga/1989/41/section/33] Children Act 1989, section 33(3)"
+            in section)
+    assert "section 20 of the same Act), the local authority does not have parental responsibility" \
+        in section
+    assert ("hold back what it would not be in the child's best interests to give them" in section)
+    assert ("[https://www.legislation.gov.uk/ukpga/2018/12/schedule/3/paragraph/21] "
+            "Data Protection Act 2018, Schedule 3, Part 5, paragraph 21") in section
+    assert "It is not for a request the child makes for themselves." in section
+    # not the school's published text: the page says it is an example
+    assert "Example — not Moss Hey Primary School's published privacy notice" in lac_page
+    notice = (REPOSITORY / "notices" / f"{LAC_SLUG}.md").read_text()
+    comment = notice[:notice.index("id: looked-after-childrens-rights")]
+    assert "# Example content, not the school's published text" in comment
+
+
+def test_the_notice_does_not_say_the_school_reports_children_in_care_to_the_dfe(lac_page):
+    """L18: local authorities, not schools, report children in need and looked after
+    children to the DfE (the children in need census, the SSDA903 return); the school
+    census carries only post-looked-after arrangements."""
+    assert "through the school census" not in lac_page
+    assert "We share children in need and looked after children data with the Department" \
+        not in lac_page
+    assert ("We do not send the Department our own record of which pupils are children in need "
+            "or looked after children.") in lac_page
+    assert "the children in need census and the children looked after return" in lac_page
+    assert ("left local authority care through adoption, a special guardianship order or a child "
+            "arrangements order") in lac_page
+    # the school's own duty is still cited, with the seed's DfE paragraphs
+    assert "section 537A of the Education Act 1996" in lac_page
+    assert "This data sharing helps to develop national policies" in lac_page
+    model = check_project(REPOSITORY).model
+    share = next(s for s in model.activities["children-in-need-and-looked-after"]["recipients"]
+                 if s["recipient"] == "dfe")
+    assert "school census" in share["why"] and "through the school census" not in share["why"]

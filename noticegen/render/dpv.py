@@ -4,11 +4,14 @@
 that other tools can read what a school processes without parsing its YAML: the
 controller, and each processing activity with its purposes, data subjects, personal data
 categories (special category and criminal offence data marked), lawful bases, recipients,
-transfers, sources, retention and security measures.
+transfers, sources, retention, security measures, the rights its notice gives and its
+automated decisions.
 
-Only terms that DPV 2.x defines are used (docs/dpv.md lists each with its source); where
-DPV has no term (a name, a free-text description, the DPA 2018 Schedule 1 conditions),
-the term sits under noticegen's own namespace, ``ng:``, and docs/dpv.md documents it.
+Only terms that DPV 2.2 defines are used (docs/dpv.md lists each with its source); where
+DPV has no term (a name, a free-text description, a UK lawful basis or right), the term
+sits under noticegen's own namespace, ``ng:``, and docs/dpv.md documents it. DPV's UK
+extension has the UK GDPR and the DPA 2018 as laws only; a UK basis or right is never
+written as DPV's EU GDPR term, which is named at most as a SKOS match.
 The ``@context`` is written inline: reading the file never fetches anything.
 
 The output is deterministic: keys sorted, lists in the data map's own order or sorted by
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import json
 
+from noticegen.model.derive import shares_of
 from noticegen.model.resolve import Entry, Model, category_examples
 
 DPV = "https://w3id.org/dpv#"
@@ -27,6 +31,7 @@ PD = "https://w3id.org/dpv/pd#"
 EU_GDPR = "https://w3id.org/dpv/legal/eu/gdpr#"
 LEGAL_GB = "https://w3id.org/dpv/legal/gb#"
 LOC = "https://w3id.org/dpv/loc#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 NG = "https://noticegen.dev/ns/datamap#"
 NG_BASIS = "https://noticegen.dev/ns/lawful-basis#"
 
@@ -36,6 +41,7 @@ CONTEXT = {
     "eu-gdpr": EU_GDPR,
     "legal-gb": LEGAL_GB,
     "loc": LOC,
+    "skos": SKOS,
     "ng": NG,
     "ng-basis": NG_BASIS,
 }
@@ -59,15 +65,77 @@ PROJECT_TERMS = {
     "ng:adequacy": "Whether a transfer relies on UK adequacy regulations (true) or not.",
     "ng:illustrative": "The value is illustrative, not yet confirmed by the school.",
     "ng:businessFunction": "The business function an activity belongs to (ROPA column).",
+    "ng:significance": "The significance and likely effects of an automated decision for "
+                       "the person (the data map's automated_decision_making.significance).",
 }
 """Every ``ng:`` property the document can use, with its meaning (docs/dpv.md)."""
 
-ARTICLE_6 = {f"art6-1-{letter}": f"eu-gdpr:A6-1-{letter}" for letter in "abcdef"}
-ARTICLE_9 = {f"art9-2-{letter}": f"eu-gdpr:A9-2-{letter}" for letter in "abcdefghij"}
-"""UK GDPR Art 6(1) and Art 9(2) keep the EU GDPR's numbering, so the same-numbered DPV
-GDPR terms name them; the controller's ``dpv:hasApplicableLaw`` says the law is the UK's.
-Everything else in the catalogue (Art 6(1)(ea), Annex 1, Art 10, DPA 2018 Schedule 1)
-has no DPV term and is named under ``ng-basis:``."""
+GB_LAWS = {"uk-gdpr": "legal-gb:law-GDPR", "dpa-2018": "legal-gb:law-DPA"}
+"""DPV's UK extension (https://w3id.org/dpv/legal/gb, DPV 2.2) defines these two laws,
+and the ICO (``legal-gb:DPA-GB``), and nothing else: no UK lawful bases, no UK rights."""
+
+LAW_OF_KIND = {
+    "article-6": ["legal-gb:law-GDPR"], "annex-1": ["legal-gb:law-GDPR"],
+    "article-9": ["legal-gb:law-GDPR"], "article-10": ["legal-gb:law-GDPR"],
+    "schedule-1": ["legal-gb:law-DPA"],
+}
+"""The law each kind of catalogue basis is in (Art 10 with s10(5) is in both)."""
+
+DPV_BASIS_TYPES = {
+    "art6-1-a": ["dpv:Consent"], "art6-1-b": ["dpv:Contract"],
+    "art6-1-c": ["dpv:LegalObligation"], "art6-1-d": ["dpv:VitalInterest"],
+    "art6-1-e": ["dpv:PublicInterest", "dpv:OfficialAuthorityOfController"],
+    "art6-1-f": ["dpv:LegitimateInterest"],
+    "art9-2-a": ["dpv:ExplicitlyExpressedConsent"], "art9-2-c": ["dpv:VitalInterest"],
+    "art9-2-d": ["dpv:LegitimateInterest"], "art9-2-g": ["dpv:PublicInterest"],
+    "art9-2-i": ["dpv:PublicInterest"], "art9-2-j": ["dpv:PublicInterest"],
+}
+"""DPV's jurisdiction-neutral kinds of legal basis, as DPV's own GDPR extension places the
+same-numbered EU terms under them (each eu-gdpr term's broader concept)."""
+
+EU_COUNTERPART = {**{f"art6-1-{letter}": f"eu-gdpr:A6-1-{letter}" for letter in "abcdef"},
+                  **{f"art9-2-{letter}": f"eu-gdpr:A9-2-{letter}" for letter in "abcdefghij"}}
+"""DPV has no terms for the UK GDPR's lawful bases. UK GDPR Art 6(1)(a)-(f) and Art
+9(2)(a)-(j) keep the EU GDPR's numbering, so each UK basis is its own node (``ng-basis:``,
+the UK provision, ``dpv:hasApplicableLaw`` ``legal-gb:law-GDPR``) that names the
+same-numbered EU GDPR term only as a ``skos:closeMatch``: the UK article is meant, the EU
+term is there so tools that know DPV's GDPR terms can match it. Art 6(1)(ea), Annex 1,
+Art 10 and DPA 2018 Schedule 1 have no EU counterpart."""
+
+RIGHT_TERMS = {
+    # right id: (UK provision, where it can be read, {SKOS mapping: EU GDPR terms})
+    "access": ("UK GDPR Article 15", "https://www.legislation.gov.uk/eur/2016/679/article/15",
+               {"skos:closeMatch": ["eu-gdpr:A15"]}),
+    "rectification": ("UK GDPR Article 16", "https://www.legislation.gov.uk/eur/2016/679/article/16",
+                      {"skos:closeMatch": ["eu-gdpr:A16"]}),
+    "erasure": ("UK GDPR Article 17", "https://www.legislation.gov.uk/eur/2016/679/article/17",
+                {"skos:closeMatch": ["eu-gdpr:A17"]}),
+    "restriction": ("UK GDPR Article 18", "https://www.legislation.gov.uk/eur/2016/679/article/18",
+                    {"skos:closeMatch": ["eu-gdpr:A18"]}),
+    "portability": ("UK GDPR Article 20", "https://www.legislation.gov.uk/eur/2016/679/article/20",
+                    {"skos:closeMatch": ["eu-gdpr:A20"]}),
+    "object": ("UK GDPR Article 21(1)", "https://www.legislation.gov.uk/eur/2016/679/article/21",
+               {"skos:closeMatch": ["eu-gdpr:A21"]}),
+    "withdraw_consent": ("UK GDPR Article 7(3)", "https://www.legislation.gov.uk/eur/2016/679/article/7",
+                         {"skos:closeMatch": ["eu-gdpr:A7-3"]}),
+    # the EU term is the whole of Art 21: objection to direct marketing is part of it
+    "direct_marketing": ("UK GDPR Article 21(2) and (3)",
+                         "https://www.legislation.gov.uk/eur/2016/679/article/21",
+                         {"skos:broadMatch": ["eu-gdpr:A21"]}),
+    # Arts 22A-22D (DUAA 2025 s80) replaced Art 22: the safeguards of Art 22C are like,
+    # not the same as, the EU's Art 22(3) rights, and the EU's "right not to be subject
+    # to" a decision is no longer the UK's framing
+    "automated_decisions": ("UK GDPR Articles 22A to 22D (Data (Use and Access) Act 2025, section 80)",
+                            "https://www.legislation.gov.uk/ukpga/2025/18/section/80",
+                            {"skos:relatedMatch": ["eu-gdpr:A22-3-a", "eu-gdpr:A22-3-b",
+                                                   "eu-gdpr:A22-3-c"]}),
+    # DPV has no term for Art 82 (its A79 is a judicial remedy, not compensation)
+    "compensation": ("UK GDPR Article 82", "https://www.legislation.gov.uk/eur/2016/679/article/82", {}),
+}
+"""Each right a notice can state (model.derive.RIGHTS), as the UK provision that gives it.
+DPV defines data subject rights only for the EU GDPR (in its GDPR extension; its rights
+extension, https://w3id.org/dpv/legal/eu/rights, holds the EU Charter's fundamental
+rights), so, as with the bases, the UK right is its own node and the EU term a mapping."""
 
 RECIPIENT_TYPES = {
     "processor": ["dpv:DataProcessor"],
@@ -128,7 +196,7 @@ def _controller(model: Model) -> list[dict]:
                               if org.get(key)],
         # the project is under UK law: UK GDPR and the Data Protection Act 2018
         "dpv:hasJurisdiction": {"@id": "loc:GB"},
-        "dpv:hasApplicableLaw": [{"@id": "legal-gb:law-GDPR"}, {"@id": "legal-gb:law-DPA"}],
+        "dpv:hasApplicableLaw": [{"@id": law} for law in GB_LAWS.values()],
     }
     if org.get("dpo"):
         controller["dpv:hasDataProtectionOfficer"] = _node("dpo")
@@ -212,15 +280,58 @@ def _retention(entry: Entry) -> dict:
 
 
 def _basis(model: Model, ident: str) -> dict:
-    """A lawful basis: the DPV GDPR term where DPV has one, else a described node."""
-    if ident in ARTICLE_6:
-        return {"@id": ARTICLE_6[ident]}
-    if ident in ARTICLE_9:
-        return {"@id": ARTICLE_9[ident]}
+    """A lawful basis as the UK provision it is: noticegen's node for it, typed by DPV's
+    kind of legal basis where DPV has one, under the law it is in, and matched to the
+    same-numbered EU GDPR term where there is one (never that term in its place)."""
     basis = model.bases[ident]
-    return _compact({"@id": f"ng-basis:{ident}", "@type": ["dpv:LegalBasis"],
+    counterpart = EU_COUNTERPART.get(ident)
+    return _compact({"@id": f"ng-basis:{ident}",
+                     "@type": ["dpv:LegalBasis"] + DPV_BASIS_TYPES.get(ident, []),
                      "ng:name": basis.name, "ng:reference": basis.reference,
-                     "ng:url": basis.url})
+                     "ng:url": basis.url,
+                     "dpv:hasApplicableLaw": [{"@id": law} for law in LAW_OF_KIND.get(basis.kind, [])]
+                     + ([{"@id": "legal-gb:law-DPA"}] if ident == "art10-schedule-1" else []),
+                     "dpv:hasJurisdiction": {"@id": "loc:GB"},
+                     "skos:closeMatch": {"@id": counterpart} if counterpart else None})
+
+
+def _right(ident: str, name: str, text: str) -> dict:
+    """A data subject right as the UK provision that gives it (one node, pointed to by
+    every activity that gives the right)."""
+    reference, url, matches = RIGHT_TERMS[ident]
+    return _compact({
+        "@id": f"_:right-{ident}", "@type": ["dpv:DataSubjectRight"],
+        "dpv:hasIdentifier": ident, "ng:name": name, "ng:description": text,
+        "ng:reference": reference, "ng:url": url,
+        "dpv:hasApplicableLaw": {"@id": "legal-gb:law-GDPR"},
+        "dpv:hasJurisdiction": {"@id": "loc:GB"},
+        **{mapping: [{"@id": term} for term in terms] for mapping, terms in matches.items()},
+    })
+
+
+def _rights(model: Model, activity: Entry) -> list:
+    """The rights the notice gives for this activity, as the model derives them."""
+    from noticegen.model.derive import rights_for
+
+    return rights_for(model, [activity], model.language)
+
+
+def _automated(activity: Entry) -> dict | None:
+    """Automated decision-making: a described context when the activity takes significant
+    decisions solely by automated means; DPV's 'not applicable' when it says it takes
+    none; nothing when the data map does not say (the notice then says nothing either)."""
+    adm = activity.get("automated_decision_making")
+    if adm is False:
+        return {"@type": ["dpv:AutomatedDecisionMaking"],
+                "dpv:hasApplicability": {"@id": "dpv:NotApplicable"}}
+    if not isinstance(adm, dict):
+        return None
+    return _compact({
+        "@type": ["dpv:AutomatedDecisionMaking"],
+        "ng:description": adm.get("decision"),
+        "dpv:hasAlgorithmicLogic": {"@type": ["dpv:AlgorithmicLogic"], "ng:description": adm["logic"]},
+        "ng:significance": adm["significance"],
+    })
 
 
 _BASIS_GROUPS = ("article_6", "annex_1", "article_9", "schedule_1", "criminal_offence")
@@ -246,7 +357,7 @@ def _transfers(model: Model, activity: Entry) -> list[dict]:
 def _activity(model: Model, ident: str, activity: Entry) -> dict:
     basis = activity["lawful_basis"]
     bases = [b for group in _BASIS_GROUPS for b in basis.get(group, []) if b in model.bases]
-    shares = activity.get("recipients", [])
+    shares = shares_of(activity)  # its recipients and the processors that run its systems
     return _compact({
         "@id": f"_:activity-{ident}", "@type": ["dpv:PersonalDataProcess"],
         "dpv:hasIdentifier": ident, "ng:name": activity["name"],
@@ -267,13 +378,15 @@ def _activity(model: Model, ident: str, activity: Entry) -> dict:
         "dpv:hasTechnicalOrganisationalMeasure": [
             {"@type": ["dpv:TechnicalOrganisationalMeasure"], "ng:description": m}
             for m in activity.get("security_measures", [])],
+        "dpv:hasRight": [_node(f"right-{r.id}") for r in _rights(model, activity)],
+        "dpv:hasContext": _automated(activity),
     })
 
 
 def _named(activity: Entry, kind: str) -> list[str]:
     """The ids of ``kind`` an activity's own fields name (not its prose)."""
     if kind == "recipient":
-        return [s["recipient"] for s in activity.get("recipients", [])] + \
+        return [s["recipient"] for s in shares_of(activity)] + \
             [t["recipient"] for t in activity.get("transfers", []) if "recipient" in t]
     field = {"subject": "subjects", "category": "categories", "source": "sources",
              "retention": "retention"}[kind]
@@ -302,6 +415,9 @@ def datamap_document(model: Model) -> dict:
     graph += [_simple("source", "dpv:DataSource", e, "ng:name") for e in _used(model, "source")]
     graph += [_recipient(e) for e in _used(model, "recipient")]
     graph += [_retention(e) for e in _used(model, "retention")]
+    rights = {r.id: r for activity in model.activities.values() for r in _rights(model, activity)}
+    graph += [_right(ident, rights[ident].name, rights[ident].text)
+              for ident in RIGHT_TERMS if ident in rights]
     return {"@context": CONTEXT, "@graph": graph}
 
 
