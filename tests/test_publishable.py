@@ -49,7 +49,7 @@ def test_every_pdf_page_of_the_example_says_it_is_one(example_build):
 
 
 def test_the_example_record_of_processing_workbook_says_it_is_one(example_build):
-    sheet = load_workbook(example_build / "ropa" / "ropa.xlsx").active
+    sheet = load_workbook(example_build / "records" / "ropa.xlsx").active
     cells = [str(c) for row in sheet.iter_rows(max_row=6, values_only=True) for c in row if c]
     assert "Example" in cells
     assert any(c.startswith("not Moss Hey Primary School's record of processing") for c in cells)

@@ -282,11 +282,14 @@ def watch(preview: Preview, stop: threading.Event, watching: threading.Event) ->
     from watchfiles import watch as watch_files
 
     root = preview.root.resolve()
-    watched = [root / name for name in WATCHED if (root / name).exists()] or [root]
+    watched = [root / name for name in WATCHED if (root / name).exists()]
+    if len(watched) < len(WATCHED):  # one made later (noticegen.yaml, say) is seen too
+        watched.append(root)
 
     def relevant(change, path: str) -> bool:
         relative = Path(path).resolve().relative_to(root) if Path(path).resolve().is_relative_to(root) else None
-        return relative is not None and relative.parts[:1] != ("build",)
+        return relative is not None and relative.parts[:1] != ("build",) and \
+            (relative.parts[:1] == () or relative.parts[0] in WATCHED)
 
     for changes in watch_files(*watched, watch_filter=relevant, stop_event=stop, debounce=50,
                                step=20, rust_timeout=100, yield_on_timeout=True):
