@@ -235,10 +235,14 @@ def check(project: Path, output_format: str, strict: bool, today) -> None:
 @click.option("--draft", is_flag=True,
               help="Build a draft into build/draft/ even with placeholders left: every page "
                    "says DRAFT — NOT FOR PUBLICATION and marks what is still to fill in.")
+@click.option("--public", is_flag=True,
+              help="Build only what the project publishes (what CI uploads): the record of "
+                   "processing is left out unless noticegen.yaml says publish_records: true.")
 def build(project: Path, no_pdf: bool, strict: bool, today, jobs: int | None,
-          shard: str | None, draft: bool) -> None:
+          shard: str | None, draft: bool, public: bool) -> None:
     """Check the project, then write notices (HTML, fragment, PDF), the ROPA (HTML, CSV,
-    XLSX), an index and a manifest into PROJECT/build/.
+    XLSX, in build/records/), an index and a manifest into PROJECT/build/. The index
+    links the ROPA only when noticegen.yaml says publish_records: true.
 
     Nothing is written when check finds errors (exit 1).
     """
@@ -258,7 +262,7 @@ def build(project: Path, no_pdf: bool, strict: bool, today, jobs: int | None,
     with _Progress(enabled=_is_terminal(sys.stderr)) as progress:
         result = build_project(project, pdf=not no_pdf, progress=progress, strict=strict,
                                today=today.date() if today else None, jobs=jobs, shard=shard_pair,
-                               draft=draft)
+                               draft=draft, public=public)
     if result.check.failed(strict, draft):
         click.echo(text(result.check.problems, len(result.check.files), prefix), nl=False)
         click.echo("noticegen: build stopped: fix the errors above first", err=True)

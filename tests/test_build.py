@@ -18,7 +18,7 @@ from conftest import REPOSITORY, copy_example, published
 SEED = Path(__file__).resolve().parent / "fixtures" / "moss-hey-lac-safeguarding-notice.txt"
 SLUG = "looked-after-children-and-safeguarding"
 NOTICES = sorted(p.stem for p in (REPOSITORY / "notices").glob("*.md"))
-OUTPUTS = ["index.html", "ropa/ropa.html", "ropa/ropa.csv", "ropa/ropa.xlsx", "ropa/datamap.jsonld"] + [
+OUTPUTS = ["index.html", "records/ropa.html", "records/ropa.csv", "records/ropa.xlsx", "records/datamap.jsonld"] + [
     f"notices/{slug}{suffix}" for slug in NOTICES for suffix in (".html", ".fragment.html", ".pdf")]
 ACTIVITY_COUNT = len(list((REPOSITORY / "datamap" / "activities").glob("*.yaml")))
 
@@ -174,11 +174,70 @@ def test_all_outputs_and_manifest(built):
     assert not any(p.name.startswith(".staging") for p in out.iterdir())
 
 
-def test_index_links_everything(built):
+def test_index_links_every_notice_output_but_not_the_records(built):
+    """Art 30(4): the record is for the ICO on request. By default it is built where the
+    README says (build/records/) but the public index does not link it."""
     index = (built / "build" / "index.html").read_text()
     for relative in OUTPUTS[1:]:
-        assert f'href="{relative}"' in index, relative
+        if relative.startswith("records/"):
+            assert (built / "build" / relative).is_file(), relative
+            assert relative not in index, relative
+        else:
+            assert f'href="{relative}"' in index, relative
+    assert "records/" not in index and "ropa" not in index
+    assert not (built / "build" / "ropa").exists()
     assert len(NOTICES) >= 3
+
+
+def _every_path(build: Path) -> list[str]:
+    """Every file and folder under build/, hidden ones (the site folder) included: what an
+    upload of build/ takes (actions/upload-pages-artifact tars them all)."""
+    return sorted(p.relative_to(build).as_posix() for p in build.rglob("*"))
+
+
+def test_records_are_published_only_when_the_project_says_so(tmp_path, run, monkeypatch):
+    from conftest import CASES
+
+    monkeypatch.setenv("NOTICEGEN_BUILD_KEY", "a key, so that the builds below are incremental")
+    project = Path(shutil.copytree(CASES / "base", tmp_path / "school"))
+    records = ["records/ropa.html", "records/ropa.csv", "records/ropa.xlsx", "records/datamap.jsonld"]
+    build = project / "build"
+
+    # by default: built for the DPO, not linked, not indexed
+    assert run("build", "--no-pdf", cwd=project).exit_code == 0
+    index = (build / "index.html").read_text()
+    assert "records/" not in index and "Records of processing" not in index
+    for relative in records:
+        assert (build / relative).is_file(), relative
+    assert '<meta name="robots" content="noindex">' in (build / "records" / "ropa.html").read_text()
+    assert '<meta name="robots"' not in index
+
+    # what CI publishes (docs/ci.md: build --public): no record anywhere in build/
+    result = run("build", "--no-pdf", "--public", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert not [p for p in _every_path(build) if "records" in p or "ropa" in p or "jsonld" in p]
+    manifest = json.loads((build / "manifest.json").read_text())
+    assert not [o for o in manifest["outputs"] if o.startswith("records/")]
+    assert "ropa" not in manifest["units"]
+
+    # publish_records: true: the index links them, and build --public keeps them
+    (project / "noticegen.yaml").write_text("publish_records: true\n")
+    result = run("build", "--no-pdf", "--public", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert "the record of processing and the index page" in result.output
+    index = (build / "index.html").read_text()
+    for relative in records:
+        assert f'href="{relative}"' in index, relative
+        assert (build / relative).is_file(), relative
+    assert '<meta name="robots" content="noindex">' in (build / "records" / "ropa.html").read_text()
+
+    # and back: the index (made from the setting) is made again, without the links
+    (project / "noticegen.yaml").write_text("publish_records: false\n")
+    result = run("build", "--no-pdf", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert "made: the index page" in result.output
+    assert "records/" not in (build / "index.html").read_text()
+    assert (build / "records" / "ropa.html").is_file()
 
 
 def test_page_structure(built):
@@ -281,7 +340,7 @@ def test_rebuild_is_byte_identical(built, tmp_path):
 def test_ropa_csv(built):
     from noticegen.model.record import COLUMNS
 
-    raw = (built / "build" / "ropa" / "ropa.csv").read_bytes()
+    raw = (built / "build" / "records" / "ropa.csv").read_bytes()
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0] == COLUMNS + ["Controller (name, address and contact details)", "Establishment",
@@ -304,7 +363,7 @@ def test_ropa_xlsx_reads_back(built):
 
     from noticegen.model.record import COLUMNS, GROUPS
 
-    workbook = load_workbook(built / "build" / "ropa" / "ropa.xlsx")
+    workbook = load_workbook(built / "build" / "records" / "ropa.xlsx")
     sheet = workbook.active
     assert sheet["A1"].value.startswith("Record of processing activities – Moss Hey Primary School")
     labels = [sheet.cell(row=r, column=1).value for r in range(2, 8)]
@@ -323,7 +382,7 @@ def test_ropa_xlsx_reads_back(built):
 
 
 def test_ropa_html_has_grouped_headings(built):
-    page = (built / "build" / "ropa" / "ropa.html").read_text()
+    page = (built / "build" / "records" / "ropa.html").read_text()
     from noticegen.model.record import GROUPS
 
     assert page.count('scope="colgroup"') == len(GROUPS)
@@ -362,7 +421,7 @@ def test_xlsx_opens_in_libreoffice(built, tmp_path):
     completed = subprocess.run(
         [soffice, "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
          "--convert-to", 'csv:Text - txt - csv (StarCalc):44,34,76', "--outdir", str(tmp_path),
-         str(built / "build" / "ropa" / "ropa.xlsx")],
+         str(built / "build" / "records" / "ropa.xlsx")],
         capture_output=True, text=True, timeout=120, check=False)
     assert completed.returncode == 0, completed.stderr
     rows = list(csv.reader(io.StringIO((tmp_path / "ropa.csv").read_text(encoding="utf-8"))))
@@ -374,7 +433,7 @@ def test_xlsx_opens_in_libreoffice(built, tmp_path):
 
 
 @pytest.mark.parametrize("output", [f"notices/{SLUG}.html", f"notices/{SLUG}.fragment.html",
-                                    f"notices/{SLUG}.pdf", "ropa/ropa.html"])
+                                    f"notices/{SLUG}.pdf", "records/ropa.html"])
 def test_illustrative_values_are_marked_in_every_output(built, output):
     """The example's DPO, complaints route and policy document are not the school's:
     every output says so beside them (docs/example.md)."""

@@ -239,11 +239,11 @@ def test_csv_and_xlsx_never_hold_formulas(project, run):
     activity = project / "datamap" / "activities" / "admissions.yaml"
     activity.write_text(activity.read_text().replace("  - to admit pupils", '  - "=HYPERLINK(\\"http://x\\")"'))
     assert run("build", "--no-pdf", cwd=project).exit_code == 0
-    csv_text = (project / "build" / "ropa" / "ropa.csv").read_text(encoding="utf-8-sig")
+    csv_text = (project / "build" / "records" / "ropa.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in csv_text
     from openpyxl import load_workbook
 
-    sheet = load_workbook(project / "build" / "ropa" / "ropa.xlsx").active
+    sheet = load_workbook(project / "build" / "records" / "ropa.xlsx").active
     cells = [c for row in sheet.iter_rows() for c in row if c.value and "HYPERLINK" in str(c.value)]
     assert cells and all(c.data_type == "s" for c in cells)
 

@@ -1,4 +1,4 @@
-"""The data map in W3C Data Privacy Vocabulary terms (build/ropa/datamap.jsonld), read
+"""The data map in W3C Data Privacy Vocabulary terms (build/records/datamap.jsonld), read
 back with a JSON-LD processor (PyLD) that is not allowed to fetch anything."""
 
 from __future__ import annotations
@@ -359,19 +359,19 @@ def test_build_writes_it_beside_the_ropa(tmp_path, monkeypatch):
     project = copy_example(tmp_path / "school")
     result = build_project(project, pdf=False)
     out = project / "build"
-    data = (out / "ropa" / "datamap.jsonld").read_bytes()
+    data = (out / "records" / "datamap.jsonld").read_bytes()
     manifest = json.loads((out / "manifest.json").read_text())
-    assert "ropa/datamap.jsonld" in manifest["outputs"]
-    assert "ropa/datamap.jsonld" in manifest["units"]["ropa"]["outputs"]
+    assert "records/datamap.jsonld" in manifest["outputs"]
+    assert "records/datamap.jsonld" in manifest["units"]["ropa"]["outputs"]
     again = build_project(project, pdf=False)
     assert not again.changed and "ropa" not in again.rendered
-    assert (out / "ropa" / "datamap.jsonld").read_bytes() == data
+    assert (out / "records" / "datamap.jsonld").read_bytes() == data
     assert result.outputs == again.outputs
     activity = project / "datamap" / "activities" / "safeguarding.yaml"
     activity.write_text(activity.read_text().replace("purposes:\n", "purposes:\n  - Keep a record\n", 1))
     third = build_project(project, pdf=False)
     assert "ropa" in third.rendered
-    assert "Keep a record" in (out / "ropa" / "datamap.jsonld").read_text()
+    assert "Keep a record" in (out / "records" / "datamap.jsonld").read_text()
 
 
 def test_a_trust_school_names_the_trust_as_controller_and_itself_as_a_unit():

@@ -28,7 +28,7 @@ def test_a_draft_builds_with_placeholders_marked_and_the_real_build_refuses(star
     draft = starter / "build" / "draft"
     page = (draft / "notices" / "pupils.html").read_text()
     fragment = (draft / "notices" / "pupils.fragment.html").read_text()
-    for html in (page, fragment, (draft / "index.html").read_text(), (draft / "ropa" / "ropa.html").read_text()):
+    for html in (page, fragment, (draft / "index.html").read_text(), (draft / "records" / "ropa.html").read_text()):
         assert "DRAFT — NOT FOR PUBLICATION" in html
     assert '<mark class="draft-placeholder">TODO(DPO email): to be filled in</mark>' in page
     assert '<meta name="robots" content="noindex, nofollow">' in page
@@ -107,7 +107,7 @@ def test_a_placeholder_where_an_id_belongs_is_drafted_marked_and_refused_for_rea
     page = (project / "build" / "draft" / "notices" / "looked-after-children-and-safeguarding.html").read_text()
     assert '<mark class="draft-placeholder">TODO(who receives it): to be filled in</mark>' in page
     assert '<mark class="draft-placeholder">TODO(Article 6 basis): to be filled in</mark>' in page
-    ropa = (project / "build" / "draft" / "ropa" / "ropa.html").read_text()
+    ropa = (project / "build" / "draft" / "records" / "ropa.html").read_text()
     assert "TODO(Article 6 basis)" in ropa and "DRAFT — NOT FOR PUBLICATION" in ropa
 
 
@@ -118,4 +118,4 @@ def test_an_imported_record_builds_as_a_draft(tmp_path, run):
     assert run("import", source, tmp_path / "school").exit_code == 0
     result = run("build", "--draft", "--no-pdf", cwd=tmp_path / "school")
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "school" / "build" / "draft" / "ropa" / "ropa.html").is_file()
+    assert (tmp_path / "school" / "build" / "draft" / "records" / "ropa.html").is_file()

@@ -42,7 +42,7 @@ def test_a_recipient_renamed_once_changes_every_notice_and_the_ropa(example):
         # the old name, and the recipient's own label, are the DPO's words
         reached += "Stockport Council (renamed)" in page
     assert reached == 3
-    ropa = (example / "build" / "ropa" / "ropa.csv").read_text(encoding="utf-8-sig")
+    ropa = (example / "build" / "records" / "ropa.csv").read_text(encoding="utf-8-sig")
     assert "Stockport Council (renamed)" in ropa and "Stockport Metropolitan Borough Council" not in ropa
     import csv
     import io

@@ -180,14 +180,14 @@ def test_build_import_build_gives_the_same_rows(tmp_path, run, source, fmt):
         assert "=Count" in clubs.read_text(encoding="utf-8")
     built = run("build", "--no-pdf", project)
     assert built.exit_code == 0, built.output
-    record = project / "build" / "ropa" / f"ropa.{fmt}"
+    record = project / "build" / "records" / f"ropa.{fmt}"
 
     imported = run("import", record, tmp_path / "imported")
     assert imported.exit_code == 0, imported.output
     again = run("build", "--draft", "--no-pdf", tmp_path / "imported")
     assert again.exit_code == 0, again.output
     before = _rows(record)
-    after = _rows(tmp_path / "imported" / "build" / "draft" / "ropa" / f"ropa.{fmt}")
+    after = _rows(tmp_path / "imported" / "build" / "draft" / "records" / f"ropa.{fmt}")
     assert len(before) > 2
     if fmt == "csv":  # whose record it is, on every row: the starter's placeholders fill gaps
         assert before[0][-3:] == after[0][-3:] == [

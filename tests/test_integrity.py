@@ -224,10 +224,10 @@ def test_the_pdf_cannot_attach_or_embed_a_file_through_a_link(project):
 
 # -- Writing: links planted in build/ ------------------------------------------------
 
-@pytest.mark.parametrize("planted", ["notices", "ropa", "manifest.json", "index.html",
+@pytest.mark.parametrize("planted", ["notices", "records", "manifest.json", "index.html",
                                      ".noticegen-cache.json", ".noticegen-lock",
                                      ".noticegen-commit.json", "notices/pupils.html",
-                                     "ropa/ropa.csv", ".staging-0000000000000000", ".current",
+                                     "records/ropa.csv", ".staging-0000000000000000", ".current",
                                      ".site-0123456789abcdef"])
 def test_links_planted_in_build_never_lead_writes_outside(project, tmp_path, planted):
     outside = tmp_path / "victim"

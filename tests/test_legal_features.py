@@ -74,7 +74,7 @@ def volunteers(built) -> str:
 
 @pytest.fixture(scope="module")
 def ropa(built) -> dict[str, dict[str, str]]:
-    rows = list(csv.DictReader(io.StringIO((built / "ropa" / "ropa.csv").read_text(encoding="utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO((built / "records" / "ropa.csv").read_text(encoding="utf-8-sig"))))
     return {row["Activity id"]: row for row in rows}
 
 
@@ -264,7 +264,7 @@ ICO_COLUMNS = [
 
 
 def test_ropa_has_every_ico_column_in_order(built):
-    rows = list(csv.reader(io.StringIO((built / "ropa" / "ropa.csv").read_text(encoding="utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO((built / "records" / "ropa.csv").read_text(encoding="utf-8-sig"))))
     header = rows[0]
     assert header[:len(ICO_COLUMNS)] == ICO_COLUMNS
     # then noticegen's own columns, and last whose record each row is (Art 30(1)(a)), so

@@ -25,6 +25,7 @@ COMMANDS = [
     ("check", "--format", "json", "--strict"),
     ("build", "--no-pdf"),
     ("build", "--draft", "--no-pdf"),
+    ("build", "--public", "--no-pdf"),
     ("export",),
 ]
 

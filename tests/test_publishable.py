@@ -49,7 +49,7 @@ def test_every_pdf_page_of_the_example_says_it_is_one(example_build):
 
 
 def test_the_example_record_of_processing_workbook_says_it_is_one(example_build):
-    sheet = load_workbook(example_build / "ropa" / "ropa.xlsx").active
+    sheet = load_workbook(example_build / "records" / "ropa.xlsx").active
     cells = [str(c) for row in sheet.iter_rows(max_row=6, values_only=True) for c in row if c]
     assert "Example" in cells
     assert any(c.startswith("not Moss Hey Primary School's record of processing") for c in cells)
@@ -142,7 +142,7 @@ def test_illustrative_values_are_marked_where_they_are_shown(example_build):
     for slug in ("pupils", "pupils-for-children", "school-workforce"):
         text = (example_build / "notices" / f"{slug}.html").read_text()
         assert "This whole notice is an example." in text, slug
-    with open(example_build / "ropa" / "ropa.csv", encoding="utf-8-sig") as handle:
+    with open(example_build / "records" / "ropa.csv", encoding="utf-8-sig") as handle:
         table = list(csv.DictReader(handle))
     safeguarding = next(r for r in table if r["Activity id"] == "safeguarding")
     for column in ("Has a personal data breach occurred?", "Location of personal data",
@@ -159,7 +159,7 @@ def test_a_system_run_by_a_supplier_names_the_processor(example_build):
 
     page = (example_build / "notices" / "pupils.html").read_text()
     assert "the company that provides our management information system" in page
-    with open(example_build / "ropa" / "ropa.csv", encoding="utf-8-sig") as handle:
+    with open(example_build / "records" / "ropa.csv", encoding="utf-8-sig") as handle:
         table = {r["Activity id"]: r for r in csv.DictReader(handle)}
     census = table["school-census"]
     assert "Management information system supplier" in census["Categories of recipients"]

@@ -106,7 +106,7 @@ def test_a_special_item_in_an_ordinary_category_needs_an_article_9_condition(pro
 def test_the_ropa_marks_special_items_and_gives_the_policy(project, run):
     assert run("build", "--no-pdf", cwd=project).exit_code == 0
     rows = list(csv.DictReader(io.StringIO(
-        (project / "build" / "ropa" / "ropa.csv").read_text(encoding="utf-8-sig"))))
+        (project / "build" / "records" / "ropa.csv").read_text(encoding="utf-8-sig"))))
     row = rows[0]
     assert "Characteristics (personal; includes special category data: ethnicity)" in \
         row["Categories of personal data"]

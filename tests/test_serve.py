@@ -195,3 +195,36 @@ def test_a_pdf_asked_for_by_another_sites_page_is_refused(served):
     request = urllib.request.Request(url + "notices/pupils.pdf", headers={"Sec-Fetch-Site": "same-origin"})
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.status == 200 and response.read().startswith(b"%PDF")
+
+
+def test_the_dpo_can_open_the_records_the_index_does_not_link(served):
+    """The record of processing is not published by default, so the index does not link it;
+    the preview still serves it at records/ and notes it on the index, until the project
+    says publish_records: true (then the index links it itself)."""
+    project, url = served
+    for name in ("ropa.html", "ropa.csv", "ropa.xlsx", "datamap.jsonld"):
+        status, _ = get(url + "records/" + name)
+        assert status == 200, name
+    status, index = get(url)
+    assert status == 200 and b'id="noticegen-records"' in index
+    assert index.count(b'href="records/ropa.html"') == 1  # the note's, not the index's
+    status, page = get(url + "notices/pupils.html")
+    assert b"noticegen-records" not in page
+    before = state(url)["generation"]
+    (project / "noticegen.yaml").write_text("publish_records: true\n")
+    wait_for(lambda: state(url)["generation"] > before)
+    index = get(url)[1]
+    assert b"noticegen-records" not in index and b'href="records/ropa.html"' in index
+
+
+def test_the_index_with_the_records_note_is_accessible(served, browser):
+    _, url = served
+    browser.get(url)
+    assert browser.find_elements("id", "noticegen-records")
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})"
+        ".then(r => done(r.violations.map(v => v.id))).catch(e => done(['error: ' + e]));")
+    assert result == []

@@ -82,7 +82,7 @@ def test_build_produces_each_schools_notices_and_ropa(trust, run):
     for school, name in (("alpha", "Alpha Primary School"), ("beta", "Beta Academy"),
                          ("gamma", "Gamma Infant School")):
         assert f'<a href="{school}/index.html">{name}</a>' in index
-        assert (out / school / "ropa" / "ropa.xlsx").is_file()
+        assert (out / school / "records" / "ropa.xlsx").is_file()
     assert "Alphashire County Council" in text(out / "alpha" / "notices" / "pupils.html")
     assert "Alphashire County Council" in text(out / "gamma" / "notices" / "pupils.html")
     assert "Testshire County Council" in text(out / "beta" / "notices" / "pupils.html")
@@ -91,7 +91,7 @@ def test_build_produces_each_schools_notices_and_ropa(trust, run):
     assert "Coach Company" in text(out / "beta" / "notices" / "trips.html")
     import csv
     import io
-    rows = {s: len(list(csv.reader(io.StringIO((out / s / "ropa" / "ropa.csv").read_bytes()
+    rows = {s: len(list(csv.reader(io.StringIO((out / s / "records" / "ropa.csv").read_bytes()
                                                .decode("utf-8-sig"))))) - 1
             for s in ("alpha", "beta", "gamma")}
     assert rows == {"alpha": 2, "beta": 3, "gamma": 1}
@@ -315,12 +315,12 @@ def test_each_academy_names_the_trust_as_controller_and_nothing_leaks(trust, run
         assert f"<dt>From</dt><dd>{name}</dd>" in page
         assert "<dt>Controller</dt><dd>Example Academy Trust</dd>" in page
         assert "Example Academy Trust is the controller of this information" in page
-        ropa = text(out / school / "ropa" / "ropa.csv")
+        ropa = text(out / school / "records" / "ropa.csv")
         others = [n for s, n in names.items() if s != school]
         for other in others:
             assert other not in page and other not in ropa
-            assert other not in text(out / school / "ropa" / "ropa.html")
-        controller_block = text(out / school / "ropa" / "ropa.html")
+            assert other not in text(out / school / "records" / "ropa.html")
+        controller_block = text(out / school / "records" / "ropa.html")
         assert "Example Academy Trust" in controller_block and name in controller_block
     assert "office@beta.example" in text(out / "beta" / "notices" / "pupils.html")
     assert "office@beta.example" not in text(out / "alpha" / "notices" / "pupils.html")
@@ -498,7 +498,7 @@ def test_each_schools_ropa_csv_says_whose_rows_they_are(trust, run):
     assert run("build", "--no-pdf", cwd=trust).exit_code == 0
     seen = set()
     for school in ("alpha", "beta"):
-        with (trust / "build" / school / "ropa" / "ropa.csv").open(encoding="utf-8-sig") as handle:
+        with (trust / "build" / school / "records" / "ropa.csv").open(encoding="utf-8-sig") as handle:
             rows = list(csv.reader(handle))
         assert rows[0][-3:] == ["Controller (name, address and contact details)", "Establishment",
                                 "Data Protection Officer"]
@@ -508,3 +508,43 @@ def test_each_schools_ropa_csv_says_whose_rows_they_are(trust, run):
         assert establishment and dpo and controller
         seen.add(establishment)
     assert len(seen) == 2  # two schools, two establishments, one controller
+
+
+def test_each_schools_records_are_in_its_own_folder_and_published_only_when_set(trust, run):
+    """A school's record of processing is built into build/<school>/records/ and linked from
+    its index only under publish_records: true (the trust's noticegen.yaml for every school,
+    a school's own to differ); 'build --public' makes only what is published."""
+    out = trust / "build"
+    assert run("build", "--no-pdf", cwd=trust).exit_code == 0
+    for school in ("alpha", "beta", "gamma"):
+        assert (out / school / "records" / "ropa.html").is_file()
+        assert "records/" not in text(out / school / "index.html")
+    assert "records" not in text(out / "index.html")
+
+    (trust / "noticegen.yaml").write_text("publish_records: true\n")
+    with (trust / "schools" / "gamma" / "noticegen.yaml").open("a") as handle:
+        handle.write("publish_records: false   # gamma keeps its record for the ICO\n")
+    result = run("build", "--no-pdf", "--public", cwd=trust)
+    assert result.exit_code == 0, result.output
+    for school in ("alpha", "beta"):
+        assert 'href="records/ropa.html"' in text(out / school / "index.html")
+        assert (out / school / "records" / "ropa.xlsx").is_file()
+    assert "records/" not in text(out / "gamma" / "index.html")
+    assert not [p for p in out.rglob("*") if "gamma/records" in p.as_posix()]
+
+
+def test_public_shards_combined_are_a_single_public_build(trust, tmp_path, run, monkeypatch):
+    """docs/ci.md's matrix builds each shard with --public: combined, they are what one
+    'build --public' makes, with no record of processing in them."""
+    monkeypatch.setenv("NOTICEGEN_BUILD_KEY", "a secret of the CI's")
+    full = Path(shutil.copytree(TRUST, tmp_path / "full", ignore=shutil.ignore_patterns("build")))
+    assert run("build", "--no-pdf", "--public", cwd=full).exit_code == 0
+    combined = Path(shutil.copytree(TRUST, tmp_path / "combined", ignore=shutil.ignore_patterns("build")))
+    for index in (1, 2):
+        job = Path(shutil.copytree(TRUST, tmp_path / f"job{index}", ignore=shutil.ignore_patterns("build")))
+        assert run("build", "--no-pdf", "--public", "--shard", f"{index}/2", cwd=job).exit_code == 0
+        shutil.copytree(job / "build", combined / "build", dirs_exist_ok=True)
+    result = run("combine", cwd=combined)
+    assert result.exit_code == 0, result.output
+    assert published(combined / "build") == published(full / "build")
+    assert not [name for name in published(combined / "build") if "records" in name or "ropa" in name]

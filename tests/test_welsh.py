@@ -307,15 +307,15 @@ def test_the_ropa_is_written_in_the_projects_language(tmp_path):
     english.write_text(english.read_text().replace("version: \"1.0\"", "version: \"1.0\"\nlanguage: en-GB"))
     result = run("build", "--no-pdf", project)
     assert result.exit_code == 0, result.output
-    header = (project / "build" / "ropa" / "ropa.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    header = (project / "build" / "records" / "ropa.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert '"Swyddogaeth fusnes","Diben y prosesu"' in header
     assert COLUMNS[0] not in header
-    ropa = plain((project / "build" / "ropa" / "ropa.html").read_text())
+    ropa = plain((project / "build" / "records" / "ropa.html").read_text())
     assert "Cofnod o weithgareddau prosesu" in ropa and "Cadw plant" not in ropa
     assert "cadw plant yn ddiogel" in ropa
     from openpyxl import load_workbook
 
-    sheet = load_workbook(project / "build" / "ropa" / "ropa.xlsx").active
+    sheet = load_workbook(project / "build" / "records" / "ropa.xlsx").active
     assert sheet.title == "Cofnod prosesu"
     cells = {str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value}
     assert {"Swyddogaeth fusnes", "Cofnod o weithgareddau prosesu o dan Erthygl 30", "Rheolydd"} <= cells

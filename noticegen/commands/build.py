@@ -68,12 +68,15 @@ def _parse_shard(shard: tuple[int, int] | None) -> tuple[int, int]:
 def build_project(root: Path, pdf: bool = True,
                   progress: Callable[[int, int, str], None] | None = None, strict: bool = False,
                   today: dt.date | None = None, jobs: int | None = None,
-                  shard: tuple[int, int] | None = None, draft: bool = False) -> BuildResult:
+                  shard: tuple[int, int] | None = None, draft: bool = False,
+                  public: bool = False) -> BuildResult:
     """Check, then build. With ``draft``, placeholders do not stop the build: every page
     says it is a draft, each value still to fill in or confirm is marked, and the whole
     draft goes into build/draft/, which the next real build removes. A draft and a
     publishable build are never in build/ together: a draft build removes the last real
-    build, so a step that publishes build/ never publishes a draft beside it."""
+    build, so a step that publishes build/ never publishes a draft beside it. With
+    ``public``, only what the project publishes is built (what CI uploads): a record of
+    processing only where noticegen.yaml says ``publish_records: true``."""
     root = Path(root)
     started = time.perf_counter()
     result = BuildResult(check_project(root, today, strict=strict))
@@ -81,7 +84,7 @@ def build_project(root: Path, pdf: bool = True,
     if result.check.failed(strict, draft):
         return result
     index, count = _parse_shard(shard)
-    units, diffs = plan(result.check, pdf)
+    units, diffs = plan(result.check, pdf, public)
     mine = [u for position, u in enumerate(units) if position % count == index - 1]
     result.units = mine
     manifest_name = "manifest.json" if count == 1 else f"manifest-shard-{index}-of-{count}.json"

@@ -6,7 +6,10 @@ even to ``build/``), serves the pages on 127.0.0.1, and watches the project's fi
 are told at once (server-sent events) and reload themselves. When the check finds
 errors, the last good preview stays on screen and a panel at the top of each page lists
 the problems, each at its ``file:line``; it goes when they are fixed. A notice's PDF is
-rendered when it is asked for.
+rendered when it is asked for. The record of processing is in the preview at
+``records/`` (``<school>/records/`` in a trust), as ``build`` writes it; when the project
+does not publish it (no ``publish_records: true``), the index does not link it, so the
+preview adds a note on the index that does.
 
 Only what the preview holds in memory is ever served: no path is looked up on disk, so
 no request can reach another file. Requests must name this machine (``Host``), so a web
@@ -125,14 +128,39 @@ def problems_panel(preview: Preview) -> str:
             "</ul></section>")
 
 
+_NOTE_STYLE = ("margin:0;padding:0.75rem 1rem;background:#f3f5f7;color:#0b0c0c;"
+               "border-bottom:3px solid #1d3557;font:1rem/1.4 system-ui,sans-serif")
+
+
+def records_note(pages: dict[str, bytes], path: str) -> str:
+    """On an index page that does not link its school's record of processing (the project
+    does not publish it), a note, in the preview only, that links it for the DPO."""
+    if not (path == "index.html" or path.endswith("/index.html")):
+        return ""
+    folder = path.removesuffix("index.html")
+    if f"{folder}records/ropa.html" not in pages or b'href="records/ropa.html"' in pages[path]:
+        return ""
+    links = ", ".join(f'<a href="records/{name}">{label}</a>' for name, label in
+                      (("ropa.csv", "CSV"), ("ropa.xlsx", "Excel workbook"),
+                       ("datamap.jsonld", "DPV JSON-LD")))
+    return (f'<aside id="noticegen-records" aria-label="Record of processing (preview only)" '
+            f'style="{_NOTE_STYLE}"><p style="margin:0">Preview only: '
+            f'<a href="records/ropa.html">the record of processing</a> ({links}). The published '
+            "index does not link it and <code>build --public</code> leaves it out, because "
+            "noticegen.yaml does not say <code>publish_records: true</code>; "
+            "<code>noticegen build</code> writes it into <code>build/"
+            f"{html.escape(folder)}records/</code>.</p></aside>")
+
+
 _RELOAD = ("<script>(function(){var g=%d;var s=new EventSource('" + EVENTS + "');"
            "s.onmessage=function(e){if(+e.data!==g){location.reload();}};})();</script>")
 
 
-def page_with_preview(preview: Preview, data: bytes) -> bytes:
-    """A page as served: the problems panel after <body>, the reload script before </body>."""
+def page_with_preview(preview: Preview, data: bytes, note: str = "") -> bytes:
+    """A page as served: the problems panel (and ``note``) after <body>, the reload script
+    before </body>."""
     text = data.decode("utf-8")
-    panel = problems_panel(preview)
+    panel = problems_panel(preview) + note
     if "<body" in text:
         start = text.index(">", text.index("<body")) + 1
         text = text[:start] + panel + text[start:]
@@ -201,12 +229,13 @@ def _handler(preview: Preview, allowed_hosts: set[str]):
                 return
             with preview.changed:
                 data = preview.pages.get(path)
+                note = records_note(preview.pages, path) if data is not None else ""
             if data is None:
                 self._not_found(path)
                 return
             kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
             if path.endswith(".html"):
-                data, kind = page_with_preview(preview, data), "text/html; charset=utf-8"
+                data, kind = page_with_preview(preview, data, note), "text/html; charset=utf-8"
             self._send(200, data, kind)
 
         def _not_found(self, path: str) -> None:
@@ -253,11 +282,14 @@ def watch(preview: Preview, stop: threading.Event, watching: threading.Event) ->
     from watchfiles import watch as watch_files
 
     root = preview.root.resolve()
-    watched = [root / name for name in WATCHED if (root / name).exists()] or [root]
+    watched = [root / name for name in WATCHED if (root / name).exists()]
+    if len(watched) < len(WATCHED):  # one made later (noticegen.yaml, say) is seen too
+        watched.append(root)
 
     def relevant(change, path: str) -> bool:
         relative = Path(path).resolve().relative_to(root) if Path(path).resolve().is_relative_to(root) else None
-        return relative is not None and relative.parts[:1] != ("build",)
+        return relative is not None and relative.parts[:1] != ("build",) and \
+            (relative.parts[:1] == () or relative.parts[0] in WATCHED)
 
     for changes in watch_files(*watched, watch_filter=relevant, stop_event=stop, debounce=50,
                                step=20, rust_timeout=100, yield_on_timeout=True):

@@ -234,6 +234,14 @@ class Model:
         return bool(self.config is not None and self.config.data.get("example") is True)
 
     @property
+    def publish_records(self) -> bool:
+        """Whether the record of processing is published with the notices
+        (``publish_records: true`` in noticegen.yaml): the index then links build/records/
+        and ``build --public`` keeps it. Otherwise it is built for the DPO but not linked,
+        and left out of what ``build --public`` makes (Art 30(4): for the ICO on request)."""
+        return bool(self.config is not None and self.config.data.get("publish_records") is True)
+
+    @property
     def publisher(self) -> str:
         """The name the notices are published in: the school's, else the controller's."""
         if self.establishment is not None:

@@ -1,6 +1,6 @@
 """Render (DPV): the data map as JSON-LD in W3C Data Privacy Vocabulary terms.
 
-``build`` writes this beside the record of processing (``build/ropa/datamap.jsonld``) so
+``build`` writes this beside the record of processing (``build/records/datamap.jsonld``) so
 that other tools can read what a school processes without parsing its YAML: the
 controller, and each processing activity with its purposes, data subjects, personal data
 categories (special category and criminal offence data marked), lawful bases, recipients,

@@ -140,4 +140,5 @@ def other_files(work: Work, unit: Unit) -> dict[str, bytes]:
         notices.append((notice_view(model, notice), files))
     return {unit.outputs[0]: renderer.render("index.html", organisation=model.organisation,
                                              publisher=model.publisher,
-                                             notices=notices).encode()}
+                                             notices=notices,
+                                             records=model.publish_records).encode()}

@@ -94,6 +94,7 @@ def _index_digest(model: Model, pdf: bool, seen: dict) -> str:
     return _digest({
         "noticegen": __version__, "templates": _templates_digest(model, seen), "pdf": pdf,
         "organisation": model.organisation["name"], "publisher": model.publisher,
+        "records": model.publish_records,
         "notices": {slug: [n.entry["title"], n.entry["version"], n.entry.get("published")]
                     for slug, n in model.notices.items()},
     })
@@ -105,8 +106,15 @@ def models_of(result: CheckResult) -> dict[str | None, Model]:
     return {None: result.model}
 
 
-def plan(result: CheckResult, pdf: bool) -> tuple[list[Unit], dict]:
-    """Every unit of the build, in a fixed order, with the digest of what it is made of."""
+RECORDS = "records"
+"""The folder (a school's, in a trust) that holds the record of processing: not linked
+from the index, nor made by ``build --public``, unless the project publishes it."""
+
+
+def plan(result: CheckResult, pdf: bool, public: bool = False) -> tuple[list[Unit], dict]:
+    """Every unit of the build, in a fixed order, with the digest of what it is made of.
+    With ``public``, only what the project publishes: a school's record of processing is
+    left out unless its noticegen.yaml says ``publish_records: true``."""
     seen: dict[tuple, str] = {}  # each template folder's digest, read afresh for every build
     units: list[Unit] = []
     diffs: dict[tuple, object] = {}
@@ -128,10 +136,12 @@ def plan(result: CheckResult, pdf: bool) -> tuple[list[Unit], dict]:
                 diff_text = as_text(diffs[(school, since)])
             units.append(Unit(f"{prefix}notice/{slug}", school, "notice", slug, outputs,
                               _notice_digest(model, slug, pdf, diff_text, seen)))
-        units.append(Unit(f"{prefix}ropa", school, "ropa", None,
-                          [f"{prefix}ropa/ropa.html", f"{prefix}ropa/ropa.csv",
-                           f"{prefix}ropa/ropa.xlsx", f"{prefix}ropa/datamap.jsonld"],
-                          _ropa_digest(model, seen)))
+        if model.publish_records or not public:
+            records = f"{prefix}{RECORDS}"
+            units.append(Unit(f"{prefix}ropa", school, "ropa", None,
+                              [f"{records}/ropa.html", f"{records}/ropa.csv",
+                               f"{records}/ropa.xlsx", f"{records}/datamap.jsonld"],
+                              _ropa_digest(model, seen)))
         units.append(Unit(f"{prefix}index", school, "index", None, [f"{prefix}index.html"],
                           _index_digest(model, pdf, seen)))
     if result.schools:

@@ -25,7 +25,7 @@ a plain message (a lock on ``build/.noticegen-lock``).
 A build switches from the old site to the new one in a single step, so that whenever
 it is stopped (killed, out of memory, the machine switched off), ``build/`` shows
 either the whole old build or the whole new one, never a mix. The published names
-(``index.html``, ``manifest.json``, ``notices/``, ``ropa/``) are links to
+(``index.html``, ``manifest.json``, ``notices/``, ``records/``) are links to
 ``.current/<name>``; ``.current`` is a link to the folder holding one whole build
 (``.site-<random>``). A build fills a new such folder (its new files, and links to the
 unchanged ones), then replaces ``.current`` by a rename, which the system does at once;

@@ -64,7 +64,10 @@ def block_content(context, missing=missing, environment=environment):
     _block_vars = {}
     l_0__ = resolve('_')
     l_0_notices = resolve('notices')
-    l_0_csv_link = l_0_xlsx_link = l_0_jsonld_link = missing
+    l_0_records = resolve('records')
+    l_0_csv_link = resolve('csv_link')
+    l_0_xlsx_link = resolve('xlsx_link')
+    l_0_jsonld_link = resolve('jsonld_link')
     try:
         t_1 = environment.filters['long_date']
     except KeyError:
@@ -125,41 +128,44 @@ def block_content(context, missing=missing, environment=environment):
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'of %(title)s', title=environment.getattr(l_1_view, 'title'), _loop_vars=_loop_vars))
         yield '</span></a></li>\n'
     l_1_view = l_1_files = l_1_language = missing
-    yield '</ul>\n<h2>'
-    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Records of processing', _block_vars=_block_vars))
-    yield '</h2>\n<ul>\n'
-    t_3 = []
-    pass
-    t_3.append(
-        '<a href="ropa/ropa.csv">CSV</a>',
-    )
-    l_0_csv_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_3))
-    _block_vars['csv_link'] = l_0_csv_link
-    t_4 = []
-    pass
-    t_4.extend((
-        '<a href="ropa/ropa.xlsx">',
-        escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'an Excel workbook')),
-        '</a>',
-    ))
-    l_0_xlsx_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_4))
-    _block_vars['xlsx_link'] = l_0_xlsx_link
-    t_5 = []
-    pass
-    t_5.extend((
-        '<a href="ropa/datamap.jsonld">',
-        escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'linked data in the Data Privacy Vocabulary')),
-        '</a>',
-    ))
-    l_0_jsonld_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_5))
-    _block_vars['jsonld_link'] = l_0_jsonld_link
-    yield '  <li><a href="ropa/ropa.html">'
-    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Record of processing activities', _block_vars=_block_vars))
-    yield '</a> ('
-    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'also as %(csv)s and %(xlsx)s', csv=(undefined(name='csv_link') if l_0_csv_link is missing else l_0_csv_link), xlsx=(undefined(name='xlsx_link') if l_0_xlsx_link is missing else l_0_xlsx_link), _block_vars=_block_vars))
-    yield '; '
-    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'for other tools, as %(jsonld)s', jsonld=(undefined(name='jsonld_link') if l_0_jsonld_link is missing else l_0_jsonld_link), _block_vars=_block_vars))
-    yield ')</li>\n</ul>\n'
+    yield '</ul>\n'
+    if (undefined(name='records') if l_0_records is missing else l_0_records):
+        pass
+        yield '<h2>'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Records of processing', _block_vars=_block_vars))
+        yield '</h2>\n<ul>\n'
+        t_3 = []
+        pass
+        t_3.append(
+            '<a href="records/ropa.csv">CSV</a>',
+        )
+        l_0_csv_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_3))
+        _block_vars['csv_link'] = l_0_csv_link
+        t_4 = []
+        pass
+        t_4.extend((
+            '<a href="records/ropa.xlsx">',
+            escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'an Excel workbook')),
+            '</a>',
+        ))
+        l_0_xlsx_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_4))
+        _block_vars['xlsx_link'] = l_0_xlsx_link
+        t_5 = []
+        pass
+        t_5.extend((
+            '<a href="records/datamap.jsonld">',
+            escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'linked data in the Data Privacy Vocabulary')),
+            '</a>',
+        ))
+        l_0_jsonld_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_5))
+        _block_vars['jsonld_link'] = l_0_jsonld_link
+        yield '  <li><a href="records/ropa.html">'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Record of processing activities', _block_vars=_block_vars))
+        yield '</a> ('
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'also as %(csv)s and %(xlsx)s', csv=(undefined(name='csv_link') if l_0_csv_link is missing else l_0_csv_link), xlsx=(undefined(name='xlsx_link') if l_0_xlsx_link is missing else l_0_xlsx_link), _block_vars=_block_vars))
+        yield '; '
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'for other tools, as %(jsonld)s', jsonld=(undefined(name='jsonld_link') if l_0_jsonld_link is missing else l_0_jsonld_link), _block_vars=_block_vars))
+        yield ')</li>\n</ul>\n'
 
 blocks = {'language': block_language, 'title': block_title, 'header': block_header, 'content': block_content}
-debug_info = '2=12&3=17&4=28&5=42&6=55&7=79&8=81&10=83&11=88&14=126&16=133&17=139&18=148&19=154'
+debug_info = '3=12&4=17&5=28&6=42&7=55&8=82&9=84&11=86&12=91&15=129&16=132&18=139&19=145&20=154&21=160'
