@@ -226,7 +226,7 @@ def test_children_notice_carries_every_item_the_adult_one_does(built):
         "Moss Hey Primary School is in charge of your information",  # controller
         "dpo@example.org",  # the DPO's contact
         "the law says we must or it is part of the job the law gives us",  # Art 6 bases
-        "a law gives us this job or it helps to keep children safe",  # Sch 1 conditions
+        "a law gives us this job or we check that everyone is treated fairly",  # Sch 1 conditions
         "Pupil identifiers", "Medical and administration information (extra private)",
         "Admissions forms", "Previous schools",  # sources
         "until you are 31 years old", "for 6 years from the day it is written down",

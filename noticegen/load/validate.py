@@ -298,6 +298,13 @@ def _language_keys_only(error, depth: int) -> bool:
         return False
     if "propertyNames" in error.schema_path:
         return True
+    from noticegen.text.i18n import LANGUAGE_TAG
+
+    value = error.instance
+    if isinstance(value, dict) and value and error.context \
+            and not any(isinstance(k, str) and LANGUAGE_TAG.fullmatch(k) for k in value) \
+            and any("propertyNames" in e.schema_path for e in error.context):
+        return True  # a mapping with no language key at all was not meant as a text per language
     return bool(error.context) and all(
         _language_keys_only(e, depth) or e.validator == "type" and len(e.absolute_path) == depth
         for e in error.context)

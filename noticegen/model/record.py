@@ -341,8 +341,11 @@ def _provision(provision: dict | None, language: str | None = None, illustrative
         return None
     _ = i18n.gettext_for(language)
     text = provision["requirement"]
-    if provision.get("consequence"):
-        text += ": " + _("if not provided, %(consequence)s") % {"consequence": provision["consequence"]}
+    consequence = provision.get("consequence")
+    if consequence and consequence[:1].isupper():  # the school's own sentence, standing alone
+        text += ": " + consequence
+    elif consequence:
+        text += ": " + _("if not provided, %(consequence)s") % {"consequence": consequence}
     if illustrative:
         text += f" {ILLUSTRATIVE}"
     return text

@@ -62,13 +62,6 @@ def root(context, missing=missing, environment=environment):
     yield '</h'
     yield escape((undefined(name='level') if l_0_level is missing else l_0_level))
     yield '>\n'
-    if (t_3(environment.getattr((undefined(name='entry') if l_0_entry is missing else l_0_entry), 'illustrative')) and environment.getattr((undefined(name='entry') if l_0_entry is missing else l_0_entry), 'illustrative')):
-        pass
-        yield '<p class="illustrative-notice" role="note"><strong>'
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'This whole notice is an example.'))
-        yield '</strong> '
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '%(name)s has not written or adopted it; it is kept to show how such a notice would look.', name=environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'publisher')))
-        yield '</p>'
     if (environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'reader') == 'children'):
         pass
         template = environment.get_template('first-layer.html', 'notice-body.html')
@@ -77,6 +70,13 @@ def root(context, missing=missing, environment=environment):
             for event in gen:
                 yield event
         finally: gen.close()
+    if (((environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'reader') == 'children') and t_3(environment.getattr((undefined(name='entry') if l_0_entry is missing else l_0_entry), 'illustrative'))) and environment.getattr((undefined(name='entry') if l_0_entry is missing else l_0_entry), 'illustrative')):
+        pass
+        yield '<p class="illustrative-notice" role="note"><strong>'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'This whole notice is an example.'))
+        yield '</strong> '
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '%(name)s has not written or adopted it; it is kept to show how such a notice would look.', name=environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'publisher')))
+        yield '</p>'
     yield '<dl class="notice-facts">\n  <div><dt>'
     yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'From'))
     yield '</dt><dd>'
@@ -129,6 +129,13 @@ def root(context, missing=missing, environment=environment):
             for event in gen:
                 yield event
         finally: gen.close()
+    if (((environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'reader') != 'children') and t_3(environment.getattr((undefined(name='entry') if l_0_entry is missing else l_0_entry), 'illustrative'))) and environment.getattr((undefined(name='entry') if l_0_entry is missing else l_0_entry), 'illustrative')):
+        pass
+        yield '<p class="illustrative-notice" role="note"><strong>'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'This whole notice is an example.'))
+        yield '</strong> '
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '%(name)s has not written or adopted it; it is kept to show how such a notice would look.', name=environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'publisher')))
+        yield '</p>'
     if t_3(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'blocks'), 'introduction')):
         pass
         yield '<div class="notice-introduction">'
@@ -187,4 +194,4 @@ def root(context, missing=missing, environment=environment):
     yield '</article>\n'
 
 blocks = {}
-debug_info = '4=36&6=40&7=47&8=56&9=62&10=69&12=78&13=82&14=89&15=97&16=101&17=108&19=116&20=121&21=129&23=135&25=141&26=145&30=151&31=156&32=160&33=168&34=170&35=172&36=178&37=180'
+debug_info = '4=36&6=40&7=47&8=56&9=62&10=70&12=78&13=82&14=89&15=97&16=101&17=108&19=116&20=121&21=129&22=136&24=142&26=148&27=152&31=158&32=163&33=167&34=175&35=177&36=179&37=185&38=187'

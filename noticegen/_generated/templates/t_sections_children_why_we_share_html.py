@@ -10,9 +10,9 @@ def root(context, missing=missing, environment=environment):
     concat = environment.concat
     cond_expr_undefined = Undefined
     if 0: yield None
-    l_0_view = resolve('view')
     l_0_section = resolve('section')
     l_0_sub = resolve('sub')
+    l_0_view = resolve('view')
     try:
         t_1 = environment.filters['markdown']
     except KeyError:
@@ -20,6 +20,9 @@ def root(context, missing=missing, environment=environment):
         def t_1(*unused):
             raise TemplateRuntimeError("No filter named 'markdown' found.")
     pass
+    if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
+        pass
+        yield escape(t_1(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
     for l_1_share in environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'shares'):
         l_1__ = resolve('_')
         _loop_vars = {}
@@ -39,9 +42,6 @@ def root(context, missing=missing, environment=environment):
             yield escape(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
             yield '</em></p>'
     l_1_share = l_1__ = missing
-    if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
-        pass
-        yield escape(t_1(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
 
 blocks = {}
-debug_info = '1=20&2=25&3=31&4=33&6=39'
+debug_info = '1=20&2=23&3=28&4=34&5=36'

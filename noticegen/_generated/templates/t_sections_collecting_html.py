@@ -64,7 +64,12 @@ def root(context, missing=missing, environment=environment):
         if environment.getattr(l_1_provision, 'consequence'):
             pass
             yield ' '
-            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'If it is not provided, %(consequence)s', consequence=environment.getattr(l_1_provision, 'consequence'), _loop_vars=_loop_vars))
+            if environment.call(context, environment.getattr(environment.getattr(l_1_provision, 'consequence')[:1], 'isupper'), _loop_vars=_loop_vars):
+                pass
+                yield escape(environment.getattr(l_1_provision, 'consequence'))
+            else:
+                pass
+                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'If it is not provided, %(consequence)s', consequence=environment.getattr(l_1_provision, 'consequence'), _loop_vars=_loop_vars))
         if environment.getattr(l_1_provision, 'illustrative'):
             pass
             yield ' <em class="illustrative">'
@@ -99,4 +104,4 @@ def root(context, missing=missing, environment=environment):
         yield '</p>\n'
 
 blocks = {}
-debug_info = '1=40&2=46&4=51&5=56&6=60&9=72&10=75&11=78&13=80&14=84&18=92&19=95'
+debug_info = '1=40&2=46&4=51&5=56&6=60&9=77&10=80&11=83&13=85&14=89&18=97&19=100'

@@ -10,9 +10,9 @@ def root(context, missing=missing, environment=environment):
     concat = environment.concat
     cond_expr_undefined = Undefined
     if 0: yield None
-    l_0_view = resolve('view')
     l_0_section = resolve('section')
     l_0_sub = resolve('sub')
+    l_0_view = resolve('view')
     l_0_laws = missing
     try:
         t_1 = environment.filters['list']
@@ -45,6 +45,9 @@ def root(context, missing=missing, environment=environment):
         def t_5(*unused):
             raise TemplateRuntimeError("No test named 'defined' found.")
     pass
+    if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
+        pass
+        yield escape(t_2(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
     def macro(l_1_items):
         t_6 = []
         if l_1_items is missing:
@@ -68,7 +71,7 @@ def root(context, missing=missing, environment=environment):
                 ))
             t_6.extend((
                 '</a>',
-                escape(('; ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 2 in 'sections/why-we-share.html' evaluated to false and no else section was defined."))),
+                escape(('; ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 3 in 'sections/why-we-share.html' evaluated to false and no else section was defined."))),
             ))
         l_2_loop = l_2_law = missing
         return concat(t_6)
@@ -108,9 +111,6 @@ def root(context, missing=missing, environment=environment):
             yield escape(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'Guidance we follow: %(laws)s.', laws=environment.call(context, (undefined(name='laws') if l_0_laws is missing else l_0_laws), (undefined(name='guidance') if l_1_guidance is missing else l_1_guidance), _loop_vars=_loop_vars), _loop_vars=_loop_vars))
             yield '</p>\n'
     l_1_share = l_1__ = l_1_statutes = l_1_guidance = missing
-    if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
-        pass
-        yield escape(t_2(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
 
 blocks = {}
-debug_info = '1=45&2=51&4=74&5=80&6=86&7=88&8=93&9=95&10=97&11=100&13=102&14=105&17=108'
+debug_info = '1=45&2=48&3=54&5=77&6=83&7=89&8=91&9=96&10=98&11=100&12=103&14=105&15=108'

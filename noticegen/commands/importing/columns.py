@@ -490,7 +490,7 @@ class RowMapper:
         illustrative = text.endswith(ILLUSTRATIVE)
         text = text.removesuffix(ILLUSTRATIVE).strip()
         match = re.fullmatch(r"(statutory|contractual|voluntary|mixed|not-from-the-person)"
-                             r"(?::\s*if not provided,\s*(.+))?", text, flags=re.S)
+                             r"(?::\s*(?:if not provided,\s*)?(.+))?", text, flags=re.S)
         if match:
             provision = {"requirement": match[1]}
             if match[2]:
