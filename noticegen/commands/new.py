@@ -52,6 +52,10 @@ lawful_basis:
   # Art 6(1) bases: ids from `noticegen bases`, e.g. art6-1-c (legal obligation) or
   # art6-1-e (public task). A school's own duties are usually one of these two.
   article_6: ["TODO(Article 6 lawful basis: an id from noticegen bases)"]
+  # With more than one Art 6 basis: the part of the activity each covers, completing
+  # "this applies to …" (the rights only some bases give are offered for that part).
+  # applies_to:
+  #   art6-1-b: TODO(the part the contract covers)
   # With art6-1-f (legitimate interests): the interests pursued (Art 13(1)(d)), and a
   # link to the legitimate interests assessment. A school cannot rely on it for its
   # tasks as a public authority (Art 6(1), closing words).
@@ -95,8 +99,14 @@ retention: ["TODO(how long it is kept: ids from datamap/retention.yaml)"]
 
 # Who handles the data in school, where it is held, and how it is kept secure
 # (Art 30(1)(g)), for the record of processing.
+# A system a supplier runs for the school names that supplier (a processor, declared in
+# datamap/recipients.yaml with kind: processor) and the contract with it.
 # handled_by: [the school office]
-# systems: [The school's management information system (MIS)]
+# systems:
+#   - name: The school's management information system (MIS)
+#     processor: mis-supplier
+#     contract: https://...
+#   - Paper files in a locked cabinet
 # security_measures: [Access limited by role]
 
 # Transfers outside the UK (Art 13(1)(f), Art 30(1)(e)): the country (a two-letter
@@ -124,6 +134,8 @@ automated_decision_making: false
 
 # Still to record for the record of processing (`check --strict` lists them until you
 # do; only the school knows them):
+# Values still to confirm: shown marked in a draft, refused by a real build.
+# illustrative: [systems, security_measures]
 # dpia: {{required: true, status: "completed March 2027", link: https://...}}
 # breach: {{occurred: false}}
 # policy_document_retention: {{followed: true}}
