@@ -209,7 +209,8 @@ def _explain(error, document: Document) -> list[Problem]:
 
             return [Problem(document.locate(path + (key,), key=True), "schema",
                             f"{_show(key)} is not a language tag: write the text's language as "
-                            "en, cy, en-GB …") for key in value if not LANGUAGE_TAG.fullmatch(key)]
+                            "en, cy, en-GB … (or children: for the wording a notice for children "
+                            "shows)") for key in value if not LANGUAGE_TAG.fullmatch(key) and key != "children"]
         fitting = [e for e in error.context
                    if not (e.validator == "type" and len(e.absolute_path) == depth)
                    and not _language_keys_only(e, depth)]
@@ -285,9 +286,10 @@ def _meant_as_translations(value) -> bool:
     with a key that is not a language ('welsh', 'EN')."""
     from noticegen.text.i18n import LANGUAGE_TAG
 
-    return isinstance(value, dict) and bool(value) and all(isinstance(v, str) for v in value.values()) \
-        and any(isinstance(k, str) and LANGUAGE_TAG.fullmatch(k) for k in value) \
-        and not all(isinstance(k, str) and LANGUAGE_TAG.fullmatch(k) for k in value)
+    keys = [k for k in value if k != "children"] if isinstance(value, dict) else []
+    return isinstance(value, dict) and bool(keys) and all(isinstance(value[k], str) for k in keys) \
+        and any(isinstance(k, str) and LANGUAGE_TAG.fullmatch(k) for k in keys) \
+        and not all(isinstance(k, str) and LANGUAGE_TAG.fullmatch(k) for k in keys)
 
 
 def _language_keys_only(error, depth: int) -> bool:

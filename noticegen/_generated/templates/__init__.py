@@ -32,7 +32,7 @@ TEMPLATES = {
     'sections/children/purposes.html': ('94e46b5cace127cb6bcbca2a52815418f2a6f180aa0317dcd7fee44e33624584', 't_sections_children_purposes_html'),
     'sections/children/recipients.html': ('c6fb36e915a2f5a9ba4a8215a5949a3e54fe2b617ddca40e71046e4d37f185aa', 't_sections_children_recipients_html'),
     'sections/children/rights.html': ('7bad1eeca721f2f9937f05f1c78473c71c5c0e7334974b59df15c3c1f12c13ff', 't_sections_children_rights_html'),
-    'sections/children/storing.html': ('c5d7ce387cbfb679c82f5cfac0dcd6c66cf5597b3c4d9d1883202b1dd35337d4', 't_sections_children_storing_html'),
+    'sections/children/storing.html': ('19c29b9616e2d4c3012b4b358eaf109fb3d055395b38d4f46623fd55cc3b8f84', 't_sections_children_storing_html'),
     'sections/children/why-we-share.html': ('99197e9c877562b392df19596ff84ea831edfa6f53f3d0ff882484ab564d69f3', 't_sections_children_why_we_share_html'),
     'sections/collecting.html': ('ab26738dd887dba01479b4e514155150ac9fa7c2bc25a80a63564c20a098548e', 't_sections_collecting_html'),
     'sections/complaints.html': ('5117674aa8ce77dd2a352de207e6f4f0be99fb3acd46478264890f752cd8187c', 't_sections_complaints_html'),
