@@ -277,6 +277,10 @@ def _explain(error, document: Document) -> list[Problem]:
             return [problem(f"'{_dotted(path)}' must not be empty", key=True)]
         case "const":
             return [problem(f"{_show(value)} is not allowed here; expected {_show(error.validator_value)}")]
+        case "not" if isinstance(value, dict) and "children" in value:
+            return [problem(f"'{_dotted(path)}' gives only the wording for children: write the text "
+                            "for everyone beside it too (en: …, children: …); the adult notice and "
+                            "the record of processing show it")]
         case _:
             return [problem(_tidy_message(error.message))]
 

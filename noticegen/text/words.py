@@ -1,7 +1,7 @@
 """Words a child knows: the Dale–Chall list of familiar words, for the check that a
 notice for children shows no data-map text with words a child may not know.
 
-The list (``easy_words.txt``, 2,940 words) is the one textstat 0.7.8 ships for its
+The list (``easy_words.txt``, 2,941 words) is the one textstat 0.7.8 ships for its
 Dale–Chall formula: the New Dale–Chall list of about 3,000 words that 80% of American
 fourth-grade pupils knew (Chall and Dale, *Readability Revisited: The New Dale–Chall
 Readability Formula*, 1995). A word counts as familiar when it is in the list, or is an
