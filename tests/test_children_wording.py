@@ -182,3 +182,15 @@ def test_unfamiliar_words_of_a_text():
     assert words.unfamiliar("statutory data collections") == ["statutory", "data", "collections"]
     assert words.unfamiliar("See [our rules](https://example.org/data) or write to a@b.example") == []
     assert words.unfamiliar("SENCO and the SENCO", frozenset({"senco"})) == []
+
+
+def test_a_hard_wording_for_children_is_measured_and_placed(project, run):
+    """The reading-age check measures the wording the notice for children shows, and
+    names where it is written."""
+    _replace(project / "datamap" / "activities" / "admissions.yaml",
+             "    children: to let you join the school\n",
+             "    children: notwithstanding the foregoing, determine the applicability of statutory "
+             "exemptions and their proportionality\n")
+    lines = [l for l in run("check", cwd=project).output.splitlines() if "[reading-age]" in l]
+    assert len(lines) == 1, lines
+    assert "from datamap/activities/admissions.yaml:4:15" in lines[0]

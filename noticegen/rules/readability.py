@@ -217,23 +217,27 @@ _REGISTER_TEXT = (("recipient", "why"), ("recipient", "name"), ("recipient", "la
 def _origins(model) -> list[tuple[str, Location]]:
     """The data map's sentences a notice shows, each with where it is written, longest
     first (so a sentence is matched with the most specific text that holds it)."""
+    from noticegen.text.i18n import texts_by_place
+
     found = []
 
     def add(entry, *path):
         value = entry.get(path[0]) if len(path) == 1 else (entry.get(path[0]) or {}).get(path[1])
         values = value if isinstance(value, list) else [value]
-        for index, text in enumerate(values):
-            if isinstance(text, str) and len(text.split()) >= 3:
-                at = path + (index,) if isinstance(value, list) else path
-                found.append((" ".join(text.split()).rstrip("."), entry.where(*at)))
+        for index, item in enumerate(values):
+            at = path + (index,) if isinstance(value, list) else path
+            # each language's text, and the wording for children, at its own place
+            for place, text in texts_by_place(item):
+                if len(text.split()) >= 3:
+                    found.append((" ".join(text.split()).rstrip("."), entry.where(*at, *place)))
 
     for activity in model.activities.values():
         for path in _ACTIVITY_TEXT:
             add(activity, *path)
         for index, share in enumerate(activity.get("recipients", [])):
-            if isinstance(share.get("why"), str):
-                found.append((" ".join(share["why"].split()).rstrip("."),
-                              activity.where("recipients", index, "why")))
+            for place, text in texts_by_place(share.get("why")):
+                found.append((" ".join(text.split()).rstrip("."),
+                              activity.where("recipients", index, "why", *place)))
     for kind, name in _REGISTER_TEXT:
         for entry in model.registers.get(kind, {}).values():
             add(entry, name)
