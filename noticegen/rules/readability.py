@@ -94,7 +94,7 @@ def unfamiliar_words(ctx: Context) -> Iterator[Problem]:
                        for word in easy.words(text))
     own = frozenset(own)
     measurer = _shared_measurer(ctx)
-    found: dict[tuple, list] = {}  # place: [location, text, words, field, children's?, value, slugs]
+    found: dict[tuple, list] = {}  # place: [location, text, words, about, has a wording for children, value, slugs]
     for notice in sorted(notices, key=lambda n: n.slug):
         candidates = []
         for kind, entry, path, value in texts_shown(model, notice):
