@@ -227,16 +227,22 @@ def test_children_notice_carries_every_item_the_adult_one_does(built):
         "dpo@example.org",  # the DPO's contact
         "the law says we must or it is part of the job the law gives us",  # Art 6 bases
         "a law gives us this job or we check that everyone is treated fairly",  # Sch 1 conditions
-        "Pupil identifiers", "Medical and administration information (extra private)",
-        "Admissions forms", "Previous schools",  # sources
+        # categories and sources, in their wording for children (datamap.md)
+        "Your name and your pupil number", "Your health, like what makes you ill (extra private)",
+        "The form your family filled in when you joined", "Your last school",  # sources
         "until you are 31 years old", "for 6 years from the day it is written down",
-        "the Department for Education (DfE)", "We do not send it to other countries",
+        "the part of the government that looks after schools", "We do not send it to other countries",
         "You can say no", "ask to see the information we keep about you",
         "ask for money if we break the law",
         "If we do not get it",  # provision and its consequence
         "within 30 days", "Information Commissioner's Office", "https://ico.org.uk/concerns/",
     ):
         assert needed in child, needed
+    # the adult wording stays in the adult notice, and a retention rule's note (for the
+    # school's staff) is in no notice for children
+    for adult in ("Pupil identifiers", "statutory data collections",
+                  "Looked after children and pupil educational record", "A realistic value"):
+        assert adult not in child, adult
 
 
 def test_children_notice_keeps_the_required_section_rules(example, run):

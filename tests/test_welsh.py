@@ -157,7 +157,8 @@ def test_a_bad_language_key_is_reported_at_its_place(tmp_path, monkeypatch):
     result = run("check")
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == ("datamap/subjects.yaml:3:24: error[schema]: 'welsh' is not a "
-                                             "language tag: write the text's language as en, cy, en-GB …")
+                                             "language tag: write the text's language as en, cy, en-GB … (or "
+                                             "children: for the wording a notice for children shows)")
 
 
 def test_a_missing_translation_is_reported_at_its_file_line_and_column(tmp_path, monkeypatch):

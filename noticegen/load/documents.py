@@ -379,7 +379,8 @@ class _Converter:
             self.document.key_marks[key_path] = self.line_column(key_node)
             result[key] = self.convert(value_node, key_path)
         if not self.document.per_language and result and all(
-                isinstance(v, str) and _LANGUAGE_KEY.fullmatch(k) for k, v in result.items()):
+                isinstance(v, str) and _LANGUAGE_KEY.fullmatch(k) or k == "children"
+                for k, v in result.items()):
             self.document.per_language = True
         return result
 

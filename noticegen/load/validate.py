@@ -209,7 +209,8 @@ def _explain(error, document: Document) -> list[Problem]:
 
             return [Problem(document.locate(path + (key,), key=True), "schema",
                             f"{_show(key)} is not a language tag: write the text's language as "
-                            "en, cy, en-GB …") for key in value if not LANGUAGE_TAG.fullmatch(key)]
+                            "en, cy, en-GB … (or children: for the wording a notice for children "
+                            "shows)") for key in value if not LANGUAGE_TAG.fullmatch(key) and key != "children"]
         fitting = [e for e in error.context
                    if not (e.validator == "type" and len(e.absolute_path) == depth)
                    and not _language_keys_only(e, depth)]
@@ -276,6 +277,10 @@ def _explain(error, document: Document) -> list[Problem]:
             return [problem(f"'{_dotted(path)}' must not be empty", key=True)]
         case "const":
             return [problem(f"{_show(value)} is not allowed here; expected {_show(error.validator_value)}")]
+        case "not" if isinstance(value, dict) and "children" in value:
+            return [problem(f"'{_dotted(path)}' gives only the wording for children: write the text "
+                            "for everyone beside it too (en: …, children: …); the adult notice and "
+                            "the record of processing show it")]
         case _:
             return [problem(_tidy_message(error.message))]
 
@@ -285,9 +290,10 @@ def _meant_as_translations(value) -> bool:
     with a key that is not a language ('welsh', 'EN')."""
     from noticegen.text.i18n import LANGUAGE_TAG
 
-    return isinstance(value, dict) and bool(value) and all(isinstance(v, str) for v in value.values()) \
-        and any(isinstance(k, str) and LANGUAGE_TAG.fullmatch(k) for k in value) \
-        and not all(isinstance(k, str) and LANGUAGE_TAG.fullmatch(k) for k in value)
+    keys = [k for k in value if k != "children"] if isinstance(value, dict) else []
+    return isinstance(value, dict) and bool(keys) and all(isinstance(value[k], str) for k in keys) \
+        and any(isinstance(k, str) and LANGUAGE_TAG.fullmatch(k) for k in keys) \
+        and not all(isinstance(k, str) and LANGUAGE_TAG.fullmatch(k) for k in keys)
 
 
 def _language_keys_only(error, depth: int) -> bool:

@@ -316,7 +316,8 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
     """
     language = notice.language
     _ = i18n.gettext_for(language)
-    model = localised(model, language)
+    # a notice for children shows each value's wording for children, where it has one
+    model = localised(model, language, notice.entry.get("reader") == "children")
     notice = model.notices[notice.slug]
     activities = [model.activities[a] for a in notice.activity_ids]
     registers = model.registers

@@ -342,7 +342,7 @@ def _provision(provision: dict | None, language: str | None = None, illustrative
     _ = i18n.gettext_for(language)
     text = provision["requirement"]
     consequence = provision.get("consequence")
-    if consequence and consequence[:1].isupper():  # the school's own sentence, standing alone
+    if isinstance(consequence, str) and consequence[:1].isupper():  # the school's own sentence, alone
         text += ": " + consequence
     elif consequence:
         text += ": " + _("if not provided, %(consequence)s") % {"consequence": consequence}

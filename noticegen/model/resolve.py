@@ -430,12 +430,10 @@ def _activity_prose(activity: Entry) -> Iterator[Block]:
 
 
 def _texts(path: tuple, value) -> Iterator[tuple[tuple, str]]:
-    """A Markdown field's text, or each language's text of a value written per language."""
-    if isinstance(value, str):
-        yield path, value
-    elif i18n.is_translated(value):
-        for language, text in value.items():
-            yield path + (language,), text
+    """A Markdown field's text, or each language's text of a value written per language
+    (and its wording for children)."""
+    for place, text in i18n.texts_by_place(value):
+        yield path + place, text
 
 
 _REGISTER_MARKDOWN = (
@@ -536,25 +534,29 @@ def translated_documents(model: Model, notices=None) -> Iterator[tuple[str, Any]
             yield kind, document
 
 
-def localised(model: Model, language: str) -> Model:
+def localised(model: Model, language: str, children: bool = False) -> Model:
     """The model as a reader of ``language`` sees it: every value written per language
     (``{en: …, cy: …}``) replaced by its text in ``language``, and the built-in lawful
-    bases' names and references (and the Article 6 wording) in that language.
+    bases' names and references (and the Article 6 wording) in that language. For a
+    notice for children (``children``), a value's wording for children
+    (``{en: …, children: …}``) in that language, where it has one.
 
     A model without translated values, read in its own language, is returned as it is,
     so English projects render exactly as before."""
     copies = model.localised_copies
-    if language in copies:
-        return copies[language]
+    key = f"{language}/children" if children else language
+    if key in copies:
+        return copies[key]
     ids = translatable.translated_values(translated_documents(model))
     if not ids and i18n.base_language(language) == "en":
-        copies[language] = model
+        copies[key] = model
         return model
+    home = model.language
 
     def entry(value: Entry | None) -> Entry | None:
         if value is None:
             return None
-        return Entry(value.kind, value.id, i18n.localise_data(value.data, ids, language),
+        return Entry(value.kind, value.id, i18n.localise_data(value.data, ids, language, children, home),
                      value.document, value.path)
 
     import dataclasses
@@ -570,5 +572,5 @@ def localised(model: Model, language: str) -> Model:
     copy = dataclasses.replace(model, organisation=entry(model.organisation), registers=registers,
                                activities=activities, notices=notices, bases=bases,
                                establishment=entry(model.establishment))
-    copies[language] = copy
+    copies[key] = copy
     return copy

@@ -49,7 +49,7 @@ def untranslated(ctx: Context) -> Iterator[Problem]:
         return
     for slug, notice in sorted(model.notices.items()):
         language = notice.language
-        for kind, entry, path, value in _texts_shown(model, notice):
+        for kind, entry, path, value in texts_shown(model, notice):
             if isinstance(value, str):
                 if i18n.base_language(language) == project or not _LETTER.search(value) \
                         or _language_neutral(path):
@@ -61,7 +61,7 @@ def untranslated(ctx: Context) -> Iterator[Problem]:
             elif i18n.is_translated(value) and i18n.pick(value, language) is None:
                 message = (f"this text has no '{language}' version, but notice '{slug}' is in "
                            f"'{language}': add {language}: … beside "
-                           f"{', '.join(sorted(value))}")
+                           f"{', '.join(sorted(i18n.languages_of(value)))}")
             else:
                 continue
             location = entry.document.locate(path)
@@ -87,7 +87,7 @@ def _untranslated_blocks(model: Model, slug: str, notice: Notice) -> Iterator[Pr
                           f"{i18n.base_language(notice.language)}.md")
 
 
-def _texts_shown(model: Model, notice: Notice) -> Iterator[tuple[str, Entry, tuple, object]]:
+def texts_shown(model: Model, notice: Notice) -> Iterator[tuple[str, Entry, tuple, object]]:
     """(kind, entry, path in its document, value) for each text the notice can show:
     the organisation's, its activities', and the register entries they refer to."""
     covered = [a for a in notice.activity_ids if a in model.activities]

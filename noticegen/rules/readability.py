@@ -28,7 +28,7 @@ def reading_age(ctx: Context) -> Iterator[Problem]:
 def _measure(ctx: Context, targets) -> Iterator[Problem]:
     from noticegen.text import readability
 
-    measurer = _Measurer(ctx)
+    measurer = _shared_measurer(ctx)
     # every passage first, then one pass over the dictionary for all of them
     passages = []  # (notice, target, block or None for the generated text, sentences)
     for notice, age in targets:
@@ -53,6 +53,139 @@ def _measure(ctx: Context, targets) -> Iterator[Problem]:
                           f"{_hardest(found, _origins(ctx.model))}. Reword these in the data map (purposes, reasons "
                           "for sharing, consequences) or override the template "
                           "(docs/readability.md)")
+
+
+declare({
+    "unfamiliar-words": (W, "A data-map text a notice for children (reader: children) shows (a name, purpose, reason or consequence) has words outside the Dale-Chall list of words children know: give it a wording for children ({en: …, children: …})."),
+})
+
+_FIELDS = {
+    # the field a text is in, as the warning names it
+    "name": "name", "label": "label", "purposes": "purpose", "why": "reason for sharing",
+    "consequence": "consequence (what happens if it is not given)", "statement": "statement",
+    "handled_by": "entry in handled_by", "criteria": "criteria", "trigger_note": "trigger_note",
+    "while": "period", "examples": "example", "text": "example",
+}
+_KINDS = {"activity": "activity", "categories": "category", "recipients": "recipient",
+          "sources": "source", "retention": "retention rule", "subjects": "subject",
+          "legislation": "legislation", "organisation": "organisation"}
+
+
+@rule
+def unfamiliar_words(ctx: Context) -> Iterator[Problem]:
+    """Each data-map text a notice for children shows, with the words in it a child may
+    not know (Art 12(1): clear and plain language, above all for a child). Only notices
+    in English are checked: the list is of English words."""
+    from noticegen.text import i18n
+
+    notices = [notice for notice in ctx.model.notices.values()
+               if notice.entry.get("reader") == "children" and i18n.base_language(notice.language) == "en"]
+    if not notices:
+        return
+    from noticegen.rules.languages import _language_neutral, texts_shown
+    from noticegen.text import words as easy
+
+    model = ctx.model
+    config = model.config.data if model.config is not None else {}
+    own = {word.lower() for text in config.get("familiar_words") or [] for word in easy.words(text)}
+    for organisation in (model.organisation, model.establishment):
+        if organisation is not None:  # its pupils know their own school's name
+            own.update(word.lower() for text in i18n.all_texts(organisation.get("name"))
+                       for word in easy.words(text))
+    own = frozenset(own)
+    measurer = _shared_measurer(ctx)
+    found: dict[tuple, list] = {}  # place: [location, text, words, about, has a wording for children, value, slugs]
+    for notice in sorted(notices, key=lambda n: n.slug):
+        candidates = []
+        for kind, entry, path, value in texts_shown(model, notice):
+            steps = [step for step in path[len(tuple(entry.path)):] if isinstance(step, str)]
+            if kind == "organisation" and (not steps or steps[0] in _NAMES_OF_ORGANISATION) \
+                    or _language_neutral(path):
+                continue  # names of people and bodies, addresses, telephone numbers
+            text = i18n.choose(value, notice.language, True, model.language)
+            if not isinstance(text, str):
+                continue
+            place = path
+            wording = i18n.for_children(value, notice.language, model.language)
+            if wording is not None:
+                given = value["children"]
+                place = path + (("children",) if isinstance(given, str) else
+                                ("children", next(k for k, t in given.items() if t == wording)))
+            sequence = " ".join(w.lower() for w in easy.words(text))
+            if sequence:
+                candidates.append((kind, entry, steps, value, text, place, wording is not None, sequence))
+        shown = _shown(" " + " ".join(w.lower() for w in easy.words(_plain(measurer.generated(notice)))) + " ",
+                       [c[-1] for c in candidates])
+        for (kind, entry, steps, value, text, place, children, sequence) in candidates:
+            if sequence not in shown:
+                continue  # not in what the notice shows (a note for staff, say)
+            hard = easy.unfamiliar(text, own)
+            if not hard:
+                continue
+            location = entry.document.locate(place)
+            key = (location.path, location.line, location.column)
+            if key in found:
+                if notice.slug not in found[key][-1]:
+                    found[key][-1].append(notice.slug)
+                continue
+            field = _FIELDS.get(steps[-1] if steps else "", ".".join(steps) or "text")
+            owner = _KINDS.get(kind, kind)
+            about = f"the {field} of {owner} '{entry.id}'" if kind != "organisation" else \
+                f"the organisation's {'.'.join(steps)}"
+            found[key] = [location, text, hard, about, children, value, [notice.slug]]
+    for location, text, hard, about, children, value, slugs in found.values():
+        quoted = ", ".join(f"'{word}'" for word in hard)
+        if children:
+            advice = "reword its children's wording in words a child knows"
+        else:
+            languages = sorted(i18n.languages_of(value)) if i18n.is_translated(value) else \
+                [i18n.base_language(model.language)]
+            advice = ("give it a wording for children: " +
+                      ", ".join(f"{language}: …" for language in languages) + ", children: …")
+        yield problem(location, "unfamiliar-words",
+                      f"{_notices(slugs)} for children show{'s' if len(slugs) == 1 else ''} "
+                      f"{about}, \"{_short(' '.join(text.split()), 60)}\", with words a child may "
+                      f"not know: {quoted}. To fix, {advice} (or, if your pupils know these "
+                      "words, list them under familiar_words in noticegen.yaml; docs/readability.md)")
+
+
+_NAMES_OF_ORGANISATION = {"name", "contact", "dpo", "privacy_contact", "complaints", "requests",
+                          "representative", "joint_controllers", "supervisory_authority",
+                          "address", "urn", "ico_registration", "website"}
+"""The organisation's fields that name it, a body or a person, or say how to reach them:
+a child needs the real name to find them (the templates say what each one does)."""
+
+
+def _shown(body: str, sequences: list[str]) -> set[str]:
+    """The texts (each as its words, lower case, joined by spaces) that ``body`` (the
+    same) shows on their own: a text found only inside longer texts that are shown
+    (a recipient's name inside its label) is not."""
+    count = {s: body.count(f" {s} ") for s in set(sequences)}
+    shown = set()
+    for sequence, times in count.items():
+        if not times:
+            continue
+        within = sum(count[longer] * f" {longer} ".count(f" {sequence} ")
+                     for longer in count if longer != sequence and f" {sequence} " in f" {longer} ")
+        if times > within:
+            shown.add(sequence)
+    return shown
+
+
+def _shared_measurer(ctx: Context) -> "_Measurer":
+    """One measurer (and one renderer) for the readability rules of a check."""
+    measurer = ctx.__dict__.get("_readability_measurer")
+    if measurer is None:
+        measurer = ctx.__dict__["_readability_measurer"] = _Measurer(ctx)
+    return measurer
+
+
+def _plain(html: str) -> str:
+    """The text of rendered HTML, its tags and character references undone."""
+    import html as entities
+    import re
+
+    return entities.unescape(re.sub(r"<[^>]+>", " ", html))
 
 
 def _figures(found, age: int) -> str:
@@ -84,23 +217,27 @@ _REGISTER_TEXT = (("recipient", "why"), ("recipient", "name"), ("recipient", "la
 def _origins(model) -> list[tuple[str, Location]]:
     """The data map's sentences a notice shows, each with where it is written, longest
     first (so a sentence is matched with the most specific text that holds it)."""
+    from noticegen.text.i18n import texts_by_place
+
     found = []
 
     def add(entry, *path):
         value = entry.get(path[0]) if len(path) == 1 else (entry.get(path[0]) or {}).get(path[1])
         values = value if isinstance(value, list) else [value]
-        for index, text in enumerate(values):
-            if isinstance(text, str) and len(text.split()) >= 3:
-                at = path + (index,) if isinstance(value, list) else path
-                found.append((" ".join(text.split()).rstrip("."), entry.where(*at)))
+        for index, item in enumerate(values):
+            at = path + (index,) if isinstance(value, list) else path
+            # each language's text, and the wording for children, at its own place
+            for place, text in texts_by_place(item):
+                if len(text.split()) >= 3:
+                    found.append((" ".join(text.split()).rstrip("."), entry.where(*at, *place)))
 
     for activity in model.activities.values():
         for path in _ACTIVITY_TEXT:
             add(activity, *path)
         for index, share in enumerate(activity.get("recipients", [])):
-            if isinstance(share.get("why"), str):
-                found.append((" ".join(share["why"].split()).rstrip("."),
-                              activity.where("recipients", index, "why")))
+            for place, text in texts_by_place(share.get("why")):
+                found.append((" ".join(text.split()).rstrip("."),
+                              activity.where("recipients", index, "why", *place)))
     for kind, name in _REGISTER_TEXT:
         for entry in model.registers.get(kind, {}).values():
             add(entry, name)

@@ -77,16 +77,40 @@ def ngettext_for(language: str | None):
 
 # ------------------------------------------------------------------ values
 
-def is_translated(value) -> bool:
-    """A data-map value written per language: ``{en: "…", cy: "…"}``."""
+FOR_CHILDREN = "children"
+"""The key of a value's wording for children: ``{en: Pupil identifiers, children: your name
+and your pupil number}``. A notice for children (``reader: children``) shows it instead of
+the text beside it; it is a plain text (in the project's language) or written per language
+(``children: {en: …, cy: …}``)."""
+
+
+def _per_language(value) -> bool:
     return isinstance(value, dict) and bool(value) and all(
         isinstance(k, str) and LANGUAGE_TAG.fullmatch(k) and isinstance(v, str)
         for k, v in value.items())
 
 
+def is_translated(value) -> bool:
+    """A data-map value written per language: ``{en: "…", cy: "…"}``, perhaps with a
+    wording for children beside it (``children: "…"`` or ``children: {en: "…", cy: "…"}``)."""
+    if not isinstance(value, dict) or not value:
+        return False
+    children = value.get(FOR_CHILDREN)
+    if FOR_CHILDREN in value and not (isinstance(children, str) or _per_language(children)):
+        return False
+    languages = {k: v for k, v in value.items() if k != FOR_CHILDREN}
+    return _per_language(languages)
+
+
+def languages_of(value: dict) -> dict:
+    """A translated value's texts by language, without its wording for children."""
+    return {k: v for k, v in value.items() if k != FOR_CHILDREN}
+
+
 def pick(value: dict, language: str | None) -> str | None:
     """The text for ``language`` from a translated value: the exact tag, then the bare
     language ('cy-GB' finds 'cy'); None when this language is missing."""
+    value = languages_of(value)
     tag = language or DEFAULT_LANGUAGE
     if tag in value:
         return value[tag]
@@ -97,16 +121,34 @@ def pick(value: dict, language: str | None) -> str | None:
     return value.get(SAME_IN_EVERY_LANGUAGE)
 
 
-def choose(value, language: str | None):
+def for_children(value, language: str | None, home: str | None = None) -> str | None:
+    """A translated value's wording for children in ``language``: its ``children`` text
+    written per language, or a plain ``children`` text when ``language`` is the
+    project's (``home``); None when it has none in that language (the notice then shows
+    the text in its language written for everyone)."""
+    if not is_translated(value) or FOR_CHILDREN not in value:
+        return None
+    wording = value[FOR_CHILDREN]
+    if isinstance(wording, str):
+        return wording if base_language(language) == base_language(home) else None
+    return pick(wording, language)
+
+
+def choose(value, language: str | None, children: bool = False, home: str | None = None):
     """A value as the reader of ``language`` sees it. A translated value gives its text in
-    that language, or, when that is missing (check reports it), its English text, else
+    that language (for a notice for children, its wording for children in that language
+    when it has one), or, when that is missing (check reports it), its English text, else
     its first; any other value is returned as it is."""
     if not is_translated(value):
         return value
+    if children:
+        found = for_children(value, language, home)
+        if found is not None:
+            return found
     found = pick(value, language)
     if found is None:
         found = pick(value, "en")
-    return found if found is not None else next(iter(value.values()))
+    return found if found is not None else next(iter(languages_of(value).values()))
 
 
 # ------------------------------------------------------------------ dates and lists
@@ -190,26 +232,41 @@ def country_name(code: str, language: str | None = None) -> str:
     return Locale.parse(babel_locale(language)).territories.get(code, code)
 
 
-def localise_data(data, ids: set[int], language: str | None):
+def localise_data(data, ids: set[int], language: str | None, children: bool = False,
+                  home: str | None = None):
     """A copy of ``data`` with each translated value in ``ids`` replaced by its text in
-    ``language``; everything else as it is."""
+    ``language`` (for children: see :func:`choose`); everything else as it is."""
     if id(data) in ids:
-        return choose(data, language)
+        return choose(data, language, children, home)
     if isinstance(data, dict):
-        return {key: localise_data(value, ids, language) for key, value in data.items()}
+        return {key: localise_data(value, ids, language, children, home) for key, value in data.items()}
     if isinstance(data, list):
-        return [localise_data(value, ids, language) for value in data]
+        return [localise_data(value, ids, language, children, home) for value in data]
     return data
 
 
 def all_texts(value) -> list[str]:
     """Every language's text of a value: ``[value]`` for a plain string, the texts of a
-    value written per language, nothing for anything else."""
+    value written per language (its wordings for children too), nothing for anything
+    else."""
+    return [text for _place, text in texts_by_place(value)]
+
+
+def texts_by_place(value) -> list[tuple[tuple, str]]:
+    """Each text of a value with where it is inside the value: ``[((), value)]`` for a
+    plain string; for a translated value ``(('en',), …)``, ``(('children',), …)`` or
+    ``(('children', 'cy'), …)``; nothing for anything else."""
     if isinstance(value, str):
-        return [value]
-    if is_translated(value):
-        return list(value.values())
-    return []
+        return [((), value)]
+    if not is_translated(value):
+        return []
+    found = [((key,), text) for key, text in languages_of(value).items()]
+    wording = value.get(FOR_CHILDREN)
+    if isinstance(wording, str):
+        found.append(((FOR_CHILDREN,), wording))
+    elif isinstance(wording, dict):
+        found += [((FOR_CHILDREN, key), text) for key, text in wording.items()]
+    return found
 
 
 def display(value) -> str:

@@ -32,7 +32,7 @@ TEMPLATES = {
     'sections/children/purposes.html': ('94e46b5cace127cb6bcbca2a52815418f2a6f180aa0317dcd7fee44e33624584', 't_sections_children_purposes_html'),
     'sections/children/recipients.html': ('c6fb36e915a2f5a9ba4a8215a5949a3e54fe2b617ddca40e71046e4d37f185aa', 't_sections_children_recipients_html'),
     'sections/children/rights.html': ('51b9365bb4a003fed2c26bdc4cec445fb0c1b1419875dec386f59acb91fdd3dd', 't_sections_children_rights_html'),
-    'sections/children/storing.html': ('9b79913da1ac397fbd14fb5ff88fb21bdc1bb664999a80263969cad827335f9f', 't_sections_children_storing_html'),
+    'sections/children/storing.html': ('c15fd9f8564f57eff8b78e9f478d5d0011ab6a663ea6cd9cfeed46ff3c32883a', 't_sections_children_storing_html'),
     'sections/children/why-we-share.html': ('f10067ef32426e9a05efb54f95a75c1fe11f9e18ce3b79de355c7f4fcbb332a5', 't_sections_children_why_we_share_html'),
     'sections/collecting.html': ('1f306fa256929f268c35180ce5ea1197347bfab2a88302fb35046e650a4f0aed', 't_sections_collecting_html'),
     'sections/complaints.html': ('5117674aa8ce77dd2a352de207e6f4f0be99fb3acd46478264890f752cd8187c', 't_sections_complaints_html'),

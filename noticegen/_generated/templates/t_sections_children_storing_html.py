@@ -37,7 +37,7 @@ def root(context, missing=missing, environment=environment):
     included_template = environment.get_template('sections/children/_words.html', 'sections/children/storing.html')._get_default_module(context)
     l_0_keep_words = getattr(included_template, 'keep_words', missing)
     if l_0_keep_words is missing:
-        l_0_keep_words = undefined(f"the template {included_template.__name__!r} (imported on line 1 in 'sections/children/storing.html') does not export the requested name 'keep_words'", name='keep_words')
+        l_0_keep_words = undefined(f"the template {included_template.__name__!r} (imported on line 3 in 'sections/children/storing.html') does not export the requested name 'keep_words'", name='keep_words')
     context.vars['keep_words'] = l_0_keep_words
     context.exported_vars.discard('keep_words')
     if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
@@ -85,14 +85,9 @@ def root(context, missing=missing, environment=environment):
                 pass
                 yield escape(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'title'))
             yield '.'
-        if t_3(environment.getattr(l_1_rule, 'note')):
-            pass
-            yield '<br><span class="retention-note">'
-            yield escape(environment.getattr(l_1_rule, 'note'))
-            yield '</span>'
         yield '</td></tr>\n'
     l_1_rule = l_1_policy = missing
     yield '</tbody>\n</table>\n'
 
 blocks = {}
-debug_info = '1=34&2=40&4=44&5=46&7=50&8=53&9=57&10=60&11=69&12=85'
+debug_info = '3=34&4=40&6=44&7=46&9=50&10=53&11=57&12=60&13=69'
