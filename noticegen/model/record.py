@@ -64,7 +64,7 @@ GROUPS: list[tuple[str, list[str]]] = [
         N_("Reasons for not adhering to policy document (if applicable)"),
     ]),
     (N_("noticegen"), [N_("Activity id"), N_("Notices that cover it"), N_("Internal handling"),
-                   N_("Legislation relied on"), N_("Providing the data"),
+                   N_("Legislation and guidance relied on"), N_("Providing the data"),
                    N_("Condition for processing criminal offence data (Article 10)"),
                    N_("Recognised legitimate interest condition (UK GDPR Annex 1)")]),
 ]
@@ -292,10 +292,7 @@ def row_values(model: Model, ident: str, activity: Entry,
         ident,
         _lines(slug for slug, notice in sorted(model.notices.items()) if ident in notice.activity_ids),
         _mark(_lines(activity.get("handled_by", [])), marked(activity, "handled_by")),
-        _lines(f"{registers['legislation'][law]['title']}"
-               + (f", {registers['legislation'][law]['provision']}"
-                  if registers['legislation'][law].get("provision") else "")
-               for law in activity.get("legislation", [])),
+        _lines(_law(registers["legislation"][law], language) for law in activity.get("legislation", [])),
         _provision(activity.get("provision"), language, marked(activity, "provision")),
         cite(basis.get("criminal_offence", [])) or NOT_APPLICABLE,
         cite(basis.get("annex_1", [])) or NOT_APPLICABLE,
@@ -334,6 +331,20 @@ def _retention(rule: Entry, organisation: dict, language: str | None = None) -> 
     if rule.get("note"):
         text += f". {rule['note']}"
     return _mark(text, bool(rule.get("illustrative")))
+
+
+GUIDANCE_KINDS = {"statutory-guidance": N_("(statutory guidance)"), "guidance": N_("(guidance)"),
+                  "policy": N_("(policy)")}
+"""How the record marks what it relies on that is not law itself (a statute or an SI)."""
+
+
+def _law(law: Entry, language: str | None = None) -> str:
+    """'Education Act 2002, section 175'; guidance marked as guidance, not legislation."""
+    text = f"{law['title']}" + (f", {law['provision']}" if law.get("provision") else "")
+    if law["kind"] in GUIDANCE_KINDS:
+        _ = i18n.gettext_for(language)
+        text += " " + _(GUIDANCE_KINDS[law["kind"]])
+    return text
 
 
 def _provision(provision: dict | None, language: str | None = None, illustrative: bool = False) -> str | None:

@@ -73,10 +73,13 @@ def ropa_gaps(ctx: Context) -> Iterator[Problem]:
     if not ctx.strict:
         return
     from noticegen.model.record import row_values
+    from noticegen.model.resolve import localised
 
-    # only rows whose every id resolved: the reference rules report the others
-    for stem, activity in ctx.model.resolved_activities().items():
-        gaps = [column for column, value in row_values(ctx.model, stem, activity) if value is None]
+    # the record as it is written, in the project's language (texts written per language
+    # picked); only rows whose every id resolved: the reference rules report the others
+    model = localised(ctx.model, ctx.model.language)
+    for stem, activity in model.resolved_activities().items():
+        gaps = [column for column, value in row_values(model, stem, activity) if value is None]
         if gaps:
             yield problem(activity.where("name"), "ropa-gap",
                           f"the record of processing does not know, for activity '{stem}': "

@@ -260,13 +260,17 @@ class RowMapper:
 
     def _legislation(self, group: Group) -> dict:
         text = group.names[0]
+        said = re.search(r" \((statutory guidance|guidance|policy)\)$", text)  # noticegen's own record
+        if said:
+            text = text[:said.start()]
         title, provision = text, None
         match = re.fullmatch(r"(.+), ((?:section|sections|s\.?|regulation|reg\.?|part|paragraph|"
                              r"schedule|article|chapter)\b.*)", text, flags=re.I)
         if match:
             title, provision = match[1], match[2]
         lower = title.lower()
-        kind = ("statute" if re.search(r"\bact \d{4}\b", lower) else
+        kind = (said[1].replace(" ", "-") if said else
+                "statute" if re.search(r"\bact \d{4}\b", lower) else
                 "statutory-instrument" if re.search(r"regulations|\border\b", lower) else
                 "statutory-guidance" if "keeping children safe" in lower or "working together" in lower else
                 self.todo("legislation kind", title))
