@@ -20,7 +20,7 @@ declare({
     "schedule-1-pairing": (E, "A Schedule 1 condition that no condition of the activity can use (e.g. a Part 1 condition with Art 9(2)(g), a Part 3 condition outside criminal_offence)."),
     "missing-criminal-condition": (E, "Criminal offence data without an Art 10 condition."),
     "para-36-without-part-2": (E, "DPA 2018 Sch 1 para 36 relied on for criminal offence data without the Part 2 condition it extends (para 36 is met only where the processing would meet a Part 2 condition)."),
-    "missing-appropriate-policy-document": (E, "A Schedule 1 condition that needs an appropriate policy document (Sch 1 para 1(1)(b), 5, 38), and the organisation declares none."),
+    "missing-appropriate-policy-document": (E, "A Schedule 1 condition that needs an appropriate policy document (Sch 1 paras 1(1)(b) and 5(1); para 39 says what it must explain), and the organisation declares none."),
     "missing-legitimate-interests": (E, "Legitimate interests (Art 6(1)(f)) without the interests stated (Art 13(1)(d))."),
     "legitimate-interests-public-authority": (W, "A public authority relying on legitimate interests: (f) does not cover its tasks (Art 6(1), closing words)."),
     "missing-annex-1-condition": (E, "Recognised legitimate interest (Art 6(1)(ea)) without the Annex 1 condition relied on (Art 6(5))."),
@@ -108,7 +108,8 @@ def schedule_1_conditions(ctx: Context) -> Iterator[Problem]:
 
 @rule
 def appropriate_policy_document(ctx: Context) -> Iterator[Problem]:
-    """Sch 1 para 1(1)(b), 5(1) and 38: the document is part of the condition itself."""
+    """Sch 1 paras 1(1)(b) and 5(1): the document is part of the condition itself; para 38
+    names the conditions it serves and para 39 what it must explain."""
     model = ctx.model
     if model.organisation is None or model.organisation.get("appropriate_policy_document"):
         return
