@@ -85,7 +85,8 @@ def test_the_data_map_holds_the_seed_notices_lists():
     seed_notice = model.notices["looked-after-children-and-safeguarding"]
     activities = [model.activities[a] for a in seed_notice.activity_ids]
     purposes = [p for a in activities for p in a["purposes"]]
-    examples = [e for c in model.registers["category"].values() for e in c.get("examples", [])]
+    examples = [e if isinstance(e, str) else e["text"]  # an example may carry its own type
+                for c in model.registers["category"].values() for e in c.get("examples", [])]
     # the texts written for everyone (the children's notice has its own wording beside some)
     labels = [display(r.get("label", r["name"])) for r in model.registers["recipient"].values()]
     handlers = {h for a in activities for h in a.get("handled_by", [])}
