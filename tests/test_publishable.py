@@ -213,3 +213,16 @@ def test_a_notice_for_children_gives_every_safeguard_of_an_automated_decision(tm
     text = " ".join(re.sub(r"<[^>]+>", " ", (project / "build" / "notices" / "members.html").read_text()).split())
     assert ("be told about a choice a computer made about you on its own, tell us what you think of "
             "it, ask for a person to check it, and say you disagree with it") in text
+
+
+def test_each_condition_says_what_it_covers(example_build):
+    """L8: an activity relying on several Art 9 or Schedule 1 conditions says, beside each,
+    which data or purpose it covers (lawful_basis.applies_to)."""
+    import re
+
+    page = (example_build / "notices" / "school-workforce.html").read_text()
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert ("UK GDPR Article 9(2)(b) (Employment, social security and social protection law) "
+            "(for health information, for our duties as an employer)") in text
+    assert ("DPA 2018 Schedule 1, Part 2, paragraph 8 (Equality of opportunity or treatment) "
+            "(for equality monitoring)") in text

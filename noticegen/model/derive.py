@@ -220,6 +220,11 @@ class ActivityBasis:
     def purposes(self) -> list[str]:
         return self.activity["purposes"]
 
+    @property
+    def applies_to(self) -> dict:
+        """What each of the activity's bases and conditions covers, in the DPO's words."""
+        return self.activity["lawful_basis"].get("applies_to") or {}
+
 
 @dataclass
 class ProvisionView:

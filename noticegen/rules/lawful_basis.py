@@ -159,7 +159,8 @@ def legitimate_interests(ctx: Context) -> Iterator[Problem]:
 
 declare({
     "basis-scope-unstated": (W, "An activity relies on several Art 6 bases that give different rights (erasure or portability under one, not another) without saying, in lawful_basis.applies_to, which part of it each covers: the notice can then only say 'where we rely on …'."),
-    "applies-to-unknown-basis": (E, "lawful_basis.applies_to names an Art 6 basis the activity does not rely on."),
+    "applies-to-unknown-basis": (E, "lawful_basis.applies_to names a basis or condition the activity does not rely on."),
+    "condition-scope-unstated": (W, "An activity relies on several Art 9 conditions, or several Schedule 1 conditions, without saying in lawful_basis.applies_to which data or purpose each covers."),
 })
 
 
@@ -175,12 +176,23 @@ def basis_scopes(ctx: Context) -> Iterator[Problem]:
         basis = activity["lawful_basis"]
         article_6 = [b for b in basis.get("article_6", []) if b in bases and bases[b].kind == "article-6"]
         said = basis.get("applies_to") or {}
+        relied = [b for group in ("article_6", "annex_1", "article_9", "schedule_1", "criminal_offence")
+                  for b in basis.get(group, []) if isinstance(b, str)]
         for ident in said:
-            if ident not in basis.get("article_6", []):
+            if ident not in relied:
                 yield problem(activity.where("lawful_basis", "applies_to", ident, key=True),
                               "applies-to-unknown-basis",
-                              f"activity '{stem}' does not rely on '{ident}' (its article_6 is "
-                              f"{', '.join(basis.get('article_6', [])) or 'empty'}): name one of those bases")
+                              f"activity '{stem}' does not rely on '{ident}' (it relies on "
+                              f"{', '.join(dict.fromkeys(relied)) or 'nothing yet'}): name one of those")
+        for group, kind in (("article_9", "Art 9 conditions"), ("schedule_1", "Schedule 1 conditions")):
+            conditions = [b for b in basis.get(group, []) if b in bases]
+            unsaid = [b for b in conditions if b not in said]
+            if len(conditions) > 1 and unsaid:
+                yield problem(activity.where("lawful_basis", group), "condition-scope-unstated",
+                              f"activity '{stem}' relies on {len(conditions)} {kind} "
+                              f"({', '.join(conditions)}) without saying which data or purpose each "
+                              f"covers: add lawful_basis.applies_to ({unsaid[0]}: the data or purpose "
+                              "it covers), so readers know which condition is for what")
         if len(article_6) < 2:
             continue
         differ = [right for right in BASIS_RIGHTS

@@ -37,7 +37,7 @@ TEMPLATES = {
     'sections/collecting.html': ('1f306fa256929f268c35180ce5ea1197347bfab2a88302fb35046e650a4f0aed', 't_sections_collecting_html'),
     'sections/complaints.html': ('5117674aa8ce77dd2a352de207e6f4f0be99fb3acd46478264890f752cd8187c', 't_sections_complaints_html'),
     'sections/contact.html': ('62d1d63fa16031367751189b58732bd2043868004ff58fd6567243ad4228be45', 't_sections_contact_html'),
-    'sections/lawful-basis.html': ('cbbe74c5ae1e9fd50f7a5ecdf9c8cc4ff600ddee690928412a283ab784babb83', 't_sections_lawful_basis_html'),
+    'sections/lawful-basis.html': ('09cbe5f62b044814ed0183affb71db1b8b1880d45b4df22d2099e641a618a4f4', 't_sections_lawful_basis_html'),
     'sections/purposes.html': ('09324eeaf38de42de7ef2dea8c4bbb488deb6aadcc4b83c842a9ddca2f683d55', 't_sections_purposes_html'),
     'sections/recipients.html': ('bca0696b44cdf89d175be4cdc2ddab6988458fe85311f2529e959452c6bc0d10', 't_sections_recipients_html'),
     'sections/rights.html': ('d888bdb34109cb9e975328a624673875c6119d963794a0bc3639b764f3b0f2d7', 't_sections_rights_html'),

@@ -14,7 +14,7 @@ def root(context, missing=missing, environment=environment):
     l_0_sub = resolve('sub')
     l_0_view = resolve('view')
     l_0__ = resolve('_')
-    l_0_cite = l_0_illustrative = l_0_apd = missing
+    l_0_cite = l_0_illustrative = l_0_scope = l_0_apd = missing
     try:
         t_1 = environment.filters['join_words']
     except KeyError:
@@ -73,6 +73,23 @@ def root(context, missing=missing, environment=environment):
         l_0_illustrative = undefined(f"the template {included_template.__name__!r} (imported on line 1 in 'sections/lawful-basis.html') does not export the requested name 'illustrative'", name='illustrative')
     context.vars.update({'cite': l_0_cite, 'illustrative': l_0_illustrative})
     context.exported_vars.difference_update(('cite', 'illustrative'))
+    def macro(l_1_item, l_1_basis):
+        t_9 = []
+        if l_1_item is missing:
+            l_1_item = undefined("parameter 'item' was not provided", name='item')
+        if l_1_basis is missing:
+            l_1_basis = undefined("parameter 'basis' was not provided", name='basis')
+        pass
+        if (environment.getattr(l_1_basis, 'id') in environment.getattr(l_1_item, 'applies_to')):
+            pass
+            t_9.extend((
+                ' (',
+                escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'for %(what)s', what=environment.getitem(environment.getattr(l_1_item, 'applies_to'), environment.getattr(l_1_basis, 'id')))),
+                ')',
+            ))
+        return concat(t_9)
+    context.exported_vars.add('scope')
+    context.vars['scope'] = l_0_scope = Macro(environment, macro, 'scope', ('item', 'basis'), False, False, False, context.eval_ctx.autoescape)
     if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
         pass
         yield escape(t_4(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
@@ -109,7 +126,8 @@ def root(context, missing=missing, environment=environment):
             _loop_vars = {}
             pass
             yield escape(environment.call(context, (undefined(name='cite') if l_0_cite is missing else l_0_cite), l_2_basis, _loop_vars=_loop_vars))
-            yield escape(('; ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 10 in 'sections/lawful-basis.html' evaluated to false and no else section was defined.")))
+            yield escape(environment.call(context, (undefined(name='scope') if l_0_scope is missing else l_0_scope), l_1_item, l_2_basis, _loop_vars=_loop_vars))
+            yield escape(('; ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 13 in 'sections/lawful-basis.html' evaluated to false and no else section was defined.")))
         l_2_loop = l_2_basis = missing
         if environment.getattr(l_1_item, 'annex_1'):
             pass
@@ -121,7 +139,7 @@ def root(context, missing=missing, environment=environment):
                 _loop_vars = {}
                 pass
                 yield escape(environment.call(context, (undefined(name='cite') if l_0_cite is missing else l_0_cite), l_2_basis, _loop_vars=_loop_vars))
-                yield escape(('; ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 10 in 'sections/lawful-basis.html' evaluated to false and no else section was defined.")))
+                yield escape(('; ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 13 in 'sections/lawful-basis.html' evaluated to false and no else section was defined.")))
             l_2_loop = l_2_basis = missing
         yield '</dd>\n'
         if environment.getattr(l_1_item, 'legitimate_interests'):
@@ -141,7 +159,8 @@ def root(context, missing=missing, environment=environment):
                 _loop_vars = {}
                 pass
                 yield escape(environment.call(context, (undefined(name='cite') if l_0_cite is missing else l_0_cite), l_2_basis, _loop_vars=_loop_vars))
-                yield escape(('; ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 17 in 'sections/lawful-basis.html' evaluated to false and no else section was defined.")))
+                yield escape(environment.call(context, (undefined(name='scope') if l_0_scope is missing else l_0_scope), l_1_item, l_2_basis, _loop_vars=_loop_vars))
+                yield escape(('; ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 20 in 'sections/lawful-basis.html' evaluated to false and no else section was defined.")))
             l_2_loop = l_2_basis = missing
             if environment.getattr(l_1_item, 'schedule_1'):
                 pass
@@ -153,7 +172,8 @@ def root(context, missing=missing, environment=environment):
                     _loop_vars = {}
                     pass
                     yield escape(environment.call(context, (undefined(name='cite') if l_0_cite is missing else l_0_cite), l_2_basis, _loop_vars=_loop_vars))
-                    yield escape(('; ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 17 in 'sections/lawful-basis.html' evaluated to false and no else section was defined.")))
+                    yield escape(environment.call(context, (undefined(name='scope') if l_0_scope is missing else l_0_scope), l_1_item, l_2_basis, _loop_vars=_loop_vars))
+                    yield escape(('; ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 20 in 'sections/lawful-basis.html' evaluated to false and no else section was defined.")))
                 l_2_loop = l_2_basis = missing
             yield '</dd>\n'
         if (environment.getattr(l_1_item, 'criminal_categories') or environment.getattr(l_1_item, 'criminal')):
@@ -171,7 +191,8 @@ def root(context, missing=missing, environment=environment):
                 _loop_vars = {}
                 pass
                 yield escape(environment.call(context, (undefined(name='cite') if l_0_cite is missing else l_0_cite), l_2_basis, _loop_vars=_loop_vars))
-                yield escape(('; ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 21 in 'sections/lawful-basis.html' evaluated to false and no else section was defined.")))
+                yield escape(environment.call(context, (undefined(name='scope') if l_0_scope is missing else l_0_scope), l_1_item, l_2_basis, _loop_vars=_loop_vars))
+                yield escape(('; ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 24 in 'sections/lawful-basis.html' evaluated to false and no else section was defined.")))
             l_2_loop = l_2_basis = missing
             yield '</dd>\n'
         if environment.getattr(l_1_item, 'consent'):
@@ -264,4 +285,4 @@ def root(context, missing=missing, environment=environment):
         yield '</ul>\n'
 
 blocks = {}
-debug_info = '1=64&2=73&3=76&4=82&5=86&7=92&8=94&9=102&10=105&11=124&12=127&13=129&15=131&16=134&17=137&19=156&20=159&21=167&23=174&24=177&25=179&29=189&30=192&31=195&33=204&35=210&36=214&39=224&40=227&42=229&43=233&47=241&48=244&50=246&51=250'
+debug_info = '1=64&2=73&3=80&5=90&6=93&7=99&8=103&10=109&11=111&12=119&13=122&14=142&15=145&16=147&18=149&19=152&20=155&22=176&23=179&24=187&26=195&27=198&28=200&32=210&33=213&34=216&36=225&38=231&39=235&42=245&43=248&45=250&46=254&50=262&51=265&53=267&54=271'
