@@ -64,7 +64,7 @@ def test_children_wording_reaches_the_children_notice_only(project, run):
     assert "Medical information" in adults and "Your health" not in adults
     assert "to admit pupils" in adults and "to let you join the school" not in adults
     # the ROPA is the school's record: the text written for everyone
-    ropa = plain((project / "build" / "ropa" / "ropa.html").read_text(encoding="utf-8"))
+    ropa = plain((project / "build" / "records" / "ropa.html").read_text(encoding="utf-8"))
     assert "Medical information" in ropa and "Your health" not in ropa
 
 
