@@ -105,8 +105,10 @@ def test_first_layer_comes_before_the_contents(built):
 def test_first_layer_is_derived_from_the_data_map(built):
     html = (built / "build" / "notices" / f"{ADULT}.html").read_text()
     layer = _text(html[html.index('id="notice-first-layer"'):html.index("</section>", html.index('id="notice-first-layer"'))])
-    # retention: the shortest and longest fixed periods of the pupil notice's rules
-    assert "Between 6 years and 31 years" in layer
+    # retention: that times differ, and the shortest and longest rules in full, each with
+    # the event its period runs from (never "between 6 and 31 years", which drops it)
+    assert ("Different records are kept for different times: the shortest time is for admission "
+            "and attendance registers, the longest for SEN and Education Health Care Plan file.") in layer
     # rights: exactly those rights_for finds (public task brings objection; no erasure)
     assert "access, rectification, restriction, objection and compensation" in layer
     assert "erasure" not in layer and "portability" not in layer

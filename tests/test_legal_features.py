@@ -92,7 +92,7 @@ def test_each_activity_states_its_purposes_and_basis(members):
     clubs = basis[basis.index("Running clubs"):basis.index("Fundraising")]
     assert "Run clubs and trips for members" in clubs
     assert "UK GDPR Article 6(1)(a) (Consent)" in clubs
-    assert "For the special category information (Medical information) UK GDPR Article 9(2)(a) (Explicit consent)" in clubs
+    assert "For the special category information (medical information) UK GDPR Article 9(2)(a) (Explicit consent)" in clubs
     fundraising = basis[basis.index("Fundraising"):basis.index("What the law says")]
     assert "Ask supporters for donations and thank them" in fundraising
     assert "UK GDPR Article 6(1)(f) (Legitimate interests)" in fundraising
@@ -222,7 +222,7 @@ def test_criminal_offence_data_is_its_own_heading(volunteers):
     categories = section(volunteers, "categories")
     assert "Criminal offence information (UK GDPR Article 10): Criminal record checks" in categories
     assert "Special category" not in categories
-    assert ("For the criminal offence information (Criminal record checks) UK GDPR Article 10 and "
+    assert ("For the criminal offence information (criminal record checks) UK GDPR Article 10 and "
             "DPA 2018 section 10(5)") in volunteers
     assert "DPA 2018 Schedule 1, Part 2, paragraph 18" in volunteers
     assert "Riverside appropriate policy document" in volunteers

@@ -146,6 +146,13 @@ class CategoryGroup:
     heading: str
     categories: list[Entry]
 
+    @property
+    def doubled(self) -> bool:
+        """A category named like the group's heading ('Personal information' under
+        'Personal information such as:'): the heading would be said twice."""
+        heading = " ".join(str(self.heading).lower().split())
+        return any(heading.startswith(" ".join(str(c["name"]).lower().split())) for c in self.categories)
+
 
 @dataclass
 class Share:

@@ -267,8 +267,8 @@ def row_values(model: Model, ident: str, activity: Entry,
         else (cite(basis.get("annex_1", [])) or None) if "art6-1-ea" in interests else NOT_APPLICABLE,
         (basis.get("legitimate_interests_assessment") or None) if "art6-1-f" in interests
         else NOT_APPLICABLE,
-        join_words([right.name + (f" ({join_words(right.scope, 'and', language)})" if right.scope else "")
-                    for right in rights_for(model, [activity], language)], "and", language),
+        _lines(right.name + (f" ({join_words(right.scope, 'and', language)})" if right.scope else "")
+               for right in rights_for(model, [activity], language)),
         None if adm is None else (NO if adm is False
                                   else f"Yes: {adm.get('decision', '')} {adm['logic']}".replace(":  ", ": ").strip()),
         _or(_lines(registers["source"][s]["name"] for s in activity.get("sources", [])), None),

@@ -35,7 +35,7 @@ class TemplateError(NoticegenError):
     """A template could not be rendered: names the template file and line."""
 
 
-FILTERS = ("markdown", "markdown_inline", "category_examples", "lower_first", "long_date",
+FILTERS = ("markdown", "markdown_inline", "category_examples", "lower_first", "upper_first", "long_date",
            "join_words", "period", "and_word", "after_and", "css_string")
 """The filters noticegen's templates may use, besides Jinja's own."""
 
@@ -174,10 +174,22 @@ def lower_first(value) -> str:
     """'Safeguarding and child protection' as 'safeguarding and child protection', within
     a sentence; a word in capitals (an acronym such as 'SEN') keeps them."""
     text = str(value)
-    first = text.split(" ", 1)[0]
+    words = text.split(" ")
+    first = words[0]
     if len(first) > 1 and first.isupper():
         return value
+    if len(words) > 1 and words[1][:1].isupper() and first[:1].isupper():
+        return value  # a name in capitals ('Education Health Care Plans'), kept as written
     return value[:1].lower() + value[1:] if isinstance(value, str) else text[:1].lower() + text[1:]
+
+
+def upper_first(value):
+    """'while the pupil attends …' as 'While the pupil attends …', to open a sentence; the
+    rest of the text, and its markup, unchanged."""
+    if isinstance(value, Markup):
+        return Markup(value[:1].upper() + value[1:])
+    text = str(value)
+    return text[:1].upper() + text[1:]
 
 
 def css_string(value) -> Markup:
@@ -213,6 +225,7 @@ class Renderer:
             markdown_inline=self.markdown_inline,
             category_examples=category_examples,
             lower_first=lower_first,
+            upper_first=upper_first,
             long_date=lambda value: long_date(value, self.language),
             join_words=lambda items, conjunction="and": join_words(items, conjunction, self.language),
             period=lambda rule: retention_period(rule, self.language),

@@ -15,7 +15,7 @@ def root(context, missing=missing, environment=environment):
     l_0_level = resolve('level')
     l_0_gettext = resolve('gettext')
     l_0__trans = resolve('_trans')
-    l_0_basis_words = l_0_right_words = l_0_years = l_0_layer = l_0_children = l_0_org = l_0_school = l_0_authority = l_0_more = l_0_lower = l_0_names = l_0_listed = l_0_special_names = l_0_said = l_0_criminal_names = l_0_reasons = missing
+    l_0_basis_words = l_0_keep_words = l_0_right_words = l_0_years = l_0_layer = l_0_children = l_0_org = l_0_school = l_0_authority = l_0_more = l_0_lower = l_0_names = l_0_listed = l_0_special_names = l_0_said = l_0_criminal_names = l_0_reasons = l_0_policy = missing
     try:
         t_1 = environment.filters['join_words']
     except KeyError:
@@ -35,48 +35,81 @@ def root(context, missing=missing, environment=environment):
         def t_3(*unused):
             raise TemplateRuntimeError("No filter named 'list' found.")
     try:
-        t_4 = environment.filters['lower_first']
+        t_4 = environment.filters['lower']
     except KeyError:
         @internalcode
         def t_4(*unused):
-            raise TemplateRuntimeError("No filter named 'lower_first' found.")
+            raise TemplateRuntimeError("No filter named 'lower' found.")
     try:
-        t_5 = environment.filters['map']
+        t_5 = environment.filters['lower_first']
     except KeyError:
         @internalcode
         def t_5(*unused):
-            raise TemplateRuntimeError("No filter named 'map' found.")
+            raise TemplateRuntimeError("No filter named 'lower_first' found.")
     try:
-        t_6 = environment.filters['unique']
+        t_6 = environment.filters['map']
     except KeyError:
         @internalcode
         def t_6(*unused):
-            raise TemplateRuntimeError("No filter named 'unique' found.")
+            raise TemplateRuntimeError("No filter named 'map' found.")
     try:
-        t_7 = environment.tests['defined']
+        t_7 = environment.filters['markdown_inline']
     except KeyError:
         @internalcode
         def t_7(*unused):
-            raise TemplateRuntimeError("No test named 'defined' found.")
+            raise TemplateRuntimeError("No filter named 'markdown_inline' found.")
     try:
-        t_8 = environment.tests['string']
+        t_8 = environment.filters['period']
     except KeyError:
         @internalcode
         def t_8(*unused):
+            raise TemplateRuntimeError("No filter named 'period' found.")
+    try:
+        t_9 = environment.filters['trim']
+    except KeyError:
+        @internalcode
+        def t_9(*unused):
+            raise TemplateRuntimeError("No filter named 'trim' found.")
+    try:
+        t_10 = environment.filters['unique']
+    except KeyError:
+        @internalcode
+        def t_10(*unused):
+            raise TemplateRuntimeError("No filter named 'unique' found.")
+    try:
+        t_11 = environment.filters['upper_first']
+    except KeyError:
+        @internalcode
+        def t_11(*unused):
+            raise TemplateRuntimeError("No filter named 'upper_first' found.")
+    try:
+        t_12 = environment.tests['defined']
+    except KeyError:
+        @internalcode
+        def t_12(*unused):
+            raise TemplateRuntimeError("No test named 'defined' found.")
+    try:
+        t_13 = environment.tests['string']
+    except KeyError:
+        @internalcode
+        def t_13(*unused):
             raise TemplateRuntimeError("No test named 'string' found.")
     pass
     included_template = environment.get_template('sections/children/_words.html', 'first-layer.html')._get_default_module(context)
     l_0_basis_words = getattr(included_template, 'basis_words', missing)
     if l_0_basis_words is missing:
         l_0_basis_words = undefined(f"the template {included_template.__name__!r} (imported on line 5 in 'first-layer.html') does not export the requested name 'basis_words'", name='basis_words')
+    l_0_keep_words = getattr(included_template, 'keep_words', missing)
+    if l_0_keep_words is missing:
+        l_0_keep_words = undefined(f"the template {included_template.__name__!r} (imported on line 5 in 'first-layer.html') does not export the requested name 'keep_words'", name='keep_words')
     l_0_right_words = getattr(included_template, 'right_words', missing)
     if l_0_right_words is missing:
         l_0_right_words = undefined(f"the template {included_template.__name__!r} (imported on line 5 in 'first-layer.html') does not export the requested name 'right_words'", name='right_words')
     l_0_years = getattr(included_template, 'years', missing)
     if l_0_years is missing:
         l_0_years = undefined(f"the template {included_template.__name__!r} (imported on line 5 in 'first-layer.html') does not export the requested name 'years'", name='years')
-    context.vars.update({'basis_words': l_0_basis_words, 'right_words': l_0_right_words, 'years': l_0_years})
-    context.exported_vars.difference_update(('basis_words', 'right_words', 'years'))
+    context.vars.update({'basis_words': l_0_basis_words, 'keep_words': l_0_keep_words, 'right_words': l_0_right_words, 'years': l_0_years})
+    context.exported_vars.difference_update(('basis_words', 'keep_words', 'right_words', 'years'))
     l_0_layer = environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'first_layer')
     context.vars['layer'] = l_0_layer
     context.exported_vars.add('layer')
@@ -89,11 +122,11 @@ def root(context, missing=missing, environment=environment):
     l_0_school = environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'establishment')
     context.vars['school'] = l_0_school
     context.exported_vars.add('school')
-    l_0_authority = (environment.getattr((undefined(name='org') if l_0_org is missing else l_0_org), 'supervisory_authority') if t_7(environment.getattr((undefined(name='org') if l_0_org is missing else l_0_org), 'supervisory_authority')) else {'name': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), "Information Commissioner's Office"), 'url': 'https://ico.org.uk/concerns/'})
+    l_0_authority = (environment.getattr((undefined(name='org') if l_0_org is missing else l_0_org), 'supervisory_authority') if t_12(environment.getattr((undefined(name='org') if l_0_org is missing else l_0_org), 'supervisory_authority')) else {'name': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), "Information Commissioner's Office"), 'url': 'https://ico.org.uk/concerns/'})
     context.vars['authority'] = l_0_authority
     context.exported_vars.add('authority')
     def macro(l_1_item):
-        t_9 = []
+        t_14 = []
         l_1_section = missing
         if l_1_item is missing:
             l_1_item = undefined("parameter 'item' was not provided", name='item')
@@ -101,44 +134,44 @@ def root(context, missing=missing, environment=environment):
         l_1_section = environment.getitem(environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'links'), l_1_item)
         if (undefined(name='section') if l_1_section is missing else l_1_section):
             pass
-            t_9.append(
+            t_14.append(
                 ' <span class="first-layer-more">',
             )
             if (undefined(name='children') if l_0_children is missing else l_0_children):
                 pass
-                t_9.append(
+                t_14.append(
                     escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Find out more:')),
                 )
             else:
                 pass
-                t_9.append(
+                t_14.append(
                     escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'More in')),
                 )
-            t_9.extend((
+            t_14.extend((
                 ' <a href="#',
                 escape(environment.getattr((undefined(name='section') if l_1_section is missing else l_1_section), 'id')),
                 '">',
                 escape(environment.getattr((undefined(name='section') if l_1_section is missing else l_1_section), 'heading')),
                 '</a>.</span>',
             ))
-        return concat(t_9)
+        return concat(t_14)
     context.exported_vars.add('more')
     context.vars['more'] = l_0_more = Macro(environment, macro, 'more', ('item',), False, False, False, context.eval_ctx.autoescape)
     def macro(l_1_text):
-        t_10 = []
+        t_15 = []
         l_1_words = missing
         if l_1_text is missing:
             l_1_text = undefined("parameter 'text' was not provided", name='text')
         pass
         l_1_words = environment.call(context, environment.getattr(l_1_text, 'split'), ' ')
-        t_10.append(
-            escape((l_1_text if ((t_2((undefined(name='words') if l_1_words is missing else l_1_words)) > 1) and environment.call(context, environment.getattr(environment.getitem((undefined(name='words') if l_1_words is missing else l_1_words), 1)[:1], 'isupper'))) else t_4(l_1_text))),
+        t_15.append(
+            escape((l_1_text if ((t_2((undefined(name='words') if l_1_words is missing else l_1_words)) > 1) and environment.call(context, environment.getattr(environment.getitem((undefined(name='words') if l_1_words is missing else l_1_words), 1)[:1], 'isupper'))) else t_5(l_1_text))),
         )
-        return concat(t_10)
+        return concat(t_15)
     context.exported_vars.add('lower')
     context.vars['lower'] = l_0_lower = Macro(environment, macro, 'lower', ('text',), False, False, False, context.eval_ctx.autoescape)
     def macro(l_1_shortlist, l_1_separator):
-        t_11 = []
+        t_16 = []
         l_1_namespace = resolve('namespace')
         l_1_listed = l_0_listed
         l_1_ns = missing
@@ -149,76 +182,85 @@ def root(context, missing=missing, environment=environment):
         pass
         l_1_ns = environment.call(context, (undefined(name='namespace') if l_1_namespace is missing else l_1_namespace), words=[])
         for l_2_item in environment.getattr(l_1_shortlist, 'shown'):
+            l_2_named = l_2_proper = l_2_word = missing
             _loop_vars = {}
             pass
+            l_2_named = (l_2_item if t_13(l_2_item) else (environment.getattr(l_2_item, 'label') if t_12(environment.getattr(l_2_item, 'label')) else environment.getattr(l_2_item, 'name')))
+            _loop_vars['named'] = l_2_named
+            l_2_proper = ((((not t_13(l_2_item)) and t_12(environment.getattr(environment.getattr(l_2_item, 'data'), 'kind'))) and (environment.getattr(environment.getattr(l_2_item, 'data'), 'kind') in ('public-body', 'controller', 'processor', 'joint-controller'))) and (environment.getitem(environment.call(context, environment.getattr((undefined(name='named') if l_2_named is missing else l_2_named), 'split'), ' ', _loop_vars=_loop_vars), 0) not in ('The', 'Our', 'Other', 'Any', 'All', 'Some', 'Your')))
+            _loop_vars['proper'] = l_2_proper
+            l_2_word = ((undefined(name='named') if l_2_named is missing else l_2_named) if (undefined(name='proper') if l_2_proper is missing else l_2_proper) else environment.call(context, (undefined(name='lower') if l_0_lower is missing else l_0_lower), (undefined(name='named') if l_2_named is missing else l_2_named), _loop_vars=_loop_vars))
+            _loop_vars['word'] = l_2_word
+            l_2_word = (t_9(t_9((undefined(name='word') if l_2_word is missing else l_2_word)), '.') if t_13(l_2_item) else (undefined(name='word') if l_2_word is missing else l_2_word))
+            _loop_vars['word'] = l_2_word
             if not isinstance(l_1_ns, Namespace):
                 raise TemplateRuntimeError("cannot assign attribute on non-namespace object")
-            l_1_ns['words'] = (environment.getattr((undefined(name='ns') if l_1_ns is missing else l_1_ns), 'words') + [environment.call(context, (undefined(name='lower') if l_0_lower is missing else l_0_lower), (l_2_item if t_8(l_2_item) else (environment.getattr(l_2_item, 'label') if t_7(environment.getattr(l_2_item, 'label')) else environment.getattr(l_2_item, 'name'))), _loop_vars=_loop_vars)])
-        l_2_item = missing
+            l_1_ns['words'] = (environment.getattr((undefined(name='ns') if l_1_ns is missing else l_1_ns), 'words') + [((undefined(name='word') if l_2_word is missing else l_2_word)[3:] if (t_13(l_2_item) and (t_4((undefined(name='word') if l_2_word is missing else l_2_word))[:3] == 'to ')) else (undefined(name='word') if l_2_word is missing else l_2_word))])
+        l_2_item = l_2_named = l_2_proper = l_2_word = missing
         if environment.getattr(l_1_shortlist, 'more'):
             pass
-            t_12 = []
+            t_17 = []
             pass
             l_3_loop = missing
             for l_3_word, l_3_loop in LoopContext(environment.getattr((undefined(name='ns') if l_1_ns is missing else l_1_ns), 'words'), undefined):
                 _loop_vars = {}
                 pass
-                t_12.extend((
+                t_17.extend((
                     escape(l_3_word),
-                    escape((l_1_separator if (not environment.getattr(l_3_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 26 in 'first-layer.html' evaluated to false and no else section was defined."))),
+                    escape((l_1_separator if (not environment.getattr(l_3_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 34 in 'first-layer.html' evaluated to false and no else section was defined."))),
                 ))
             l_3_loop = l_3_word = missing
-            t_12.append(
-                escape((environment.call(context, environment.getattr(l_1_separator, 'rstrip')) if (l_1_separator != ', ') else cond_expr_undefined("the inline if-expression on line 26 in 'first-layer.html' evaluated to false and no else section was defined."))),
+            t_17.append(
+                escape((environment.call(context, environment.getattr(l_1_separator, 'rstrip')) if (l_1_separator != ', ') else cond_expr_undefined("the inline if-expression on line 34 in 'first-layer.html' evaluated to false and no else section was defined."))),
             )
-            l_1_listed = (Markup if context.eval_ctx.autoescape else identity)(concat(t_12))
-            t_11.append(
+            l_1_listed = (Markup if context.eval_ctx.autoescape else identity)(concat(t_17))
+            t_16.append(
                 escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), '%(items)s and %(count)s more', items=(undefined(name='listed') if l_1_listed is missing else l_1_listed), count=environment.getattr(l_1_shortlist, 'more'))),
             )
         else:
             pass
-            t_11.append(
+            t_16.append(
                 escape(environment.call(context, (undefined(name='said') if l_0_said is missing else l_0_said), environment.getattr((undefined(name='ns') if l_1_ns is missing else l_1_ns), 'words'), environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'and'), l_1_separator)),
             )
-        return concat(t_11)
+        return concat(t_16)
     context.exported_vars.add('names')
     context.vars['names'] = l_0_names = Macro(environment, macro, 'names', ('shortlist', 'separator'), False, False, False, context.eval_ctx.autoescape)
     def macro(l_1_shortlist):
-        t_13 = []
+        t_18 = []
         if l_1_shortlist is missing:
             l_1_shortlist = undefined("parameter 'shortlist' was not provided", name='shortlist')
         pass
-        t_13.append(
+        t_18.append(
             '<ul class="first-layer-list">',
         )
         for l_2_item in environment.getattr(l_1_shortlist, 'shown'):
             _loop_vars = {}
             pass
-            t_13.extend((
+            t_18.extend((
                 '<li>',
-                escape((l_2_item if t_8(l_2_item) else (environment.getattr(l_2_item, 'label') if t_7(environment.getattr(l_2_item, 'label')) else environment.getattr(l_2_item, 'name')))),
+                escape((l_2_item if t_13(l_2_item) else (environment.getattr(l_2_item, 'label') if t_12(environment.getattr(l_2_item, 'label')) else environment.getattr(l_2_item, 'name')))),
                 '</li>',
             ))
         l_2_item = missing
         if environment.getattr(l_1_shortlist, 'more'):
             pass
-            t_13.append(
+            t_18.append(
                 '<li>',
             )
-            t_13.append(
+            t_18.append(
                 escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'and %(count)s more', count=environment.getattr(l_1_shortlist, 'more'))),
             )
-            t_13.append(
+            t_18.append(
                 '</li>',
             )
-        t_13.append(
+        t_18.append(
             '</ul>',
         )
-        return concat(t_13)
+        return concat(t_18)
     context.exported_vars.add('listed')
     context.vars['listed'] = l_0_listed = Macro(environment, macro, 'listed', ('shortlist',), False, False, False, context.eval_ctx.autoescape)
     def macro():
-        t_14 = []
+        t_19 = []
         l_1_namespace = resolve('namespace')
         l_1_ns = missing
         pass
@@ -230,14 +272,14 @@ def root(context, missing=missing, environment=environment):
                 raise TemplateRuntimeError("cannot assign attribute on non-namespace object")
             l_1_ns['words'] = (environment.getattr((undefined(name='ns') if l_1_ns is missing else l_1_ns), 'words') + [environment.call(context, (undefined(name='lower') if l_0_lower is missing else l_0_lower), environment.getattr(l_2_item, 'name'), _loop_vars=_loop_vars)])
         l_2_item = missing
-        t_14.append(
+        t_19.append(
             escape(environment.call(context, (undefined(name='said') if l_0_said is missing else l_0_said), environment.getattr((undefined(name='ns') if l_1_ns is missing else l_1_ns), 'words'), environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'and'))),
         )
-        return concat(t_14)
+        return concat(t_19)
     context.exported_vars.add('special_names')
     context.vars['special_names'] = l_0_special_names = Macro(environment, macro, 'special_names', (), False, False, False, context.eval_ctx.autoescape)
     def macro(l_1_words, l_1_conjunction, l_1_separator):
-        t_15 = []
+        t_20 = []
         if l_1_words is missing:
             l_1_words = undefined("parameter 'words' was not provided", name='words')
         if l_1_conjunction is missing:
@@ -249,20 +291,20 @@ def root(context, missing=missing, environment=environment):
         for l_2_word, l_2_loop in LoopContext(l_1_words, undefined):
             _loop_vars = {}
             pass
-            t_15.append(
+            t_20.append(
                 escape(l_2_word),
             )
             if (not environment.getattr(l_2_loop, 'last')):
                 pass
-                t_15.append(
+                t_20.append(
                     escape((l_1_separator if (environment.getattr(l_2_loop, 'revindex') > 2) else markup_join(((environment.call(context, environment.getattr(l_1_separator, 'rstrip'), _loop_vars=_loop_vars) if (l_1_separator != ', ') else ''), ' ', l_1_conjunction, ' ', )))),
                 )
         l_2_loop = l_2_word = missing
-        return concat(t_15)
+        return concat(t_20)
     context.exported_vars.add('said')
     context.vars['said'] = l_0_said = Macro(environment, macro, 'said', ('words', 'conjunction', 'separator'), False, False, False, context.eval_ctx.autoescape)
     def macro():
-        t_16 = []
+        t_21 = []
         l_1_namespace = resolve('namespace')
         l_1_ns = missing
         pass
@@ -274,14 +316,14 @@ def root(context, missing=missing, environment=environment):
                 raise TemplateRuntimeError("cannot assign attribute on non-namespace object")
             l_1_ns['words'] = (environment.getattr((undefined(name='ns') if l_1_ns is missing else l_1_ns), 'words') + [environment.call(context, (undefined(name='lower') if l_0_lower is missing else l_0_lower), environment.getattr(l_2_item, 'name'), _loop_vars=_loop_vars)])
         l_2_item = missing
-        t_16.append(
+        t_21.append(
             escape(environment.call(context, (undefined(name='said') if l_0_said is missing else l_0_said), environment.getattr((undefined(name='ns') if l_1_ns is missing else l_1_ns), 'words'), environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'and'))),
         )
-        return concat(t_16)
+        return concat(t_21)
     context.exported_vars.add('criminal_names')
     context.vars['criminal_names'] = l_0_criminal_names = Macro(environment, macro, 'criminal_names', (), False, False, False, context.eval_ctx.autoescape)
     def macro():
-        t_17 = []
+        t_22 = []
         l_1_namespace = resolve('namespace')
         l_1_ns = missing
         pass
@@ -293,10 +335,10 @@ def root(context, missing=missing, environment=environment):
                 raise TemplateRuntimeError("cannot assign attribute on non-namespace object")
             l_1_ns['words'] = (environment.getattr((undefined(name='ns') if l_1_ns is missing else l_1_ns), 'words') + [environment.call(context, (undefined(name='basis_words') if l_0_basis_words is missing else l_0_basis_words), l_2_basis, _loop_vars=_loop_vars)])
         l_2_basis = missing
-        t_17.append(
-            escape(environment.call(context, (undefined(name='said') if l_0_said is missing else l_0_said), t_3(context.eval_ctx, t_6(environment, environment.getattr((undefined(name='ns') if l_1_ns is missing else l_1_ns), 'words'))), environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'or'))),
+        t_22.append(
+            escape(environment.call(context, (undefined(name='said') if l_0_said is missing else l_0_said), t_3(context.eval_ctx, t_10(environment, environment.getattr((undefined(name='ns') if l_1_ns is missing else l_1_ns), 'words'))), environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'or'))),
         )
-        return concat(t_17)
+        return concat(t_22)
     context.exported_vars.add('reasons')
     context.vars['reasons'] = l_0_reasons = Macro(environment, macro, 'reasons', (), False, False, False, context.eval_ctx.autoescape)
     yield '<section class="first-layer" id="notice-first-layer" aria-labelledby="notice-first-layer-title">\n<h'
@@ -390,7 +432,7 @@ def root(context, missing=missing, environment=environment):
             yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'The law lets us do this because %(reasons)s.', reasons=(undefined(name='_trans') if l_0__trans is missing else l_0__trans)))
         else:
             pass
-            yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'Our lawful basis: %(bases)s.', bases=t_1(t_3(context.eval_ctx, t_5(context, t_5(context, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'article_6'), attribute='name'), 'lower_first')))))
+            yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'Our lawful basis: %(bases)s.', bases=t_1(t_3(context.eval_ctx, t_6(context, t_6(context, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'article_6'), attribute='name'), 'lower_first')))))
         yield escape(environment.call(context, (undefined(name='more') if l_0_more is missing else l_0_more), 'basis'))
     yield '</dd></div>\n  <div><dt>'
     yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Who we share it with'))
@@ -424,30 +466,50 @@ def root(context, missing=missing, environment=environment):
     yield escape(environment.call(context, (undefined(name='more') if l_0_more is missing else l_0_more), 'share'))
     yield '</dd></div>\n  <div><dt>'
     yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'How long we keep it'))
-    yield '</dt>\n  <dd>'
-    if (environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'shortest') and (environment.call(context, (undefined(name='years') if l_0_years is missing else l_0_years), environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'shortest')) != environment.call(context, (undefined(name='years') if l_0_years is missing else l_0_years), environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'longest')))):
+    yield '</dt>'
+    l_0_policy = (environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'retention_policy') if t_12(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'retention_policy')) else None)
+    context.vars['policy'] = l_0_policy
+    context.exported_vars.add('policy')
+    yield '  <dd>'
+    if t_12(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'retention_summary')):
+        pass
+        yield escape(t_7(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'retention_summary')))
+    elif (t_2(environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'retention')) == 1):
         pass
         if (undefined(name='children') if l_0_children is missing else l_0_children):
             pass
-            l_0__trans = environment.call(context, (undefined(name='years') if l_0_years is missing else l_0_years), environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'shortest'))
-            context.vars['_trans'] = l_0__trans
-            yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'From %(short)s to %(long)s. It depends on the record.', short=(undefined(name='_trans') if l_0__trans is missing else l_0__trans), long=environment.call(context, (undefined(name='years') if l_0_years is missing else l_0_years), environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'longest'))))
+            yield escape(t_11(t_9(environment.call(context, (undefined(name='keep_words') if l_0_keep_words is missing else l_0_keep_words), environment.getitem(environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'retention'), 0)))))
+            yield '.'
+        elif t_12(environment.getattr(environment.getitem(environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'retention'), 0), 'criteria')):
+            pass
+            yield escape(t_7(t_9(t_9(environment.getattr(environment.getitem(environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'retention'), 0), 'criteria')), '.')))
+            yield '.'
         else:
             pass
-            l_0__trans = environment.call(context, (undefined(name='years') if l_0_years is missing else l_0_years), environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'shortest'))
-            context.vars['_trans'] = l_0__trans
-            yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'Between %(short)s and %(long)s, depending on the record.', short=(undefined(name='_trans') if l_0__trans is missing else l_0__trans), long=environment.call(context, (undefined(name='years') if l_0_years is missing else l_0_years), environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'longest'))))
-    elif environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'shortest'):
+            yield escape(t_11(t_8(environment.getitem(environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'retention'), 0))))
+            yield '.'
+    elif (environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'shortest') and (environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'shortest') != environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'longest'))):
         pass
-        l_0__trans = environment.call(context, (undefined(name='years') if l_0_years is missing else l_0_years), environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'shortest'))
-        context.vars['_trans'] = l_0__trans
-        yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'Up to %(span)s.', span=(undefined(name='_trans') if l_0__trans is missing else l_0__trans)))
+        if (undefined(name='children') if l_0_children is missing else l_0_children):
+            pass
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'It depends on the record.'))
+        else:
+            pass
+            yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'Different records are kept for different times: the shortest time is for %(short)s, the longest for %(long)s.', short=t_5(environment.getattr(environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'shortest'), 'name')), long=t_5(environment.getattr(environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'longest'), 'name'))))
     elif (undefined(name='children') if l_0_children is missing else l_0_children):
         pass
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Only as long as we need it.'))
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'It depends on the record.'))
+    elif ((undefined(name='policy') if l_0_policy is missing else l_0_policy) and t_12(environment.getattr((undefined(name='policy') if l_0_policy is missing else l_0_policy), 'title'))):
+        pass
+        if (t_4(environment.getattr((undefined(name='policy') if l_0_policy is missing else l_0_policy), 'title'))[:4] == 'our '):
+            pass
+            yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'Different records are kept for different times, as %(title)s sets out.', title=environment.getattr((undefined(name='policy') if l_0_policy is missing else l_0_policy), 'title')))
+        else:
+            pass
+            yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'Different records are kept for different times, as our %(title)s sets out.', title=environment.getattr((undefined(name='policy') if l_0_policy is missing else l_0_policy), 'title')))
     else:
         pass
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'For the time each kind of record needs, set in our retention schedule.'))
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Different records are kept for different times, set out in full below.'))
     yield escape(environment.call(context, (undefined(name='more') if l_0_more is missing else l_0_more), 'keep'))
     yield '</dd></div>\n  <div><dt>'
     if (undefined(name='children') if l_0_children is missing else l_0_children):
@@ -467,11 +529,11 @@ def root(context, missing=missing, environment=environment):
             l_1__trans = environment.call(context, (undefined(name='right_words') if l_0_right_words is missing else l_0_right_words), l_1_right, _loop_vars=_loop_vars)
             _loop_vars['_trans'] = l_1__trans
             yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'You can %(what)s.', what=(undefined(name='_trans') if l_1__trans is missing else l_1__trans), _loop_vars=_loop_vars))
-            yield escape((' ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 79 in 'first-layer.html' evaluated to false and no else section was defined.")))
+            yield escape((' ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 93 in 'first-layer.html' evaluated to false and no else section was defined.")))
         l_1_loop = l_1_right = l_1__trans = missing
     else:
         pass
-        yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'Your rights here: %(items)s.', items=t_1(t_3(context.eval_ctx, t_5(context, t_5(context, environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'rights'), attribute='name'), 'lower_first')))))
+        yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'Your rights here: %(items)s.', items=t_1(t_3(context.eval_ctx, t_6(context, t_6(context, environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'rights'), attribute='name'), 'lower_first')))))
     yield escape(environment.call(context, (undefined(name='more') if l_0_more is missing else l_0_more), 'rights'))
     yield '</dd></div>\n  <div><dt>'
     if (undefined(name='children') if l_0_children is missing else l_0_children):
@@ -491,4 +553,4 @@ def root(context, missing=missing, environment=environment):
     yield '</dd></div>\n</dl>\n</section>\n'
 
 blocks = {}
-debug_info = '5=65&6=77&7=80&8=83&9=86&10=89&11=92&12=98&13=99&15=124&17=130&18=132&20=137&22=147&23=148&24=153&26=155&28=183&31=191&32=200&35=217&36=222&37=223&38=231&40=236&42=246&44=261&45=266&46=267&47=275&49=280&50=285&51=286&52=294&55=300&57=311&58=313&59=323&60=328&61=331&62=338&63=353&63=359&63=365&64=368&65=370&66=378&67=380&67=387&68=393&69=395&69=405&70=406&71=411&72=412&73=423&74=425&74=431&74=436&75=437&75=441&76=442&77=447&78=450&79=457&79=466&80=471&81=474&82=481&83=486'
+debug_info = '5=95&6=110&7=113&8=116&9=119&10=122&11=125&12=131&13=132&15=157&17=163&18=165&20=170&22=180&23=181&24=185&27=187&29=189&31=191&32=195&34=197&36=225&39=233&40=242&43=259&44=264&45=265&46=273&48=278&50=288&52=303&53=308&54=309&55=317&57=322&58=327&59=328&60=336&63=342&65=353&66=355&67=365&68=370&69=373&70=380&71=395&71=401&71=407&72=410&73=412&74=420&75=422&75=429&76=435&77=437&77=447&78=448&79=453&80=454&81=465&85=467&86=471&87=474&88=488&89=496&90=499&91=509&92=512&93=519&93=528&94=533&95=536&96=543&97=548'

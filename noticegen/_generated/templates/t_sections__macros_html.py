@@ -128,7 +128,7 @@ def root(context, missing=missing, environment=environment):
             l_1_activities = undefined("parameter 'activities' was not provided", name='activities')
         pass
         t_9.append(
-            escape(t_2(t_3(context.eval_ctx, t_4(context, t_4(context, l_1_activities, attribute='data'), attribute='name')))),
+            escape(t_2(t_3(context.eval_ctx, t_4(context, t_4(context, t_4(context, l_1_activities, attribute='data'), attribute='name'), 'lower_first')))),
         )
         return concat(t_9)
     context.exported_vars.add('activity_names')

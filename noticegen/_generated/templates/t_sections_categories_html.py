@@ -33,26 +33,20 @@ def root(context, missing=missing, environment=environment):
         def t_3(*unused):
             raise TemplateRuntimeError("No filter named 'category_examples' found.")
     try:
-        t_4 = environment.filters['length']
+        t_4 = environment.filters['markdown']
     except KeyError:
         @internalcode
         def t_4(*unused):
-            raise TemplateRuntimeError("No filter named 'length' found.")
+            raise TemplateRuntimeError("No filter named 'markdown' found.")
     try:
-        t_5 = environment.filters['markdown']
+        t_5 = environment.tests['defined']
     except KeyError:
         @internalcode
         def t_5(*unused):
-            raise TemplateRuntimeError("No filter named 'markdown' found.")
-    try:
-        t_6 = environment.tests['defined']
-    except KeyError:
-        @internalcode
-        def t_6(*unused):
             raise TemplateRuntimeError("No test named 'defined' found.")
     pass
     def macro(l_1_kind, l_1_own):
-        t_7 = []
+        t_6 = []
         l_1__ = resolve('_')
         if l_1_kind is missing:
             l_1_kind = undefined("parameter 'kind' was not provided", name='kind')
@@ -61,21 +55,21 @@ def root(context, missing=missing, environment=environment):
         pass
         if ((l_1_kind != l_1_own) and (l_1_kind == 'special')):
             pass
-            t_7.extend((
+            t_6.extend((
                 ' ',
                 escape(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), '(special category data)')),
             ))
         elif ((l_1_kind != l_1_own) and (l_1_kind == 'criminal')):
             pass
-            t_7.extend((
+            t_6.extend((
                 ' ',
                 escape(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), '(criminal offence data)')),
             ))
-        return concat(t_7)
+        return concat(t_6)
     context.exported_vars.add('kind_mark')
     context.vars['kind_mark'] = l_0_kind_mark = Macro(environment, macro, 'kind_mark', ('kind', 'own'), False, False, False, context.eval_ctx.autoescape)
     def macro(l_1_category, l_1_grouped):
-        t_8 = []
+        t_7 = []
         l_1__ = resolve('_')
         l_1_examples = missing
         if l_1_category is missing:
@@ -83,45 +77,45 @@ def root(context, missing=missing, environment=environment):
         if l_1_grouped is missing:
             l_1_grouped = undefined("parameter 'grouped' was not provided", name='grouped')
         pass
-        t_8.append(
+        t_7.append(
             escape(environment.getattr(l_1_category, 'name')),
         )
         if (not l_1_grouped):
             pass
-            t_8.append(
+            t_7.append(
                 escape(environment.call(context, (undefined(name='kind_mark') if l_0_kind_mark is missing else l_0_kind_mark), environment.getattr(l_1_category, 'type'), 'personal')),
             )
         l_1_examples = t_3(environment.getattr(l_1_category, 'data'))
         if (undefined(name='examples') if l_1_examples is missing else l_1_examples):
             pass
-            t_8.extend((
+            t_7.extend((
                 ' (',
-                escape((environment.getattr(l_1_category, 'introduce') if t_6(environment.getattr(l_1_category, 'introduce')) else environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'such as'))),
+                escape((environment.getattr(l_1_category, 'introduce') if t_5(environment.getattr(l_1_category, 'introduce')) else environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'such as'))),
                 ' ',
             ))
             l_2_loop = missing
             for (l_2_text, l_2_kind), l_2_loop in LoopContext((undefined(name='examples') if l_1_examples is missing else l_1_examples), undefined):
                 _loop_vars = {}
                 pass
-                t_8.extend((
+                t_7.extend((
                     escape((t_1(l_2_text) if (environment.getattr(l_2_loop, 'last') and (not environment.getattr(l_2_loop, 'first'))) else l_2_text)),
                     escape(environment.call(context, (undefined(name='kind_mark') if l_0_kind_mark is missing else l_0_kind_mark), l_2_kind, environment.getattr(l_1_category, 'type'), _loop_vars=_loop_vars)),
                 ))
                 if (not environment.getattr(l_2_loop, 'last')):
                     pass
-                    t_8.append(
+                    t_7.append(
                         escape((', ' if (environment.getattr(l_2_loop, 'revindex') > 2) else markup_join((' ', t_2(environment.getitem(environment.getattr(l_2_loop, 'nextitem'), 0)), ' ', )))),
                     )
             l_2_loop = l_2_text = l_2_kind = missing
-            t_8.append(
+            t_7.append(
                 ')',
             )
-        return concat(t_8)
+        return concat(t_7)
     context.exported_vars.add('category_item')
     context.vars['category_item'] = l_0_category_item = Macro(environment, macro, 'category_item', ('category', 'grouped'), False, False, False, context.eval_ctx.autoescape)
     if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
         pass
-        yield escape(t_5(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
+        yield escape(t_4(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
     yield '<ul class="categories">\n'
     for l_1_group in environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'category_groups'):
         l_1__ = resolve('_')
@@ -136,13 +130,17 @@ def root(context, missing=missing, environment=environment):
                 yield escape(environment.call(context, (undefined(name='category_item') if l_0_category_item is missing else l_0_category_item), l_2_category, False, _loop_vars=_loop_vars))
                 yield '</li>\n'
             l_2_category = missing
-        elif ((t_4(environment.getattr(l_1_group, 'categories')) == 1) and environment.call(context, environment.getattr(environment.call(context, environment.getattr(environment.getattr(l_1_group, 'heading'), 'lower'), _loop_vars=_loop_vars), 'startswith'), environment.call(context, environment.getattr(environment.getattr(environment.getitem(environment.getattr(l_1_group, 'categories'), 0), 'name'), 'lower'), _loop_vars=_loop_vars), _loop_vars=_loop_vars)):
+        elif environment.getattr(l_1_group, 'doubled'):
             pass
-            yield '<li class="category-'
-            yield escape(environment.getattr(l_1_group, 'type'))
-            yield '">'
-            yield escape(environment.call(context, (undefined(name='category_item') if l_0_category_item is missing else l_0_category_item), environment.getitem(environment.getattr(l_1_group, 'categories'), 0), False, _loop_vars=_loop_vars))
-            yield '</li>\n'
+            for l_2_category in environment.getattr(l_1_group, 'categories'):
+                _loop_vars = {}
+                pass
+                yield '  <li class="category-'
+                yield escape(environment.getattr(l_1_group, 'type'))
+                yield '">'
+                yield escape(environment.call(context, (undefined(name='category_item') if l_0_category_item is missing else l_0_category_item), l_2_category, False, _loop_vars=_loop_vars))
+                yield '</li>\n'
+            l_2_category = missing
         else:
             pass
             yield '  <li class="category-'
@@ -169,4 +167,4 @@ def root(context, missing=missing, environment=environment):
     yield '</ul>\n'
 
 blocks = {}
-debug_info = '3=51&4=59&6=74&7=84&8=86&9=91&10=92&12=119&14=123&15=127&16=129&17=133&19=136&21=139&23=146&25=157&26=161'
+debug_info = '3=45&4=53&6=68&7=78&8=80&9=85&10=86&12=113&14=117&15=121&16=123&17=127&19=130&22=132&23=136&26=144&28=155&29=159'

@@ -144,7 +144,7 @@ def root(context, missing=missing, environment=environment):
         if environment.getattr(l_1_item, 'special'):
             pass
             yield '  <dt>'
-            yield escape(environment.call(context, (undefined(name='gettext') if l_1_gettext is missing else l_1_gettext), 'For extra private information (%(items)s)', items=t_1(t_2(context.eval_ctx, t_3(context, environment.getattr(l_1_item, 'special'), attribute='data.name'))), _loop_vars=_loop_vars))
+            yield escape(environment.call(context, (undefined(name='gettext') if l_1_gettext is missing else l_1_gettext), 'For extra private information (%(items)s)', items=t_1(t_2(context.eval_ctx, t_3(context, t_3(context, environment.getattr(l_1_item, 'special'), attribute='data.name'), 'lower_first'))), _loop_vars=_loop_vars))
             yield '</dt>\n  <dd>'
             l_1__trans = environment.call(context, (undefined(name='said') if l_0_said is missing else l_0_said), environment.getattr(l_1_item, 'article_9'), _loop_vars=_loop_vars)
             _loop_vars['_trans'] = l_1__trans

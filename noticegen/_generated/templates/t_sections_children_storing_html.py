@@ -16,22 +16,28 @@ def root(context, missing=missing, environment=environment):
     l_0_view = resolve('view')
     l_0_keep_words = l_0_default_policy = missing
     try:
-        t_1 = environment.filters['markdown']
+        t_1 = environment.filters['lower']
     except KeyError:
         @internalcode
         def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'markdown' found.")
+            raise TemplateRuntimeError("No filter named 'lower' found.")
     try:
-        t_2 = environment.filters['trim']
+        t_2 = environment.filters['markdown']
     except KeyError:
         @internalcode
         def t_2(*unused):
-            raise TemplateRuntimeError("No filter named 'trim' found.")
+            raise TemplateRuntimeError("No filter named 'markdown' found.")
     try:
-        t_3 = environment.tests['defined']
+        t_3 = environment.filters['trim']
     except KeyError:
         @internalcode
         def t_3(*unused):
+            raise TemplateRuntimeError("No filter named 'trim' found.")
+    try:
+        t_4 = environment.tests['defined']
+    except KeyError:
+        @internalcode
+        def t_4(*unused):
             raise TemplateRuntimeError("No test named 'defined' found.")
     pass
     included_template = environment.get_template('sections/children/_words.html', 'sections/children/storing.html')._get_default_module(context)
@@ -42,7 +48,7 @@ def root(context, missing=missing, environment=environment):
     context.exported_vars.discard('keep_words')
     if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
         pass
-        yield escape(t_1(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
+        yield escape(t_2(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
     yield '<table class="retention">\n<caption>'
     yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'How long we keep it'))
     yield '</caption>\n<thead><tr><th scope="col">'
@@ -50,14 +56,14 @@ def root(context, missing=missing, environment=environment):
     yield '</th><th scope="col">'
     yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'How long we keep them'))
     yield '</th></tr></thead>\n<tbody>\n'
-    l_0_default_policy = (environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'retention_policy') if t_3(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'retention_policy')) else None)
+    l_0_default_policy = (environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'retention_policy') if t_4(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'retention_policy')) else None)
     context.vars['default_policy'] = l_0_default_policy
     context.exported_vars.add('default_policy')
     for l_1_rule in environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'retention'):
         l_1_policy = missing
         _loop_vars = {}
         pass
-        l_1_policy = (environment.getattr(l_1_rule, 'policy') if t_3(environment.getattr(l_1_rule, 'policy')) else ((undefined(name='default_policy') if l_0_default_policy is missing else l_0_default_policy) if t_3(environment.getattr(l_1_rule, 'criteria')) else None))
+        l_1_policy = (environment.getattr(l_1_rule, 'policy') if t_4(environment.getattr(l_1_rule, 'policy')) else ((undefined(name='default_policy') if l_0_default_policy is missing else l_0_default_policy) if t_4(environment.getattr(l_1_rule, 'criteria')) else None))
         _loop_vars['policy'] = l_1_policy
         yield '<tr><th scope="row">'
         yield escape(environment.getattr(l_1_rule, 'name'))
@@ -67,14 +73,19 @@ def root(context, missing=missing, environment=environment):
             yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
             yield '</em>'
         yield '</th><td>'
-        yield escape(t_2(environment.call(context, (undefined(name='keep_words') if l_0_keep_words is missing else l_0_keep_words), l_1_rule, _loop_vars=_loop_vars)))
+        yield escape(t_3(environment.call(context, (undefined(name='keep_words') if l_0_keep_words is missing else l_0_keep_words), l_1_rule, _loop_vars=_loop_vars)))
         yield '.'
         if (undefined(name='policy') if l_1_policy is missing else l_1_policy):
             pass
             yield ' '
-            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Read more in our', _loop_vars=_loop_vars))
+            if (t_1(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'title'))[:4] == 'our '):
+                pass
+                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Read more in', _loop_vars=_loop_vars))
+            else:
+                pass
+                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Read more in our', _loop_vars=_loop_vars))
             yield ' '
-            if t_3(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'url')):
+            if t_4(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'url')):
                 pass
                 yield '<a href="'
                 yield escape(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'url'))
@@ -90,4 +101,4 @@ def root(context, missing=missing, environment=environment):
     yield '</tbody>\n</table>\n'
 
 blocks = {}
-debug_info = '3=34&4=40&6=44&7=46&9=50&10=53&11=57&12=60&13=69'
+debug_info = '3=40&4=46&6=50&7=52&9=56&10=59&11=63&12=66&13=75'

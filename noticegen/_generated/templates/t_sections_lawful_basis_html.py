@@ -14,7 +14,7 @@ def root(context, missing=missing, environment=environment):
     l_0_sub = resolve('sub')
     l_0_view = resolve('view')
     l_0__ = resolve('_')
-    l_0_cite = l_0_illustrative = l_0_scope = l_0_apd = missing
+    l_0_cite = l_0_illustrative = l_0_scope = l_0_apd = l_0_statutory_guidance = l_0_other_guidance = missing
     try:
         t_1 = environment.filters['join_words']
     except KeyError:
@@ -46,22 +46,34 @@ def root(context, missing=missing, environment=environment):
         def t_5(*unused):
             raise TemplateRuntimeError("No filter named 'markdown_inline' found.")
     try:
-        t_6 = environment.filters['trim']
+        t_6 = environment.filters['rejectattr']
     except KeyError:
         @internalcode
         def t_6(*unused):
-            raise TemplateRuntimeError("No filter named 'trim' found.")
+            raise TemplateRuntimeError("No filter named 'rejectattr' found.")
     try:
-        t_7 = environment.tests['defined']
+        t_7 = environment.filters['selectattr']
     except KeyError:
         @internalcode
         def t_7(*unused):
-            raise TemplateRuntimeError("No test named 'defined' found.")
+            raise TemplateRuntimeError("No filter named 'selectattr' found.")
     try:
-        t_8 = environment.tests['mapping']
+        t_8 = environment.filters['trim']
     except KeyError:
         @internalcode
         def t_8(*unused):
+            raise TemplateRuntimeError("No filter named 'trim' found.")
+    try:
+        t_9 = environment.tests['defined']
+    except KeyError:
+        @internalcode
+        def t_9(*unused):
+            raise TemplateRuntimeError("No test named 'defined' found.")
+    try:
+        t_10 = environment.tests['mapping']
+    except KeyError:
+        @internalcode
+        def t_10(*unused):
             raise TemplateRuntimeError("No test named 'mapping' found.")
     pass
     included_template = environment.get_template('sections/_macros.html', 'sections/lawful-basis.html')._get_default_module(context)
@@ -74,7 +86,7 @@ def root(context, missing=missing, environment=environment):
     context.vars.update({'cite': l_0_cite, 'illustrative': l_0_illustrative})
     context.exported_vars.difference_update(('cite', 'illustrative'))
     def macro(l_1_item, l_1_basis):
-        t_9 = []
+        t_11 = []
         if l_1_item is missing:
             l_1_item = undefined("parameter 'item' was not provided", name='item')
         if l_1_basis is missing:
@@ -82,12 +94,12 @@ def root(context, missing=missing, environment=environment):
         pass
         if (environment.getattr(l_1_basis, 'id') in environment.getattr(l_1_item, 'applies_to')):
             pass
-            t_9.extend((
+            t_11.extend((
                 ' (',
                 escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'for %(what)s', what=environment.getitem(environment.getattr(l_1_item, 'applies_to'), environment.getattr(l_1_basis, 'id')))),
                 ')',
             ))
-        return concat(t_9)
+        return concat(t_11)
     context.exported_vars.add('scope')
     context.vars['scope'] = l_0_scope = Macro(environment, macro, 'scope', ('item', 'basis'), False, False, False, context.eval_ctx.autoescape)
     if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
@@ -152,7 +164,7 @@ def root(context, missing=missing, environment=environment):
         if environment.getattr(l_1_item, 'special'):
             pass
             yield '  <dt>'
-            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'For the special category information (%(categories)s)', categories=t_1(t_2(context.eval_ctx, t_3(context, t_3(context, environment.getattr(l_1_item, 'special'), attribute='data'), attribute='name'))), _loop_vars=_loop_vars))
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'For the special category information (%(categories)s)', categories=t_1(t_2(context.eval_ctx, t_3(context, t_3(context, t_3(context, environment.getattr(l_1_item, 'special'), attribute='data'), attribute='name'), 'lower_first'))), _loop_vars=_loop_vars))
             yield '</dt>\n  <dd>'
             l_2_loop = missing
             for l_2_basis, l_2_loop in LoopContext(environment.getattr(l_1_item, 'article_9'), undefined):
@@ -181,7 +193,7 @@ def root(context, missing=missing, environment=environment):
             yield '  <dt>'
             if environment.getattr(l_1_item, 'criminal_categories'):
                 pass
-                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'For the criminal offence information (%(categories)s)', categories=t_1(t_2(context.eval_ctx, t_3(context, t_3(context, environment.getattr(l_1_item, 'criminal_categories'), attribute='data'), attribute='name'))), _loop_vars=_loop_vars))
+                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'For the criminal offence information (%(categories)s)', categories=t_1(t_2(context.eval_ctx, t_3(context, t_3(context, t_3(context, environment.getattr(l_1_item, 'criminal_categories'), attribute='data'), attribute='name'), 'lower_first'))), _loop_vars=_loop_vars))
             else:
                 pass
                 yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'For the criminal offence information', _loop_vars=_loop_vars))
@@ -210,7 +222,7 @@ def root(context, missing=missing, environment=environment):
             yield '</dd>\n'
         yield '</dl>\n'
     l_1_loop = l_1_item = missing
-    l_0_apd = (environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'appropriate_policy_document') if t_7(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'appropriate_policy_document')) else None)
+    l_0_apd = (environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'appropriate_policy_document') if t_9(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'appropriate_policy_document')) else None)
     context.vars['apd'] = l_0_apd
     context.exported_vars.add('apd')
     if ((undefined(name='apd') if l_0_apd is missing else l_0_apd) and (environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'schedule_1') or environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'criminal'))):
@@ -218,9 +230,9 @@ def root(context, missing=missing, environment=environment):
         yield '<p>'
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Our appropriate policy document explains how we protect special category and criminal offence information, and how long we keep it:'))
         yield ' <a href="'
-        yield escape((environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'url') if t_8((undefined(name='apd') if l_0_apd is missing else l_0_apd)) else (undefined(name='apd') if l_0_apd is missing else l_0_apd)))
+        yield escape((environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'url') if t_10((undefined(name='apd') if l_0_apd is missing else l_0_apd)) else (undefined(name='apd') if l_0_apd is missing else l_0_apd)))
         yield '">'
-        yield escape((environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'title') if (t_8((undefined(name='apd') if l_0_apd is missing else l_0_apd)) and t_7(environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'title'))) else (environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'url') if t_8((undefined(name='apd') if l_0_apd is missing else l_0_apd)) else (undefined(name='apd') if l_0_apd is missing else l_0_apd))))
+        yield escape((environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'title') if (t_10((undefined(name='apd') if l_0_apd is missing else l_0_apd)) and t_9(environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'title'))) else (environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'url') if t_10((undefined(name='apd') if l_0_apd is missing else l_0_apd)) else (undefined(name='apd') if l_0_apd is missing else l_0_apd))))
         yield '</a>.'
         yield escape(environment.call(context, (undefined(name='illustrative') if l_0_illustrative is missing else l_0_illustrative), (undefined(name='apd') if l_0_apd is missing else l_0_apd)))
         yield '</p>\n'
@@ -241,16 +253,44 @@ def root(context, missing=missing, environment=environment):
         yield '</a> ('
         yield escape(environment.getattr(l_1_basis, 'name'))
         yield '): “'
-        yield escape(t_6(environment.getattr(l_1_basis, 'wording')))
+        yield escape(t_8(environment.getattr(l_1_basis, 'wording')))
         yield '”.</li>\n'
     l_1_basis = missing
     yield '</ul>\n'
-    if environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'guidance'):
+    l_0_statutory_guidance = t_2(context.eval_ctx, t_7(context, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'guidance'), 'data.kind', 'equalto', 'statutory-guidance'))
+    context.vars['statutory_guidance'] = l_0_statutory_guidance
+    context.exported_vars.add('statutory_guidance')
+    l_0_other_guidance = t_2(context.eval_ctx, t_6(context, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'guidance'), 'data.kind', 'equalto', 'statutory-guidance'))
+    context.vars['other_guidance'] = l_0_other_guidance
+    context.exported_vars.add('other_guidance')
+    if (undefined(name='statutory_guidance') if l_0_statutory_guidance is missing else l_0_statutory_guidance):
         pass
         yield '<p>'
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'We follow statutory guidance on:'))
         yield '</p>\n<ul>\n'
-        for l_1_law in environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'guidance'):
+        for l_1_law in (undefined(name='statutory_guidance') if l_0_statutory_guidance is missing else l_0_statutory_guidance):
+            _loop_vars = {}
+            pass
+            yield '  <li>'
+            yield escape(environment.getattr(l_1_law, 'title'))
+            yield ' <a class="url" href="'
+            yield escape(environment.getattr(l_1_law, 'url'))
+            yield '">'
+            yield escape(environment.getattr(l_1_law, 'url'))
+            yield '</a></li>\n'
+        l_1_law = missing
+        yield '</ul>\n'
+    if (undefined(name='other_guidance') if l_0_other_guidance is missing else l_0_other_guidance):
+        pass
+        yield '<p>'
+        if (undefined(name='statutory_guidance') if l_0_statutory_guidance is missing else l_0_statutory_guidance):
+            pass
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'We also follow this guidance:'))
+        else:
+            pass
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'We follow this guidance:'))
+        yield '</p>\n<ul>\n'
+        for l_1_law in (undefined(name='other_guidance') if l_0_other_guidance is missing else l_0_other_guidance):
             _loop_vars = {}
             pass
             yield '  <li>'
@@ -272,7 +312,7 @@ def root(context, missing=missing, environment=environment):
             pass
             yield '  <li>'
             yield escape(environment.getattr(l_1_law, 'title'))
-            if t_7(environment.getattr(l_1_law, 'provision')):
+            if t_9(environment.getattr(l_1_law, 'provision')):
                 pass
                 yield ', '
                 yield escape(environment.getattr(l_1_law, 'provision'))
@@ -285,4 +325,4 @@ def root(context, missing=missing, environment=environment):
         yield '</ul>\n'
 
 blocks = {}
-debug_info = '1=64&2=73&3=80&5=90&6=93&7=99&8=103&10=109&11=111&12=119&13=122&14=142&15=145&16=147&18=149&19=152&20=155&22=176&23=179&24=187&26=195&27=198&28=200&32=210&33=213&34=216&36=225&38=231&39=235&42=245&43=248&45=250&46=254&50=262&51=265&53=267&54=271'
+debug_info = '1=76&2=85&3=92&5=102&6=105&7=111&8=115&10=121&11=123&12=131&13=134&14=154&15=157&16=159&18=161&19=164&20=167&22=188&23=191&24=199&26=207&27=210&28=212&32=222&33=225&34=228&36=237&38=243&39=247&42=257&43=260&44=263&45=266&47=268&48=272&52=280&53=283&55=290&56=294&60=302&61=305&63=307&64=311'

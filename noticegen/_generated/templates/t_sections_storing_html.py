@@ -16,34 +16,46 @@ def root(context, missing=missing, environment=environment):
     l_0__ = resolve('_')
     l_0_default_policy = missing
     try:
-        t_1 = environment.filters['markdown']
+        t_1 = environment.filters['lower']
     except KeyError:
         @internalcode
         def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'markdown' found.")
+            raise TemplateRuntimeError("No filter named 'lower' found.")
     try:
-        t_2 = environment.filters['markdown_inline']
+        t_2 = environment.filters['markdown']
     except KeyError:
         @internalcode
         def t_2(*unused):
-            raise TemplateRuntimeError("No filter named 'markdown_inline' found.")
+            raise TemplateRuntimeError("No filter named 'markdown' found.")
     try:
-        t_3 = environment.filters['period']
+        t_3 = environment.filters['markdown_inline']
     except KeyError:
         @internalcode
         def t_3(*unused):
-            raise TemplateRuntimeError("No filter named 'period' found.")
+            raise TemplateRuntimeError("No filter named 'markdown_inline' found.")
     try:
-        t_4 = environment.tests['defined']
+        t_4 = environment.filters['period']
     except KeyError:
         @internalcode
         def t_4(*unused):
+            raise TemplateRuntimeError("No filter named 'period' found.")
+    try:
+        t_5 = environment.filters['trim']
+    except KeyError:
+        @internalcode
+        def t_5(*unused):
+            raise TemplateRuntimeError("No filter named 'trim' found.")
+    try:
+        t_6 = environment.tests['defined']
+    except KeyError:
+        @internalcode
+        def t_6(*unused):
             raise TemplateRuntimeError("No test named 'defined' found.")
     pass
     if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
         pass
-        yield escape(t_1(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
-    l_0_default_policy = (environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'retention_policy') if t_4(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'retention_policy')) else None)
+        yield escape(t_2(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
+    l_0_default_policy = (environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'retention_policy') if t_6(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'retention_policy')) else None)
     context.vars['default_policy'] = l_0_default_policy
     context.exported_vars.add('default_policy')
     yield '<table class="retention">\n<caption>'
@@ -57,7 +69,7 @@ def root(context, missing=missing, environment=environment):
         l_1_policy = missing
         _loop_vars = {}
         pass
-        l_1_policy = (environment.getattr(l_1_rule, 'policy') if t_4(environment.getattr(l_1_rule, 'policy')) else ((undefined(name='default_policy') if l_0_default_policy is missing else l_0_default_policy) if t_4(environment.getattr(l_1_rule, 'criteria')) else None))
+        l_1_policy = (environment.getattr(l_1_rule, 'policy') if t_6(environment.getattr(l_1_rule, 'policy')) else ((undefined(name='default_policy') if l_0_default_policy is missing else l_0_default_policy) if t_6(environment.getattr(l_1_rule, 'criteria')) else None))
         _loop_vars['policy'] = l_1_policy
         yield '<tr><th scope="row">'
         yield escape(environment.getattr(l_1_rule, 'name'))
@@ -67,13 +79,13 @@ def root(context, missing=missing, environment=environment):
             yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
             yield '</em>'
         yield '</th><td>'
-        if t_4(environment.getattr(l_1_rule, 'criteria')):
+        if t_6(environment.getattr(l_1_rule, 'criteria')):
             pass
-            yield escape(t_2(environment.getattr(l_1_rule, 'criteria')))
+            yield escape(t_3(t_5(t_5(environment.getattr(l_1_rule, 'criteria')), '.')))
         else:
             pass
-            yield escape(t_3(l_1_rule))
-        if t_4(environment.getattr(l_1_rule, 'reference')):
+            yield escape(t_4(l_1_rule))
+        if t_6(environment.getattr(l_1_rule, 'reference')):
             pass
             yield ' ('
             yield escape(environment.getattr(l_1_rule, 'reference'))
@@ -81,9 +93,14 @@ def root(context, missing=missing, environment=environment):
         if (undefined(name='policy') if l_1_policy is missing else l_1_policy):
             pass
             yield '. '
-            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'See our', _loop_vars=_loop_vars))
+            if (t_1(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'title'))[:4] == 'our '):
+                pass
+                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'See', _loop_vars=_loop_vars))
+            else:
+                pass
+                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'See our', _loop_vars=_loop_vars))
             yield ' '
-            if t_4(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'url')):
+            if t_6(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'url')):
                 pass
                 yield '<a href="'
                 yield escape(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'url'))
@@ -93,7 +110,7 @@ def root(context, missing=missing, environment=environment):
             else:
                 pass
                 yield escape(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'title'))
-        if t_4(environment.getattr(l_1_rule, 'note')):
+        if t_6(environment.getattr(l_1_rule, 'note')):
             pass
             yield '<br><span class="retention-note">'
             yield escape(environment.getattr(l_1_rule, 'note'))
@@ -103,4 +120,4 @@ def root(context, missing=missing, environment=environment):
     yield '</tbody>\n</table>\n'
 
 blocks = {}
-debug_info = '1=40&2=43&4=47&5=49&7=53&8=57&9=60&10=67&11=73&12=78&13=93'
+debug_info = '1=52&2=55&4=59&5=61&7=65&8=69&9=72&10=79&11=85&12=90&13=110'

@@ -1,0 +1,217 @@
+"""Generated sentences read right where noticegen's words meet the school's (issue 22).
+
+Each broken sentence seen in built pages is reproduced here on a small project and must
+not come back; then the sentence gate (noticegen.text.sentences) reads every page of
+every project in the suite, in English and Welsh, for adults and for children, and the
+`generated-text` rule reports a break at the data-map value whose words are in it.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import CASES, REPOSITORY, copy_example
+
+from noticegen.text.sentences import breaks
+
+
+def _project(tmp_path: Path) -> Path:
+    project = tmp_path / "p"
+    shutil.copytree(CASES / "base", project)
+    return project
+
+
+def _edit(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def _build(project: Path) -> Path:
+    from noticegen.commands.build import build_project
+
+    result = build_project(project, pdf=False)
+    assert not result.check.failed(), [str(p) for p in result.check.problems]
+    return project / "build"
+
+
+def _text(page: Path) -> str:
+    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", page.read_text())).split())
+
+
+# -- each broken sentence, as it was seen ----------------------------------------------
+
+def test_the_schools_own_consequence_is_not_glued_to_a_lead_in(tmp_path):
+    """'If it is not provided, Without the information …': a sentence of the school's own
+    stands alone (notice and record alike)."""
+    project = _project(tmp_path)
+    _edit(project / "datamap" / "activities" / "admissions.yaml", lambda d: d["provision"].update(
+        consequence="Without this information we cannot admit your child."))
+    build = _build(project)
+    page = _text(build / "notices" / "pupils.html")
+    assert "Without this information we cannot admit your child." in page
+    assert "provided, Without" not in page and "provided, without" not in page
+    assert "if not provided, Without" not in (build / "records" / "ropa.csv").read_text()
+
+
+def test_a_policy_titled_our_is_not_our_our_and_a_criterion_ends_once(tmp_path):
+    project = _project(tmp_path)
+
+    def criteria(data):
+        rule = data["retention"][0]
+        for key in ("period", "trigger", "action"):
+            rule.pop(key, None)
+        rule["criteria"] = "Until the pupil leaves, then as our policy sets out."
+        rule["policy"] = {"title": "our records retention policy", "url": "https://school.example/retention"}
+    _edit(project / "datamap" / "retention.yaml", criteria)
+    page = _text(_build(project) / "notices" / "pupils.html")
+    assert "See our records retention policy" in page
+    assert "our our" not in page.lower()
+    assert ".." not in page and ". ." not in page
+
+
+def test_a_list_of_activities_keeps_one_case(tmp_path):
+    """'this applies to keeping children safe, Celebrating pupils' achievements': every
+    name in a generated list is written as a word within the sentence."""
+    project = _project(tmp_path)
+    activities = project / "datamap" / "activities"
+    base = yaml.safe_load((activities / "admissions.yaml").read_text())
+    for ident, name, consequence in (("safety", "Keeping children safe", "we cannot keep them safe."),
+                                     ("celebrations", "Celebrating pupils' achievements",
+                                      "we cannot keep them safe.")):
+        data = dict(base, name=name, purposes=[f"to {name.lower()}"])
+        data["provision"] = {"requirement": "statutory", "consequence": consequence}
+        (activities / f"{ident}.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    _edit(project / "notices" / "pupils.md", lambda d: None) if False else None
+    notice = project / "notices" / "pupils.md"
+    notice.write_text(notice.read_text().replace("activities: [admissions]",
+                                                 "activities: [admissions, safety, celebrations]"))
+    page = _text(_build(project) / "notices" / "pupils.html")
+    assert "For keeping children safe and celebrating pupils' achievements:" in page
+    assert "safe and Celebrating" not in page and "safe, Celebrating" not in page
+
+
+def test_a_category_named_like_its_group_is_not_said_twice(tmp_path):
+    project = _project(tmp_path)
+
+    def categories(data):
+        data["categories"].append({"id": "personal", "name": "Personal information", "type": "personal",
+                                   "examples": ["name", "address"]})
+    _edit(project / "datamap" / "categories.yaml", categories)
+    _edit(project / "datamap" / "activities" / "admissions.yaml",
+          lambda d: d["categories"].insert(0, "personal"))
+    _edit(project / "datamap" / "retention.yaml",
+          lambda d: d["retention"][0]["categories"].append("personal"))
+    page = _text(_build(project) / "notices" / "pupils.html")
+    assert "Personal information such as: Personal information" not in page
+    assert "Personal information (such as name and address)" in page
+
+
+def test_plain_guidance_is_not_called_statutory(tmp_path):
+    project = _project(tmp_path)
+    _edit(project / "datamap" / "legislation.yaml", lambda d: d["legislation"].append(
+        {"id": "ico-guide", "title": "The ICO's guide to data protection", "kind": "guidance",
+         "url": "https://ico.org.uk/for-organisations/"}))
+    _edit(project / "datamap" / "activities" / "admissions.yaml",
+          lambda d: d["legislation"].append("ico-guide"))
+    page = _text(_build(project) / "notices" / "pupils.html")
+    assert "We follow this guidance: The ICO's guide to data protection" in page
+    assert "statutory guidance on: The ICO's guide" not in page
+
+
+def test_the_first_layer_keeps_the_event_a_period_runs_from(tmp_path):
+    """'Up to 1 year' for 'one year after ceasing to serve' was wrong: one rule is given in
+    full; several say that times differ."""
+    project = _project(tmp_path)
+    _edit(project / "datamap" / "retention.yaml", lambda d: d["retention"][0].update(
+        period={"years": 1}, trigger="other", trigger_note="the day the pupil leaves",
+        action="secure-disposal"))
+    page = _text(_build(project) / "notices" / "pupils.html")
+    layer = page[page.index("This notice in short"):page.index("Your rights")]
+    assert "1 year from the day the pupil leaves, then securely disposed of." in layer
+    assert "Up to" not in layer
+
+
+def test_the_first_layer_can_say_it_in_the_schools_words(tmp_path):
+    project = _project(tmp_path)
+    notice = project / "notices" / "pupils.md"
+    notice.write_text(notice.read_text().replace(
+        'version: "1"', 'version: "1"\nretention_summary: We keep each record as our data retention policy says.'))
+    page = _text(_build(project) / "notices" / "pupils.html")
+    layer = page[page.index("This notice in short"):page.index("Your rights")]
+    assert "We keep each record as our data retention policy says." in layer
+
+
+# -- the gate: every page of every project -----------------------------------------------
+
+PROJECTS = ["example", *sorted(p.name for p in (REPOSITORY / "tests" / "real").iterdir() if p.is_dir()),
+            "features", "welsh", "trust"]
+
+
+def _source(name: str) -> Path:
+    return {"example": REPOSITORY, "features": REPOSITORY / "tests" / "features",
+            "welsh": REPOSITORY / "tests" / "welsh", "trust": REPOSITORY / "tests" / "trust"}.get(
+        name, REPOSITORY / "tests" / "real" / name)
+
+
+@pytest.mark.parametrize("name", PROJECTS)
+def test_every_built_page_reads_right(name, tmp_path):
+    from noticegen.commands.build import build_project
+    from noticegen.rules.wording import _names, _texts
+
+    project = tmp_path / name
+    if name == "example":
+        copy_example(project)
+    else:
+        shutil.copytree(_source(name), project)
+    result = build_project(project, pdf=False)
+    assert not result.check.failed(), [str(p) for p in result.check.problems]
+    models = [r.model for r in result.check.schools.values()] if result.check.schools else [result.check.model]
+    names = frozenset().union(*(_names(_texts(model)) for model in models))
+    pages = sorted(p for p in (project / "build" / ".current").resolve().rglob("*.html"))
+    assert pages
+    found = [f"{page.name}: {b.kind} {b.detail} in {b.text!r}" for page in pages
+             for b in breaks(page.read_text(encoding="utf-8"), names)]
+    assert found == []
+    assert "generated-text" not in " ".join(str(p) for p in result.check.problems)
+
+
+# -- the rule ----------------------------------------------------------------------------
+
+def test_the_gate_finds_each_kind_of_break():
+    page = ("<p>We share it with the council, Celebrating pupils.</p><p>See our our policy.</p>"
+            "<p>Kept for a year.. Then deleted ,</p><p>(as the law says</p><ul><li></li></ul>"
+            "<p>Personal information such as:</p><ul><li>Personal information (name)</li></ul>")
+    kinds = sorted({b.kind for b in breaks(page)})
+    assert kinds == ["capital", "doubled-word", "empty-item", "punctuation", "repeated-heading", "unbalanced"]
+    assert breaks("<p>We share it with the council, Stockport and the DfE.</p>", frozenset({"Stockport"})) == []
+
+
+def test_the_generated_text_rule_names_the_value_to_reword(tmp_path, run):
+    """An example written with its own full stop reads '(such as date of birth., and …)'
+    in the sentence noticegen makes of a category: check names the example to reword."""
+    project = _project(tmp_path)
+    _edit(project / "datamap" / "categories.yaml", lambda d: d["categories"][0].update(
+        examples=["date of birth.", "home address"]))
+    result = run("check", cwd=project)
+    lines = [l for l in result.output.splitlines() if "generated-text" in l]
+    assert lines, result.output
+    assert lines[0].startswith("datamap/categories.yaml:"), lines
+    assert "doubled or stray punctuation" in lines[0]
+    assert result.exit_code == 0  # a warning: check --strict fails on it
+    assert run("check", "--strict", cwd=project).exit_code == 1
+
+
+def test_a_purpose_with_its_own_full_stop_reads_right_in_the_first_layer(tmp_path):
+    project = _project(tmp_path)
+    _edit(project / "datamap" / "activities" / "admissions.yaml",
+          lambda d: d.update(purposes=["to admit pupils.", "to plan school places."]))
+    page = _text(_build(project) / "notices" / "pupils.html")
+    assert "To admit pupils; and plan school places." in page
+    assert ".." not in page and ".;" not in page and "To to" not in page
