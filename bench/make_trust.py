@@ -45,13 +45,16 @@ CLUB_ACTIVITY = """\
 name: Breakfast and after-school club
 business_function: Wraparound care
 purposes:
-  - to run the breakfast and after-school club safely
+  - to run the breakfast and after-school club safely, protecting children from harm
   - to take payment for sessions
 subjects: [pupils, parents-and-carers]
 categories: [identity-and-contact, emergency-contacts, medical-information]
 sources: [parents-and-carers]
 lawful_basis:
   article_6: [art6-1-b, art6-1-e]
+  applies_to:
+    art6-1-b: booking and paying for sessions
+    art6-1-e: looking after children in the club
   article_9: [art9-2-g]
   schedule_1: [sch1-para-18]
 recipients:

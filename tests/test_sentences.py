@@ -179,7 +179,10 @@ def test_every_built_page_reads_right(name, tmp_path):
     found = [f"{page.name}: {b.kind} {b.detail} in {b.text!r}" for page in pages
              for b in breaks(page.read_text(encoding="utf-8"), names)]
     assert found == []
-    assert "generated-text" not in " ".join(str(p) for p in result.check.problems)
+    from noticegen.commands.check import check_project
+
+    strict = check_project(project, strict=True)
+    assert "generated-text" not in " ".join(str(p) for p in strict.problems)
 
 
 # -- the rule ----------------------------------------------------------------------------
@@ -199,13 +202,13 @@ def test_the_generated_text_rule_names_the_value_to_reword(tmp_path, run):
     project = _project(tmp_path)
     _edit(project / "datamap" / "categories.yaml", lambda d: d["categories"][0].update(
         examples=["date of birth.", "home address"]))
-    result = run("check", cwd=project)
+    assert "generated-text" not in run("check", cwd=project).output  # it renders: --strict only
+    result = run("check", "--strict", cwd=project)
     lines = [l for l in result.output.splitlines() if "generated-text" in l]
     assert lines, result.output
     assert lines[0].startswith("datamap/categories.yaml:"), lines
     assert "doubled or stray punctuation" in lines[0]
-    assert result.exit_code == 0  # a warning: check --strict fails on it
-    assert run("check", "--strict", cwd=project).exit_code == 1
+    assert result.exit_code == 1
 
 
 def test_a_purpose_with_its_own_full_stop_reads_right_in_the_first_layer(tmp_path):
@@ -215,3 +218,71 @@ def test_a_purpose_with_its_own_full_stop_reads_right_in_the_first_layer(tmp_pat
     page = _text(_build(project) / "notices" / "pupils.html")
     assert "To admit pupils; and plan school places." in page
     assert ".." not in page and ".;" not in page and "To to" not in page
+
+
+# -- what schools needed to say in their own words ----------------------------------------
+
+def test_a_schools_statement_stands_alone_and_needs_no_consequence(tmp_path, run):
+    project = _project(tmp_path)
+    _edit(project / "datamap" / "activities" / "admissions.yaml", lambda d: d.update(provision={
+        "requirement": "mixed", "statement": "Some of what we ask for you must give us; we say which when we ask."}))
+    assert "missing-consequence" not in run("check", cwd=project).output
+    page = _text(_build(project) / "notices" / "pupils.html")
+    assert "Some of what we ask for you must give us; we say which when we ask." in page
+    assert "Some of this information must be provided by law" not in page
+
+
+def test_observed_data_is_not_said_to_be_asked_for(tmp_path):
+    project = _project(tmp_path)
+    _edit(project / "datamap" / "activities" / "admissions.yaml",
+          lambda d: d.update(provision={"requirement": "observed"}))
+    page = _text(_build(project) / "notices" / "pupils.html")
+    assert "Nobody is asked to give us this information: we record it ourselves" in page
+    assert "We do not ask you for this information" not in page
+
+
+def test_examples_read_on_from_the_name_without_introducing_words(tmp_path):
+    project = _project(tmp_path)
+    _edit(project / "datamap" / "categories.yaml", lambda d: d["categories"][0].update(
+        name="Qualifications", introduce=False, examples="and, where relevant, subjects taught"))
+    page = _text(_build(project) / "notices" / "pupils.html")
+    assert "Qualifications (and, where relevant, subjects taught)" in page
+
+
+def test_the_special_category_mark_follows_the_schools_words(tmp_path):
+    project = _project(tmp_path)
+    _edit(project / "datamap" / "categories.yaml", lambda d: d["categories"][0].update(
+        name="Characteristics", examples=[{"text": "ethnicity", "type": "special"}, "language", "nationality"]))
+    page = _text(_build(project) / "notices" / "pupils.html")
+    assert "Characteristics (such as ethnicity, language and nationality; ethnicity is special category data)" in page
+    assert "ethnicity (special category data)" not in page
+
+
+def test_a_notice_says_transfers_in_its_own_words(tmp_path):
+    project = _project(tmp_path)
+    notice = project / "notices" / "pupils.md"
+    notice.write_text(notice.read_text().replace('version: "1"', 'version: "1"\ntransfers_statement: '
+                                                 'We do not routinely send information outside the UK.'))
+    page = _text(_build(project) / "notices" / "pupils.html")
+    assert "We do not routinely send information outside the UK." in page
+    assert "We do not transfer this information outside the UK." not in page
+
+
+def test_retention_can_run_from_the_end_of_a_term_of_office(tmp_path):
+    project = _project(tmp_path)
+    _edit(project / "datamap" / "retention.yaml", lambda d: d["retention"][0].update(
+        period={"years": 1}, trigger="end-of-term-of-office", action="secure-disposal"))
+    page = _text(_build(project) / "notices" / "pupils.html")
+    assert "1 year from the end of the term of office, then securely disposed of" in page
+
+
+def test_a_recipient_can_be_listed_with_no_reason_given(tmp_path, run):
+    project = _project(tmp_path)
+
+    def no_reason(data):
+        data["recipients"][1].pop("why")
+        data["recipients"][1]["no_reason_given"] = True
+    _edit(project / "datamap" / "activities" / "admissions.yaml", no_reason)
+    assert "missing-sharing-reason" not in run("check", cwd=project).output
+    page = _text(_build(project) / "notices" / "pupils.html")
+    assert "Testshire County Council" in page

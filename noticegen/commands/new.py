@@ -116,8 +116,9 @@ retention: ["TODO(how long it is kept: ids from datamap/retention.yaml)"]
 #   - {{recipient: cloud-provider, country: US, safeguard: TODO(the safeguard)}}
 
 # Whether people must give the information, and what happens if they do not
-# (Art 13(2)(e)): statutory, contractual, voluntary, mixed or not-from-the-person;
-# a consequence is needed unless voluntary or not-from-the-person.
+# (Art 13(2)(e)): statutory, contractual, voluntary, mixed, not-from-the-person or
+# observed (recorded by the school itself, e.g. CCTV); a consequence is needed unless
+# voluntary, not-from-the-person or observed, or unless your own statement says it.
 provision:
   requirement: TODO(statutory, contractual, voluntary, mixed or not-from-the-person)
   # statement: TODO(what the notice says about it)

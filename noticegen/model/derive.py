@@ -57,6 +57,8 @@ _PERIOD_TRIGGERS = {
     "end-of-academic-year": N_("the end of the academic year"),
     "leaving-school": N_("the date the pupil leaves"),
     "end-of-employment": N_("the end of employment"),
+    "end-of-term-of-office": N_("the end of the term of office"),
+    "end-of-involvement": N_("the day the person stops helping us"),
     "creation": N_("the date the record is made"),
 }
 _UNKNOWN_EVENT = N_("the event")
@@ -252,6 +254,8 @@ REQUIREMENTS = {
                 "whether to give us."),
     "not-from-the-person": N_("We do not ask you for this information: it comes to us from "
                               "the sources listed here."),
+    "observed": N_("Nobody is asked to give us this information: we record it ourselves, for "
+                   "example with our cameras or as our staff see and note it."),
 }
 
 

@@ -209,7 +209,8 @@ def sharing_reasons(ctx: Context) -> Iterator[Problem]:
     for stem, activity in ctx.model.activities.items():
         for index, share in enumerate(activity.get("recipients", [])):
             recipient = registers.get(share["recipient"])
-            if recipient is not None and not share.get("why") and not recipient.get("why"):
+            if recipient is not None and not share.get("why") and not recipient.get("why") \
+                    and not share.get("no_reason_given"):
                 yield problem(activity.where("recipients", index), "missing-sharing-reason",
                               f"activity '{stem}' shares with '{recipient.id}' but neither it nor "
                               "datamap/recipients.yaml says why; the notice will list the "

@@ -20,7 +20,8 @@ declare({
     "missing-complaints-route": (E, "No way to complain to the organisation itself (DPA 2018 s164A, since 19 June 2026)."),
     "missing-source": (W, "An activity without sources (Art 14(2)(f))."),
     "missing-provision": (E, "An activity that does not say whether people must provide the data (Art 13(2)(e))."),
-    "missing-consequence": (E, "Data people must provide, without what happens if they do not (Art 13(2)(e))."),
+    "missing-consequence": (E, "Data people must provide, without what happens if they do not (Art 13(2)(e)), in a consequence or the school's own statement."),
+    "provision-not-law": (W, "An activity says the law requires people to give the data (statutory or mixed) while it names no law and none of its lawful bases is a legal obligation: the notice would say 'must be provided by law' without a law behind it."),
     "missing-transfer-safeguard": (E, "A transfer outside the UK without its safeguard (Art 13(1)(f))."),
     "missing-consent-withdrawal": (E, "Consent relied on, and no way given to withdraw it (Art 7(3), Art 13(2)(c))."),
 })
@@ -68,12 +69,22 @@ def provision_stated(ctx: Context) -> Iterator[Problem]:
                           "(Art 13(2)(e)): add provision.requirement (statutory, contractual, "
                           "voluntary, mixed, or not-from-the-person)")
         elif provision["requirement"] in ("statutory", "contractual", "mixed") \
-                and not provision.get("consequence"):
+                and not provision.get("consequence") and not provision.get("statement"):
             required = {"statutory": "required by law", "contractual": "needed for a contract",
                         "mixed": "partly required"}[provision["requirement"]]
             yield problem(activity.where("provision", "requirement"), "missing-consequence",
                           f"the data is {required}, so the notice must say what happens if it is "
-                          "not provided (Art 13(2)(e)): add provision.consequence")
+                          "not provided (Art 13(2)(e)): add provision.consequence (or a "
+                          "provision.statement that says it in your own words)")
+        if provision and provision["requirement"] in ("statutory", "mixed") \
+                and "art6-1-c" not in activity["lawful_basis"].get("article_6", []) \
+                and not any(ctx.model.registers["legislation"].get(law, {}).get("kind") in
+                            ("statute", "statutory-instrument") for law in activity.get("legislation", [])):
+            yield problem(activity.where("provision", "requirement"), "provision-not-law",
+                          f"activity '{stem}' says the law requires people to give the data "
+                          f"('{provision['requirement']}'), but none of its lawful bases is a legal "
+                          "obligation and it names no law: check the requirement (contractual, "
+                          "voluntary, observed), or name the law in its legislation")
 
 
 @rule

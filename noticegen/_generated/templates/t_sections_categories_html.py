@@ -13,7 +13,7 @@ def root(context, missing=missing, environment=environment):
     l_0_section = resolve('section')
     l_0_sub = resolve('sub')
     l_0_view = resolve('view')
-    l_0_kind_mark = l_0_category_item = missing
+    l_0_own_mark = l_0_category_item = missing
     try:
         t_1 = environment.filters['after_and']
     except KeyError:
@@ -33,89 +33,164 @@ def root(context, missing=missing, environment=environment):
         def t_3(*unused):
             raise TemplateRuntimeError("No filter named 'category_examples' found.")
     try:
-        t_4 = environment.filters['markdown']
+        t_4 = environment.filters['join']
     except KeyError:
         @internalcode
         def t_4(*unused):
-            raise TemplateRuntimeError("No filter named 'markdown' found.")
+            raise TemplateRuntimeError("No filter named 'join' found.")
     try:
-        t_5 = environment.tests['defined']
+        t_5 = environment.filters['join_words']
     except KeyError:
         @internalcode
         def t_5(*unused):
+            raise TemplateRuntimeError("No filter named 'join_words' found.")
+    try:
+        t_6 = environment.filters['length']
+    except KeyError:
+        @internalcode
+        def t_6(*unused):
+            raise TemplateRuntimeError("No filter named 'length' found.")
+    try:
+        t_7 = environment.filters['list']
+    except KeyError:
+        @internalcode
+        def t_7(*unused):
+            raise TemplateRuntimeError("No filter named 'list' found.")
+    try:
+        t_8 = environment.filters['map']
+    except KeyError:
+        @internalcode
+        def t_8(*unused):
+            raise TemplateRuntimeError("No filter named 'map' found.")
+    try:
+        t_9 = environment.filters['markdown']
+    except KeyError:
+        @internalcode
+        def t_9(*unused):
+            raise TemplateRuntimeError("No filter named 'markdown' found.")
+    try:
+        t_10 = environment.filters['selectattr']
+    except KeyError:
+        @internalcode
+        def t_10(*unused):
+            raise TemplateRuntimeError("No filter named 'selectattr' found.")
+    try:
+        t_11 = environment.tests['defined']
+    except KeyError:
+        @internalcode
+        def t_11(*unused):
             raise TemplateRuntimeError("No test named 'defined' found.")
+    try:
+        t_12 = environment.tests['false']
+    except KeyError:
+        @internalcode
+        def t_12(*unused):
+            raise TemplateRuntimeError("No test named 'false' found.")
     pass
-    def macro(l_1_kind, l_1_own):
-        t_6 = []
+    def macro(l_1_kind):
+        t_13 = []
         l_1__ = resolve('_')
         if l_1_kind is missing:
             l_1_kind = undefined("parameter 'kind' was not provided", name='kind')
-        if l_1_own is missing:
-            l_1_own = undefined("parameter 'own' was not provided", name='own')
         pass
-        if ((l_1_kind != l_1_own) and (l_1_kind == 'special')):
+        if (l_1_kind == 'special'):
             pass
-            t_6.extend((
-                ' ',
-                escape(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), '(special category data)')),
-            ))
-        elif ((l_1_kind != l_1_own) and (l_1_kind == 'criminal')):
+            t_13.append(
+                escape(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'special category data')),
+            )
+        elif (l_1_kind == 'criminal'):
             pass
-            t_6.extend((
-                ' ',
-                escape(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), '(criminal offence data)')),
-            ))
-        return concat(t_6)
-    context.exported_vars.add('kind_mark')
-    context.vars['kind_mark'] = l_0_kind_mark = Macro(environment, macro, 'kind_mark', ('kind', 'own'), False, False, False, context.eval_ctx.autoescape)
+            t_13.append(
+                escape(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'criminal offence data')),
+            )
+        return concat(t_13)
+    context.exported_vars.add('own_mark')
+    context.vars['own_mark'] = l_0_own_mark = Macro(environment, macro, 'own_mark', ('kind',), False, False, False, context.eval_ctx.autoescape)
     def macro(l_1_category, l_1_grouped):
-        t_7 = []
+        t_14 = []
         l_1__ = resolve('_')
-        l_1_examples = missing
+        l_1_namespace = resolve('namespace')
+        l_1_examples = l_1_introduce = l_1_ns = l_1_marks = missing
         if l_1_category is missing:
             l_1_category = undefined("parameter 'category' was not provided", name='category')
         if l_1_grouped is missing:
             l_1_grouped = undefined("parameter 'grouped' was not provided", name='grouped')
         pass
-        t_7.append(
+        l_1_examples = t_3(environment.getattr(l_1_category, 'data'))
+        l_1_introduce = (environment.getattr(l_1_category, 'introduce') if t_11(environment.getattr(l_1_category, 'introduce')) else environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'such as'))
+        l_1_ns = environment.call(context, (undefined(name='namespace') if l_1_namespace is missing else l_1_namespace), marks=[])
+        if ((not l_1_grouped) and (environment.getattr(l_1_category, 'type') != 'personal')):
+            pass
+            if not isinstance(l_1_ns, Namespace):
+                raise TemplateRuntimeError("cannot assign attribute on non-namespace object")
+            l_1_ns['marks'] = (environment.getattr((undefined(name='ns') if l_1_ns is missing else l_1_ns), 'marks') + [environment.call(context, (undefined(name='own_mark') if l_0_own_mark is missing else l_0_own_mark), environment.getattr(l_1_category, 'type'))])
+        def t_15(fiter):
+            for l_2_kind in fiter:
+                if (l_2_kind != environment.getattr(l_1_category, 'type')):
+                    yield l_2_kind
+        for l_2_kind in t_15(('special', 'criminal')):
+            l_2_ngettext = resolve('ngettext')
+            l_2_others = missing
+            _loop_vars = {}
+            pass
+            l_2_others = t_7(context.eval_ctx, t_8(context, t_10(context, (undefined(name='examples') if l_1_examples is missing else l_1_examples), 1, 'equalto', l_2_kind), attribute=0))
+            _loop_vars['others'] = l_2_others
+            if ((undefined(name='others') if l_2_others is missing else l_2_others) and (l_2_kind == 'special')):
+                pass
+                if not isinstance(l_1_ns, Namespace):
+                    raise TemplateRuntimeError("cannot assign attribute on non-namespace object")
+                l_1_ns['marks'] = (environment.getattr((undefined(name='ns') if l_1_ns is missing else l_1_ns), 'marks') + [environment.call(context, (undefined(name='ngettext') if l_2_ngettext is missing else l_2_ngettext), '%(items)s is special category data', '%(items)s are special category data', t_6((undefined(name='others') if l_2_others is missing else l_2_others)), items=t_5((undefined(name='others') if l_2_others is missing else l_2_others)), _loop_vars=_loop_vars)])
+            elif (undefined(name='others') if l_2_others is missing else l_2_others):
+                pass
+                if not isinstance(l_1_ns, Namespace):
+                    raise TemplateRuntimeError("cannot assign attribute on non-namespace object")
+                l_1_ns['marks'] = (environment.getattr((undefined(name='ns') if l_1_ns is missing else l_1_ns), 'marks') + [environment.call(context, (undefined(name='ngettext') if l_2_ngettext is missing else l_2_ngettext), '%(items)s is criminal offence data', '%(items)s are criminal offence data', t_6((undefined(name='others') if l_2_others is missing else l_2_others)), items=t_5((undefined(name='others') if l_2_others is missing else l_2_others)), _loop_vars=_loop_vars)])
+        l_2_kind = l_2_others = l_2_ngettext = missing
+        t_14.append(
             escape(environment.getattr(l_1_category, 'name')),
         )
-        if (not l_1_grouped):
+        l_1_marks = environment.getattr((undefined(name='ns') if l_1_ns is missing else l_1_ns), 'marks')
+        if ((undefined(name='examples') if l_1_examples is missing else l_1_examples) or (undefined(name='marks') if l_1_marks is missing else l_1_marks)):
             pass
-            t_7.append(
-                escape(environment.call(context, (undefined(name='kind_mark') if l_0_kind_mark is missing else l_0_kind_mark), environment.getattr(l_1_category, 'type'), 'personal')),
-            )
-        l_1_examples = t_3(environment.getattr(l_1_category, 'data'))
-        if (undefined(name='examples') if l_1_examples is missing else l_1_examples):
-            pass
-            t_7.extend((
+            t_14.append(
                 ' (',
-                escape((environment.getattr(l_1_category, 'introduce') if t_5(environment.getattr(l_1_category, 'introduce')) else environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'such as'))),
-                ' ',
-            ))
-            l_2_loop = missing
-            for (l_2_text, l_2_kind), l_2_loop in LoopContext((undefined(name='examples') if l_1_examples is missing else l_1_examples), undefined):
-                _loop_vars = {}
-                pass
-                t_7.extend((
-                    escape((t_1(l_2_text) if (environment.getattr(l_2_loop, 'last') and (not environment.getattr(l_2_loop, 'first'))) else l_2_text)),
-                    escape(environment.call(context, (undefined(name='kind_mark') if l_0_kind_mark is missing else l_0_kind_mark), l_2_kind, environment.getattr(l_1_category, 'type'), _loop_vars=_loop_vars)),
-                ))
-                if (not environment.getattr(l_2_loop, 'last')):
-                    pass
-                    t_7.append(
-                        escape((', ' if (environment.getattr(l_2_loop, 'revindex') > 2) else markup_join((' ', t_2(environment.getitem(environment.getattr(l_2_loop, 'nextitem'), 0)), ' ', )))),
-                    )
-            l_2_loop = l_2_text = l_2_kind = missing
-            t_7.append(
-                ')',
             )
-        return concat(t_7)
+            if (undefined(name='examples') if l_1_examples is missing else l_1_examples):
+                pass
+                if (not t_12((undefined(name='introduce') if l_1_introduce is missing else l_1_introduce))):
+                    pass
+                    t_14.extend((
+                        escape((undefined(name='introduce') if l_1_introduce is missing else l_1_introduce)),
+                        ' ',
+                    ))
+                l_2_loop = missing
+                for (l_2_text, l_2_kind), l_2_loop in LoopContext((undefined(name='examples') if l_1_examples is missing else l_1_examples), undefined):
+                    _loop_vars = {}
+                    pass
+                    t_14.append(
+                        escape((t_1(l_2_text) if (environment.getattr(l_2_loop, 'last') and (not environment.getattr(l_2_loop, 'first'))) else l_2_text)),
+                    )
+                    if (not environment.getattr(l_2_loop, 'last')):
+                        pass
+                        t_14.append(
+                            escape((', ' if (environment.getattr(l_2_loop, 'revindex') > 2) else markup_join((' ', t_2(environment.getitem(environment.getattr(l_2_loop, 'nextitem'), 0)), ' ', )))),
+                        )
+                l_2_loop = l_2_text = l_2_kind = missing
+                if (undefined(name='marks') if l_1_marks is missing else l_1_marks):
+                    pass
+                    t_14.append(
+                        '; ',
+                    )
+            t_14.extend((
+                escape(t_4(context.eval_ctx, (undefined(name='marks') if l_1_marks is missing else l_1_marks), '; ')),
+                ')',
+            ))
+        return concat(t_14)
     context.exported_vars.add('category_item')
     context.vars['category_item'] = l_0_category_item = Macro(environment, macro, 'category_item', ('category', 'grouped'), False, False, False, context.eval_ctx.autoescape)
     if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
         pass
-        yield escape(t_4(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
+        yield escape(t_9(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
     yield '<ul class="categories">\n'
     for l_1_group in environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'category_groups'):
         l_1__ = resolve('_')
@@ -167,4 +242,4 @@ def root(context, missing=missing, environment=environment):
     yield '</ul>\n'
 
 blocks = {}
-debug_info = '3=45&4=53&6=68&7=78&8=80&9=85&10=86&12=113&14=117&15=121&16=123&17=127&19=130&22=132&23=136&26=144&28=155&29=159'
+debug_info = '5=87&6=93&8=106&9=116&10=117&11=118&12=119&13=124&14=133&15=135&16=140&18=147&19=149&20=150&22=188&24=192&25=196&26=198&27=202&29=205&32=207&33=211&36=219&38=230&39=234'

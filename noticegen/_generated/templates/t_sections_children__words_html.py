@@ -359,6 +359,16 @@ def root(context, missing=missing, environment=environment):
             t_7.append(
                 escape(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'after the job ends')),
             )
+        elif (environment.getattr(l_1_rule, 'trigger') == 'end-of-term-of-office'):
+            pass
+            t_7.append(
+                escape(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'after their time in the role ends')),
+            )
+        elif (environment.getattr(l_1_rule, 'trigger') == 'end-of-involvement'):
+            pass
+            t_7.append(
+                escape(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'after they stop helping us')),
+            )
         else:
             pass
             t_7.append(
@@ -425,4 +435,4 @@ def root(context, missing=missing, environment=environment):
     context.vars['keep_words'] = l_0_keep_words = Macro(environment, macro, 'keep_words', ('rule',), False, False, False, context.eval_ctx.autoescape)
 
 blocks = {}
-debug_info = '4=30&5=36&6=41&7=46&8=51&9=56&10=61&11=66&12=71&13=76&14=81&15=86&16=91&17=96&18=101&19=106&20=111&21=116&22=121&23=126&24=131&25=136&26=141&27=146&28=151&29=156&30=161&31=166&32=171&33=176&34=181&35=186&36=191&37=196&38=201&39=206&40=211&41=219&43=224&44=230&45=235&46=240&47=245&48=250&49=255&50=260&51=265&53=270&54=275&55=283&57=288&58=296&59=297&60=302&61=309&63=317&64=324&65=329&66=334&67=339&68=344&69=349&70=354&71=362&73=367&74=375&75=380&76=385&77=394&78=400&79=405&80=410&81=415'
+debug_info = '4=30&5=36&6=41&7=46&8=51&9=56&10=61&11=66&12=71&13=76&14=81&15=86&16=91&17=96&18=101&19=106&20=111&21=116&22=121&23=126&24=131&25=136&26=141&27=146&28=151&29=156&30=161&31=166&32=171&33=176&34=181&35=186&36=191&37=196&38=201&39=206&40=211&41=219&43=224&44=230&45=235&46=240&47=245&48=250&49=255&50=260&51=265&53=270&54=275&55=283&57=288&58=296&59=297&60=302&61=309&63=317&64=324&65=329&66=334&67=339&68=344&69=349&70=354&71=359&72=364&73=372&75=377&76=385&77=390&78=395&79=404&80=410&81=415&82=420&83=425'

@@ -72,6 +72,9 @@ def root(context, missing=missing, environment=environment):
         elif (environment.getattr(l_1_provision, 'requirement') == 'mixed'):
             pass
             yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'The law says we must be given some of it. You can choose if you give us the rest.', _loop_vars=_loop_vars))
+        elif (environment.getattr(l_1_provision, 'requirement') == 'observed'):
+            pass
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Nobody asks you for this. We write it down or record it ourselves.', _loop_vars=_loop_vars))
         else:
             pass
             yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'We do not ask you for this information. It comes from the places listed here.', _loop_vars=_loop_vars))
@@ -123,4 +126,4 @@ def root(context, missing=missing, environment=environment):
         yield '</ul>\n'
 
 blocks = {}
-debug_info = '1=41&2=47&4=52&4=57&5=60&6=63&7=66&8=69&9=74&10=75&13=88&14=91&15=94&17=96&18=100&22=108&23=111&25=113&26=117'
+debug_info = '1=41&2=47&4=52&4=57&5=60&6=63&7=66&8=69&9=72&10=77&11=78&14=91&15=94&16=97&18=99&19=103&23=111&24=114&26=116&27=120'

@@ -118,6 +118,10 @@ def root(context, missing=missing, environment=environment):
             yield '</li>\n'
         l_1_transfer = missing
         yield '</ul>\n'
+    elif t_2(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'transfers_statement')):
+        pass
+        yield escape(t_1(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'transfers_statement'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
+        yield '\n'
     else:
         pass
         yield '<p>'
@@ -125,4 +129,4 @@ def root(context, missing=missing, environment=environment):
         yield '</p>\n'
 
 blocks = {}
-debug_info = '1=29&2=35&3=38&4=41&6=43&7=47&11=51&12=54&14=56&15=60&19=64&20=67&22=69&23=72&24=75&26=77&27=81&28=87&29=97&34=121'
+debug_info = '1=29&2=35&3=38&4=41&6=43&7=47&11=51&12=54&14=56&15=60&19=64&20=67&22=69&23=72&24=75&26=77&27=81&28=87&29=97&33=118&34=120&36=125'

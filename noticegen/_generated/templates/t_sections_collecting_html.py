@@ -59,23 +59,28 @@ def root(context, missing=missing, environment=environment):
         if environment.getattr(l_1_provision, 'statement'):
             pass
             yield escape(t_3(environment.getattr(l_1_provision, 'statement'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
-        yield '<p>'
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), environment.getitem((undefined(name='requirements') if l_1_requirements is missing else l_1_requirements), environment.getattr(l_1_provision, 'requirement')), _loop_vars=_loop_vars))
-        if environment.getattr(l_1_provision, 'consequence'):
+        if (((not environment.getattr(l_1_provision, 'statement')) or environment.getattr(l_1_provision, 'consequence')) or environment.getattr(l_1_provision, 'illustrative')):
             pass
-            yield ' '
-            if environment.call(context, environment.getattr(environment.getattr(l_1_provision, 'consequence')[:1], 'isupper'), _loop_vars=_loop_vars):
+            yield '<p>'
+            if (not environment.getattr(l_1_provision, 'statement')):
                 pass
-                yield escape(environment.getattr(l_1_provision, 'consequence'))
-            else:
+                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), environment.getitem((undefined(name='requirements') if l_1_requirements is missing else l_1_requirements), environment.getattr(l_1_provision, 'requirement')), _loop_vars=_loop_vars))
+            if environment.getattr(l_1_provision, 'consequence'):
                 pass
-                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'If it is not provided, %(consequence)s', consequence=environment.getattr(l_1_provision, 'consequence'), _loop_vars=_loop_vars))
-        if environment.getattr(l_1_provision, 'illustrative'):
-            pass
-            yield ' <em class="illustrative">'
-            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
-            yield '</em>'
-        yield '</p>\n</div>\n'
+                yield escape((' ' if (not environment.getattr(l_1_provision, 'statement')) else cond_expr_undefined("the inline if-expression on line 8 in 'sections/collecting.html' evaluated to false and no else section was defined.")))
+                if environment.call(context, environment.getattr(environment.getattr(l_1_provision, 'consequence')[:1], 'isupper'), _loop_vars=_loop_vars):
+                    pass
+                    yield escape(environment.getattr(l_1_provision, 'consequence'))
+                else:
+                    pass
+                    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'If it is not provided, %(consequence)s', consequence=environment.getattr(l_1_provision, 'consequence'), _loop_vars=_loop_vars))
+            if environment.getattr(l_1_provision, 'illustrative'):
+                pass
+                yield ' <em class="illustrative">'
+                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
+                yield '</em>'
+            yield '</p>\n'
+        yield '</div>\n'
     l_1_provision = l_1_requirements = missing
     if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
         pass
@@ -104,4 +109,4 @@ def root(context, missing=missing, environment=environment):
         yield '</p>\n'
 
 blocks = {}
-debug_info = '1=40&2=46&4=51&5=56&6=60&9=77&10=80&11=83&13=85&14=89&18=97&19=100'
+debug_info = '1=40&2=46&4=51&6=56&7=59&8=62&12=82&13=85&14=88&16=90&17=94&21=102&22=105'

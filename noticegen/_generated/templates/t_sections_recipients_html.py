@@ -143,6 +143,10 @@ def root(context, missing=missing, environment=environment):
             yield '</li>\n'
         l_1_transfer = l_1_email_link = missing
         yield '</ul>\n'
+    elif t_4(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'transfers_statement')):
+        pass
+        yield escape(t_3(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'transfers_statement'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
+        yield '\n'
     else:
         pass
         yield '<p>'
@@ -150,4 +154,4 @@ def root(context, missing=missing, environment=environment):
         yield '</p>\n'
 
 blocks = {}
-debug_info = '1=40&2=49&3=52&4=55&6=57&7=61&11=65&12=68&14=70&15=74&19=78&20=81&22=83&23=86&24=89&26=91&27=96&28=107&29=118&34=146'
+debug_info = '1=40&2=49&3=52&4=55&6=57&7=61&11=65&12=68&14=70&15=74&19=78&20=81&22=83&23=86&24=89&26=91&27=96&28=107&29=118&33=143&34=145&36=150'

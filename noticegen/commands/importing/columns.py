@@ -493,7 +493,7 @@ class RowMapper:
             return None
         illustrative = text.endswith(ILLUSTRATIVE)
         text = text.removesuffix(ILLUSTRATIVE).strip()
-        match = re.fullmatch(r"(statutory|contractual|voluntary|mixed|not-from-the-person)"
+        match = re.fullmatch(r"(statutory|contractual|voluntary|mixed|not-from-the-person|observed)"
                              r"(?::\s*(?:if not provided,\s*)?(.+))?", text, flags=re.S)
         if match:
             provision = {"requirement": match[1]}
