@@ -218,16 +218,15 @@ EXPECTED_WARNINGS = {
     # whose reasons say nothing of either (issue 21, M9)
     "trust": ["category-without-purpose", "category-without-purpose", "retention-policy-unlinked"],
     "workforce": ["retention-policy-unlinked"],
-    # the governors' notice holds digital images for no purpose it gives; lists three of
-    # its four recipients with no reason for sharing; and never says where the
-    # information comes from (no source is made up for it)
-    "governors": ["category-without-purpose", "missing-sharing-reason", "missing-sharing-reason",
-                  "missing-sharing-reason", "missing-source"],
+    # the governors' notice holds digital images for no purpose it gives, and never says
+    # where the information comes from (no source is made up for it); the three
+    # recipients it gives no reason for say so (no_reason_given)
+    "governors": ["category-without-purpose", "missing-source"],
 }
 
 # Recipients a real notice names without saying why it shares with them: the data map
-# gives no reason (check warns, missing-sharing-reason), and the notice lists them all
-# the same, with none made up.
+# says no reason is given (no_reason_given), and the notice lists them all the same,
+# with none made up.
 UNSTATED_REASONS = {
     "governors": {"local-authority", "other-education-providers", "regulatory-bodies"},
 }
@@ -428,7 +427,10 @@ def test_the_governors_notice_in_its_own_terms(built):
     assert "Vetting information (" not in categories  # the notice marks nothing criminal
     # kept while the governor serves, and for a year after
     assert ("Governor and trustee records while you serve the school as a governor or trustee, "
-            "and 1 year from the day you stop") in page.sections["storing"]
+            "and 1 year from the end of the term of office") in page.sections["storing"]
+    assert "Nothing about you is routinely made available outside the UK" in page.sections["recipients"]
+    assert "We do not transfer this information outside the UK" not in page.sections["recipients"]
+    assert "We follow this guidance: Academy Trust Handbook" in page.sections["lawful-basis"]
     # the DfE through GIAS, with its reason; the other three 'sometimes', with none
     recipients = page.sections["recipients"]
     assert "We routinely share this information with: the Department for Education (DfE)" in recipients
