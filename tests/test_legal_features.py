@@ -198,7 +198,9 @@ def test_complaints_route_before_the_ico(members):
 # -- Art 13(2)(e): must people provide it, and what if not -----------------------------
 
 def test_provision_and_consequence(members, volunteers):
-    assert "Joining a club is your choice. You can choose whether to give us this information." in members
+    # the school's own statement stands alone, in place of noticegen's sentence
+    assert "Joining a club is your choice." in members
+    assert "You can choose whether to give us this information." not in members
     assert ("The law requires this information to be provided. If it is not provided, we cannot "
             "let you volunteer with children.") in volunteers
 

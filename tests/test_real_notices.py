@@ -186,17 +186,26 @@ def _mark(kind: str, own: str) -> str:
 def category_line(category: dict, grouped: bool) -> str:
     """A category as the notice lists it: its name, the type mark when the school's own
     grouping is kept, and its examples in the school's words."""
-    line = category["name"] + ("" if grouped else _mark(category["type"], "personal"))
+    marks = [] if grouped else [m.strip(" ()") for m in [_mark(category["type"], "personal")] if m]
     examples = category.get("examples")
     if not examples:
-        return line
+        return category["name"] + (f" ({marks[0]})" if marks else "")
     if isinstance(examples, str):
         words = examples
     else:
         items = [(e, category["type"]) if isinstance(e, str) else (e["text"], e["type"]) for e in examples]
-        shown = [text + _mark(kind, category["type"]) for text, kind in items]
-        words = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
-    return f"{line} ({category.get('introduce', 'such as')} {words})"
+        texts = [text for text, _ in items]
+        words = texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+        for kind, label in (("special", "special category data"), ("criminal", "criminal offence data")):
+            others = [text for text, k in items if k == kind and kind != category["type"]]
+            if others and len(others) == len(items):
+                marks.append(f"this is {label}")
+            elif others:
+                listed = others[0] if len(others) == 1 else ", ".join(others[:-1]) + " and " + others[-1]
+                marks.append(f"{listed} {'is' if len(others) == 1 else 'are'} {label}")
+    introduce = category.get("introduce", "such as")
+    lead = "" if introduce is False else f"{introduce} "
+    return f"{category['name']} ({lead}{words}{'; ' + '; '.join(marks) if marks else ''})"
 
 
 def _names(model: dict, activities: list[dict], key: str) -> list[str]:
@@ -380,15 +389,15 @@ def test_the_primary_schools_retention_by_policy(built):
     assert ("Pupil records for as long as we need them, or for as long as the law says we must keep "
             "them; most are kept in your child's pupil file. See our Records Retention Policy") in storing
     assert "years" not in storing  # no fixed period: the school states none
-    assert ("Characteristics (such as ethnicity (special category data), language, nationality, "
-            "country of birth and free school meal eligibility)") in page.sections["categories"]
+    assert ("Characteristics (such as ethnicity, language, nationality, country of birth and free "
+            "school meal eligibility; ethnicity is special category data)") in page.sections["categories"]
     assert "Christ the King Catholic Primary School is the controller of this information" in page.text
 
 
 def test_the_trusts_own_words_and_its_academy(built):
     page = _page(built, "trust", "exampleton", "pupils")
-    assert ("Your characteristics (like your ethnic background (special category data) and any "
-            "special educational needs)") in page.sections["categories"]
+    assert ("Your characteristics (like your ethnic background and any special educational needs; "
+            "your ethnic background is special category data)") in page.sections["categories"]
     assert "Any medical conditions you have (special category data)" in page.sections["categories"]
     assert "Leigh Academies Trust is the controller of this information" in page.sections["contact"]
     assert "From Exampleton Academy" in page.text
@@ -411,8 +420,9 @@ def test_the_workforce_notices_own_words(built):
     assert "Contract information (such as start date, hours worked, post, roles and salary information)" in categories
     assert "Qualifications (and, where relevant, subjects taught)" in categories
     assert ("HR and payroll records (including information exchanged with our occupational health "
-            "provider (special category data))") in categories
-    assert "Characteristics information (such as sex, age and ethnic group (special category data))" in categories
+            "provider; this is special category data)") in categories
+    assert ("Characteristics information (such as sex, age and ethnic group; ethnic group is special "
+            "category data)") in categories
     # one reason per recipient, from the register
     assert ("We give the Department the information about our workforce that it asks for in its "
             "data collections.") in page.sections["why-we-share"]

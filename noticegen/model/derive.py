@@ -229,6 +229,11 @@ class ActivityBasis:
     def purposes(self) -> list[str]:
         return self.activity["purposes"]
 
+    def marked(self, group: str) -> bool:
+        """Whether the activity's conditions of one kind ('schedule_1') are still to confirm."""
+        return marked(self.activity, group) or marked(self.activity, "lawful_basis") \
+            or marked(self.activity, f"lawful_basis.{group}")
+
     @property
     def applies_to(self) -> dict:
         """What each of the activity's bases and conditions covers, in the DPO's words."""
@@ -302,6 +307,8 @@ class NoticeView:
     language: str = "en-GB"
     illustrative_retention: set = field(default_factory=set)
     """Ids of the retention rules shown that are examples the organisation has still to confirm."""
+    automated_illustrative: bool = False
+    """Whether what the notice says of automated decisions rests on a value still to confirm."""
     changes: list = field(default_factory=list)
     changes_since: str = ""
     first_layer: "FirstLayer | None" = None
@@ -407,6 +414,7 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
         shares=shares,
         transfers=transfers_of(model, activities, language),
         retention=entries("retention", [r for a in activities for r in a["retention"]]),
+        automated_illustrative=any(marked(a, "automated_decision_making") for a in activities),
         illustrative_retention={r for a in activities for r in a["retention"]
                                 if marked(a, "retention") or registers["retention"][r].get("illustrative")},
         rights=rights,

@@ -43,7 +43,8 @@ _NAMES = {"dpo": "the Data Protection Officer's details", "complaints": "the com
 def _describe(kind: str, data, path: tuple, mark) -> str:
     """What is marked, in words a DPO recognises: 'retention rule 'x' is'."""
     if isinstance(mark, list):
-        return f"this activity's {', '.join(map(str, mark))} are"
+        whose = "this activity's" if kind == "activity" else f"the {kind}'s"
+        return f"{whose} {', '.join(map(str, mark))} {'is' if len(mark) == 1 else 'are'}"
     if not path:
         return {"notice": "this whole notice is", "activity": "this whole activity is"}.get(kind, "this file is")
     item = data

@@ -78,8 +78,9 @@ def provision_stated(ctx: Context) -> Iterator[Problem]:
                           "provision.statement that says it in your own words)")
         if provision and provision["requirement"] in ("statutory", "mixed") \
                 and "art6-1-c" not in activity["lawful_basis"].get("article_6", []) \
-                and not any(ctx.model.registers["legislation"].get(law, {}).get("kind") in
-                            ("statute", "statutory-instrument") for law in activity.get("legislation", [])):
+                and not any(law not in ctx.model.registers["legislation"]  # undeclared: reported apart
+                            or ctx.model.registers["legislation"][law].get("kind") in ("statute", "statutory-instrument")
+                            for law in activity.get("legislation", [])):
             yield problem(activity.where("provision", "requirement"), "provision-not-law",
                           f"activity '{stem}' says the law requires people to give the data "
                           f"('{provision['requirement']}'), but none of its lawful bases is a legal "

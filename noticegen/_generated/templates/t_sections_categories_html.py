@@ -135,7 +135,12 @@ def root(context, missing=missing, environment=environment):
             pass
             l_2_others = t_7(context.eval_ctx, t_8(context, t_10(context, (undefined(name='examples') if l_1_examples is missing else l_1_examples), 1, 'equalto', l_2_kind), attribute=0))
             _loop_vars['others'] = l_2_others
-            if ((undefined(name='others') if l_2_others is missing else l_2_others) and (l_2_kind == 'special')):
+            if ((undefined(name='others') if l_2_others is missing else l_2_others) and (t_6((undefined(name='others') if l_2_others is missing else l_2_others)) == t_6((undefined(name='examples') if l_1_examples is missing else l_1_examples)))):
+                pass
+                if not isinstance(l_1_ns, Namespace):
+                    raise TemplateRuntimeError("cannot assign attribute on non-namespace object")
+                l_1_ns['marks'] = (environment.getattr((undefined(name='ns') if l_1_ns is missing else l_1_ns), 'marks') + [(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'this is special category data', _loop_vars=_loop_vars) if (l_2_kind == 'special') else environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'this is criminal offence data', _loop_vars=_loop_vars))])
+            elif ((undefined(name='others') if l_2_others is missing else l_2_others) and (l_2_kind == 'special')):
                 pass
                 if not isinstance(l_1_ns, Namespace):
                     raise TemplateRuntimeError("cannot assign attribute on non-namespace object")
@@ -242,4 +247,4 @@ def root(context, missing=missing, environment=environment):
     yield '</ul>\n'
 
 blocks = {}
-debug_info = '5=87&6=93&8=106&9=116&10=117&11=118&12=119&13=124&14=133&15=135&16=140&18=147&19=149&20=150&22=188&24=192&25=196&26=198&27=202&29=205&32=207&33=211&36=219&38=230&39=234'
+debug_info = '5=87&6=93&8=106&9=116&10=117&11=118&12=119&13=124&14=133&15=135&16=140&17=145&19=152&20=154&21=155&23=193&25=197&26=201&27=203&28=207&30=210&33=212&34=216&37=224&39=235&40=239'

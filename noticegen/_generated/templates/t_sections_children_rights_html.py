@@ -17,7 +17,7 @@ def root(context, missing=missing, environment=environment):
     l_0_namespace = resolve('namespace')
     l_0_ns = resolve('ns')
     l_0_gettext = resolve('gettext')
-    l_0_basis_words = l_0_right_words = l_0_activity_names = l_0_objections = l_0_object = l_0_marketing = l_0_requests = missing
+    l_0_basis_words = l_0_right_words = l_0_activity_names = l_0_illustrative = l_0_objections = l_0_object = l_0_marketing = l_0_requests = missing
     try:
         t_1 = environment.filters['join_words']
     except KeyError:
@@ -86,8 +86,11 @@ def root(context, missing=missing, environment=environment):
     l_0_activity_names = getattr(included_template, 'activity_names', missing)
     if l_0_activity_names is missing:
         l_0_activity_names = undefined(f"the template {included_template.__name__!r} (imported on line 3 in 'sections/children/rights.html') does not export the requested name 'activity_names'", name='activity_names')
-    context.vars['activity_names'] = l_0_activity_names
-    context.exported_vars.discard('activity_names')
+    l_0_illustrative = getattr(included_template, 'illustrative', missing)
+    if l_0_illustrative is missing:
+        l_0_illustrative = undefined(f"the template {included_template.__name__!r} (imported on line 3 in 'sections/children/rights.html') does not export the requested name 'illustrative'", name='illustrative')
+    context.vars.update({'activity_names': l_0_activity_names, 'illustrative': l_0_illustrative})
+    context.exported_vars.difference_update(('activity_names', 'illustrative'))
     if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
         pass
         yield escape(t_5(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
@@ -201,6 +204,11 @@ def root(context, missing=missing, environment=environment):
         pass
         yield '<p>'
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'A computer never makes big choices about you on its own.'))
+        if environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'automated_illustrative'):
+            pass
+            yield ' <em class="illustrative">'
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)'))
+            yield '</em>'
         yield '</p>\n'
     l_0_requests = (environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'requests') if t_9(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'requests')) else {})
     context.vars['requests'] = l_0_requests
@@ -229,9 +237,11 @@ def root(context, missing=missing, environment=environment):
             else:
                 pass
                 yield escape(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'policy'))
-        yield '. '
+        yield '.'
+        yield escape(environment.call(context, (undefined(name='illustrative') if l_0_illustrative is missing else l_0_illustrative), (undefined(name='requests') if l_0_requests is missing else l_0_requests)))
+        yield ' '
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'A parent or carer can help you.'))
         yield '</p>\n'
 
 blocks = {}
-debug_info = '2=73&3=82&4=88&5=91&6=94&7=97&8=100&9=103&10=105&11=113&14=115&15=118&16=139&18=148&19=152&23=157&25=159&26=167&29=180&30=182&32=186&33=192&34=194&37=197&38=200&40=202&41=205&42=208'
+debug_info = '2=73&3=82&4=91&5=94&6=97&7=100&8=103&9=106&10=108&11=116&14=118&15=121&16=142&18=151&19=155&23=160&25=162&26=170&29=183&30=185&32=189&33=195&34=197&37=200&38=203&40=210&41=213&42=216'

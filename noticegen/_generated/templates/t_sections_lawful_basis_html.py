@@ -141,6 +141,11 @@ def root(context, missing=missing, environment=environment):
             yield escape(environment.call(context, (undefined(name='scope') if l_0_scope is missing else l_0_scope), l_1_item, l_2_basis, _loop_vars=_loop_vars))
             yield escape(('; ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 13 in 'sections/lawful-basis.html' evaluated to false and no else section was defined.")))
         l_2_loop = l_2_basis = missing
+        if environment.call(context, environment.getattr(l_1_item, 'marked'), 'article_6', _loop_vars=_loop_vars):
+            pass
+            yield ' <em class="illustrative">'
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
+            yield '</em>'
         if environment.getattr(l_1_item, 'annex_1'):
             pass
             yield ', '
@@ -174,6 +179,11 @@ def root(context, missing=missing, environment=environment):
                 yield escape(environment.call(context, (undefined(name='scope') if l_0_scope is missing else l_0_scope), l_1_item, l_2_basis, _loop_vars=_loop_vars))
                 yield escape(('; ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 20 in 'sections/lawful-basis.html' evaluated to false and no else section was defined.")))
             l_2_loop = l_2_basis = missing
+            if environment.call(context, environment.getattr(l_1_item, 'marked'), 'article_9', _loop_vars=_loop_vars):
+                pass
+                yield ' <em class="illustrative">'
+                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
+                yield '</em>'
             if environment.getattr(l_1_item, 'schedule_1'):
                 pass
                 yield ', '
@@ -187,6 +197,11 @@ def root(context, missing=missing, environment=environment):
                     yield escape(environment.call(context, (undefined(name='scope') if l_0_scope is missing else l_0_scope), l_1_item, l_2_basis, _loop_vars=_loop_vars))
                     yield escape(('; ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 20 in 'sections/lawful-basis.html' evaluated to false and no else section was defined.")))
                 l_2_loop = l_2_basis = missing
+                if environment.call(context, environment.getattr(l_1_item, 'marked'), 'schedule_1', _loop_vars=_loop_vars):
+                    pass
+                    yield ' <em class="illustrative">'
+                    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
+                    yield '</em>'
             yield '</dd>\n'
         if (environment.getattr(l_1_item, 'criminal_categories') or environment.getattr(l_1_item, 'criminal')):
             pass
@@ -206,6 +221,11 @@ def root(context, missing=missing, environment=environment):
                 yield escape(environment.call(context, (undefined(name='scope') if l_0_scope is missing else l_0_scope), l_1_item, l_2_basis, _loop_vars=_loop_vars))
                 yield escape(('; ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 24 in 'sections/lawful-basis.html' evaluated to false and no else section was defined.")))
             l_2_loop = l_2_basis = missing
+            if environment.call(context, environment.getattr(l_1_item, 'marked'), 'criminal_offence', _loop_vars=_loop_vars):
+                pass
+                yield ' <em class="illustrative">'
+                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
+                yield '</em>'
             yield '</dd>\n'
         if environment.getattr(l_1_item, 'consent'):
             pass
@@ -325,4 +345,4 @@ def root(context, missing=missing, environment=environment):
         yield '</ul>\n'
 
 blocks = {}
-debug_info = '1=76&2=85&3=92&5=102&6=105&7=111&8=115&10=121&11=123&12=131&13=134&14=154&15=157&16=159&18=161&19=164&20=167&22=188&23=191&24=199&26=207&27=210&28=212&32=222&33=225&34=228&36=237&38=243&39=247&42=257&43=260&44=263&45=266&47=268&48=272&52=280&53=283&55=290&56=294&60=302&61=305&63=307&64=311'
+debug_info = '1=76&2=85&3=92&5=102&6=105&7=111&8=115&10=121&11=123&12=131&13=134&14=159&15=162&16=164&18=166&19=169&20=172&22=203&23=206&24=214&26=227&27=230&28=232&32=242&33=245&34=248&36=257&38=263&39=267&42=277&43=280&44=283&45=286&47=288&48=292&52=300&53=303&55=310&56=314&60=322&61=325&63=327&64=331'

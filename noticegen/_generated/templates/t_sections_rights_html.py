@@ -16,7 +16,7 @@ def root(context, missing=missing, environment=environment):
     l_0__ = resolve('_')
     l_0_email_link = resolve('email_link')
     l_0_policy_link = resolve('policy_link')
-    l_0_activity_names = l_0_objections = l_0_object = l_0_marketing = l_0_requests = missing
+    l_0_activity_names = l_0_illustrative = l_0_objections = l_0_object = l_0_marketing = l_0_requests = missing
     try:
         t_1 = environment.filters['join_words']
     except KeyError:
@@ -70,8 +70,11 @@ def root(context, missing=missing, environment=environment):
     l_0_activity_names = getattr(included_template, 'activity_names', missing)
     if l_0_activity_names is missing:
         l_0_activity_names = undefined(f"the template {included_template.__name__!r} (imported on line 1 in 'sections/rights.html') does not export the requested name 'activity_names'", name='activity_names')
-    context.vars['activity_names'] = l_0_activity_names
-    context.exported_vars.discard('activity_names')
+    l_0_illustrative = getattr(included_template, 'illustrative', missing)
+    if l_0_illustrative is missing:
+        l_0_illustrative = undefined(f"the template {included_template.__name__!r} (imported on line 1 in 'sections/rights.html') does not export the requested name 'illustrative'", name='illustrative')
+    context.vars.update({'activity_names': l_0_activity_names, 'illustrative': l_0_illustrative})
+    context.exported_vars.difference_update(('activity_names', 'illustrative'))
     if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
         pass
         yield escape(t_5(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
@@ -165,6 +168,11 @@ def root(context, missing=missing, environment=environment):
         pass
         yield '<p>'
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'We do not make decisions about you that have legal or similarly significant effects solely by automated means.'))
+        if environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'automated_illustrative'):
+            pass
+            yield ' <em class="illustrative">'
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)'))
+            yield '</em>'
         yield '</p>\n'
     l_0_requests = (environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'requests') if t_8(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'requests')) else {})
     context.vars['requests'] = l_0_requests
@@ -208,7 +216,9 @@ def root(context, missing=missing, environment=environment):
             context.exported_vars.add('policy_link')
             yield ' '
             yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'and see our %(policy)s', policy=(undefined(name='policy_link') if l_0_policy_link is missing else l_0_policy_link)))
-        yield '.</p>\n'
+        yield '.'
+        yield escape(environment.call(context, (undefined(name='illustrative') if l_0_illustrative is missing else l_0_illustrative), (undefined(name='requests') if l_0_requests is missing else l_0_requests)))
+        yield '</p>\n'
 
 blocks = {}
-debug_info = '1=66&2=72&5=75&6=78&7=81&8=84&9=87&10=89&11=97&12=100&14=109&15=113&19=122&21=124&22=132&25=144&26=146&28=150&29=156&30=158&33=161&34=164&36=166&37=169&38=175&39=184'
+debug_info = '1=66&2=75&5=78&6=81&7=84&8=87&9=90&10=92&11=100&12=103&14=112&15=116&19=125&21=127&22=135&25=147&26=149&28=153&29=159&30=161&33=164&34=167&36=174&37=177&38=183&39=192'
