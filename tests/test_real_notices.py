@@ -1,6 +1,6 @@
-"""Three real, public school privacy notices, encoded as data maps, reach their notices.
+"""Four real, public school privacy notices, encoded as data maps, reach their notices.
 
-tests/real/ holds three small projects, each written in our own words from a real notice
+tests/real/ holds four small projects, each written in our own words from a real notice
 published by an English school or trust (the source's URL heads each project's
 datamap/organisation.yaml; each project's README says what was seen and what is
 illustrative):
@@ -9,7 +9,10 @@ illustrative):
   but keeps data as its records retention policy sets (retention by ``criteria``);
 - trust: a multi-academy trust's pupil notice, the trust the controller and each academy
   an establishment that publishes the notice in its own name;
-- workforce: a school's staff notice, in its own category wording.
+- workforce: a school's staff notice, in its own category wording;
+- cctv: a school's notice on students' fingerprints for cashless school meals and
+  printing (biometric data, on explicit consent), with what noticegen could not say
+  listed in its README.
 
 Each test builds a copy of a project and reads its notice back as plain text. The items
 expected are read from the project's own YAML files, so every category with its
@@ -28,7 +31,7 @@ import pytest
 import yaml
 
 REAL = Path(__file__).resolve().parent / "real"
-PROJECTS = ("primary-pupils", "trust", "workforce")
+PROJECTS = ("primary-pupils", "trust", "workforce", "cctv")
 REGISTERS = ("subjects", "categories", "sources", "recipients", "legislation", "retention")
 
 
@@ -215,6 +218,9 @@ EXPECTED_WARNINGS = {
     # whose reasons say nothing of either (issue 21, M9)
     "trust": ["category-without-purpose", "category-without-purpose", "retention-policy-unlinked"],
     "workforce": ["retention-policy-unlinked"],
+    # the biometric notice gives a fixed end (leaving, or consent withdrawn), a reason for
+    # its one recipient and a purpose for the fingerprint code: nothing to warn about
+    "cctv": [],
 }
 
 
@@ -397,3 +403,26 @@ def test_the_workforce_notices_own_words(built):
     assert ("We give the Department the information about our workforce that it asks for in its "
             "data collections.") in page.sections["why-we-share"]
     assert "UK GDPR Article 6(1)(b) (Contract)" in page.sections["lawful-basis"]
+
+
+def test_the_biometric_notices_own_words(built):
+    page = _page(built, "cctv", None, "biometrics")
+    categories = page.sections["categories"]
+    # the school's whole list, in its order, the fingerprint code marked special
+    assert ("An identifying code made from a scan of the student's fingerprint (special category data) "
+            "Student name School year Class name") in categories
+    basis = page.sections["lawful-basis"]
+    assert "UK GDPR Article 6(1)(a) (Consent)" in basis
+    assert "UK GDPR Article 9(2)(a) (Explicit consent)" in basis
+    assert "you can withdraw it at any time, by contacting the school" in basis
+    # the one recipient, a processor the school does not name
+    assert "our biometric system provider, who works for us under contract" in page.sections["recipients"]
+    # the school's own statement on transfers: not routinely, and only lawfully if ever
+    assert "Personal information is not routinely made available outside the UK." in page.sections["recipients"]
+    # deleted on leaving, or when consent is withdrawn
+    assert ("while the student is at the school and the consent to use it has not been withdrawn"
+            in page.sections["storing"])
+    assert "years" not in page.sections["storing"]
+    # for rights the notice points to the school's overarching notice
+    assert "Section 5 of our overarching privacy notice" in page.sections["rights"]
+    assert "Since 2 September 2021" in page.sections["purposes"]
