@@ -418,7 +418,7 @@ def test_the_biometric_notices_own_words(built):
     # the one recipient, a processor the school does not name
     assert "our biometric system provider, who works for us under contract" in page.sections["recipients"]
     # the school's own statement on transfers: not routinely, and only lawfully if ever
-    assert "Personal information is not routinely made available outside the UK." in page.sections["recipients"]
+    assert "As a rule, we do not make personal information available outside the UK." in page.sections["recipients"]
     # deleted on leaving, or when consent is withdrawn
     assert ("while the student is at the school and the consent to use it has not been withdrawn"
             in page.sections["storing"])
