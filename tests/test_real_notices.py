@@ -13,6 +13,9 @@ illustrative):
 - governors: a school's notice for its governors and trustees, kept until a governor's
   time with the school ends plus a year, shared with the DfE through Get Information
   About Schools and, for reasons it does not give, with three others.
+- cctv: a school's notice on students' fingerprints for cashless school meals and
+  printing (biometric data, on explicit consent), with what noticegen could not say
+  listed in its README.
 
 Each test builds a copy of a project and reads its notice back as plain text. The items
 expected are read from the project's own YAML files, so every category with its
@@ -31,7 +34,7 @@ import pytest
 import yaml
 
 REAL = Path(__file__).resolve().parent / "real"
-PROJECTS = ("primary-pupils", "trust", "workforce", "governors")
+PROJECTS = ("primary-pupils", "trust", "workforce", "governors", "cctv")
 REGISTERS = ("subjects", "categories", "sources", "recipients", "legislation", "retention")
 
 
@@ -231,6 +234,9 @@ EXPECTED_WARNINGS = {
     # where the information comes from (no source is made up for it); the three
     # recipients it gives no reason for say so (no_reason_given)
     "governors": ["category-without-purpose", "missing-source"],
+    # the biometric notice gives a fixed end (leaving, or consent withdrawn), a reason for
+    # its one recipient and a purpose for the fingerprint code: nothing to warn about
+    "cctv": [],
 }
 
 # Recipients a real notice names without saying why it shares with them: the data map
@@ -453,3 +459,24 @@ def test_the_governors_notice_in_its_own_terms(built):
     assert "without your consent, unless the law allows us to" in page.sections["why-we-share"]
     assert "Data processors may also support this work" in recipients
     assert "Cathedral School is the controller of this information" in page.sections["contact"]
+def test_the_biometric_notices_own_words(built):
+    page = _page(built, "cctv", None, "biometrics")
+    categories = page.sections["categories"]
+    # the school's whole list, in its order, the fingerprint code marked special
+    assert ("An identifying code made from a scan of the student's fingerprint (special category data) "
+            "Student name School year Class name") in categories
+    basis = page.sections["lawful-basis"]
+    assert "UK GDPR Article 6(1)(a) (Consent)" in basis
+    assert "UK GDPR Article 9(2)(a) (Explicit consent)" in basis
+    assert "you can withdraw it at any time, by contacting the school" in basis
+    # the one recipient, a processor the school does not name
+    assert "our biometric system provider, who works for us under contract" in page.sections["recipients"]
+    # the school's own statement on transfers: not routinely, and only lawfully if ever
+    assert "As a rule, we do not make personal information available outside the UK." in page.sections["recipients"]
+    # deleted on leaving, or when consent is withdrawn
+    assert ("while the student is at the school and the consent to use it has not been withdrawn"
+            in page.sections["storing"])
+    assert "years" not in page.sections["storing"]
+    # for rights the notice points to the school's overarching notice
+    assert "Section 5 of our overarching privacy notice" in page.sections["rights"]
+    assert "Since 2 September 2021" in page.sections["purposes"]

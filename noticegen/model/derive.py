@@ -62,7 +62,8 @@ _PERIOD_TRIGGERS = {
     "creation": N_("the date the record is made"),
 }
 _UNKNOWN_EVENT = N_("the event")
-_ACTIONS = {"secure-disposal": N_("then securely disposed of"), "review": N_("then reviewed"),
+_ACTIONS = {"secure-disposal": N_("then securely disposed of"), "deletion": N_("then deleted"),
+            "review": N_("then reviewed"),
             "archive": N_("then archived"), "transfer": N_("then transferred")}
 
 

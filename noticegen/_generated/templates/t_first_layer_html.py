@@ -393,9 +393,16 @@ def root(context, missing=missing, environment=environment):
             yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Some of it is about crimes.'))
     else:
         pass
-        l_0__trans = environment.call(context, (undefined(name='names') if l_0_names is missing else l_0_names), environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'categories'))
-        context.vars['_trans'] = l_0__trans
-        yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'Information such as %(items)s.', items=(undefined(name='_trans') if l_0__trans is missing else l_0__trans)))
+        if environment.getattr(environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'categories'), 'more'):
+            pass
+            l_0__trans = environment.call(context, (undefined(name='names') if l_0_names is missing else l_0_names), environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'categories'))
+            context.vars['_trans'] = l_0__trans
+            yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'Information such as %(items)s.', items=(undefined(name='_trans') if l_0__trans is missing else l_0__trans)))
+        else:
+            pass
+            l_0__trans = environment.call(context, (undefined(name='names') if l_0_names is missing else l_0_names), environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'categories'))
+            context.vars['_trans'] = l_0__trans
+            yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'We hold %(items)s.', items=(undefined(name='_trans') if l_0__trans is missing else l_0__trans)))
         if environment.getattr((undefined(name='layer') if l_0_layer is missing else l_0_layer), 'special'):
             pass
             yield ' '
@@ -553,4 +560,4 @@ def root(context, missing=missing, environment=environment):
     yield '</dd></div>\n</dl>\n</section>\n'
 
 blocks = {}
-debug_info = '5=95&6=110&7=113&8=116&9=119&10=122&11=125&12=131&13=132&15=157&17=163&18=165&20=170&22=180&23=181&24=185&27=187&29=189&31=191&32=195&34=197&36=225&39=233&40=242&43=259&44=264&45=265&46=273&48=278&50=288&52=303&53=308&54=309&55=317&57=322&58=327&59=328&60=336&63=342&65=353&66=355&67=365&68=370&69=373&70=380&71=395&71=401&71=407&72=410&73=412&74=420&75=422&75=429&76=435&77=437&77=447&78=448&79=453&80=454&81=465&85=467&86=471&87=474&88=488&89=496&90=499&91=509&92=512&93=519&93=528&94=533&95=536&96=543&97=548'
+debug_info = '5=95&6=110&7=113&8=116&9=119&10=122&11=125&12=131&13=132&15=157&17=163&18=165&20=170&22=180&23=181&24=185&27=187&29=189&31=191&32=195&34=197&36=225&39=233&40=242&43=259&44=264&45=265&46=273&48=278&50=288&52=303&53=308&54=309&55=317&57=322&58=327&59=328&60=336&63=342&65=353&66=355&67=365&68=370&69=373&70=380&71=393&71=397&71=402&71=408&71=414&72=417&73=419&74=427&75=429&75=436&76=442&77=444&77=454&78=455&79=460&80=461&81=472&85=474&86=478&87=481&88=495&89=503&90=506&91=516&92=519&93=526&93=535&94=540&95=543&96=550&97=555'

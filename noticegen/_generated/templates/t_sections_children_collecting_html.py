@@ -108,6 +108,11 @@ def root(context, missing=missing, environment=environment):
                 pass
                 yield ' '
                 yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(anyone can see this)', _loop_vars=_loop_vars))
+            if (t_4(environment.getattr(l_1_source, 'illustrative')) and environment.getattr(l_1_source, 'illustrative')):
+                pass
+                yield ' <em class="illustrative">'
+                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
+                yield '</em>'
             yield '</li>\n'
         l_1_source = missing
         yield '</ul>\n'
@@ -126,4 +131,4 @@ def root(context, missing=missing, environment=environment):
         yield '</ul>\n'
 
 blocks = {}
-debug_info = '1=41&2=47&4=52&4=57&5=60&6=63&7=66&8=69&9=72&10=77&11=78&14=91&15=94&16=97&18=99&19=103&23=111&24=114&26=116&27=120'
+debug_info = '1=41&2=47&4=52&4=57&5=60&6=63&7=66&8=69&9=72&10=77&11=78&14=91&15=94&16=97&18=99&19=103&23=116&24=119&26=121&27=125'

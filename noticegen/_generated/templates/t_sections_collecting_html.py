@@ -99,6 +99,11 @@ def root(context, missing=missing, environment=environment):
                 pass
                 yield ' '
                 yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(publicly accessible)', _loop_vars=_loop_vars))
+            if (t_4(environment.getattr(l_1_source, 'illustrative')) and environment.getattr(l_1_source, 'illustrative')):
+                pass
+                yield ' <em class="illustrative">'
+                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
+                yield '</em>'
             yield '</li>\n'
         l_1_source = missing
         yield '</ul>\n'
@@ -109,4 +114,4 @@ def root(context, missing=missing, environment=environment):
         yield '</p>\n'
 
 blocks = {}
-debug_info = '1=40&2=46&4=51&6=56&7=59&8=62&12=82&13=85&14=88&16=90&17=94&21=102&22=105'
+debug_info = '1=40&2=46&4=51&6=56&7=59&8=62&12=82&13=85&14=88&16=90&17=94&21=107&22=110'
