@@ -1,7 +1,7 @@
-"""Four real, public school privacy notices, encoded as data maps, reach their notices.
+"""Six real, public school, trust and nursery privacy notices, encoded as data maps, reach their notices.
 
-tests/real/ holds four small projects, each written in our own words from a real notice
-published by an English school or trust (the source's URL heads each project's
+tests/real/ holds six small projects, each written in our own words from a real notice
+published by an English school, trust or nursery (the source's URL heads each project's
 datamap/organisation.yaml; each project's README says what was seen and what is
 illustrative):
 
@@ -16,6 +16,9 @@ illustrative):
 - cctv: a school's notice on students' fingerprints for cashless school meals and
   printing (biometric data, on explicit consent), with what noticegen could not say
   listed in its README.
+- nursery: a private day nursery's notice for the children in its care and their parents,
+  which names no DPO, lists its lawful bases for all its purposes at once and gives no
+  reason for sharing with some of those it names.
 
 Each test builds a copy of a project and reads its notice back as plain text. The items
 expected are read from the project's own YAML files, so every category with its
@@ -34,7 +37,7 @@ import pytest
 import yaml
 
 REAL = Path(__file__).resolve().parent / "real"
-PROJECTS = ("primary-pupils", "trust", "workforce", "governors", "cctv")
+PROJECTS = ("primary-pupils", "trust", "workforce", "governors", "cctv", "nursery")
 REGISTERS = ("subjects", "categories", "sources", "recipients", "legislation", "retention")
 
 
@@ -237,6 +240,15 @@ EXPECTED_WARNINGS = {
     # the biometric notice gives a fixed end (leaving, or consent withdrawn), a reason for
     # its one recipient and a purpose for the fingerprint code: nothing to warn about
     "cctv": [],
+    # the nursery's notice lists legal obligation, contract and consent for all its
+    # purposes without saying which covers which (basis-scope-unstated); names Ofsted,
+    # health professionals and SEND services with no reason for sharing (which the data
+    # map says: no_reason_given); keeps data "only as long as necessary" under a
+    # retention policy it does not link (retention-criteria-vague,
+    # retention-policy-unlinked for each of its two statements); and was due for review
+    # on 1 September 2026 (review-overdue)
+    "nursery": ["basis-scope-unstated", "retention-criteria-vague", "retention-policy-unlinked",
+                "retention-policy-unlinked", "review-overdue"],
 }
 
 # Recipients a real notice names without saying why it shares with them: the data map
@@ -244,6 +256,7 @@ EXPECTED_WARNINGS = {
 # with none made up.
 UNSTATED_REASONS = {
     "governors": {"local-authority", "other-education-providers", "regulatory-bodies"},
+    "nursery": {"ofsted", "health-professionals", "send-services"},
 }
 
 
@@ -377,7 +390,8 @@ def test_the_controller_is_named_correctly(page, request):
     else:
         assert f"From {organisation['name']}" in page.text
     # contacts the data map marks illustrative say so
-    if any(isinstance(c, dict) and c.get("illustrative") for c in organisation.values()):
+    contacts = ("contact", "dpo", "privacy_contact", "complaints", "representative")
+    if any(isinstance(organisation.get(c), dict) and organisation[c].get("illustrative") for c in contacts):
         assert "(illustrative: not yet confirmed)" in page.sections["contact"]
 
 
@@ -480,3 +494,25 @@ def test_the_biometric_notices_own_words(built):
     # for rights the notice points to the school's overarching notice
     assert "Section 5 of our overarching privacy notice" in page.sections["rights"]
     assert "Since 2 September 2021" in page.sections["purposes"]
+
+
+def test_the_nurserys_own_words(built):
+    page = _page(built, "nursery", None, "children-and-parents")
+    categories = page.sections["categories"]
+    # the children's list, then the parents' details held within the children's records
+    assert ("Characteristics (such as ethnicity, languages spoken, nationality and country of "
+            "birth; ethnicity is special category data)") in categories
+    assert categories.index("Safeguarding concerns") < categories.index("Parents' and guardians' names")
+    assert "Medical information and dietary requirements (special category data)" in categories
+    # its three bases, for all its purposes at once
+    assert ("UK GDPR Article 6(1)(c) (Legal obligation); UK GDPR Article 6(1)(b) (Contract); "
+            "UK GDPR Article 6(1)(a) (Consent)") in page.sections["lawful-basis"]
+    # the safeguarding exception: shared only where needed, with its reason
+    recipients = page.sections["recipients"]
+    assert recipients.index("Where it is necessary") < recipients.index("The appropriate authorities")
+    # no DPO: a private nursery names none, and the notice says nothing of one
+    assert "Data Protection Officer" not in page.text
+    assert "Angelina's Day Care is the controller of this information" in page.sections["contact"]
+    assert "or by telephone on 0303 123 1113" in page.sections["complaints"]
+    # the website and cookies, in the notice's prose
+    assert "Cookie Policy" in page.sections["cookies"]
