@@ -358,3 +358,28 @@ def test_a_welsh_notice_for_children_has_no_english_noticegen_wrote(tmp_path):
     left = [p for p in english_phrases() if p in welsh]
     assert left == []
     assert not [h for h in CHILDREN_HEADINGS.values() if h in welsh]
+
+
+def test_prose_and_values_in_the_wrong_language_are_found_at_their_line(tmp_path, run):
+    """English left in a Welsh notice, or an English text given as its cy version, is
+    reported where it is written (issue 22); the project as it is has none."""
+    import shutil
+
+    project = tmp_path / "welsh"
+    shutil.copytree(WELSH, project)
+    assert "wrong-language" not in run("check", cwd=project).output
+    notice = project / "notices" / "pupils.cy.md"
+    text = notice.read_text(encoding="utf-8")
+    english = ("We keep this information safe and we only share it with the people who need it "
+               "to do their work for the school.")
+    notice.write_text(text.rstrip("\n") + "\n\n" + english + "\n", encoding="utf-8")
+    line = len(notice.read_text(encoding="utf-8").splitlines())
+    activity = project / "datamap" / "activities" / "pupil-records.yaml"
+    activity.write_text(activity.read_text(encoding="utf-8").replace(
+        "cy: cefnogi dysgu disgyblion", "cy: to support the learning of the pupils in our school"),
+        encoding="utf-8")
+    output = run("check", cwd=project).output
+    found = [l for l in output.splitlines() if "wrong-language" in l]
+    assert any(l.startswith(f"notices/pupils.cy.md:{line}:1:") and "reads as English" in l for l in found), output
+    assert any(l.startswith("datamap/activities/pupil-records.yaml:") and "the cy text reads as English" in l
+               for l in found), output

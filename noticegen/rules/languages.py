@@ -152,3 +152,80 @@ def _language_neutral(path: tuple) -> bool:
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+declare({
+    "wrong-language": (W, "A paragraph of a notice, or a text given for one language ({en: …, cy: …}), that reads as written in the other language: English prose left in a Welsh notice, an English value in a cy field."),
+})
+
+_STOPWORDS = {
+    "en": frozenset("""the and of to is we you your our for with this that are in it be will
+        when who what how if or not have has can may they their them from about which by on
+        as at us information data""".split()),
+    "cy": frozenset("""y yr a ac i o yn ei eich ein mae ar am gyda bod neu hyn ni chi gan wedi
+        fel at nad hefyd sy sydd pan pwy beth sut os nid oes gall gallwn rydym byddwn eu
+        wybodaeth gwybodaeth data ydym""".split()),
+}
+"""The commonest words of each language the notices are written in: a text with many of
+one's and few of the other's is in the first."""
+
+_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def written_in(text: str) -> str | None:
+    """'en' or 'cy' for a text that is plainly in one of them (six words or more, one
+    language's common words well ahead of the other's); None when it cannot tell."""
+    words = [w.lower().split("'")[0].split("’")[0] for w in _WORDS.findall(text)]
+    if len(words) < 6:
+        return None
+    scores = {lang: sum(w in stop for w in words) / len(words) for lang, stop in _STOPWORDS.items()}
+    best = max(scores, key=scores.get)
+    other = min(scores, key=scores.get)
+    if scores[best] >= 0.15 and scores[best] >= 2 * scores[other]:
+        return best
+    return None
+
+
+_NAMES = {"en": "English", "cy": "Welsh"}
+
+
+@rule
+def wrong_language(ctx: Context) -> Iterator[Problem]:
+    """Prose in a notice in Welsh (or English) that reads as the other language, and a text
+    given for one language ({en: …, cy: …}) that reads as the other."""
+    for slug, notice in sorted(ctx.model.notices.items()):
+        wanted = i18n.base_language(notice.language)
+        if wanted not in _STOPWORDS:
+            continue
+        for block in notice.prose():
+            offset = 0
+            for paragraph in block.text.split("\n\n"):
+                found = written_in(re.sub(r"\[\[[^\]]*\]\]|\(https?://[^)]*\)|<!--.*?-->", " ", paragraph))
+                if found and found != wanted:
+                    yield problem(block.locate(offset + len(paragraph) - len(paragraph.lstrip())),
+                                  "wrong-language",
+                                  f"notice '{slug}' is in {_NAMES[wanted]}, but this paragraph reads "
+                                  f"as {_NAMES[found]}: translate it, or move it to the "
+                                  f"{_NAMES[found]} notice")
+                offset += len(paragraph) + 2
+    for _kind, document in translated_documents(ctx.model):
+        yield from _wrong_values(document, document.data, ())
+
+
+def _wrong_values(document, value, path) -> Iterator[Problem]:
+    if isinstance(value, dict):
+        if i18n.is_translated(value):
+            for language, text in value.items():
+                wanted = i18n.base_language(language) if isinstance(language, str) else None
+                if wanted in _STOPWORDS and isinstance(text, str):
+                    found = written_in(text)
+                    if found and found != wanted:
+                        yield problem(document.locate(path + (language,)), "wrong-language",
+                                      f"the {language} text reads as {_NAMES[found]}: write it in "
+                                      f"{_NAMES[wanted]}")
+            return
+        for key, item in value.items():
+            yield from _wrong_values(document, item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _wrong_values(document, item, path + (index,))
