@@ -198,14 +198,18 @@ def migrate(project: Path) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "github", "json"]),
               default="text", show_default=True, help="How to print the problems.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--for", "wanted", type=click.Choice(["all", "notices", "record"]), default="all",
+              show_default=True,
+              help="What to check for: the notices (leaving out what only the record of "
+                   "processing still lacks), the record (its gaps and errors alone), or both.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The date to check review dates against (default: today).")
-def check(project: Path, output_format: str, strict: bool, today) -> None:
+def check(project: Path, output_format: str, strict: bool, wanted: str, today) -> None:
     """Validate the data map and notices; report every problem.
 
     Exit status: 0 clean, 1 problems found, 2 the check could not run.
     """
-    from noticegen.commands.check import check_project
+    from noticegen.commands.check import check_project, for_output
     from noticegen.render.report import REPORTERS
 
     if _PROCESS_ENDS_WITH_COMMAND:
@@ -216,6 +220,7 @@ def check(project: Path, output_format: str, strict: bool, today) -> None:
 
         gc.disable()
     result = check_project(project, today.date() if today else None, strict=strict)
+    result.problems = for_output(result.problems, wanted)
     output = REPORTERS[output_format](result.problems, len(result.files),
                                       _display_prefix(project))
     click.echo(output, nl=False)

@@ -23,6 +23,8 @@ COMMANDS = [
     ("check", "--strict"),
     ("check", "--format", "github"),
     ("check", "--format", "json", "--strict"),
+    ("check", "--strict", "--for", "notices"),
+    ("check", "--strict", "--for", "record"),
     ("build", "--no-pdf"),
     ("build", "--draft", "--no-pdf"),
     ("build", "--public", "--no-pdf"),

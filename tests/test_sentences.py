@@ -286,3 +286,21 @@ def test_a_recipient_can_be_listed_with_no_reason_given(tmp_path, run):
     assert "missing-sharing-reason" not in run("check", cwd=project).output
     page = _text(_build(project) / "notices" / "pupils.html")
     assert "Testshire County Council" in page
+
+
+def test_check_can_ask_for_what_the_notices_need_and_apart_for_the_record(tmp_path, run):
+    """A school publishing its notices first is not made to invent record facts to pass
+    check --strict: --for notices leaves out the record's gaps; --for record lists them
+    (and any error); plain --strict lists both."""
+    project = _project(tmp_path)  # the base project's record lacks security measures, DPIA …
+    both = run("check", "--strict", cwd=project)
+    assert both.exit_code == 1 and "ropa-gap" in both.output
+    notices = run("check", "--strict", "--for", "notices", cwd=project)
+    assert notices.exit_code == 0, notices.output
+    assert "ropa-gap" not in notices.output
+    record = run("check", "--strict", "--for", "record", cwd=project)
+    assert record.exit_code == 1 and "warning[ropa-gap]" in record.output
+    _edit(project / "datamap" / "activities" / "admissions.yaml", lambda d: d.update(categories=["nothing-declared"]))
+    broken = run("check", "--strict", "--for", "notices", cwd=project)
+    assert broken.exit_code == 1 and "error[" in broken.output  # an error is never left out
+    assert "error[" in run("check", "--strict", "--for", "record", cwd=project).output

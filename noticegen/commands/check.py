@@ -21,6 +21,21 @@ def check_project(root: Path, today: dt.date | None = None, strict: bool = False
         return check(load.project(root), today, strict, renderer=notice_renderer)
 
 
+RECORD_RULES = frozenset({"ropa-gap", "system-processor-kind", "system-without-processor"})
+"""Rules about what only the record of processing needs (Art 30), not the notices."""
+
+
+def for_output(problems: list, wanted: str) -> list:
+    """The problems that matter for what is being prepared: ``notices`` leaves out what only
+    the record still lacks (its gaps, its processors' contracts), ``record`` keeps those and
+    the errors that stop everything; ``all`` keeps every one."""
+    if wanted == "notices":
+        return [p for p in problems if p.rule not in RECORD_RULES]
+    if wanted == "record":
+        return [p for p in problems if p.rule in RECORD_RULES or p.severity.value == "error"]
+    return problems
+
+
 def notice_renderer(model: Model):
     """The renderer the reading-age rule measures a notice's generated text with; Jinja
     and the templates are imported only when a notice for children needs measuring."""
