@@ -548,3 +548,31 @@ def test_public_shards_combined_are_a_single_public_build(trust, tmp_path, run, 
     assert result.exit_code == 0, result.output
     assert published(combined / "build") == published(full / "build")
     assert not [name for name in published(combined / "build") if "records" in name or "ropa" in name]
+
+
+def test_a_school_changes_an_inherited_entry_field_by_field(trust, run):
+    """An academy adds one example to a trust category and gives a trust recipient its own
+    label, without copying either entry (issue 22): the rest is the trust's."""
+    (trust / "schools" / "alpha" / "datamap" / "categories.yaml").write_text(
+        "change:\n  - id: contact-details\n    add_examples: [the name of your doctor]\n")
+    (trust / "schools" / "alpha" / "datamap" / "recipients.yaml").write_text(
+        "change:\n  - id: dfe\n    label: the Department for Education (DfE), which runs the census\n")
+    built = run("build", "--no-pdf", cwd=trust)
+    assert built.exit_code == 0, built.output
+    alpha = text(trust / "build" / "alpha" / "notices" / "pupils.html")
+    assert "address, telephone number and the name of your doctor" in alpha
+    assert "the Department for Education (DfE), which runs the census" in alpha
+    beta = text(trust / "build" / "beta" / "notices" / "pupils.html")
+    assert "the name of your doctor" not in beta and "which runs the census" not in beta
+
+
+def test_changing_what_is_not_inherited_is_an_error_at_its_place(trust, run):
+    (trust / "schools" / "alpha" / "datamap" / "categories.yaml").write_text(
+        "change:\n  - id: contact-detail\n    add_examples: [x]\n")
+    (trust / "datamap" / "sources.yaml").write_text(
+        text(trust / "datamap" / "sources.yaml") + "change:\n  - id: admissions-forms\n    name: Forms\n")
+    result = run("check", cwd=trust)
+    assert result.exit_code == 1
+    assert ("schools/alpha/datamap/categories.yaml:2:9: error[overlay-change]: category 'contact-detail' "
+            "is not inherited, so there is nothing to change (did you mean 'contact-details'?)") in result.output
+    assert "datamap/sources.yaml" in result.output and "change: belongs in a school's overlay" in result.output

@@ -307,6 +307,21 @@ def resolve(loaded: LoadedProject) -> Model:
                     continue
                 seen.add(entry.id)
                 entries[entry.id] = entry  # an overlay's entry takes the inherited one's place
+            # then changes an inherited entry field by field ('change:'), keeping the rest
+            for index, change in enumerate(document.data.get("change", [])):
+                ident = change.get("id")
+                if ident not in entries or layer == 0:
+                    overlay_problems.append(Reference(kind, ident, document.locate(("change", index, "id")),
+                                                      "base-change" if layer == 0 else "overlay-change"))
+                    continue
+                merged = dict(entries[ident].data)
+                for key, value in change.items():
+                    if key == "add_examples":
+                        examples = merged.get("examples") or []
+                        merged["examples"] = ([examples] if isinstance(examples, str) else list(examples)) + list(value)
+                    elif key != "id":
+                        merged[key] = value
+                entries[ident] = Entry(kind, ident, merged, document, ("change", index))
         registers[kind] = entries
 
     organisation = establishment = None

@@ -11,6 +11,7 @@ from noticegen.load.validate import did_you_mean
 
 declare({
     "overlay-remove": (E, "A school's remove: names something it does not inherit (or remove: sits in the trust's own files)."),
+    "overlay-change": (E, "A school's change: names something it does not inherit (or change: sits in the trust's own files)."),
     "overlay-extends": (E, "A school extends a school that does not exist."),
     "overlay-cycle": (E, "Schools that extend each other in a circle."),
     "controller-in-overlay": (E, "In a trust, a school's organisation.yaml names a controller of its own: the trust is the controller; the school belongs under establishment: ('noticegen migrate' moves it)."),
@@ -38,6 +39,14 @@ def controller_in_overlay(ctx: Context) -> Iterator[Problem]:
 @rule
 def overlay_removals(ctx: Context) -> Iterator[Problem]:
     for ref in ctx.model.overlay_problems:
+        if ref.owner.endswith("-change"):
+            message = ("change: belongs in a school's overlay (schools/<id>/...): in the trust's own "
+                       "files, write the entry as it is" if ref.owner == "base-change" else
+                       f"{ref.kind} '{ref.id}' is not inherited, so there is nothing to change"
+                       f"{did_you_mean(ref.id, ctx.model.declared(ref.kind))}: declare it in full "
+                       "instead")
+            yield problem(ref.location, "overlay-change", message)
+            continue
         if ref.owner == "base":
             message = ("remove: belongs in a school's overlay (schools/<id>/...); the trust's "
                        "own files declare what exists")
