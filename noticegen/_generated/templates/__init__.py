@@ -31,7 +31,7 @@ TEMPLATES = {
     'sections/children/lawful-basis.html': ('49b47461ef3373650a8cf24f040992d556a2143c05804e8666b07db4ea3a9d15', 't_sections_children_lawful_basis_html'),
     'sections/children/purposes.html': ('94e46b5cace127cb6bcbca2a52815418f2a6f180aa0317dcd7fee44e33624584', 't_sections_children_purposes_html'),
     'sections/children/recipients.html': ('9ab46c89b2411b8610b7442f72e328385380a887bb1221e3ddc29926d95f58cc', 't_sections_children_recipients_html'),
-    'sections/children/rights.html': ('5d38f7d520350a2996b28b73308d15ec20da8607e1efeeb7fe3bf60eb8c79b8a', 't_sections_children_rights_html'),
+    'sections/children/rights.html': ('cca1b958852090cd443425f994a731f18bd5e74f1c10aaf75f5f838d07a22c7a', 't_sections_children_rights_html'),
     'sections/children/storing.html': ('b8da745b251124f69a802187e8d95e10a5a611843ec0b13363e41bf74b781144', 't_sections_children_storing_html'),
     'sections/children/why-we-share.html': ('f10067ef32426e9a05efb54f95a75c1fe11f9e18ce3b79de355c7f4fcbb332a5', 't_sections_children_why_we_share_html'),
     'sections/collecting.html': ('23279991375523ae040a36f8716c139fd7a3dd8afcd28b35125795b4a49d7937', 't_sections_collecting_html'),
@@ -40,7 +40,7 @@ TEMPLATES = {
     'sections/lawful-basis.html': ('9f25bf4e98ed168f5c5b9606a0206af4bc17ec97663f33ad73376ba6d853605d', 't_sections_lawful_basis_html'),
     'sections/purposes.html': ('09324eeaf38de42de7ef2dea8c4bbb488deb6aadcc4b83c842a9ddca2f683d55', 't_sections_purposes_html'),
     'sections/recipients.html': ('36fd390032d2e631fb4102cd12e4dd0b96f3ab468d5e78a5500438be42188211', 't_sections_recipients_html'),
-    'sections/rights.html': ('3764e64313a1c9b4f5fca3dba31ec938539f8adcf203e20fa735fc00a7b2e19f', 't_sections_rights_html'),
+    'sections/rights.html': ('e11feb15a949f5257f4edc3efd605b5b9d953e7d57e96f4ca370f1bebc9cff16', 't_sections_rights_html'),
     'sections/storing.html': ('a0d7b7c5a73644a84fac8a71f41b46463bcb9f874ca0577367efd0c010b80149', 't_sections_storing_html'),
     'sections/why-we-share.html': ('8499d29198b9221fcd9f8937f32a07fdccdf1e436724c0046072ed6a361a2e44', 't_sections_why_we_share_html'),
 }

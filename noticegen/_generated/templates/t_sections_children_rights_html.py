@@ -217,6 +217,11 @@ def root(context, missing=missing, environment=environment):
         pass
         yield '<p>'
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'To ask, email'))
+        if t_9(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'role')):
+            pass
+            yield ' '
+            yield escape(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'role'))
+            yield ':'
         yield ' <a href="mailto:'
         yield escape(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'email'))
         yield '">'

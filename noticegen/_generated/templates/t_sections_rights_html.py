@@ -18,52 +18,58 @@ def root(context, missing=missing, environment=environment):
     l_0_policy_link = resolve('policy_link')
     l_0_activity_names = l_0_illustrative = l_0_objections = l_0_object = l_0_marketing = l_0_requests = missing
     try:
-        t_1 = environment.filters['join_words']
+        t_1 = environment.filters['join']
     except KeyError:
         @internalcode
         def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'join_words' found.")
+            raise TemplateRuntimeError("No filter named 'join' found.")
     try:
-        t_2 = environment.filters['list']
+        t_2 = environment.filters['join_words']
     except KeyError:
         @internalcode
         def t_2(*unused):
-            raise TemplateRuntimeError("No filter named 'list' found.")
+            raise TemplateRuntimeError("No filter named 'join_words' found.")
     try:
-        t_3 = environment.filters['lower_first']
+        t_3 = environment.filters['list']
     except KeyError:
         @internalcode
         def t_3(*unused):
-            raise TemplateRuntimeError("No filter named 'lower_first' found.")
+            raise TemplateRuntimeError("No filter named 'list' found.")
     try:
-        t_4 = environment.filters['map']
+        t_4 = environment.filters['lower_first']
     except KeyError:
         @internalcode
         def t_4(*unused):
-            raise TemplateRuntimeError("No filter named 'map' found.")
+            raise TemplateRuntimeError("No filter named 'lower_first' found.")
     try:
-        t_5 = environment.filters['markdown']
+        t_5 = environment.filters['map']
     except KeyError:
         @internalcode
         def t_5(*unused):
-            raise TemplateRuntimeError("No filter named 'markdown' found.")
+            raise TemplateRuntimeError("No filter named 'map' found.")
     try:
-        t_6 = environment.filters['markdown_inline']
+        t_6 = environment.filters['markdown']
     except KeyError:
         @internalcode
         def t_6(*unused):
-            raise TemplateRuntimeError("No filter named 'markdown_inline' found.")
+            raise TemplateRuntimeError("No filter named 'markdown' found.")
     try:
-        t_7 = environment.filters['selectattr']
+        t_7 = environment.filters['markdown_inline']
     except KeyError:
         @internalcode
         def t_7(*unused):
-            raise TemplateRuntimeError("No filter named 'selectattr' found.")
+            raise TemplateRuntimeError("No filter named 'markdown_inline' found.")
     try:
-        t_8 = environment.tests['defined']
+        t_8 = environment.filters['selectattr']
     except KeyError:
         @internalcode
         def t_8(*unused):
+            raise TemplateRuntimeError("No filter named 'selectattr' found.")
+    try:
+        t_9 = environment.tests['defined']
+    except KeyError:
+        @internalcode
+        def t_9(*unused):
             raise TemplateRuntimeError("No test named 'defined' found.")
     pass
     included_template = environment.get_template('sections/_macros.html', 'sections/rights.html')._get_default_module(context)
@@ -77,14 +83,14 @@ def root(context, missing=missing, environment=environment):
     context.exported_vars.difference_update(('activity_names', 'illustrative'))
     if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
         pass
-        yield escape(t_5(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
-    l_0_objections = t_2(context.eval_ctx, t_7(context, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'rights'), 'id', 'equalto', 'object'))
+        yield escape(t_6(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
+    l_0_objections = t_3(context.eval_ctx, t_8(context, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'rights'), 'id', 'equalto', 'object'))
     context.vars['objections'] = l_0_objections
     context.exported_vars.add('objections')
     l_0_object = (environment.getitem((undefined(name='objections') if l_0_objections is missing else l_0_objections), 0) if (undefined(name='objections') if l_0_objections is missing else l_0_objections) else None)
     context.vars['object'] = l_0_object
     context.exported_vars.add('object')
-    l_0_marketing = t_2(context.eval_ctx, t_7(context, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'rights'), 'id', 'equalto', 'direct_marketing'))
+    l_0_marketing = t_3(context.eval_ctx, t_8(context, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'rights'), 'id', 'equalto', 'direct_marketing'))
     context.vars['marketing'] = l_0_marketing
     context.exported_vars.add('marketing')
     if ((undefined(name='object') if l_0_object is missing else l_0_object) or (undefined(name='marketing') if l_0_marketing is missing else l_0_marketing)):
@@ -105,7 +111,7 @@ def root(context, missing=missing, environment=environment):
             yield '<p>'
             if environment.getattr((undefined(name='object') if l_0_object is missing else l_0_object), 'scope'):
                 pass
-                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Where we use your information for %(activities)s because it is necessary for %(grounds)s, you have the right to object at any time, on grounds relating to your particular situation.', activities=t_1(t_4(context, environment.getattr((undefined(name='object') if l_0_object is missing else l_0_object), 'scope'), 'lower_first')), grounds=environment.getattr((undefined(name='object') if l_0_object is missing else l_0_object), 'how')))
+                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Where we use your information for %(activities)s because it is necessary for %(grounds)s, you have the right to object at any time, on grounds relating to your particular situation.', activities=t_2(t_5(context, environment.getattr((undefined(name='object') if l_0_object is missing else l_0_object), 'scope'), 'lower_first')), grounds=environment.getattr((undefined(name='object') if l_0_object is missing else l_0_object), 'how')))
             else:
                 pass
                 yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Where we use your information because it is necessary for %(grounds)s, you have the right to object at any time, on grounds relating to your particular situation.', grounds=environment.getattr((undefined(name='object') if l_0_object is missing else l_0_object), 'how')))
@@ -120,18 +126,18 @@ def root(context, missing=missing, environment=environment):
             if environment.getattr(l_1_right, 'scope'):
                 pass
                 yield ' '
-                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(this applies to %(activities)s)', activities=t_1(t_4(context, environment.getattr(l_1_right, 'scope'), 'lower_first')), _loop_vars=_loop_vars))
+                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(this applies to %(activities)s)', activities=t_2(t_5(context, environment.getattr(l_1_right, 'scope'), 'lower_first')), _loop_vars=_loop_vars))
             yield '.</p>\n'
         l_1_right = missing
         yield '</div>\n'
     yield '<p>'
     yield escape((environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'You also have the right to:') if ((environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block') or (undefined(name='object') if l_0_object is missing else l_0_object)) or (undefined(name='marketing') if l_0_marketing is missing else l_0_marketing)) else environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'You have the right to:')))
     yield '</p>\n<ul class="rights">\n'
-    def t_9(fiter):
+    def t_10(fiter):
         for l_1_right in fiter:
             if (environment.getattr(l_1_right, 'id') not in ('object', 'direct_marketing')):
                 yield l_1_right
-    for l_1_right in t_9(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'rights')):
+    for l_1_right in t_10(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'rights')):
         _loop_vars = {}
         pass
         yield '  <li>'
@@ -139,11 +145,11 @@ def root(context, missing=missing, environment=environment):
         if environment.getattr(l_1_right, 'how'):
             pass
             yield ', '
-            yield escape(t_6(environment.getattr(l_1_right, 'how')))
+            yield escape(t_7(environment.getattr(l_1_right, 'how')))
         if environment.getattr(l_1_right, 'scope'):
             pass
             yield ' '
-            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(this applies to %(activities)s)', activities=t_1(t_4(context, environment.getattr(l_1_right, 'scope'), 'lower_first')), _loop_vars=_loop_vars))
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(this applies to %(activities)s)', activities=t_2(t_5(context, environment.getattr(l_1_right, 'scope'), 'lower_first')), _loop_vars=_loop_vars))
         yield '</li>\n'
     l_1_right = missing
     yield '</ul>\n'
@@ -153,15 +159,15 @@ def root(context, missing=missing, environment=environment):
             _loop_vars = {}
             pass
             yield '<div class="automated-decision">\n<p>'
-            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'In %(activity)s, we make decisions about you solely by automated means', activity=t_3(environment.getattr(l_1_decision, 'activity')), _loop_vars=_loop_vars))
-            if t_8(environment.getattr(l_1_decision, 'decision')):
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'In %(activity)s, we make decisions about you solely by automated means', activity=t_4(environment.getattr(l_1_decision, 'activity')), _loop_vars=_loop_vars))
+            if t_9(environment.getattr(l_1_decision, 'decision')):
                 pass
                 yield ': '
                 yield escape(environment.getattr(l_1_decision, 'decision'))
             yield '.</p>\n'
-            yield escape(t_5(environment.getattr(l_1_decision, 'logic'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
+            yield escape(t_6(environment.getattr(l_1_decision, 'logic'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
             yield '\n'
-            yield escape(t_5(environment.getattr(l_1_decision, 'significance'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
+            yield escape(t_6(environment.getattr(l_1_decision, 'significance'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
             yield '\n</div>\n'
         l_1_decision = missing
     elif environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'no_automated_decisions'):
@@ -174,32 +180,54 @@ def root(context, missing=missing, environment=environment):
             yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)'))
             yield '</em>'
         yield '</p>\n'
-    l_0_requests = (environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'requests') if t_8(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'requests')) else {})
+    l_0_requests = (environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'requests') if t_9(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'requests')) else {})
     context.vars['requests'] = l_0_requests
     context.exported_vars.add('requests')
-    if t_8(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'email')):
+    if ((t_9(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'email')) or t_9(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'role'))) or t_9(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'address'))):
         pass
-        t_10 = []
+        t_11 = []
         pass
-        t_10.extend((
-            '<a href="mailto:',
-            escape(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'email')),
-            '">',
-            escape(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'email')),
-            '</a>',
-        ))
-        l_0_email_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_10))
+        if t_9(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'role')):
+            pass
+            t_11.append(
+                escape(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'role')),
+            )
+            if (t_9(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'email')) or t_9(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'address'))):
+                pass
+                t_11.append(
+                    ', ',
+                )
+        if t_9(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'email')):
+            pass
+            t_11.extend((
+                '<a href="mailto:',
+                escape(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'email')),
+                '">',
+                escape(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'email')),
+                '</a>',
+            ))
+        if t_9(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'address')):
+            pass
+            if t_9(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'email')):
+                pass
+                t_11.append(
+                    ', ',
+                )
+            t_11.append(
+                escape(t_1(context.eval_ctx, environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'address'), ', ')),
+            )
+        l_0_email_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_11))
         context.vars['email_link'] = l_0_email_link
         context.exported_vars.add('email_link')
         yield '<p>'
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'To exercise any of these rights, contact %(email)s', email=(undefined(name='email_link') if l_0_email_link is missing else l_0_email_link)))
-        if t_8(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'policy')):
+        if t_9(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'policy')):
             pass
-            t_11 = []
+            t_12 = []
             pass
-            if t_8(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'policy_url')):
+            if t_9(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'policy_url')):
                 pass
-                t_11.extend((
+                t_12.extend((
                     '<a href="',
                     escape(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'policy_url')),
                     '">',
@@ -208,10 +236,10 @@ def root(context, missing=missing, environment=environment):
                 ))
             else:
                 pass
-                t_11.append(
+                t_12.append(
                     escape(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'policy')),
                 )
-            l_0_policy_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_11))
+            l_0_policy_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_12))
             context.vars['policy_link'] = l_0_policy_link
             context.exported_vars.add('policy_link')
             yield ' '
@@ -221,4 +249,4 @@ def root(context, missing=missing, environment=environment):
         yield '</p>\n'
 
 blocks = {}
-debug_info = '1=66&2=75&5=78&6=81&7=84&8=87&9=90&10=92&11=100&12=103&14=112&15=116&19=125&21=127&22=135&25=147&26=149&28=153&29=159&30=161&33=164&34=167&36=174&37=177&38=183&39=192'
+debug_info = '1=72&2=81&5=84&6=87&7=90&8=93&9=96&10=98&11=106&12=109&14=118&15=122&19=131&21=133&22=141&25=153&26=155&28=159&29=165&30=167&33=170&34=173&36=180&37=183&38=187&39=220'
