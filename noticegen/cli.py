@@ -219,7 +219,8 @@ def check(project: Path, output_format: str, strict: bool, wanted: str, today) -
         import gc
 
         gc.disable()
-    result = check_project(project, today.date() if today else None, strict=strict)
+    result = check_project(project, today.date() if today else None, strict=strict,
+                           read_back=wanted != "record")
     result.problems = for_output(result.problems, wanted)
     output = REPORTERS[output_format](result.problems, len(result.files),
                                       _display_prefix(project))

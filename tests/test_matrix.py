@@ -58,6 +58,10 @@ def test_a_bad_project_gives_located_problems_through_every_command(case: Path, 
     errors = re.findall(r"error\[([a-z0-9-]+)\]", first.output)
     strict_case = "--strict" in extra
     plain_errors = re.findall(r"error\[", run("check", cwd=project).output)  # as explain sees it
+    from noticegen.commands.check import RECORD_RULES
+
+    strict_rules = re.findall(r"(?:error|warning)\[([a-z0-9-]+)\]",
+                              run("check", "--strict", *[a for a in extra if a != "--strict"], cwd=project).output)
     for command in COMMANDS:
         given = [a for a in extra if a != "--strict"] if command[0] == "export" else extra
         if command[0] == "explain":  # it takes neither --strict nor --today
@@ -73,6 +77,9 @@ def test_a_bad_project_gives_located_problems_through_every_command(case: Path, 
         elif "--draft" in command:
             # a draft shows placeholders and illustrative values marked
             fails = any(rule not in ("placeholder", "illustrative-value") for rule in errors) or strict_case
+        elif "--for" in command:  # what the notices need, or the record, apart
+            for_record = command[command.index("--for") + 1] == "record"
+            fails = bool(errors) or any((rule in RECORD_RULES) == for_record for rule in strict_rules)
         else:
             fails = bool(errors) or "--strict" in command or (strict_case and "--strict" in given)
         if not fails:

@@ -14,11 +14,13 @@ from noticegen.model.resolve import Model
 from noticegen.rules.check import CheckResult, check
 
 
-def check_project(root: Path, today: dt.date | None = None, strict: bool = False) -> CheckResult:
+def check_project(root: Path, today: dt.date | None = None, strict: bool = False,
+                  read_back: bool = True) -> CheckResult:
     """Load, validate, resolve and check the project (or every school of the trust) at
-    ``root``; collect every problem."""
+    ``root``; collect every problem. ``read_back`` False leaves out the strict check's
+    reading of every notice for broken sentences (check --for record)."""
     with no_cycle_collection():
-        return check(load.project(root), today, strict, renderer=notice_renderer)
+        return check(load.project(root), today, strict, renderer=notice_renderer, read_back=read_back)
 
 
 RECORD_RULES = frozenset({"ropa-gap", "system-processor-kind", "system-without-processor"})
@@ -26,11 +28,11 @@ RECORD_RULES = frozenset({"ropa-gap", "system-processor-kind", "system-without-p
 
 
 def for_output(problems: list, wanted: str) -> list:
-    """The problems that matter for what is being prepared: ``notices`` leaves out what only
-    the record still lacks (its gaps, its processors' contracts), ``record`` keeps those and
-    the errors that stop everything; ``all`` keeps every one."""
+    """The problems that matter for what is being prepared: ``notices`` leaves out the
+    warnings about what only the record still lacks (its gaps, its processors), ``record``
+    keeps those and the errors; an error is never left out; ``all`` keeps every one."""
     if wanted == "notices":
-        return [p for p in problems if p.rule not in RECORD_RULES]
+        return [p for p in problems if p.rule not in RECORD_RULES or p.severity.value == "error"]
     if wanted == "record":
         return [p for p in problems if p.rule in RECORD_RULES or p.severity.value == "error"]
     return problems

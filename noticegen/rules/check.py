@@ -44,22 +44,23 @@ class CheckResult:
 
 
 def check(loaded: LoadedProject | LoadedTrust, today: dt.date | None = None,
-          strict: bool = False, *, renderer: Callable[[Model], object]) -> CheckResult:
+          strict: bool = False, *, renderer: Callable[[Model], object], read_back: bool = True) -> CheckResult:
     """Resolve and check a loaded project (or every school of a loaded trust); collect every
     problem. ``strict`` also runs the rules that only a strict check reports (the record of
     processing's gaps). ``renderer`` makes a model's notice renderer: rules come before
     rendering, so the reading-age rule is handed one to measure the text a notice's
     templates write (the commands give :class:`noticegen.render.html.Renderer`)."""
     if isinstance(loaded, LoadedTrust):
-        return _check_trust(loaded, today, strict, renderer)
-    return check_loaded(loaded, today, strict, renderer=renderer)
+        return _check_trust(loaded, today, strict, renderer, read_back)
+    return check_loaded(loaded, today, strict, renderer=renderer, read_back=read_back)
 
 
 def check_loaded(loaded: LoadedProject, today: dt.date | None = None,
-                 strict: bool = False, *, renderer: Callable[[Model], object]) -> CheckResult:
+                 strict: bool = False, *, renderer: Callable[[Model], object], read_back: bool = True) -> CheckResult:
     model = resolve(loaded)
     problems = Problems()
-    found = list(run_rules(Context(model, loaded, today or dt.date.today(), strict, renderer)))
+    found = list(run_rules(Context(model, loaded, today or dt.date.today(), strict, renderer,
+                                   read_back)))
     # a placeholder standing for an id is reported once, by the reference rules
     taken = {p.location for p in found if p.rule.startswith("undeclared-")}
     problems.extend(p for p in loaded.problems if not (p.rule == "placeholder" and p.location in taken))
@@ -71,11 +72,11 @@ _USED_ELSEWHERE = ("unused-declaration", "activity-without-notice")
 
 
 def _check_trust(trust: LoadedTrust, today: dt.date | None, strict: bool,
-                 renderer: Callable[[Model], object]) -> CheckResult:
+                 renderer: Callable[[Model], object], read_back: bool = True) -> CheckResult:
     """Check every school; a problem in the trust's own files is reported once if every
     school has it, and otherwise once per school that has it, naming the school."""
     trust_problems = trust.problems
-    results = {ident: check_loaded(loaded, today, strict, renderer=renderer)
+    results = {ident: check_loaded(loaded, today, strict, renderer=renderer, read_back=read_back)
                for ident, loaded in trust.schools.items()}
     holders: dict[Problem, list[str]] = {}
     for ident, result in results.items():

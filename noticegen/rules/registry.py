@@ -28,6 +28,9 @@ class Context:
     today: dt.date
     strict: bool = False
     renderer: Callable[[Model], Any] | None = None
+    read_back: bool = True
+    """Whether a strict check reads every notice back for broken sentences (generated-text):
+    not when only the record of processing is being checked (check --for record)."""
     """Makes the model's notice renderer (:class:`noticegen.render.html.Renderer`), for the
     rules that measure what a notice's templates write: rules come before rendering, so
     the command that runs them hands it over."""

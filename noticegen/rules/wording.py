@@ -69,7 +69,7 @@ def _origin(texts, sentence: str, word: str) -> tuple[str, Location] | None:
 
 @rule
 def generated_text(ctx: Context) -> Iterator[Problem]:
-    if ctx.renderer is None or not ctx.model.notices or not ctx.strict:
+    if ctx.renderer is None or not ctx.model.notices or not ctx.strict or not ctx.read_back:
         return  # renders every notice: run by check --strict (what CI runs), not on every check
     from noticegen.model.derive import notice_view
     from noticegen.problems import NoticegenError
