@@ -304,3 +304,34 @@ def test_check_can_ask_for_what_the_notices_need_and_apart_for_the_record(tmp_pa
     broken = run("check", "--strict", "--for", "notices", cwd=project)
     assert broken.exit_code == 1 and "error[" in broken.output  # an error is never left out
     assert "error[" in run("check", "--strict", "--for", "record", cwd=project).output
+
+
+def test_only_the_consequence_can_be_marked_illustrative(tmp_path, run):
+    project = _project(tmp_path)
+    _edit(project / "datamap" / "activities" / "admissions.yaml", lambda d: d.update(
+        illustrative=["provision.consequence"],
+        provision={"requirement": "mixed", "statement": "Most of it you must give us.",
+                   "consequence": "we may not be able to admit your child."}))
+    page = (_build_draft(project) / "notices" / "pupils.html").read_text()
+    statement = page[page.index("Most of it you must give us."):]
+    assert statement.index("we may not be able to admit your child.") < statement.index(
+        "(illustrative: not yet confirmed)")
+    assert "Most of it you must give us. <em" not in page and "us.</p>\n<p>If it is not provided" in page
+    assert "error[illustrative-value]" in run("check", cwd=project).output
+
+
+def test_the_same_way_to_reach_us_is_listed_once(tmp_path):
+    project = _project(tmp_path)
+    _edit(project / "datamap" / "organisation.yaml", lambda d: d["organisation"].update(
+        privacy_contact={"name": "The school office", "email": "office@test.example"}))
+    page = _text(_build(project) / "notices" / "pupils.html")
+    contact = page[page.index("please contact:"):]
+    assert contact.count("office@test.example") == 1
+
+
+def _build_draft(project: Path) -> Path:
+    from noticegen.commands.build import build_project
+
+    result = build_project(project, pdf=False, draft=True)
+    assert not result.check.failed(draft=True), [str(p) for p in result.check.problems]
+    return project / "build" / "draft"

@@ -250,6 +250,8 @@ class ProvisionView:
     statement: str
     consequence: str
     illustrative: bool
+    consequence_illustrative: bool = False
+    """Only the consequence is still to confirm (``illustrative: [provision.consequence]``)."""
 
 
 REQUIREMENTS = {
@@ -682,14 +684,16 @@ def _provisions(activities: list[Entry]) -> list[ProvisionView]:
         if not provision:
             continue
         key = (provision["requirement"], " ".join(provision.get("statement", "").split()),
-               " ".join(provision.get("consequence", "").split()), marked(activity, "provision"))
+               " ".join(provision.get("consequence", "").split()), marked(activity, "provision"),
+               marked(activity, "provision.consequence"))
         if key in views:
             views[key].activities.append(activity)
         else:
             views[key] = ProvisionView([activity], provision["requirement"],
                                        provision.get("statement", ""),
                                        provision.get("consequence", ""),
-                                       marked(activity, "provision"))
+                                       marked(activity, "provision"),
+                                       marked(activity, "provision.consequence"))
     return list(views.values())
 
 

@@ -84,6 +84,11 @@ def root(context, missing=missing, environment=environment):
             yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), 'If we do not get it:', _loop_vars=_loop_vars))
             yield ' '
             yield escape(t_2(environment.getattr(l_1_provision, 'consequence')))
+            if environment.getattr(l_1_provision, 'consequence_illustrative'):
+                pass
+                yield ' <em class="illustrative">'
+                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
+                yield '</em>'
         if environment.getattr(l_1_provision, 'illustrative'):
             pass
             yield ' <em class="illustrative">'
@@ -131,4 +136,4 @@ def root(context, missing=missing, environment=environment):
         yield '</ul>\n'
 
 blocks = {}
-debug_info = '1=41&2=47&4=52&4=57&5=60&6=63&7=66&8=69&9=72&10=77&11=78&14=91&15=94&16=97&18=99&19=103&23=116&24=119&26=121&27=125'
+debug_info = '1=41&2=47&4=52&4=57&5=60&6=63&7=66&8=69&9=72&10=77&11=78&14=96&15=99&16=102&18=104&19=108&23=121&24=124&26=126&27=130'

@@ -74,6 +74,11 @@ def root(context, missing=missing, environment=environment):
                 else:
                     pass
                     yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'If it is not provided, %(consequence)s', consequence=environment.getattr(l_1_provision, 'consequence'), _loop_vars=_loop_vars))
+                if environment.getattr(l_1_provision, 'consequence_illustrative'):
+                    pass
+                    yield ' <em class="illustrative">'
+                    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
+                    yield '</em>'
             if environment.getattr(l_1_provision, 'illustrative'):
                 pass
                 yield ' <em class="illustrative">'
@@ -114,4 +119,4 @@ def root(context, missing=missing, environment=environment):
         yield '</p>\n'
 
 blocks = {}
-debug_info = '1=40&2=46&4=51&6=56&7=59&8=62&12=82&13=85&14=88&16=90&17=94&21=107&22=110'
+debug_info = '1=40&2=46&4=51&6=56&7=59&8=62&12=87&13=90&14=93&16=95&17=99&21=112&22=115'

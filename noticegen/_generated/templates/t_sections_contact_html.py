@@ -59,7 +59,7 @@ def root(context, missing=missing, environment=environment):
     yield '</p>\n<p>'
     yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'If you would like to discuss anything in this privacy notice, please contact:'))
     yield '</p>'
-    l_0_ns = environment.call(context, (undefined(name='namespace') if l_0_namespace is missing else l_0_namespace), seen=[], items=[])
+    l_0_ns = environment.call(context, (undefined(name='namespace') if l_0_namespace is missing else l_0_namespace), seen=[], items=[], ways=[])
     context.vars['ns'] = l_0_ns
     context.exported_vars.add('ns')
     if t_3(environment.getattr((undefined(name='org') if l_0_org is missing else l_0_org), 'privacy_contact')):
@@ -82,22 +82,27 @@ def root(context, missing=missing, environment=environment):
     l_0_ns['items'] = (environment.getattr((undefined(name='ns') if l_0_ns is missing else l_0_ns), 'items') + [(markup_join((environment.getattr((undefined(name='org') if l_0_org is missing else l_0_org), 'name'), ': ', )), environment.getattr((undefined(name='org') if l_0_org is missing else l_0_org), 'contact'), (markup_join((', ', t_1(context.eval_ctx, environment.getattr((undefined(name='org') if l_0_org is missing else l_0_org), 'address'), ', '), )) if t_3(environment.getattr((undefined(name='org') if l_0_org is missing else l_0_org), 'address')) else ''))])
     yield '<ul class="contacts">\n'
     for (l_1_label, l_1_person, l_1_extra) in environment.getattr((undefined(name='ns') if l_0_ns is missing else l_0_ns), 'items'):
-        l_1_shown = missing
+        l_1_shown = l_1_way = missing
         _loop_vars = {}
         pass
         l_1_shown = markup_join((environment.call(context, (undefined(name='contact_details') if l_0_contact_details is missing else l_0_contact_details), l_1_person, _loop_vars=_loop_vars), l_1_extra, ))
         _loop_vars['shown'] = l_1_shown
-        if ((undefined(name='shown') if l_1_shown is missing else l_1_shown) not in environment.getattr((undefined(name='ns') if l_0_ns is missing else l_0_ns), 'seen')):
+        l_1_way = t_1(context.eval_ctx, [(environment.getattr(l_1_person, 'email') if t_3(environment.getattr(l_1_person, 'email')) else ''), (environment.getattr(l_1_person, 'phone') if t_3(environment.getattr(l_1_person, 'phone')) else ''), (environment.getattr(l_1_person, 'url') if t_3(environment.getattr(l_1_person, 'url')) else '')], '|')
+        _loop_vars['way'] = l_1_way
+        if (((undefined(name='shown') if l_1_shown is missing else l_1_shown) not in environment.getattr((undefined(name='ns') if l_0_ns is missing else l_0_ns), 'seen')) and (((undefined(name='way') if l_1_way is missing else l_1_way) == '||') or ((undefined(name='way') if l_1_way is missing else l_1_way) not in environment.getattr((undefined(name='ns') if l_0_ns is missing else l_0_ns), 'ways')))):
             pass
             if not isinstance(l_0_ns, Namespace):
                 raise TemplateRuntimeError("cannot assign attribute on non-namespace object")
             l_0_ns['seen'] = (environment.getattr((undefined(name='ns') if l_0_ns is missing else l_0_ns), 'seen') + [(undefined(name='shown') if l_1_shown is missing else l_1_shown)])
+            if not isinstance(l_0_ns, Namespace):
+                raise TemplateRuntimeError("cannot assign attribute on non-namespace object")
+            l_0_ns['ways'] = (environment.getattr((undefined(name='ns') if l_0_ns is missing else l_0_ns), 'ways') + [(undefined(name='way') if l_1_way is missing else l_1_way)])
             yield '  <li>'
             yield escape(l_1_label)
             yield escape((undefined(name='shown') if l_1_shown is missing else l_1_shown))
             yield '</li>\n'
-    l_1_label = l_1_person = l_1_extra = l_1_shown = missing
+    l_1_label = l_1_person = l_1_extra = l_1_shown = l_1_way = missing
     yield '</ul>\n'
 
 blocks = {}
-debug_info = '1=35&2=41&3=44&4=47&5=51&6=57&8=59&9=62&10=67&11=72&12=79&14=81&15=85&16=87&17=91&18=93'
+debug_info = '1=35&2=41&3=44&4=47&5=51&6=57&8=59&9=62&10=67&11=72&12=79&14=81&15=85&17=87&18=89&19=93&20=98'
