@@ -471,7 +471,8 @@ def test_the_governors_notice_in_its_own_terms(built):
     assert "Academy Trust Handbook" in page.sections["lawful-basis"]
     # the notice's own words on sharing, processors and transfers, as prose
     assert "without your consent, unless the law allows us to" in page.sections["why-we-share"]
-    assert "Data processors may also support this work" in recipients
+    assert "data processors that provide the systems we use" in recipients
+    assert "Data processors may support this work by providing the systems we use" in page.sections["why-we-share"]
     assert "Cathedral School is the controller of this information" in page.sections["contact"]
 def test_the_biometric_notices_own_words(built):
     page = _page(built, "cctv", None, "biometrics")
