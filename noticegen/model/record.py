@@ -189,7 +189,7 @@ def _mark(text: str | None, illustrative: bool) -> str | None:
 
 
 def system_name(system) -> str:
-    """A system as the ROPA names it: its name, and the processor that runs it."""
+    """A system as the ROPA's location column names it: the text, or a system's name."""
     return system if isinstance(system, str) else system["name"]
 
 

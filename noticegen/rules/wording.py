@@ -16,7 +16,6 @@ declare({
     "generated-text": (W, "(check --strict) A sentence of a built notice reads wrong where noticegen's words meet the data map's: a capital mid-sentence, a doubled word, doubled or orphaned punctuation, unbalanced brackets or quotes, an empty list item, or a list that repeats its heading."),
 })
 
-_CONTACT_FIELDS = ("name", "role", "address")
 _NAME_FIELDS = {"name", "label", "title", "short_title", "aliases", "role", "address", "examples", "text"}
 """Fields whose values are names (or, for examples, the school's phrases shown as
 written): the first word of each may begin with a capital anywhere in a sentence."""
