@@ -245,10 +245,10 @@ EXPECTED_WARNINGS = {
     # health professionals and SEND services with no reason for sharing (which the data
     # map says: no_reason_given); keeps data "only as long as necessary" under a
     # retention policy it does not link (retention-criteria-vague,
-    # retention-policy-unlinked for each of its two statements); and was due for review
+    # retention-policy-unlinked: its other statement names no policy); and was due for review
     # on 1 September 2026 (review-overdue)
     "nursery": ["basis-scope-unstated", "retention-criteria-vague", "retention-policy-unlinked",
-                "retention-policy-unlinked", "review-overdue"],
+                "review-overdue"],
 }
 
 # Recipients a real notice names without saying why it shares with them: the data map
@@ -284,7 +284,8 @@ def test_each_project_names_its_source_and_checks_clean(name, run, tmp_path):
 def test_every_category_reaches_the_notice_with_its_examples(page, request):
     name, school, slug = request.node.callspec.params["page"]
     model, notice, activities = notice_of(name, school, slug)
-    grouped = notice.get("group_categories", True)
+    grouping = notice.get("group_categories", True)
+    grouped = grouping is True
     section = page.sections["categories"]
     wanted = _names(model, activities, "categories")
     for ident in wanted:
@@ -296,6 +297,19 @@ def test_every_category_reaches_the_notice_with_its_examples(page, request):
         assert positions == sorted(positions)
         assert "Special category information such as" not in section
         assert "Personal information such as:" not in section
+    if grouping == "subject":
+        # one list per data subject, each under the subject's name: a category that names
+        # its subjects sits after that subject's heading and before the next one
+        headings = {s: section.index(model["subjects"][s]["name"] + ":") for s in model["subjects"]
+                    if model["subjects"][s]["name"] + ":" in section}
+        assert len(headings) >= 2, section
+        bounds = sorted(headings.values()) + [len(section)]
+        for ident in wanted:
+            category = model["categories"][ident]
+            at = section.index(category_line(category, False))
+            for subject in category.get("subjects", []):
+                start = headings[subject]
+                assert start < at < min(b for b in bounds if b > start), (ident, subject)
 
 
 @pytest.mark.parametrize("page", CASES, ids=IDS, indirect=True)
@@ -366,13 +380,25 @@ def test_every_recipient_reaches_the_notice_with_its_reason(page, request):
 def test_every_retention_statement_reaches_the_notice(page, request):
     model, notice, activities = notice_of(*request.node.callspec.params["page"])
     section = page.sections["storing"]
-    for ident in _names(model, activities, "retention"):
+    idents = _names(model, activities, "retention")
+
+    def policy_of(rule):  # its own, none (false), else the school's for criteria
+        own = rule.get("policy")
+        if own is False:
+            return None
+        return own or (model["organisation"].get("retention_policy") if "criteria" in rule else None)
+    cited = [policy_of(model["retention"][i]) for i in idents if policy_of(model["retention"][i])]
+    shared = cited[0] if cited and all(p == cited[0] for p in cited) else None
+    if shared:  # one policy for every rule that points to one: linked once, under the table
+        assert section.count(f"See our {shared['title']}") == 1, section
+        assert section.rstrip(". ").endswith(f"See our {shared['title']}"), section
+    for ident in idents:
         rule = model["retention"][ident]
         assert rule["name"] in section, ident
         if "criteria" in rule:
-            policy = rule.get("policy", model["organisation"].get("retention_policy"))
-            assert f"{rule['name']} {rule['criteria']}" in section, ident
-            if policy:
+            policy = policy_of(rule)
+            assert f"{rule['name']} {rule['criteria'].rstrip('.')}" in section, ident
+            if policy and not shared:
                 assert f"{rule['criteria']}. See our {policy['title']}" in section, ident
         if "note" in rule:
             assert " ".join(rule["note"].split()) in section, ident
@@ -407,7 +433,8 @@ def test_the_primary_schools_retention_by_policy(built):
     page = _page(built, "primary-pupils", None, "pupils")
     storing = page.sections["storing"]
     assert ("Pupil records for as long as we need them, or for as long as the law says we must keep "
-            "them; most are kept in your child's pupil file. See our Records Retention Policy") in storing
+            "them; most are kept in your child's pupil file") in storing
+    assert storing.count("See our Records Retention Policy") == 1  # linked once, under the table
     assert "years" not in storing  # no fixed period: the school states none
     assert ("Characteristics (such as ethnicity, language, nationality, country of birth and free "
             "school meal eligibility; ethnicity is special category data)") in page.sections["categories"]
@@ -500,10 +527,15 @@ def test_the_biometric_notices_own_words(built):
 def test_the_nurserys_own_words(built):
     page = _page(built, "nursery", None, "children-and-parents")
     categories = page.sections["categories"]
-    # the children's list, then the parents' details held within the children's records
-    assert ("Characteristics (such as ethnicity, languages spoken, nationality and country of "
+    # the children's list, then the parents' details held within the children's records,
+    # each under its own heading; the items in brackets as a closed list, as written
+    assert ("Children at the nursery: Personal details (name, address and date of birth)"
+            in categories)
+    assert ("Characteristics (ethnicity, languages spoken, nationality and country of "
             "birth; ethnicity is special category data)") in categories
-    assert categories.index("Safeguarding concerns") < categories.index("Parents' and guardians' names")
+    assert "such as" not in categories
+    assert (categories.index("Safeguarding concerns") < categories.index("Parents and guardians:")
+            < categories.index("Parents' and guardians' names"))
     assert "Medical information and dietary requirements (special category data)" in categories
     # its three bases, for all its purposes at once
     assert ("UK GDPR Article 6(1)(c) (Legal obligation); UK GDPR Article 6(1)(b) (Contract); "

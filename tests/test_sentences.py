@@ -275,6 +275,111 @@ def test_retention_can_run_from_the_end_of_a_term_of_office(tmp_path):
     assert "1 year from the end of the term of office, then securely disposed of" in page
 
 
+def test_a_period_without_an_action_says_nothing_of_what_follows(tmp_path, run):
+    """A school that says only 'kept until a year after …' is not made to say what comes
+    next: the notice gives the period alone, and only the record's check asks for it."""
+    project = _project(tmp_path)
+    _edit(project / "datamap" / "retention.yaml", lambda d: (d["retention"][0].update(
+        period={"years": 1}, trigger="end-of-term-of-office"), d["retention"][0].pop("action")))
+    assert "retention-action-unstated" not in run("check", "--strict", "--for", "notices", cwd=project).output
+    build = _build(project)
+    page = _text(build / "notices" / "pupils.html")
+    assert "1 year from the end of the term of office." in page or \
+        "1 year from the end of the term of office " in page, page
+    assert "1 year from the end of the term of office, then" not in page
+    assert "1 year from the end of the term of office, then" not in (build / "records" / "ropa.csv").read_text()
+    record = run("check", "--strict", "--for", "record", cwd=project)
+    assert record.exit_code == 1 and "warning[retention-action-unstated]" in record.output, record.output
+
+
+def _two_subjects(project: Path) -> None:
+    _edit(project / "datamap" / "subjects.yaml", lambda d: d["subjects"].append(
+        {"id": "parents", "name": "Parents and carers"}))
+    _edit(project / "datamap" / "activities" / "admissions.yaml",
+          lambda d: d.update(subjects=["pupils", "parents"]))
+
+
+def test_a_notice_can_list_each_data_subjects_categories_apart(tmp_path, run):
+    """A nursery lists the children's records, then the parents' details within them."""
+    project = _project(tmp_path)
+    _two_subjects(project)
+
+    def categories(data):
+        data["categories"].append({"id": "parent-contact", "name": "Parents' contact details",
+                                   "type": "personal", "subjects": ["parents"]})
+        data["categories"].append({"id": "emergency", "name": "Emergency contacts",
+                                   "type": "personal", "subjects": ["pupils", "parents"]})
+    _edit(project / "datamap" / "categories.yaml", categories)
+    _edit(project / "datamap" / "activities" / "admissions.yaml",
+          lambda d: d["categories"].extend(["parent-contact", "emergency"]))
+    notice = project / "notices" / "pupils.md"
+    notice.write_text(notice.read_text().replace('version: "1"', 'version: "1"\ngroup_categories: subject'))
+    assert run("check", cwd=project).exit_code == 0
+    page = _text(_build(project) / "notices" / "pupils.html")
+    pupils, parents = page.index("Pupils:"), page.index("Parents and carers:")
+    assert pupils < page.index("Contact details (such as address and telephone number)") < parents
+    assert pupils < page.index("Medical information (special category data)") < parents
+    assert parents < page.index("Parents' contact details")
+    # a category of both subjects is under both, and the first layer names it once
+    assert page.count("Emergency contacts") >= 2
+    assert pupils < page.index("Emergency contacts") < parents
+    assert "Personal information such as:" not in page
+
+    # a subject the data map does not declare is reported where it is named
+    _edit(project / "datamap" / "categories.yaml",
+          lambda d: d["categories"][2].update(subjects=["guardians"]))
+    result = run("check", cwd=project)
+    assert result.exit_code == 1
+    assert re.search(r"datamap/categories\.yaml:\d+:\d+: error\[undeclared-subject\]: 'guardians'",
+                     result.output), result.output
+
+
+def test_a_retention_policy_shared_by_every_rule_is_linked_once(tmp_path):
+    project = _project(tmp_path)
+
+    def rules(data):
+        data["retention"][0].pop("period"), data["retention"][0].pop("trigger"), data["retention"][0].pop("action")
+        data["retention"][0]["criteria"] = "until the pupil leaves the school"
+        data["retention"].append({"id": "health-record", "name": "Health record",
+                                  "criteria": "until the pupil's 25th birthday", "categories": ["health"]})
+        data["retention"][0]["categories"] = ["contact-details"]
+    _edit(project / "datamap" / "retention.yaml", rules)
+    _edit(project / "datamap" / "activities" / "admissions.yaml",
+          lambda d: d["retention"].append("health-record"))
+    _edit(project / "datamap" / "organisation.yaml", lambda d: d["organisation"].update(
+        retention_policy={"title": "Records retention policy", "url": "https://school.example/retention"}))
+    page = _text(_build(project) / "notices" / "pupils.html")
+    assert page.count("See our Records retention policy") == 1, page
+    assert "25th birthday See our Records retention policy" in page
+
+    # a rule whose criteria stand on their own points to no policy: the other rule's
+    # policy is then the only one, still linked once
+    _edit(project / "datamap" / "retention.yaml", lambda d: d["retention"][1].update(policy=False))
+    page = _text(_build(project) / "notices" / "pupils.html")
+    assert page.count("See our Records retention policy") == 1, page
+
+    # two different policies: each row links its own
+    _edit(project / "datamap" / "retention.yaml", lambda d: d["retention"][1].update(
+        policy={"title": "Health records policy"}))
+    page = _text(_build(project) / "notices" / "pupils.html")
+    assert "until the pupil leaves the school. See our Records retention policy" in page
+    assert "25th birthday. See our Health records policy" in page
+
+
+def test_a_notice_can_say_nothing_of_transfers_it_does_not_make(tmp_path):
+    project = _project(tmp_path)
+    notice = project / "notices" / "pupils.md"
+    notice.write_text(notice.read_text().replace('version: "1"', 'version: "1"\ntransfers_statement: false'))
+    page = _text(_build(project) / "notices" / "pupils.html")
+    assert "outside the UK" not in page
+    # declared transfers are listed all the same
+    _edit(project / "datamap" / "activities" / "admissions.yaml", lambda d: d.update(
+        transfers=[{"country": "FR", "safeguard": "the UK's adequacy regulations for France",
+                    "adequacy": True}]))
+    page = _text(_build(project) / "notices" / "pupils.html")
+    assert "Some of this information is transferred outside the UK" in page
+
+
 def test_a_recipient_can_be_listed_with_no_reason_given(tmp_path, run):
     project = _project(tmp_path)
 

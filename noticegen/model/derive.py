@@ -101,7 +101,21 @@ def retention_period(rule: Entry, language: str | None = None) -> str:
                                                                "period": text}
     else:
         text = _("while %(condition)s") % {"condition": period["while"]}
+    if "action" not in rule.data:  # the school does not say what follows: neither do we
+        return text
     return _("%(period)s, %(action)s") % {"period": text, "action": _(_ACTIONS[rule["action"]])}
+
+
+def retention_policy(rule: Entry, organisation) -> dict | None:
+    """The policy a retention rule points readers to: its own ``policy``; none when it
+    says ``policy: false``; else, for a rule that gives criteria instead of a period, the
+    organisation's ``retention_policy``."""
+    own = rule.get("policy")
+    if own is False:
+        return None
+    if own:
+        return own
+    return (organisation.get("retention_policy") or None) if rule.get("criteria") else None
 
 
 def marked(activity: Entry, field: str) -> bool:
@@ -326,6 +340,25 @@ class NoticeView:
         return self.notice.entry["title"]
 
     @property
+    def retention_policies(self) -> dict[str, dict | None]:
+        """The policy each retention rule shown points to (None for none)."""
+        organisation = self.organisation.data if self.organisation is not None else {}
+        return {rule.id: retention_policy(rule, organisation) for rule in self.retention}
+
+    @property
+    def shared_retention_policy(self) -> dict | None:
+        """The one policy every rule that points to a policy points to: the notice links it
+        once, under the table, instead of on each row."""
+        cited = [p for p in self.retention_policies.values() if p]
+        return cited[0] if cited and all(p == cited[0] for p in cited) else None
+
+    @property
+    def categories(self) -> list[Entry]:
+        """Every category the notice lists, once each (grouped by subject, a category
+        may sit under two)."""
+        return _unique(c for group in self.category_groups for c in group.categories)
+
+    @property
     def publisher(self) -> str:
         """The name the notice is published in: the school's, else the controller's."""
         return self.establishment["name"] if self.establishment is not None else self.organisation["name"]
@@ -333,6 +366,24 @@ class NoticeView:
     @property
     def slug(self) -> str:
         return self.notice.slug
+
+
+def _groups_by_subject(categories: list[Entry], activities: list[Entry],
+                       subjects: dict[str, Entry]) -> list[CategoryGroup]:
+    """One list per data subject, as a notice that lists the children's data apart from
+    their parents' does: a category goes under the subjects it names, else under the
+    first subject (in the register's order) of the activities that hold it."""
+    order = {ident: n for n, ident in enumerate(subjects)}
+    lists: dict[str, list[Entry]] = {}
+    for category in categories:
+        whose = [s for s in category.get("subjects", []) if s in subjects]
+        if not whose:
+            holders = [s for a in activities if category.id in a["categories"]
+                       for s in a.get("subjects", []) if s in subjects]
+            whose = sorted(holders, key=order.__getitem__)[:1]
+        for subject in whose:
+            lists.setdefault(subject, []).append(category)
+    return [CategoryGroup("subject", subjects[s]["name"], lists[s]) for s in sorted(lists, key=order.__getitem__)]
 
 
 def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
@@ -356,12 +407,17 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
                                                 for b in a["lawful_basis"].get(group, []))]
 
     categories = entries("category", [c for a in activities for c in a["categories"]])
-    if notice.entry.get("group_categories", True):
+    grouping = notice.entry.get("group_categories", True)
+    if grouping is True:
         groups = [CategoryGroup(kind, _(heading), [c for c in categories if c["type"] == kind])
                   for kind, heading in CATEGORY_TYPES]
     else:  # the school's own grouping and order: the register's
         order = {ident: n for n, ident in enumerate(registers["category"])}
-        groups = [CategoryGroup("as-listed", "", sorted(categories, key=lambda c: order[c.id]))]
+        listed = sorted(categories, key=lambda c: order[c.id])
+        if grouping == "subject":
+            groups = _groups_by_subject(listed, activities, registers["subject"])
+        else:
+            groups = [CategoryGroup("as-listed", "", listed)]
 
     # Legislation in the register's order: the DPO decides how the notice lists it.
     cited = {i for a in activities for i in a.get("legislation", [])}
@@ -501,7 +557,7 @@ def first_layer(view: NoticeView) -> FirstLayer:
     sections = {section.id: section for section in view.sections}
     links = {item: next((sections[s] for s in candidates if s in sections), None)
              for item, candidates in LAYER_LINKS.items()}
-    categories = [c for group in view.category_groups for c in group.categories]
+    categories = view.categories
     special = [c for c in categories if "special" in category_types(c)]
     fixed = sorted((r for r in view.retention if _months(r) is not None), key=_months)
     recipients = view.routine_recipients + view.other_recipients

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from noticegen.text import i18n
-from noticegen.model.derive import join_words, marked, retention_period, shares_of, system_processors
+from noticegen.model.derive import join_words, marked, retention_period, retention_policy, shares_of, system_processors
 from noticegen.text.i18n import N_
 from noticegen.model.resolve import Entry, Model, category_examples
 
@@ -324,7 +324,7 @@ def _retention(rule: Entry, organisation: dict, language: str | None = None) -> 
     text = f"{rule['name']}: {retention_period(rule, language)}"
     if rule.get("reference"):
         text += f" ({rule['reference']})"
-    policy = rule.get("policy") or (organisation.get("retention_policy") if rule.get("criteria") else None)
+    policy = retention_policy(rule, organisation)
     if policy:
         _ = i18n.gettext_for(language)
         text += "; " + _("policy: %(title)s") % {"title": policy["title"]} \

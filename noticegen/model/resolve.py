@@ -507,6 +507,9 @@ def _references(model: Model) -> Iterator[Reference]:
     for rule in model.registers["retention"].values():
         for index, ident in enumerate(rule.get("categories", [])):
             yield Reference("category", ident, (rule, ("categories", index)), f"retention:{rule.id}")
+    for category in model.registers["category"].values():
+        for index, ident in enumerate(category.get("subjects", [])):
+            yield Reference("subject", ident, (category, ("subjects", index)), f"category:{category.id}")
 
     for slug, notice in model.notices.items():
         owner = f"notice:{slug}"

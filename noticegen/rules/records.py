@@ -16,6 +16,7 @@ declare({
     "ropa-gap": (W, "A column of the record of processing the data map leaves unknown (listed by check --strict)."),
     "retention-criteria-vague": (W, "A retention rule whose criteria name no event, period or condition that ends the keeping ('for as long as we need it'): Art 13(2)(a) asks for the criteria used to set the period."),
     "retention-policy-unlinked": (W, "A retention rule without a fixed period that defers to a retention policy the notice cannot link (no web address given)."),
+    "retention-action-unstated": (W, "A retention rule with a period that does not say what happens at its end (secure disposal, deletion, review, archive or transfer): the record of processing needs the time limits for erasure (Art 30(1)(f)); listed by check --strict."),
 })
 
 _NEED_ONLY = re.compile(r"\bas long as (?:we|it is|is|they are|are)\b[^.;]{0,20}\b(?:need|needed|necessary|required)\b",
@@ -29,6 +30,7 @@ def retention_criteria(ctx: Context) -> Iterator[Problem]:
     """Art 13(2)(a): the period, or where that is not possible the criteria used to set it.
     'For as long as we need it' is no criterion; a rule that defers to a policy must let
     the reader find the policy."""
+    from noticegen.model.derive import retention_policy
     from noticegen.text.i18n import all_texts
 
     organisation = ctx.model.organisation.data if ctx.model.organisation else {}
@@ -41,8 +43,8 @@ def retention_criteria(ctx: Context) -> Iterator[Problem]:
                           f"retention rule '{ident}' says how long only as 'as long as we need': "
                           "say what ends the keeping (an event, such as leaving the school, and a "
                           "period after it), or the rule the school's policy applies")
-        policy = entry.get("policy") or organisation.get("retention_policy") or {}
-        if not policy.get("url"):
+        policy = retention_policy(entry, organisation)
+        if policy is not None and not policy.get("url"):
             yield problem(entry.where("criteria"), "retention-policy-unlinked",
                           f"retention rule '{ident}' gives no fixed period, so readers need the "
                           "retention policy that sets it: give its web address (retention_policy.url "
@@ -66,6 +68,20 @@ def retention_coverage(ctx: Context) -> Iterator[Problem]:
                           f"no retention rule of activity '{stem}' covers "
                           f"{', '.join(repr(c) for c in missing)}: add the categories to a rule's "
                           "categories, or add a rule that covers them")
+
+
+@rule
+def retention_action(ctx: Context) -> Iterator[Problem]:
+    """A notice may say only how long (Art 13(2)(a)); the record of processing states the
+    time limits for erasure (Art 30(1)(f)), so it needs what follows the period."""
+    if not ctx.strict:
+        return
+    for ident, entry in ctx.model.registers.get("retention", {}).items():
+        if "period" in entry.data and "action" not in entry.data:
+            yield problem(entry.where("period", key=True), "retention-action-unstated",
+                          f"retention rule '{ident}' does not say what happens when the period "
+                          "ends: the record of processing needs it. Add action: secure-disposal, "
+                          "deletion, review, archive or transfer, once the school has confirmed it")
 
 
 @rule

@@ -201,7 +201,20 @@ def root(context, missing=missing, environment=environment):
         l_1__ = resolve('_')
         _loop_vars = {}
         pass
-        if (environment.getattr(l_1_group, 'type') == 'as-listed'):
+        if (environment.getattr(l_1_group, 'type') == 'subject'):
+            pass
+            yield '<li class="category-subject">'
+            yield escape(environment.getattr(l_1_group, 'heading'))
+            yield ':\n    <ul>\n'
+            for l_2_category in environment.getattr(l_1_group, 'categories'):
+                _loop_vars = {}
+                pass
+                yield '      <li>'
+                yield escape(environment.call(context, (undefined(name='category_item') if l_0_category_item is missing else l_0_category_item), l_2_category, False, _loop_vars=_loop_vars))
+                yield '</li>\n'
+            l_2_category = missing
+            yield '    </ul>\n  </li>\n'
+        elif (environment.getattr(l_1_group, 'type') == 'as-listed'):
             pass
             for l_2_category in environment.getattr(l_1_group, 'categories'):
                 _loop_vars = {}
@@ -247,4 +260,4 @@ def root(context, missing=missing, environment=environment):
     yield '</ul>\n'
 
 blocks = {}
-debug_info = '5=87&6=93&8=106&9=116&10=117&11=118&12=119&13=124&14=133&15=135&16=140&17=145&19=152&20=154&21=155&23=193&25=197&26=201&27=203&28=207&30=210&33=212&34=216&37=224&39=235&40=239'
+debug_info = '5=87&6=93&8=106&9=116&10=117&11=118&12=119&13=124&14=133&15=135&16=140&17=145&19=152&20=154&21=155&23=193&25=197&26=201&28=204&30=206&31=210&35=214&36=216&37=220&39=223&42=225&43=229&46=237&48=248&49=252'

@@ -40,17 +40,11 @@ def root(context, missing=missing, environment=environment):
         @internalcode
         def t_4(*unused):
             raise TemplateRuntimeError("No filter named 'markdown' found.")
-    try:
-        t_5 = environment.filters['sum']
-    except KeyError:
-        @internalcode
-        def t_5(*unused):
-            raise TemplateRuntimeError("No filter named 'sum' found.")
     pass
     if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
         pass
         yield escape(t_4(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
-    l_0_all = t_5(environment, t_3(context, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'category_groups'), attribute='categories'), start=[])
+    l_0_all = environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'categories')
     context.vars['all'] = l_0_all
     context.exported_vars.add('all')
     l_0_ns = environment.call(context, (undefined(name='namespace') if l_0_namespace is missing else l_0_namespace), special=[], criminal=[])
@@ -107,4 +101,4 @@ def root(context, missing=missing, environment=environment):
         yield '</p>\n'
 
 blocks = {}
-debug_info = '3=47&4=50&5=53&6=56&7=60&8=62&9=67&11=73&12=77&14=79&15=83&18=95&19=98&21=100&22=103'
+debug_info = '3=41&4=44&5=47&6=50&7=54&8=56&9=61&11=67&12=71&14=73&15=77&18=89&19=92&21=94&22=97'

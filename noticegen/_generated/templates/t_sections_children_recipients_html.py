@@ -28,6 +28,12 @@ def root(context, missing=missing, environment=environment):
         @internalcode
         def t_2(*unused):
             raise TemplateRuntimeError("No test named 'defined' found.")
+    try:
+        t_3 = environment.tests['false']
+    except KeyError:
+        @internalcode
+        def t_3(*unused):
+            raise TemplateRuntimeError("No test named 'false' found.")
     pass
     included_template = environment.get_template('sections/_macros.html', 'sections/children/recipients.html')._get_default_module(context)
     l_0_activity_names = getattr(included_template, 'activity_names', missing)
@@ -120,8 +126,9 @@ def root(context, missing=missing, environment=environment):
         yield '</ul>\n'
     elif t_2(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'transfers_statement')):
         pass
-        yield escape(t_1(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'transfers_statement'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
-        yield '\n'
+        if (not t_3(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'transfers_statement'))):
+            pass
+            yield escape(t_1(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'transfers_statement'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
     else:
         pass
         yield '<p>'
@@ -129,4 +136,4 @@ def root(context, missing=missing, environment=environment):
         yield '</p>\n'
 
 blocks = {}
-debug_info = '1=29&2=35&3=38&4=41&6=43&7=47&11=51&12=54&14=56&15=60&19=64&20=67&22=69&23=72&24=75&26=77&27=81&28=87&29=97&33=118&34=120&36=125'
+debug_info = '1=35&2=41&3=44&4=47&6=49&7=53&11=57&12=60&14=62&15=66&19=70&20=73&22=75&23=78&24=81&26=83&27=87&28=93&29=103&33=124&35=126&37=132'

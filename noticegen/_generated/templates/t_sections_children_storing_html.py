@@ -14,7 +14,7 @@ def root(context, missing=missing, environment=environment):
     l_0_sub = resolve('sub')
     l_0__ = resolve('_')
     l_0_view = resolve('view')
-    l_0_keep_words = l_0_default_policy = missing
+    l_0_keep_words = l_0_read_more = l_0_shared = missing
     try:
         t_1 = environment.filters['lower']
     except KeyError:
@@ -56,14 +56,49 @@ def root(context, missing=missing, environment=environment):
     yield '</th><th scope="col">'
     yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'How long we keep them'))
     yield '</th></tr></thead>\n<tbody>\n'
-    l_0_default_policy = (environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'retention_policy') if t_4(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'retention_policy')) else None)
-    context.vars['default_policy'] = l_0_default_policy
-    context.exported_vars.add('default_policy')
+    def macro(l_1_policy):
+        t_5 = []
+        if l_1_policy is missing:
+            l_1_policy = undefined("parameter 'policy' was not provided", name='policy')
+        pass
+        if (t_1(environment.getattr(l_1_policy, 'title'))[:4] == 'our '):
+            pass
+            t_5.append(
+                escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Read more in')),
+            )
+        else:
+            pass
+            t_5.append(
+                escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Read more in our')),
+            )
+        t_5.append(
+            ' ',
+        )
+        if t_4(environment.getattr(l_1_policy, 'url')):
+            pass
+            t_5.extend((
+                '<a href="',
+                escape(environment.getattr(l_1_policy, 'url')),
+                '">',
+                escape(environment.getattr(l_1_policy, 'title')),
+                '</a>',
+            ))
+        else:
+            pass
+            t_5.append(
+                escape(environment.getattr(l_1_policy, 'title')),
+            )
+        return concat(t_5)
+    context.exported_vars.add('read_more')
+    context.vars['read_more'] = l_0_read_more = Macro(environment, macro, 'read_more', ('policy',), False, False, False, context.eval_ctx.autoescape)
+    l_0_shared = environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'shared_retention_policy')
+    context.vars['shared'] = l_0_shared
+    context.exported_vars.add('shared')
     for l_1_rule in environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'retention'):
         l_1_policy = missing
         _loop_vars = {}
         pass
-        l_1_policy = (environment.getattr(l_1_rule, 'policy') if t_4(environment.getattr(l_1_rule, 'policy')) else ((undefined(name='default_policy') if l_0_default_policy is missing else l_0_default_policy) if t_4(environment.getattr(l_1_rule, 'criteria')) else None))
+        l_1_policy = (None if (undefined(name='shared') if l_0_shared is missing else l_0_shared) else environment.getitem(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'retention_policies'), environment.getattr(l_1_rule, 'id')))
         _loop_vars['policy'] = l_1_policy
         yield '<tr><th scope="row">'
         yield escape(environment.getattr(l_1_rule, 'name'))
@@ -78,27 +113,16 @@ def root(context, missing=missing, environment=environment):
         if (undefined(name='policy') if l_1_policy is missing else l_1_policy):
             pass
             yield ' '
-            if (t_1(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'title'))[:4] == 'our '):
-                pass
-                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Read more in', _loop_vars=_loop_vars))
-            else:
-                pass
-                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Read more in our', _loop_vars=_loop_vars))
-            yield ' '
-            if t_4(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'url')):
-                pass
-                yield '<a href="'
-                yield escape(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'url'))
-                yield '">'
-                yield escape(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'title'))
-                yield '</a>'
-            else:
-                pass
-                yield escape(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'title'))
+            yield escape(environment.call(context, (undefined(name='read_more') if l_0_read_more is missing else l_0_read_more), (undefined(name='policy') if l_1_policy is missing else l_1_policy), _loop_vars=_loop_vars))
             yield '.'
         yield '</td></tr>\n'
     l_1_rule = l_1_policy = missing
     yield '</tbody>\n</table>\n'
+    if (undefined(name='shared') if l_0_shared is missing else l_0_shared):
+        pass
+        yield '<p class="retention-policy">'
+        yield escape(environment.call(context, (undefined(name='read_more') if l_0_read_more is missing else l_0_read_more), (undefined(name='shared') if l_0_shared is missing else l_0_shared)))
+        yield '.</p>'
 
 blocks = {}
-debug_info = '3=40&4=46&6=50&7=52&9=56&10=59&11=63&12=66&13=75'
+debug_info = '3=40&4=46&6=50&7=52&9=56&10=61&12=91&13=94&14=98&15=101&16=110&20=118'

@@ -39,6 +39,12 @@ def root(context, missing=missing, environment=environment):
         @internalcode
         def t_4(*unused):
             raise TemplateRuntimeError("No test named 'defined' found.")
+    try:
+        t_5 = environment.tests['false']
+    except KeyError:
+        @internalcode
+        def t_5(*unused):
+            raise TemplateRuntimeError("No test named 'false' found.")
     pass
     included_template = environment.get_template('sections/_macros.html', 'sections/recipients.html')._get_default_module(context)
     l_0_activity_names = getattr(included_template, 'activity_names', missing)
@@ -125,16 +131,16 @@ def root(context, missing=missing, environment=environment):
                     yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'To get a copy: %(how)s', how=environment.getattr(l_1_transfer, 'copy'), _loop_vars=_loop_vars))
                 elif t_4(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'email')):
                     pass
-                    t_5 = []
+                    t_6 = []
                     pass
-                    t_5.extend((
+                    t_6.extend((
                         '<a href="mailto:',
                         escape(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'email')),
                         '">',
                         escape(environment.getattr((undefined(name='requests') if l_0_requests is missing else l_0_requests), 'email')),
                         '</a>',
                     ))
-                    l_1_email_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_5))
+                    l_1_email_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_6))
                     _loop_vars['email_link'] = l_1_email_link
                     yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'You can ask for a copy by emailing %(email)s.', email=(undefined(name='email_link') if l_1_email_link is missing else l_1_email_link), _loop_vars=_loop_vars))
                 else:
@@ -145,8 +151,9 @@ def root(context, missing=missing, environment=environment):
         yield '</ul>\n'
     elif t_4(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'transfers_statement')):
         pass
-        yield escape(t_3(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'transfers_statement'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
-        yield '\n'
+        if (not t_5(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'transfers_statement'))):
+            pass
+            yield escape(t_3(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'transfers_statement'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
     else:
         pass
         yield '<p>'
@@ -154,4 +161,4 @@ def root(context, missing=missing, environment=environment):
         yield '</p>\n'
 
 blocks = {}
-debug_info = '1=40&2=49&3=52&4=55&6=57&7=61&11=65&12=68&14=70&15=74&19=78&20=81&22=83&23=86&24=89&26=91&27=96&28=107&29=118&33=143&34=145&36=150'
+debug_info = '1=46&2=55&3=58&4=61&6=63&7=67&11=71&12=74&14=76&15=80&19=84&20=87&22=89&23=92&24=95&26=97&27=102&28=113&29=124&33=149&35=151&37=157'

@@ -14,7 +14,7 @@ def root(context, missing=missing, environment=environment):
     l_0_sub = resolve('sub')
     l_0_view = resolve('view')
     l_0__ = resolve('_')
-    l_0_default_policy = missing
+    l_0_see = l_0_shared = missing
     try:
         t_1 = environment.filters['lower']
     except KeyError:
@@ -55,9 +55,44 @@ def root(context, missing=missing, environment=environment):
     if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
         pass
         yield escape(t_2(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
-    l_0_default_policy = (environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'retention_policy') if t_6(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'retention_policy')) else None)
-    context.vars['default_policy'] = l_0_default_policy
-    context.exported_vars.add('default_policy')
+    def macro(l_1_policy):
+        t_7 = []
+        if l_1_policy is missing:
+            l_1_policy = undefined("parameter 'policy' was not provided", name='policy')
+        pass
+        if (t_1(environment.getattr(l_1_policy, 'title'))[:4] == 'our '):
+            pass
+            t_7.append(
+                escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'See')),
+            )
+        else:
+            pass
+            t_7.append(
+                escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'See our')),
+            )
+        t_7.append(
+            ' ',
+        )
+        if t_6(environment.getattr(l_1_policy, 'url')):
+            pass
+            t_7.extend((
+                '<a href="',
+                escape(environment.getattr(l_1_policy, 'url')),
+                '">',
+                escape(environment.getattr(l_1_policy, 'title')),
+                '</a>',
+            ))
+        else:
+            pass
+            t_7.append(
+                escape(environment.getattr(l_1_policy, 'title')),
+            )
+        return concat(t_7)
+    context.exported_vars.add('see')
+    context.vars['see'] = l_0_see = Macro(environment, macro, 'see', ('policy',), False, False, False, context.eval_ctx.autoescape)
+    l_0_shared = environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'shared_retention_policy')
+    context.vars['shared'] = l_0_shared
+    context.exported_vars.add('shared')
     yield '<table class="retention">\n<caption>'
     yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'How long we keep this information'))
     yield '</caption>\n<thead><tr><th scope="col">'
@@ -69,7 +104,7 @@ def root(context, missing=missing, environment=environment):
         l_1_policy = missing
         _loop_vars = {}
         pass
-        l_1_policy = (environment.getattr(l_1_rule, 'policy') if t_6(environment.getattr(l_1_rule, 'policy')) else ((undefined(name='default_policy') if l_0_default_policy is missing else l_0_default_policy) if t_6(environment.getattr(l_1_rule, 'criteria')) else None))
+        l_1_policy = (None if (undefined(name='shared') if l_0_shared is missing else l_0_shared) else environment.getitem(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'retention_policies'), environment.getattr(l_1_rule, 'id')))
         _loop_vars['policy'] = l_1_policy
         yield '<tr><th scope="row">'
         yield escape(environment.getattr(l_1_rule, 'name'))
@@ -93,23 +128,7 @@ def root(context, missing=missing, environment=environment):
         if (undefined(name='policy') if l_1_policy is missing else l_1_policy):
             pass
             yield '. '
-            if (t_1(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'title'))[:4] == 'our '):
-                pass
-                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'See', _loop_vars=_loop_vars))
-            else:
-                pass
-                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'See our', _loop_vars=_loop_vars))
-            yield ' '
-            if t_6(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'url')):
-                pass
-                yield '<a href="'
-                yield escape(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'url'))
-                yield '">'
-                yield escape(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'title'))
-                yield '</a>'
-            else:
-                pass
-                yield escape(environment.getattr((undefined(name='policy') if l_1_policy is missing else l_1_policy), 'title'))
+            yield escape(environment.call(context, (undefined(name='see') if l_0_see is missing else l_0_see), (undefined(name='policy') if l_1_policy is missing else l_1_policy), _loop_vars=_loop_vars))
         if t_6(environment.getattr(l_1_rule, 'note')):
             pass
             yield '<br><span class="retention-note">'
@@ -118,6 +137,11 @@ def root(context, missing=missing, environment=environment):
         yield '</td></tr>\n'
     l_1_rule = l_1_policy = missing
     yield '</tbody>\n</table>\n'
+    if (undefined(name='shared') if l_0_shared is missing else l_0_shared):
+        pass
+        yield '<p class="retention-policy">'
+        yield escape(environment.call(context, (undefined(name='see') if l_0_see is missing else l_0_see), (undefined(name='shared') if l_0_shared is missing else l_0_shared)))
+        yield '.</p>'
 
 blocks = {}
-debug_info = '1=52&2=55&4=59&5=61&7=65&8=69&9=72&10=79&11=85&12=90&13=110'
+debug_info = '1=52&3=55&4=60&6=90&8=94&9=96&11=100&12=104&13=107&14=114&15=120&16=125&17=129&21=137'
