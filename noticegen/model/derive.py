@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from noticegen.text import i18n
 from noticegen.load.catalogue import Basis
 from noticegen.text.i18n import N_
-from noticegen.model.resolve import Entry, Model, Notice, Section, category_types, localised, reading_age_of
+from noticegen.model.resolve import Entry, Model, Notice, Section, category_examples, category_types, localised, reading_age_of
 
 CATEGORY_TYPES = (
     # type, how a notice introduces the group
@@ -552,13 +552,34 @@ def _months(rule: Entry) -> int | None:
     return period.get("years", 0) * 12 + period.get("months", 0)
 
 
+@dataclass(frozen=True)
+class Named:
+    """Something the first layer names: a category, or one example within one."""
+
+    name: str
+
+
+def _of_kind(categories: list[Entry], kind: str) -> list:
+    """What is of ``kind`` (special or criminal): a category of that type by its name; in
+    a category of another type, only the examples of that kind ('ethnicity' among
+    'Characteristics'), never the whole category."""
+    found: list = []
+    for category in categories:
+        if category["type"] == kind:
+            found.append(category)
+        else:
+            found.extend(Named(text) for text, example_kind in category_examples(category)
+                         if example_kind == kind)
+    return found
+
+
 def first_layer(view: NoticeView) -> FirstLayer:
     """The first layer of a notice, from the view already derived (nothing new is read)."""
     sections = {section.id: section for section in view.sections}
     links = {item: next((sections[s] for s in candidates if s in sections), None)
              for item, candidates in LAYER_LINKS.items()}
     categories = view.categories
-    special = [c for c in categories if "special" in category_types(c)]
+    special = _of_kind(categories, "special")
     fixed = sorted((r for r in view.retention if _months(r) is not None), key=_months)
     recipients = view.routine_recipients + view.other_recipients
     # a notice for children lists them one a line: fewer, so the layer stays short
@@ -568,7 +589,7 @@ def first_layer(view: NoticeView) -> FirstLayer:
         categories=Shortlist.of(categories, limit),
         special=special,
         special_list=Shortlist.of(special, 2),
-        criminal=[c for c in categories if "criminal" in category_types(c)],
+        criminal=_of_kind(categories, "criminal"),
         purposes=Shortlist.of(view.purposes, limit),
         recipients=Shortlist.of(recipients, limit),
         shortest=fixed[0] if fixed else None,

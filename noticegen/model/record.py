@@ -216,8 +216,12 @@ def row_values(model: Model, ident: str, activity: Entry,
     basis = activity["lawful_basis"]
     organisation = model.organisation.data if model.organisation else {}
 
-    def cite(ids) -> str:
-        return _lines(f"{bases[b].reference} ({bases[b].name})" for b in ids if b in bases)
+    def cite(ids, *groups) -> str:
+        """The bases, marked when the activity marks them (``illustrative: [lawful_basis]``
+        or ``[lawful_basis.<group>]``) as still to confirm."""
+        text = _lines(f"{bases[b].reference} ({bases[b].name})" for b in ids if b in bases)
+        return _mark(text, marked(activity, "lawful_basis")
+                     or any(marked(activity, f"lawful_basis.{group}") for group in groups))
 
     shares = shares_of(activity)  # its recipients, and the suppliers that run its systems
     recipients = [registers["recipient"][s["recipient"]] for s in shares]
@@ -261,10 +265,10 @@ def row_values(model: Model, ident: str, activity: Entry,
         _mark(_lines(_retention(registers["retention"][r], organisation, language) for r in activity["retention"]),
               marked(activity, "retention")),
         _or(_mark(_lines(activity.get("security_measures", [])), marked(activity, "security_measures")), None),
-        cite(basis["article_6"]),
-        cite(basis.get("article_9", [])) or (NOT_APPLICABLE if not any(c["type"] == "special" for c in categories) else None),
+        cite(basis["article_6"], "article_6"),
+        cite(basis.get("article_9", []), "article_9") or (NOT_APPLICABLE if not any(c["type"] == "special" for c in categories) else None),
         (basis.get("legitimate_interests") or None) if "art6-1-f" in interests
-        else (cite(basis.get("annex_1", [])) or None) if "art6-1-ea" in interests else NOT_APPLICABLE,
+        else (cite(basis.get("annex_1", []), "annex_1") or None) if "art6-1-ea" in interests else NOT_APPLICABLE,
         (basis.get("legitimate_interests_assessment") or None) if "art6-1-f" in interests
         else NOT_APPLICABLE,
         _lines(right.name + (f" ({join_words(right.scope, 'and', language)})" if right.scope else "")
@@ -282,8 +286,8 @@ def row_values(model: Model, ident: str, activity: Entry,
          if dpia["required"] else NOT_APPLICABLE) if dpia else None,
         _mark(_yes_no(breach["occurred"]), marked(activity, "breach")) if breach else None,
         ((breach.get("record") or None) if breach["occurred"] else NOT_APPLICABLE) if breach else None,
-        cite(schedule_1) or NOT_APPLICABLE,
-        cite(basis["article_6"]) if uses_schedule_1 else NOT_APPLICABLE,
+        cite(schedule_1, "schedule_1", "criminal_offence") or NOT_APPLICABLE,
+        cite(basis["article_6"], "article_6") if uses_schedule_1 else NOT_APPLICABLE,
         _link(organisation.get("appropriate_policy_document")) if uses_schedule_1 else NOT_APPLICABLE,
         (_mark(_yes_no(policy["followed"]), marked(activity, "policy_document_retention")) if policy else None)
         if uses_schedule_1 else NOT_APPLICABLE,
@@ -295,8 +299,8 @@ def row_values(model: Model, ident: str, activity: Entry,
         _lines(_law(registers["legislation"][law], language) for law in activity.get("legislation", [])),
         _provision(activity.get("provision"), language,
                    marked(activity, "provision") or marked(activity, "provision.consequence")),
-        cite(basis.get("criminal_offence", [])) or NOT_APPLICABLE,
-        cite(basis.get("annex_1", [])) or NOT_APPLICABLE,
+        cite(basis.get("criminal_offence", []), "criminal_offence") or NOT_APPLICABLE,
+        cite(basis.get("annex_1", []), "annex_1") or NOT_APPLICABLE,
     ]
     assert len(values) == len(COLUMNS)
     return list(zip(COLUMNS, values))

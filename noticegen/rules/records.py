@@ -43,8 +43,8 @@ def retention_criteria(ctx: Context) -> Iterator[Problem]:
                           f"retention rule '{ident}' says how long only as 'as long as we need': "
                           "say what ends the keeping (an event, such as leaving the school, and a "
                           "period after it), or the rule the school's policy applies")
-        policy = retention_policy(entry, organisation)
-        if policy is not None and not policy.get("url"):
+        policy = retention_policy(entry, organisation) or {}
+        if entry.get("policy") is not False and not policy.get("url"):  # false: none is cited
             yield problem(entry.where("criteria"), "retention-policy-unlinked",
                           f"retention rule '{ident}' gives no fixed period, so readers need the "
                           "retention policy that sets it: give its web address (retention_policy.url "

@@ -10,7 +10,7 @@ def root(context, missing=missing, environment=environment):
     concat = environment.concat
     cond_expr_undefined = Undefined
     if 0: yield None
-    l_0_illustrative = l_0_contact_details = l_0_activity_names = l_0_cite = missing
+    l_0_illustrative = l_0_org_name = l_0_contact_details = l_0_activity_names = l_0_cite = missing
     try:
         t_1 = environment.filters['join']
     except KeyError:
@@ -42,53 +42,90 @@ def root(context, missing=missing, environment=environment):
         def t_5(*unused):
             raise TemplateRuntimeError("No test named 'defined' found.")
     try:
-        t_6 = environment.tests['mapping']
+        t_6 = environment.tests['iterable']
     except KeyError:
         @internalcode
         def t_6(*unused):
+            raise TemplateRuntimeError("No test named 'iterable' found.")
+    try:
+        t_7 = environment.tests['mapping']
+    except KeyError:
+        @internalcode
+        def t_7(*unused):
             raise TemplateRuntimeError("No test named 'mapping' found.")
+    try:
+        t_8 = environment.tests['sameas']
+    except KeyError:
+        @internalcode
+        def t_8(*unused):
+            raise TemplateRuntimeError("No test named 'sameas' found.")
+    try:
+        t_9 = environment.tests['string']
+    except KeyError:
+        @internalcode
+        def t_9(*unused):
+            raise TemplateRuntimeError("No test named 'string' found.")
     pass
     def macro(l_1_value):
-        t_7 = []
+        t_10 = []
         l_1__ = resolve('_')
         if l_1_value is missing:
             l_1_value = undefined("parameter 'value' was not provided", name='value')
         pass
-        if ((t_6(l_1_value) and t_5(environment.getattr(l_1_value, 'illustrative'))) and environment.getattr(l_1_value, 'illustrative')):
+        if ((t_7(l_1_value) and t_5(environment.getattr(l_1_value, 'illustrative'))) and environment.getattr(l_1_value, 'illustrative')):
             pass
-            t_7.extend((
+            t_10.extend((
                 ' <em class="illustrative">',
                 escape(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), '(illustrative: not yet confirmed)')),
                 '</em>',
             ))
-        return concat(t_7)
+        return concat(t_10)
     context.exported_vars.add('illustrative')
     context.vars['illustrative'] = l_0_illustrative = Macro(environment, macro, 'illustrative', ('value',), False, False, False, context.eval_ctx.autoescape)
+    def macro(l_1_org):
+        t_11 = []
+        l_1__ = resolve('_')
+        if l_1_org is missing:
+            l_1_org = undefined("parameter 'org' was not provided", name='org')
+        pass
+        t_11.append(
+            escape(environment.getattr(l_1_org, 'name')),
+        )
+        if (t_5(environment.getattr(l_1_org, 'illustrative')) and (t_8(environment.getattr(l_1_org, 'illustrative'), True) or ((t_6(environment.getattr(l_1_org, 'illustrative')) and (not t_9(environment.getattr(l_1_org, 'illustrative')))) and ('name' in environment.getattr(l_1_org, 'illustrative'))))):
+            pass
+            t_11.extend((
+                ' <em class="illustrative">',
+                escape(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), '(illustrative: not yet confirmed)')),
+                '</em>',
+            ))
+        return concat(t_11)
+    context.exported_vars.add('org_name')
+    context.vars['org_name'] = l_0_org_name = Macro(environment, macro, 'org_name', ('org',), False, False, False, context.eval_ctx.autoescape)
     def macro(l_1_person):
-        t_8 = []
+        t_12 = []
         l_1__ = resolve('_')
         if l_1_person is missing:
             l_1_person = undefined("parameter 'person' was not provided", name='person')
         pass
         if t_5(environment.getattr(l_1_person, 'role')):
             pass
-            t_8.append(
+            t_12.append(
                 escape(environment.getattr(l_1_person, 'role')),
             )
         if (t_5(environment.getattr(l_1_person, 'role')) and t_5(environment.getattr(l_1_person, 'name'))):
             pass
-            t_8.append(
+            t_12.append(
                 ', ',
             )
         if t_5(environment.getattr(l_1_person, 'name')):
             pass
-            t_8.append(
+            t_12.append(
                 escape(environment.getattr(l_1_person, 'name')),
             )
         if t_5(environment.getattr(l_1_person, 'email')):
             pass
-            t_8.extend((
-                escape((', ' if (t_5(environment.getattr(l_1_person, 'role')) or t_5(environment.getattr(l_1_person, 'name'))) else cond_expr_undefined("the inline if-expression on line 7 in 'sections/_macros.html' evaluated to false and no else section was defined."))),
+            t_12.extend((
+                escape((', ' if (t_5(environment.getattr(l_1_person, 'role')) or t_5(environment.getattr(l_1_person, 'name'))) else cond_expr_undefined("the inline if-expression on line 11 in 'sections/_macros.html' evaluated to false and no else section was defined."))),
                 '<a href="mailto:',
                 escape(environment.getattr(l_1_person, 'email')),
                 '">',
@@ -97,48 +134,48 @@ def root(context, missing=missing, environment=environment):
             ))
         if t_5(environment.getattr(l_1_person, 'phone')):
             pass
-            t_8.extend((
+            t_12.extend((
                 ', ',
                 escape(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'telephone %(number)s', number=environment.getattr(l_1_person, 'phone'))),
             ))
         if t_5(environment.getattr(l_1_person, 'address')):
             pass
-            t_8.extend((
+            t_12.extend((
                 ', ',
                 escape(t_1(context.eval_ctx, environment.getattr(l_1_person, 'address'), ', ')),
             ))
         if t_5(environment.getattr(l_1_person, 'url')):
             pass
-            t_8.extend((
+            t_12.extend((
                 ', <a class="url" href="',
                 escape(environment.getattr(l_1_person, 'url')),
                 '">',
                 escape(environment.getattr(l_1_person, 'url')),
                 '</a>',
             ))
-        t_8.append(
+        t_12.append(
             escape(environment.call(context, (undefined(name='illustrative') if l_0_illustrative is missing else l_0_illustrative), l_1_person)),
         )
-        return concat(t_8)
+        return concat(t_12)
     context.exported_vars.add('contact_details')
     context.vars['contact_details'] = l_0_contact_details = Macro(environment, macro, 'contact_details', ('person',), False, False, False, context.eval_ctx.autoescape)
     def macro(l_1_activities):
-        t_9 = []
+        t_13 = []
         if l_1_activities is missing:
             l_1_activities = undefined("parameter 'activities' was not provided", name='activities')
         pass
-        t_9.append(
+        t_13.append(
             escape(t_2(t_3(context.eval_ctx, t_4(context, t_4(context, t_4(context, l_1_activities, attribute='data'), attribute='name'), 'lower_first')))),
         )
-        return concat(t_9)
+        return concat(t_13)
     context.exported_vars.add('activity_names')
     context.vars['activity_names'] = l_0_activity_names = Macro(environment, macro, 'activity_names', ('activities',), False, False, False, context.eval_ctx.autoescape)
     def macro(l_1_basis):
-        t_10 = []
+        t_14 = []
         if l_1_basis is missing:
             l_1_basis = undefined("parameter 'basis' was not provided", name='basis')
         pass
-        t_10.extend((
+        t_14.extend((
             '<a href="',
             escape(environment.getattr(l_1_basis, 'url')),
             '">',
@@ -147,9 +184,9 @@ def root(context, missing=missing, environment=environment):
             escape(environment.getattr(l_1_basis, 'name')),
             ')',
         ))
-        return concat(t_10)
+        return concat(t_14)
     context.exported_vars.add('cite')
     context.vars['cite'] = l_0_cite = Macro(environment, macro, 'cite', ('basis',), False, False, False, context.eval_ctx.autoescape)
 
 blocks = {}
-debug_info = '2=48&3=54&5=64&6=70&7=85&8=95&9=101&10=107&11=117&13=122&14=128&16=133&17=140'
+debug_info = '2=66&3=72&6=82&7=89&9=101&10=107&11=122&12=132&13=138&14=144&15=154&17=159&18=165&20=170&21=177'

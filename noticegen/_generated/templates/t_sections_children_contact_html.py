@@ -16,7 +16,7 @@ def root(context, missing=missing, environment=environment):
     l_0_gettext = resolve('gettext')
     l_0__ = resolve('_')
     l_0_namespace = resolve('namespace')
-    l_0_contact_details = l_0_org = l_0_school = l_0_ns = missing
+    l_0_contact_details = l_0_org_name = l_0_org = l_0_school = l_0__trans = l_0_ns = missing
     try:
         t_1 = environment.filters['join']
     except KeyError:
@@ -40,8 +40,11 @@ def root(context, missing=missing, environment=environment):
     l_0_contact_details = getattr(included_template, 'contact_details', missing)
     if l_0_contact_details is missing:
         l_0_contact_details = undefined(f"the template {included_template.__name__!r} (imported on line 1 in 'sections/children/contact.html') does not export the requested name 'contact_details'", name='contact_details')
-    context.vars['contact_details'] = l_0_contact_details
-    context.exported_vars.discard('contact_details')
+    l_0_org_name = getattr(included_template, 'org_name', missing)
+    if l_0_org_name is missing:
+        l_0_org_name = undefined(f"the template {included_template.__name__!r} (imported on line 1 in 'sections/children/contact.html') does not export the requested name 'org_name'", name='org_name')
+    context.vars.update({'contact_details': l_0_contact_details, 'org_name': l_0_org_name})
+    context.exported_vars.difference_update(('contact_details', 'org_name'))
     l_0_org = environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation')
     context.vars['org'] = l_0_org
     context.exported_vars.add('org')
@@ -52,7 +55,9 @@ def root(context, missing=missing, environment=environment):
         pass
         yield escape(t_2(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
     yield '<p class="controller">'
-    yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), '%(name)s is in charge of your information. It decides why and how it is used.', name=environment.getattr((undefined(name='org') if l_0_org is missing else l_0_org), 'name')))
+    l_0__trans = environment.call(context, (undefined(name='org_name') if l_0_org_name is missing else l_0_org_name), (undefined(name='org') if l_0_org is missing else l_0_org))
+    context.vars['_trans'] = l_0__trans
+    yield escape(environment.call(context, (undefined(name='gettext') if l_0_gettext is missing else l_0_gettext), '%(name)s is in charge of your information. It decides why and how it is used.', name=(undefined(name='_trans') if l_0__trans is missing else l_0__trans)))
     if (undefined(name='school') if l_0_school is missing else l_0_school):
         pass
         yield ' '
@@ -106,4 +111,4 @@ def root(context, missing=missing, environment=environment):
     yield '</ul>\n'
 
 blocks = {}
-debug_info = '1=36&2=42&3=45&4=48&5=52&6=58&7=60&8=63&9=68&10=73&11=80&13=82&14=86&15=88&16=90&17=94&18=99'
+debug_info = '1=36&2=45&3=48&4=51&5=57&6=63&7=65&8=68&9=73&10=78&11=85&13=87&14=91&15=93&16=95&17=99&18=104'

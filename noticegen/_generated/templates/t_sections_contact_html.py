@@ -15,7 +15,7 @@ def root(context, missing=missing, environment=environment):
     l_0_sub = resolve('sub')
     l_0__ = resolve('_')
     l_0_namespace = resolve('namespace')
-    l_0_contact_details = l_0_org = l_0_school = l_0_ns = missing
+    l_0_contact_details = l_0_org_name = l_0_org = l_0_school = l_0_ns = missing
     try:
         t_1 = environment.filters['join']
     except KeyError:
@@ -39,8 +39,11 @@ def root(context, missing=missing, environment=environment):
     l_0_contact_details = getattr(included_template, 'contact_details', missing)
     if l_0_contact_details is missing:
         l_0_contact_details = undefined(f"the template {included_template.__name__!r} (imported on line 1 in 'sections/contact.html') does not export the requested name 'contact_details'", name='contact_details')
-    context.vars['contact_details'] = l_0_contact_details
-    context.exported_vars.discard('contact_details')
+    l_0_org_name = getattr(included_template, 'org_name', missing)
+    if l_0_org_name is missing:
+        l_0_org_name = undefined(f"the template {included_template.__name__!r} (imported on line 1 in 'sections/contact.html') does not export the requested name 'org_name'", name='org_name')
+    context.vars.update({'contact_details': l_0_contact_details, 'org_name': l_0_org_name})
+    context.exported_vars.difference_update(('contact_details', 'org_name'))
     l_0_org = environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation')
     context.vars['org'] = l_0_org
     context.exported_vars.add('org')
@@ -51,7 +54,7 @@ def root(context, missing=missing, environment=environment):
         pass
         yield escape(t_2(environment.getattr(environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'), 'text'), (undefined(name='sub') if l_0_sub is missing else l_0_sub)))
     yield '<p class="controller">'
-    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '%(controller)s is the controller of this information: it decides why and how it is used.', controller=environment.getattr((undefined(name='org') if l_0_org is missing else l_0_org), 'name')))
+    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '%(controller)s is the controller of this information: it decides why and how it is used.', controller=environment.call(context, (undefined(name='org_name') if l_0_org_name is missing else l_0_org_name), (undefined(name='org') if l_0_org is missing else l_0_org))))
     if (undefined(name='school') if l_0_school is missing else l_0_school):
         pass
         yield ' '
@@ -105,4 +108,4 @@ def root(context, missing=missing, environment=environment):
     yield '</ul>\n'
 
 blocks = {}
-debug_info = '1=35&2=41&3=44&4=47&5=51&6=57&8=59&9=62&10=67&11=72&12=79&14=81&15=85&17=87&18=89&19=93&20=98'
+debug_info = '1=35&2=44&3=47&4=50&5=54&6=60&8=62&9=65&10=70&11=75&12=82&14=84&15=88&17=90&18=92&19=96&20=101'

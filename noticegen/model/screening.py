@@ -1,0 +1,223 @@
+"""DPIA screening: for each activity, the ICO's screening checklist answered from what the
+data map already says, giving "DPIA required", "consider a DPIA" or "not indicated", with
+the reasons (UK GDPR Art 35(1), (3) and (4); the ICO's list of processing "likely to result
+in high risk" and its screening checklist; docs/dpia-screening.md).
+
+Screening is the DPO's first step, not the assessment: every finding names what in the data
+map produced it, so the DPO can see why and correct the data map (``dpia.screening``
+answers a question the data map cannot, or corrects a guess).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from noticegen.model.resolve import Entry, Model, category_examples, category_types
+from noticegen.text.i18n import N_
+
+REQUIRED, CONSIDER, NOT_INDICATED = "required", "consider", "not-indicated"
+OUTCOMES = {REQUIRED: N_("DPIA required"), CONSIDER: N_("Consider a DPIA"),
+            NOT_INDICATED: N_("Not indicated")}
+
+# Each criterion: whether the ICO's checklist says "always" carry out a DPIA or "consider"
+# one, what it means in plain words, and where the law or the ICO says so.
+ALWAYS, MAYBE = "always", "consider"
+CRITERIA: dict[str, tuple[str, str, str]] = {
+    "automated-decisions": (ALWAYS, N_("decisions with legal or similarly significant effects are made about people by automated means"),
+                            "UK GDPR Art 35(3)(a); ICO list: denial of service, profiling"),
+    "large-scale-sensitive": (ALWAYS, N_("special category or criminal offence data is processed on a large scale"),
+                              "UK GDPR Art 35(3)(b)"),
+    "monitoring": (ALWAYS, N_("people are watched, recorded or tracked (CCTV, monitoring of online or offline behaviour)"),
+                   "UK GDPR Art 35(3)(c); ICO list: tracking"),
+    "biometric": (ALWAYS, N_("biometric data is used to identify people (fingerprints, facial recognition)"),
+                  "ICO list: biometric data"),
+    "genetic": (ALWAYS, N_("genetic data is processed"), "ICO list: genetic data"),
+    "new-technology": (ALWAYS, N_("new technology is used"), "ICO list: innovative technology"),
+    "data-matching": (ALWAYS, N_("data from several sources is combined, compared or matched"),
+                      "ICO list: data matching"),
+    "invisible": (ALWAYS, N_("no privacy notice tells the people concerned about it"),
+                  "ICO list: invisible processing"),
+    "children-targeted": (ALWAYS, N_("children's data is used for marketing or automated decisions"),
+                          "ICO list: targeting of children or other vulnerable individuals"),
+    "denial-of-service": (ALWAYS, N_("it decides whether people can have a service, opportunity or benefit"),
+                          "ICO list: denial of service"),
+    "physical-harm": (ALWAYS, N_("a breach could put someone at risk of physical harm"),
+                      "ICO list: risk of physical harm"),
+    "sensitive": (MAYBE, N_("special category or criminal offence data is processed"),
+                  "ICO screening checklist: sensitive data"),
+    "children": (MAYBE, N_("the data is about children, who are vulnerable data subjects"),
+                 "ICO screening checklist: vulnerable data subjects"),
+    "large-scale": (MAYBE, N_("the processing is on a large scale"), "ICO screening checklist: large scale"),
+    "evaluation": (MAYBE, N_("people are evaluated or scored"), "ICO screening checklist: evaluation or scoring"),
+}
+
+# The questions the DPO may answer in ``dpia.screening`` (the data map cannot tell), and
+# the guesses they may correct.
+ANSWERS = {"large_scale": "large-scale", "new_technology": "new-technology", "data_matching": "data-matching",
+           "physical_harm": "physical-harm", "evaluation": "evaluation", "denial_of_service": "denial-of-service",
+           "monitoring": "monitoring", "biometric": "biometric", "genetic": "genetic"}
+
+_CHILDREN = re.compile(r"\b(?:pupils?|child(?:ren)?|students?|learners?|nursery|looked[- ]after|"
+                       r"young people|infants?|babies)\b", re.IGNORECASE)
+_BIOMETRIC = re.compile(r"\b(?:biometrics?|fingerprints?|finger ?scans?|facial recognition|face recognition|"
+                        r"iris|palm ?(?:vein|print)s?)\b", re.IGNORECASE)
+_GENETIC = re.compile(r"\b(?:genetic|DNA)\b", re.IGNORECASE)
+_MONITORING = re.compile(r"\b(?:CCTV|surveillance|body[- ]worn|cameras?|video recordings?|footage|"
+                         r"monitoring software|web filtering|online monitoring|location tracking|tracking)\b",
+                         re.IGNORECASE)
+
+
+@dataclass
+class Finding:
+    criterion: str
+    evidence: str
+    """What in the data map gave it, quoted: "category 'CCTV images'"."""
+
+    @property
+    def kind(self) -> str:
+        return CRITERIA[self.criterion][0]
+
+    @property
+    def reason(self) -> str:
+        return CRITERIA[self.criterion][1]
+
+    @property
+    def source(self) -> str:
+        return CRITERIA[self.criterion][2]
+
+
+@dataclass
+class Screening:
+    activity: str
+    name: str
+    outcome: str
+    findings: list[Finding] = field(default_factory=list)
+    answered: bool | None = None
+    """The DPO's own answer (``dpia.required``), when given."""
+    link: str | None = None
+
+    @property
+    def needs_dpia(self) -> bool:
+        """Whether the record should show a DPIA as required: the DPO's answer where given,
+        else the screening's."""
+        return self.answered if self.answered is not None else self.outcome == REQUIRED
+
+
+def _texts(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [v for v in value.values() if isinstance(v, str)]
+    return []
+
+
+def _words(activity: Entry, model: Model) -> list[tuple[str, str]]:
+    """(what, text) for every place the data map describes what is processed and why."""
+    registers = model.registers
+    found: list[tuple[str, str]] = []
+    for ident in activity["categories"]:
+        category = registers["category"].get(ident)
+        if category is None:
+            continue
+        for text in _texts(category["name"]):
+            found.append((f"category '{text}'", text))
+        for text, _kind in category_examples(category):
+            for example in _texts(text):
+                found.append((f"category '{_texts(category['name'])[0]}' (example '{example}')", example))
+    for purpose in activity["purposes"]:
+        for text in _texts(purpose):
+            found.append((f"purpose '{text}'", text))
+    for text in _texts(activity["name"]):
+        found.append((f"activity name '{text}'", text))
+    for system in activity.get("systems", []):
+        name = system.get("name") if isinstance(system, dict) else system
+        for text in _texts(name):
+            found.append((f"system '{text}'", text))
+    return found
+
+
+def _first(pattern: re.Pattern, places: list[tuple[str, str]]) -> str | None:
+    for what, text in places:
+        if pattern.search(text):
+            return what
+    return None
+
+
+def children_among(model: Model, activity: Entry) -> str | None:
+    """The first data subject of ``activity`` that is children: marked so
+    (``children: true``), or, unmarked, named so ("Pupils", "Children at the nursery")."""
+    for ident in activity["subjects"]:
+        subject = model.registers["subject"].get(ident)
+        if subject is None:
+            continue
+        marked = subject.get("children")
+        name = _texts(subject["name"])[0] if _texts(subject["name"]) else ident
+        if marked is True or (marked is None and (_CHILDREN.search(name) or _CHILDREN.search(ident))):
+            return f"data subject '{name}'"
+    return None
+
+
+def screen(model: Model, stem: str, activity: Entry) -> Screening:
+    """The activity screened: every criterion the data map shows, and the outcome."""
+    dpia = activity.get("dpia") or {}
+    answers = dpia.get("screening") or {}
+    places = _words(activity, model)
+    registers = model.registers
+    findings: list[Finding] = []
+
+    def found(criterion: str, evidence: str | None) -> None:
+        if evidence and all(f.criterion != criterion for f in findings):
+            findings.append(Finding(criterion, evidence))
+
+    def answer(key: str, guess: str | None) -> str | None:
+        """The DPO's answer where given (``dpia.screening.<key>``), else the guess."""
+        if key in answers:
+            return f"dpia.screening.{key}" if answers[key] else None
+        return guess
+
+    sensitive = None
+    for ident in activity["categories"]:
+        category = registers["category"].get(ident)
+        if category is not None and category_types(category) & {"special", "criminal"}:
+            sensitive = f"category '{_texts(category['name'])[0]}'"
+            break
+    children = children_among(model, activity)
+    if "children" in answers:
+        children = "dpia.screening.children" if answers["children"] else None
+    large = answer("large_scale", None)
+    adm = activity.get("automated_decision_making")
+
+    found("automated-decisions", "automated_decision_making" if isinstance(adm, dict) else None)
+    found("large-scale-sensitive", f"{sensitive}, on a large scale" if sensitive and large else None)
+    found("monitoring", answer("monitoring", _first(_MONITORING, places)))
+    found("biometric", answer("biometric", _first(_BIOMETRIC, places)))
+    found("genetic", answer("genetic", _first(_GENETIC, places)))
+    found("new-technology", answer("new_technology", None))
+    found("data-matching", answer("data_matching", None))
+    covered = any(stem in notice.activity_ids for notice in model.notices.values())
+    found("invisible", None if covered else "no notice lists this activity")
+    targeted = activity.get("direct_marketing") is True or isinstance(adm, dict)
+    found("children-targeted", f"{children}, with {'direct marketing' if activity.get('direct_marketing') else 'automated decisions'}"
+          if children and targeted else None)
+    found("denial-of-service", answer("denial_of_service", None))
+    found("physical-harm", answer("physical_harm", None))
+    found("sensitive", sensitive)
+    found("children", children)
+    found("large-scale", large)
+    found("evaluation", answer("evaluation", None))
+
+    if any(f.kind == ALWAYS for f in findings):
+        outcome = REQUIRED
+    elif findings:
+        outcome = CONSIDER
+    else:
+        outcome = NOT_INDICATED
+    required = dpia.get("required")
+    return Screening(stem, _texts(activity["name"])[0], outcome, findings,
+                     required if isinstance(required, bool) else None, dpia.get("link"))
+
+
+def screen_all(model: Model) -> list[Screening]:
+    """Every activity, screened, in the order of their ids."""
+    return [screen(model, stem, activity) for stem, activity in sorted(model.resolved_activities().items())]
