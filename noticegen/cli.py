@@ -344,6 +344,11 @@ def _made_again(result) -> str:
             parts.append(f"{notices} notice{'s' if notices != 1 else ''}")
         if records:
             parts.append("the record of processing" if records == 1 else f"{records} records of processing")
+        for kind, one, many in (("screening", "the DPIA screening", "DPIA screenings"),
+                                ("apd", "the appropriate policy document", "appropriate policy documents")):
+            count = sum(u.kind == kind for u in units)
+            if count:
+                parts.append(one if count == 1 else f"{count} {many}")
         if indexes:
             parts.append("the index page" if indexes == 1 else f"{indexes} index pages")
         return join_words(parts)

@@ -18,7 +18,9 @@ from conftest import REPOSITORY, copy_example, published
 SEED = Path(__file__).resolve().parent / "fixtures" / "moss-hey-lac-safeguarding-notice.txt"
 SLUG = "looked-after-children-and-safeguarding"
 NOTICES = sorted(p.stem for p in (REPOSITORY / "notices").glob("*.md"))
-OUTPUTS = ["index.html", "records/ropa.html", "records/ropa.csv", "records/ropa.xlsx", "records/datamap.jsonld"] + [
+OUTPUTS = ["index.html", "records/ropa.html", "records/ropa.csv", "records/ropa.xlsx", "records/datamap.jsonld",
+           "records/dpia-screening.html", "records/dpia-screening.pdf",
+           "appropriate-policy.html", "appropriate-policy.pdf"] + [
     f"notices/{slug}{suffix}" for slug in NOTICES for suffix in (".html", ".fragment.html", ".pdf")]
 ACTIVITY_COUNT = len(list((REPOSITORY / "datamap" / "activities").glob("*.yaml")))
 

@@ -165,7 +165,7 @@ def test_example_is_correct_in_law():
     notice = (REPOSITORY / "notices" / "looked-after-children-and-safeguarding.md").read_text()
     assert "high risk" not in notice
     organisation = model.organisation
-    for field in ("dpo", "complaints", "appropriate_policy_document"):
+    for field in ("dpo", "complaints", "appropriate_policy"):
         assert organisation[field]["illustrative"] is True
 
 

@@ -193,6 +193,16 @@ def test_build_import_build_gives_the_same_rows(tmp_path, run, source, fmt):
         assert before[0][-3:] == after[0][-3:] == [
             "Controller (name, address and contact details)", "Establishment", "Data Protection Officer"]
         before, after = [row[:-3] for row in before], [row[:-3] for row in after]
+    if "appropriate_policy" in _load(project / "datamap" / "organisation.yaml")["organisation"]:
+        # a project whose appropriate policy document noticegen builds: the record links
+        # the built page, whose wording the record does not carry, so the import asks for
+        # the document again (a placeholder) rather than invent it
+        column = before[0].index("Link to retention and erasure policy document")
+        assert all(row[column].startswith("../appropriate-policy.html") for row in before[1:]
+                   if row[column] != "Not applicable")
+        assert all(row[column] in ("TODO(link to your appropriate policy document)", "Not applicable")
+                   for row in after[1:])
+        before, after = ([row[:column] + row[column + 1:] for row in rows] for rows in (before, after))
     assert after == before
     organisation = _load(tmp_path / "imported" / "datamap" / "organisation.yaml")["organisation"]
     original = _load(project / "datamap" / "organisation.yaml")["organisation"]

@@ -305,7 +305,8 @@ def test_ropa_rows(ropa):
     assert fundraising["Link to record of personal data breach"] == "Not applicable"
     assert checks["Data Protection Act 2018 Schedule 1 condition for processing"].startswith(
         "DPA 2018 Schedule 1, Part 2, paragraph 18")
-    assert checks["Link to retention and erasure policy document"] == "https://riverside.example/apd"
+    # the appropriate policy document noticegen builds, beside the record
+    assert checks["Link to retention and erasure policy document"] == "appropriate-policy.html"
     assert checks["Is personal data retained and erased in accordance with the policy document?"] == "No"
     assert checks["Reasons for not adhering to policy document (if applicable)"] == "Two older files are awaiting review."
     assert clubs["Data Protection Act 2018 Schedule 1 condition for processing"] == "Not applicable"

@@ -14,6 +14,9 @@ from conftest import REPOSITORY, copy_example
 
 BANNER = "Example — not Moss Hey Primary School's published privacy notice."
 PDF_BANNER = "EXAMPLE — not Moss Hey Primary School's published notice"
+# the documents made beside the notices say it in their own words
+DOCUMENT_BANNER = "Example — not a document of Moss Hey Primary School."
+DOCUMENT_PDF_BANNER = "EXAMPLE — not a document of Moss Hey Primary School"
 
 
 @pytest.fixture(scope="module")
@@ -29,10 +32,13 @@ def example_build(tmp_path_factory):
 
 def test_the_repositorys_example_says_it_is_one(example_build):
     pages = sorted((example_build / ".current").resolve().rglob("*.html"))
-    assert len(pages) == 10  # 4 notices, their fragments, the ROPA and the index
+    # 4 notices, their fragments, the ROPA, the DPIA screening, the appropriate policy
+    # document and the index
+    assert len(pages) == 12
     for page in pages:
         text = page.read_text()
-        assert BANNER in text.replace("&#39;", "'"), page
+        banner = DOCUMENT_BANNER if page.stem in ("dpia-screening", "appropriate-policy") else BANNER
+        assert banner in text.replace("&#39;", "'"), page
         if not page.name.endswith(".fragment.html"):
             assert '<meta name="robots" content="noindex, nofollow">' in text, page
 
@@ -45,7 +51,8 @@ def test_every_pdf_page_of_the_example_says_it_is_one(example_build):
         for number in range(1, pages + 1):
             text = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-layout", str(pdf), "-"],
                                   capture_output=True, text=True, check=True).stdout
-            assert PDF_BANNER in text, (pdf.name, number)
+            banner = DOCUMENT_PDF_BANNER if pdf.stem in ("dpia-screening", "appropriate-policy") else PDF_BANNER
+            assert banner in text, (pdf.name, number)
 
 
 def test_the_example_record_of_processing_workbook_says_it_is_one(example_build):
@@ -105,6 +112,7 @@ def test_docs_example_lists_every_illustrative_value(tmp_path, run):
     rows = [row for row in table.splitlines() if row.startswith("| `")]
     fields = {"the Data Protection Officer's details are": "dpo", "the complaints contact is": "complaints",
               "the appropriate policy document is": "appropriate_policy_document",
+              "the appropriate policy document's wording is": "appropriate_policy",
               "what happens if data is not provided is": "provision"}
     for line in found:
         path = line.split(":", 1)[0]

@@ -231,15 +231,19 @@ EXPECTED_WARNINGS = {
     "primary-pupils": ["retention-criteria-vague", "retention-policy-unlinked"],
     # the trust's notice lists photographs and CCTV images under running its academies,
     # whose reasons say nothing of either (issue 21, M9)
-    "trust": ["category-without-purpose", "category-without-purpose", "retention-policy-unlinked"],
+    # and its CCTV needs a DPIA (noticegen's screening: monitoring), which the notice
+    # does not link (dpia-not-linked)
+    "trust": ["category-without-purpose", "category-without-purpose", "dpia-not-linked",
+              "retention-policy-unlinked"],
     "workforce": ["retention-policy-unlinked"],
     # the governors' notice holds digital images for no purpose it gives, and never says
     # where the information comes from (no source is made up for it); the three
     # recipients it gives no reason for say so (no_reason_given)
     "governors": ["category-without-purpose", "missing-source"],
     # the biometric notice gives a fixed end (leaving, or consent withdrawn), a reason for
-    # its one recipient and a purpose for the fingerprint code: nothing to warn about
-    "cctv": [],
+    # its one recipient and a purpose for the fingerprint code; biometric identification
+    # needs a DPIA (noticegen's screening), which the notice does not link
+    "cctv": ["dpia-not-linked"],
     # the nursery's notice lists legal obligation, contract and consent for all its
     # purposes without saying which covers which (basis-scope-unstated); names Ofsted,
     # health professionals and SEND services with no reason for sharing (which the data

@@ -88,7 +88,8 @@ def test_the_schools_own_words_reach_the_notice(project, run):
     assert "The local authority plans school places." in text
     # retention as criteria, with the policy and the note
     assert ("Pupil record for as long as we need it to educate and support the pupil, then as "
-            "our policy sets out. See our Records retention policy") in text
+            "our policy sets out") in text
+    assert text.count("See our Records retention policy") == 1  # the one policy, linked once
     assert "Transferred to the next school when a pupil leaves." in text
 
 

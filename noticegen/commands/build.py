@@ -145,7 +145,7 @@ def build_project(root: Path, pdf: bool = True,
                 began = time.perf_counter()
                 for relative, data in other_files(work, unit).items():
                     writer.add(relative, data)
-                stage = "ropa" if unit.kind == "ropa" else "index"
+                stage = "ropa" if unit.kind in ("ropa", "screening", "apd") else "index"
                 result.timings[stage] = result.timings.get(stage, 0.0) + time.perf_counter() - began
         if progress is not None:
             progress(total, total, "")

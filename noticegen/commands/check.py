@@ -23,7 +23,7 @@ def check_project(root: Path, today: dt.date | None = None, strict: bool = False
         return check(load.project(root), today, strict, renderer=notice_renderer, read_back=read_back)
 
 
-RECORD_RULES = frozenset({"ropa-gap", "retention-action-unstated", "system-processor-kind", "system-without-processor"})
+RECORD_RULES = frozenset({"ropa-gap", "retention-action-unstated", "dpia-not-linked", "system-processor-kind", "system-without-processor"})
 """Rules about what only the record of processing needs (Art 30), not the notices."""
 
 

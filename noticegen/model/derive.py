@@ -333,6 +333,9 @@ class NoticeView:
     reader: str = "adults"
     """Whom the built-in text is written for: 'adults', or 'children' (plain words)."""
     reading_age: int | None = None
+    apd_links: dict = field(default_factory=dict)
+    """How the notice refers to the appropriate policy document, on its page ('html') and
+    in its PDF ('pdf'): {title, url, illustrative}, or None (noticegen.model.policy)."""
     """The UK reading age the notice's text aims at, when it has one."""
 
     @property
@@ -387,6 +390,8 @@ def _groups_by_subject(categories: list[Entry], activities: list[Entry],
 
 
 def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
+    from noticegen.model.policy import policy_link
+
     """Derive a notice's content from the activities it covers (a checked model).
 
     ``diff`` (a :class:`noticegen.model.changes.Diff`) feeds the optional 'changes' section.
@@ -487,6 +492,7 @@ def notice_view(model: Model, notice: Notice, diff=None) -> NoticeView:
         changes_since=diff.old if diff is not None else "",
         reader=notice.entry.get("reader", "adults"),
         reading_age=reading_age_of(notice),
+        apd_links={"html": policy_link(model, "notices"), "pdf": policy_link(model, "pdf")},
     )
     view.first_layer = first_layer(view)
     return view

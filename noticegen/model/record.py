@@ -19,7 +19,9 @@ NONE = N_("None")
 NOT_APPLICABLE = N_("Not applicable")
 NO_LINK = N_("No link yet (see its progress)")
 YES, NO = N_("Yes"), N_("No")
-_FIXED = {NONE, NOT_APPLICABLE, NO_LINK, YES, NO}
+SCREENED_YES = N_("Yes (noticegen's screening: DPIA required)")
+SCREENED_NO = N_("No (noticegen's screening: not indicated)")
+_FIXED = {NONE, NOT_APPLICABLE, NO_LINK, YES, NO, SCREENED_YES, SCREENED_NO}
 """Cells noticegen writes itself, translated as they are put in a row."""
 
 GROUPS: list[tuple[str, list[str]]] = [
@@ -86,6 +88,8 @@ class Ropa:
     example: str = ""
     """The organisation's name when the project is an example (``example: true``): the
     record then says, above everything, that it is not that organisation's record."""
+    policy_document: dict | None = None
+    """The appropriate policy document as the record refers to it (_policy_document)."""
 
     @property
     def groups(self):
@@ -143,8 +147,8 @@ class Ropa:
             lines.append((N_("Privacy contact"), _contact(org["privacy_contact"])))
         if org.get("complaints"):
             lines.append((N_("Complaints to the controller"), _contact(org["complaints"])))
-        if org.get("appropriate_policy_document"):
-            lines.append((N_("Appropriate policy document"), _document(org["appropriate_policy_document"])))
+        if self.policy_document:
+            lines.append((N_("Appropriate policy document"), _document(self.policy_document)))
         if org.get("representative"):
             lines.append((N_("Representative"), _contact(org["representative"])))
         for joint in org.get("joint_controllers", []):
@@ -160,6 +164,18 @@ def _contact(person: dict) -> str:
              ", ".join(person.get("address", [])) or None, person.get("url")]
     text = ", ".join(p for p in parts if p)
     return f"{text} {ILLUSTRATIVE}" if person.get("illustrative") else text
+
+
+def _policy_document(model: Model) -> dict | None:
+    """The appropriate policy document as the record refers to it: the one noticegen
+    builds (beside the record, or published beside the notices), else the link given."""
+    from noticegen.model.policy import DEFAULT_TITLE, policy_link
+
+    link = policy_link(model, "records")
+    if link is None:
+        return None
+    title = link["title"] or (i18n.gettext_for(model.language)(DEFAULT_TITLE) if link["built"] else None)
+    return {"title": title, "url": link["url"], "illustrative": link["illustrative"]}
 
 
 def _document(value) -> str:
@@ -279,16 +295,12 @@ def row_values(model: Model, ident: str, activity: Entry,
         (consent.get("record") or None) if relies_on_consent(activity) else NOT_APPLICABLE,
         _or(_mark(_lines(_mark(system_name(s), isinstance(s, dict) and bool(s.get("illustrative")))
                          for s in activity.get("systems", [])), marked(activity, "systems")), None),
-        _mark(_yes_no(dpia["required"]), marked(activity, "dpia")) if dpia else None,
-        _mark(dpia.get("status") or None if dpia["required"] else NOT_APPLICABLE, marked(activity, "dpia")
-              and dpia["required"]) if dpia else None,
-        (dpia.get("link") or (NO_LINK if dpia.get("status") else None)
-         if dpia["required"] else NOT_APPLICABLE) if dpia else None,
+        *_dpia_cells(model, ident, activity),
         _mark(_yes_no(breach["occurred"]), marked(activity, "breach")) if breach else None,
         ((breach.get("record") or None) if breach["occurred"] else NOT_APPLICABLE) if breach else None,
         cite(schedule_1, "schedule_1", "criminal_offence") or NOT_APPLICABLE,
         cite(basis["article_6"], "article_6") if uses_schedule_1 else NOT_APPLICABLE,
-        _link(organisation.get("appropriate_policy_document")) if uses_schedule_1 else NOT_APPLICABLE,
+        _link(_policy_document(model)) if uses_schedule_1 else NOT_APPLICABLE,
         (_mark(_yes_no(policy["followed"]), marked(activity, "policy_document_retention")) if policy else None)
         if uses_schedule_1 else NOT_APPLICABLE,
         ((NOT_APPLICABLE if policy["followed"] else policy.get("reason")) if policy else None)
@@ -304,6 +316,29 @@ def row_values(model: Model, ident: str, activity: Entry,
     ]
     assert len(values) == len(COLUMNS)
     return list(zip(COLUMNS, values))
+
+
+def _dpia_cells(model: Model, ident: str, activity: Entry) -> list[str | None]:
+    """Required?, progress and link: the DPO's answer where given; else the screening's
+    when it is clear (required, or not indicated). 'Consider a DPIA' is the DPO's to
+    decide, so the cells stay unknown (a gap check --strict lists)."""
+    from noticegen.model.screening import CONSIDER, REQUIRED, screen
+
+    dpia = activity.get("dpia") or {}
+    required = dpia.get("required")
+    mark = marked(activity, "dpia")
+    if isinstance(required, bool):
+        answer = _mark(_yes_no(required), mark)
+    else:
+        outcome = screen(model, ident, activity).outcome
+        if outcome == CONSIDER:
+            return [None, None, None]
+        required = outcome == REQUIRED
+        answer = SCREENED_YES if required else SCREENED_NO
+    if not required:
+        return [answer, NOT_APPLICABLE, NOT_APPLICABLE]
+    return [answer, _mark(dpia.get("status") or None, mark),
+            _mark(dpia.get("link"), mark) or (NO_LINK if dpia.get("status") else None)]
 
 
 _TYPES = {"personal": N_("personal"), "special": N_("special"), "criminal": N_("criminal")}

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from noticegen.model.resolve import Entry, Model, category_examples, category_types
+from noticegen.text import i18n
 from noticegen.text.i18n import N_
 
 REQUIRED, CONSIDER, NOT_INDICATED = "required", "consider", "not-indicated"
@@ -63,8 +64,9 @@ _CHILDREN = re.compile(r"\b(?:pupils?|child(?:ren)?|students?|learners?|nursery|
 _BIOMETRIC = re.compile(r"\b(?:biometrics?|fingerprints?|finger ?scans?|facial recognition|face recognition|"
                         r"iris|palm ?(?:vein|print)s?)\b", re.IGNORECASE)
 _GENETIC = re.compile(r"\b(?:genetic|DNA)\b", re.IGNORECASE)
-_MONITORING = re.compile(r"\b(?:CCTV|surveillance|body[- ]worn|cameras?|video recordings?|footage|"
-                         r"monitoring software|web filtering|online monitoring|location tracking|tracking)\b",
+_MONITORING = re.compile(r"\b(?:CCTV|surveillance|body[- ]worn|security cameras?|camera recordings?|"
+                         r"(?:CCTV |video )footage|monitoring software|web filtering|online monitoring|"
+                         r"location tracking|tracking (?:of )?(?:location|movements?|online activity))\b",
                          re.IGNORECASE)
 
 
@@ -112,7 +114,7 @@ def _texts(value) -> list[str]:
     return []
 
 
-def _words(activity: Entry, model: Model) -> list[tuple[str, str]]:
+def _words(activity: Entry, model: Model, _) -> list[tuple[str, str]]:
     """(what, text) for every place the data map describes what is processed and why."""
     registers = model.registers
     found: list[tuple[str, str]] = []
@@ -120,20 +122,21 @@ def _words(activity: Entry, model: Model) -> list[tuple[str, str]]:
         category = registers["category"].get(ident)
         if category is None:
             continue
-        for text in _texts(category["name"]):
-            found.append((f"category '{text}'", text))
+        name = _texts(category["name"])[0] if _texts(category["name"]) else ident
+        found.append((_("category ‘%(name)s’") % {"name": name}, name))
         for text, _kind in category_examples(category):
             for example in _texts(text):
-                found.append((f"category '{_texts(category['name'])[0]}' (example '{example}')", example))
+                found.append((_("category ‘%(name)s’, example ‘%(example)s’") % {"name": name, "example": example},
+                              example))
     for purpose in activity["purposes"]:
         for text in _texts(purpose):
-            found.append((f"purpose '{text}'", text))
+            found.append((_("purpose ‘%(purpose)s’") % {"purpose": text}, text))
     for text in _texts(activity["name"]):
-        found.append((f"activity name '{text}'", text))
+        found.append((_("activity ‘%(name)s’") % {"name": text}, text))
     for system in activity.get("systems", []):
         name = system.get("name") if isinstance(system, dict) else system
         for text in _texts(name):
-            found.append((f"system '{text}'", text))
+            found.append((_("system ‘%(name)s’") % {"name": text}, text))
     return found
 
 
@@ -144,7 +147,7 @@ def _first(pattern: re.Pattern, places: list[tuple[str, str]]) -> str | None:
     return None
 
 
-def children_among(model: Model, activity: Entry) -> str | None:
+def children_among(model: Model, activity: Entry, _=lambda text: text) -> str | None:
     """The first data subject of ``activity`` that is children: marked so
     (``children: true``), or, unmarked, named so ("Pupils", "Children at the nursery")."""
     for ident in activity["subjects"]:
@@ -154,15 +157,17 @@ def children_among(model: Model, activity: Entry) -> str | None:
         marked = subject.get("children")
         name = _texts(subject["name"])[0] if _texts(subject["name"]) else ident
         if marked is True or (marked is None and (_CHILDREN.search(name) or _CHILDREN.search(ident))):
-            return f"data subject '{name}'"
+            return _("data subjects ‘%(name)s’") % {"name": name}
     return None
 
 
-def screen(model: Model, stem: str, activity: Entry) -> Screening:
-    """The activity screened: every criterion the data map shows, and the outcome."""
+def screen(model: Model, stem: str, activity: Entry, language: str | None = None) -> Screening:
+    """The activity screened: every criterion the data map shows, and the outcome; what
+    gave each finding is said in ``language``."""
+    _ = i18n.gettext_for(language)
     dpia = activity.get("dpia") or {}
     answers = dpia.get("screening") or {}
-    places = _words(activity, model)
+    places = _words(activity, model, _)
     registers = model.registers
     findings: list[Finding] = []
 
@@ -173,32 +178,33 @@ def screen(model: Model, stem: str, activity: Entry) -> Screening:
     def answer(key: str, guess: str | None) -> str | None:
         """The DPO's answer where given (``dpia.screening.<key>``), else the guess."""
         if key in answers:
-            return f"dpia.screening.{key}" if answers[key] else None
+            return (_("the DPO's answer (%(field)s)") % {"field": f"dpia.screening.{key}"}) if answers[key] else None
         return guess
 
     sensitive = None
     for ident in activity["categories"]:
         category = registers["category"].get(ident)
         if category is not None and category_types(category) & {"special", "criminal"}:
-            sensitive = f"category '{_texts(category['name'])[0]}'"
+            sensitive = _("category ‘%(name)s’") % {"name": _texts(category["name"])[0]}
             break
-    children = children_among(model, activity)
+    children = children_among(model, activity, _)
     if "children" in answers:
-        children = "dpia.screening.children" if answers["children"] else None
+        children = answer("children", None)
     large = answer("large_scale", None)
     adm = activity.get("automated_decision_making")
 
-    found("automated-decisions", "automated_decision_making" if isinstance(adm, dict) else None)
-    found("large-scale-sensitive", f"{sensitive}, on a large scale" if sensitive and large else None)
+    found("automated-decisions", _("the activity's automated decision-making") if isinstance(adm, dict) else None)
+    found("large-scale-sensitive", f"{sensitive}; {large}" if sensitive and large else None)
     found("monitoring", answer("monitoring", _first(_MONITORING, places)))
     found("biometric", answer("biometric", _first(_BIOMETRIC, places)))
     found("genetic", answer("genetic", _first(_GENETIC, places)))
     found("new-technology", answer("new_technology", None))
     found("data-matching", answer("data_matching", None))
     covered = any(stem in notice.activity_ids for notice in model.notices.values())
-    found("invisible", None if covered else "no notice lists this activity")
+    found("invisible", None if covered else _("no notice lists this activity"))
     targeted = activity.get("direct_marketing") is True or isinstance(adm, dict)
-    found("children-targeted", f"{children}, with {'direct marketing' if activity.get('direct_marketing') else 'automated decisions'}"
+    found("children-targeted", "; ".join([children or "", _("direct marketing") if activity.get("direct_marketing")
+                                          else _("the activity's automated decision-making")])
           if children and targeted else None)
     found("denial-of-service", answer("denial_of_service", None))
     found("physical-harm", answer("physical_harm", None))
@@ -218,6 +224,7 @@ def screen(model: Model, stem: str, activity: Entry) -> Screening:
                      required if isinstance(required, bool) else None, dpia.get("link"))
 
 
-def screen_all(model: Model) -> list[Screening]:
+def screen_all(model: Model, language: str | None = None) -> list[Screening]:
     """Every activity, screened, in the order of their ids."""
-    return [screen(model, stem, activity) for stem, activity in sorted(model.resolved_activities().items())]
+    return [screen(model, stem, activity, language)
+            for stem, activity in sorted(model.resolved_activities().items())]

@@ -300,6 +300,7 @@ class Renderer:
         view = context.get("view")
         self.language = language or getattr(view, "language", None) or self.model.language
         context.setdefault("language", self.language)
+        context.setdefault("links", notice_links)
         try:
             output = self.env.get_template(template).render(**context)
             return mark_placeholders(output) if self.draft else output

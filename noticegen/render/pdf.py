@@ -23,6 +23,20 @@ from urllib.parse import unquote, urlparse
 from noticegen.problems import NoticegenError
 
 
+EPOCH_FALLBACK = "2000-01-01"
+
+
+def epoch(date: str | None) -> int:
+    """A document's date as the PDF's SOURCE_DATE_EPOCH: the same date, the same bytes."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(date or EPOCH_FALLBACK)
+    except ValueError:  # a placeholder, in a draft
+        day = dt.date.fromisoformat(EPOCH_FALLBACK)
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+
+
 class PdfError(NoticegenError):
     """A PDF could not be written."""
 

@@ -9,7 +9,7 @@ import csv
 import io
 
 from noticegen.text import i18n
-from noticegen.model.record import _FIXED, ILLUSTRATIVE, Ropa, row_values
+from noticegen.model.record import _FIXED, ILLUSTRATIVE, Ropa, _policy_document, row_values
 from noticegen.model.resolve import Model, localised
 
 
@@ -24,7 +24,7 @@ def build_ropa(model: Model) -> Ropa:
              for _column, value in row_values(model, ident, activity, language)]
             for ident, activity in sorted(model.activities.items())]
     return Ropa(model.organisation, rows, model.establishment, language,
-                model.publisher if model.example else "")
+                model.publisher if model.example else "", _policy_document(model))
 
 
 def to_csv(ropa: Ropa) -> bytes:

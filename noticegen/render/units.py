@@ -4,7 +4,6 @@ memory, as bytes; writing them is the site stage's (:mod:`noticegen.site.write`)
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from dataclasses import dataclass, field
 
@@ -14,7 +13,7 @@ from noticegen.model.resolve import Model
 from noticegen.render.html import Renderer
 from noticegen.render.ropa import build_ropa, to_csv, to_xlsx
 
-EPOCH_FALLBACK = "2000-01-01"
+from noticegen.render.pdf import epoch  # WeasyPrint itself is imported only when a PDF is written
 
 
 @dataclass
@@ -23,20 +22,10 @@ class Unit:
 
     key: str
     school: str | None
-    kind: str  # notice, ropa, index, schools
+    kind: str  # notice, ropa, screening, apd, index, schools
     slug: str | None
     outputs: list[str]
     digest: str = ""
-
-
-def epoch(date: str | None) -> int:
-    """A notice's publication date as the PDF's SOURCE_DATE_EPOCH."""
-    try:
-        day = dt.date.fromisoformat(date or EPOCH_FALLBACK)
-    except ValueError:  # a placeholder, in a draft
-        day = dt.date.fromisoformat(EPOCH_FALLBACK)
-    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
-
 
 
 @dataclass
@@ -122,6 +111,11 @@ def other_files(work: Work, unit: Unit) -> dict[str, bytes]:
             organisation=models[first].organisation).encode()}
     model = work.models[unit.school]
     renderer = work.renderer(unit.school)
+    if unit.kind in ("screening", "apd"):
+        from noticegen.render.documents import policy_files, screening_files
+
+        make = screening_files if unit.kind == "screening" else policy_files
+        return make(model, renderer, unit.outputs)
     if unit.kind == "ropa":
         ropa = build_ropa(model)
         from noticegen.render.dpv import to_jsonld

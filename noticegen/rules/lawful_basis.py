@@ -111,8 +111,9 @@ def appropriate_policy_document(ctx: Context) -> Iterator[Problem]:
     """Sch 1 paras 1(1)(b) and 5(1): the document is part of the condition itself; para 38
     names the conditions it serves and para 39 what it must explain."""
     model = ctx.model
-    if model.organisation is None or model.organisation.get("appropriate_policy_document"):
-        return
+    if model.organisation is None or model.organisation.get("appropriate_policy_document") \
+            or model.organisation.get("appropriate_policy"):
+        return  # linked, or built by noticegen from the data map
     for activity in model.activities.values():
         for group in ("schedule_1", "criminal_offence"):
             for index, ident in enumerate(activity["lawful_basis"].get(group, [])):
@@ -121,8 +122,9 @@ def appropriate_policy_document(ctx: Context) -> Iterator[Problem]:
                     yield problem(activity.where("lawful_basis", group, index),
                                   "missing-appropriate-policy-document",
                                   f"{condition.reference} is met only while an appropriate policy "
-                                  "document is in place (DPA 2018 Sch 1 Part 4): set "
-                                  "appropriate_policy_document in datamap/organisation.yaml")
+                                  "document is in place (DPA 2018 Sch 1 Part 4): write it in "
+                                  "datamap/organisation.yaml (appropriate_policy), or link the one "
+                                  "you keep elsewhere (appropriate_policy_document)")
 
 
 @rule

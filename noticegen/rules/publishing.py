@@ -35,6 +35,7 @@ def _illustrative_places(value, path=()):
 _NAMES = {"dpo": "the Data Protection Officer's details", "complaints": "the complaints contact",
           "privacy_contact": "the privacy contact", "requests": "the contact for requests",
           "appropriate_policy_document": "the appropriate policy document",
+          "appropriate_policy": "the appropriate policy document's wording",
           "retention_policy": "the retention policy", "provision": "what happens if data is not provided",
           "breach": "the breach answers", "policy_document_retention": "the policy document answer",
           "dpia": "the DPIA answers", "joint_controller": "the joint controller's details"}

@@ -16,6 +16,7 @@ declare({
     "ropa-gap": (W, "A column of the record of processing the data map leaves unknown (listed by check --strict)."),
     "retention-criteria-vague": (W, "A retention rule whose criteria name no event, period or condition that ends the keeping ('for as long as we need it'): Art 13(2)(a) asks for the criteria used to set the period."),
     "retention-policy-unlinked": (W, "A retention rule without a fixed period that defers to a retention policy the notice cannot link (no web address given)."),
+    "dpia-not-linked": (W, "An activity that needs a DPIA (the DPO says so in dpia.required, or noticegen's screening finds a criterion from the ICO's list or Art 35(3)) with none linked (dpia.link)."),
     "retention-action-unstated": (W, "A retention rule with a period that does not say what happens at its end (secure disposal, deletion, review, archive or transfer): the record of processing needs the time limits for erasure (Art 30(1)(f)); listed by check --strict."),
 })
 
@@ -82,6 +83,33 @@ def retention_action(ctx: Context) -> Iterator[Problem]:
                           f"retention rule '{ident}' does not say what happens when the period "
                           "ends: the record of processing needs it. Add action: secure-disposal, "
                           "deletion, review, archive or transfer, once the school has confirmed it")
+
+
+@rule
+def dpia_links(ctx: Context) -> Iterator[Problem]:
+    """Art 35(1): a DPIA before processing likely to result in a high risk. Where the DPO
+    has said one is not needed (``dpia.required: false``), that answer stands."""
+    from noticegen.model.screening import CRITERIA, screen_all
+
+    if not ctx.loaded.complete:
+        return  # a broken notice file may list the activity: its screening would be wrong
+    activities = ctx.model.resolved_activities()
+    for screening in screen_all(ctx.model):
+        if not screening.needs_dpia or screening.link:
+            continue
+        activity = activities[screening.activity]
+        if screening.answered:
+            why = "the data map says a DPIA is required (dpia.required)"
+        else:
+            reasons = [f"{CRITERIA[f.criterion][1]} ({f.evidence})" for f in screening.findings
+                       if f.kind == "always"]
+            why = "the screening finds that " + "; and ".join(reasons)
+        place = activity.where("dpia", "required") if "dpia" in activity.data and \
+            "required" in activity["dpia"] else activity.where("name")
+        yield problem(place, "dpia-not-linked",
+                      f"activity '{screening.activity}' needs a Data Protection Impact Assessment: "
+                      f"{why}. Link it (dpia.link) once it is done; if the DPO has decided none is "
+                      "needed, say so with dpia: {required: false}")
 
 
 @rule

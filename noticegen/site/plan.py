@@ -10,7 +10,9 @@ import json
 from noticegen import __version__
 from noticegen.load import files as project_files
 from noticegen.load.templates import packaged_templates
+from noticegen.model.policy import FILE as POLICY
 from noticegen.model.resolve import Model
+from noticegen.render.documents import SCREENING
 from noticegen.render.units import Unit
 from noticegen.rules.check import CheckResult
 from noticegen.site.write import sha256
@@ -90,6 +92,20 @@ def _ropa_digest(model: Model, seen: dict) -> str:
     })
 
 
+def _with_pdf(stem: str, pdf: bool) -> list[str]:
+    return [f"{stem}.html"] + ([f"{stem}.pdf"] if pdf else [])
+
+
+def _document_digest(model: Model, pdf: bool, seen: dict) -> str:
+    """What a document made from the whole data map depends on: the record's data, the
+    notices (which activities they tell people about, and their dates) and the config."""
+    return _digest({
+        "ropa": _ropa_digest(model, seen), "pdf": pdf,
+        "notices": {slug: [n.activity_ids, n.entry.get("published")] for slug, n in model.notices.items()},
+        "config": model.config.data if model.config is not None else None,
+    })
+
+
 def _index_digest(model: Model, pdf: bool, seen: dict) -> str:
     return _digest({
         "noticegen": __version__, "templates": _templates_digest(model, seen), "pdf": pdf,
@@ -136,12 +152,23 @@ def plan(result: CheckResult, pdf: bool, public: bool = False) -> tuple[list[Uni
                 diff_text = as_text(diffs[(school, since)])
             units.append(Unit(f"{prefix}notice/{slug}", school, "notice", slug, outputs,
                               _notice_digest(model, slug, pdf, diff_text, seen)))
+        records = f"{prefix}{RECORDS}"
         if model.publish_records or not public:
-            records = f"{prefix}{RECORDS}"
             units.append(Unit(f"{prefix}ropa", school, "ropa", None,
                               [f"{records}/ropa.html", f"{records}/ropa.csv",
                                f"{records}/ropa.xlsx", f"{records}/datamap.jsonld"],
                               _ropa_digest(model, seen)))
+            # the DPIA screening report: for the DPO and the record, never published
+            units.append(Unit(f"{prefix}screening", school, "screening", None,
+                              _with_pdf(f"{records}/{SCREENING}", pdf),
+                              _document_digest(model, pdf, seen)))
+        policy = (model.organisation.get("appropriate_policy") or {}) if model.organisation else {}
+        if policy and (policy.get("publish") or model.publish_records or not public):
+            # the appropriate policy document: beside the notices when the organisation
+            # publishes it, else kept with the records (Sch 1 para 40: for the ICO on request)
+            folder = prefix if policy.get("publish") else f"{records}/"
+            units.append(Unit(f"{prefix}apd", school, "apd", None,
+                              _with_pdf(f"{folder}{POLICY}", pdf), _document_digest(model, pdf, seen)))
         units.append(Unit(f"{prefix}index", school, "index", None, [f"{prefix}index.html"],
                           _index_digest(model, pdf, seen)))
     if result.schools:

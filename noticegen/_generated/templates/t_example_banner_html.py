@@ -10,14 +10,26 @@ def root(context, missing=missing, environment=environment):
     concat = environment.concat
     cond_expr_undefined = Undefined
     if 0: yield None
+    l_0_document_banner = resolve('document_banner')
     l_0__ = resolve('_')
     l_0_example = resolve('example')
+    try:
+        t_1 = environment.tests['defined']
+    except KeyError:
+        @internalcode
+        def t_1(*unused):
+            raise TemplateRuntimeError("No test named 'defined' found.")
     pass
     yield '<p class="example-banner" role="note"><strong>'
-    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), "Example — not %(name)s's published privacy notice.", name=(undefined(name='example') if l_0_example is missing else l_0_example)))
+    if (t_1((undefined(name='document_banner') if l_0_document_banner is missing else l_0_document_banner)) and (undefined(name='document_banner') if l_0_document_banner is missing else l_0_document_banner)):
+        pass
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Example — not a document of %(name)s.', name=(undefined(name='example') if l_0_example is missing else l_0_example)))
+    else:
+        pass
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), "Example — not %(name)s's published privacy notice.", name=(undefined(name='example') if l_0_example is missing else l_0_example)))
     yield '</strong> '
     yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'It shows noticegen at work; values marked illustrative have not been confirmed by %(name)s.', name=(undefined(name='example') if l_0_example is missing else l_0_example)))
     yield '</p>\n'
 
 blocks = {}
-debug_info = '4=14'
+debug_info = '4=21'

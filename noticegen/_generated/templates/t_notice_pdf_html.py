@@ -15,7 +15,7 @@ def root(context, missing=missing, environment=environment):
     l_0__ = resolve('_')
     l_0_example = resolve('example')
     l_0_draft = resolve('draft')
-    l_0_example_parts = l_0_page_of = missing
+    l_0_example_parts = missing
     try:
         t_1 = environment.filters['css_string']
     except KeyError:
@@ -61,13 +61,13 @@ def root(context, missing=missing, environment=environment):
         yield 'T00:00:00Z">\n'
     yield '<style>\n'
     template = environment.get_template('notice.css', 'notice-pdf.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts, 'page_of': l_0_page_of}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts}))
     try:
         for event in gen:
             yield event
     finally: gen.close()
     template = environment.get_template('notice-pdf.css', 'notice-pdf.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts, 'page_of': l_0_page_of}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts}))
     try:
         for event in gen:
             yield event
@@ -96,28 +96,19 @@ def root(context, missing=missing, environment=environment):
         yield '; }'
     yield '  @bottom-left { content: '
     yield escape(t_1(markup_join((environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Version %(version)s', version=environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'version')), (markup_join((' · ', t_2(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'published')), )) if t_4(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'published')) else ''), ))))
-    yield '; }'
-    l_0_page_of = t_3(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Page %(page)s of %(pages)s', page='\x01', pages='\x02'))
-    context.vars['page_of'] = l_0_page_of
-    context.exported_vars.add('page_of')
-    yield '  @bottom-right { content: '
-    yield escape(t_1(environment.getitem(environment.call(context, environment.getattr((undefined(name='page_of') if l_0_page_of is missing else l_0_page_of), 'split'), '\x01'), 0)))
-    yield ' counter(page) '
-    yield escape(t_1(environment.getitem(environment.call(context, environment.getattr(environment.getitem(environment.call(context, environment.getattr((undefined(name='page_of') if l_0_page_of is missing else l_0_page_of), 'split'), '\x01'), 1), 'split'), '\x02'), 0)))
-    yield ' counter(pages) '
-    yield escape(t_1(environment.getitem(environment.call(context, environment.getattr((undefined(name='page_of') if l_0_page_of is missing else l_0_page_of), 'split'), '\x02'), 1)))
     yield '; }\n'
-    if (undefined(name='draft') if l_0_draft is missing else l_0_draft):
-        pass
-        yield '@top-right { content: '
-        yield escape(t_1(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'DRAFT — NOT FOR PUBLICATION')))
-        yield '; color: #b00020; font-weight: bold; }'
+    template = environment.get_template('pdf-page.html', 'notice-pdf.html')
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts}))
+    try:
+        for event in gen:
+            yield event
+    finally: gen.close()
     yield '}\n</style>\n</head>\n<body class="pdf">\n<main id="main">\n'
     l_1_level = 1
     l_1_banner = True
     pass
     template = environment.get_template('notice-body.html', 'notice-pdf.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'banner': l_1_banner, 'level': l_1_level, 'example_parts': l_0_example_parts, 'page_of': l_0_page_of}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'banner': l_1_banner, 'level': l_1_level, 'example_parts': l_0_example_parts}))
     try:
         for event in gen:
             yield event
@@ -126,4 +117,4 @@ def root(context, missing=missing, environment=environment):
     yield '</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '3=42&6=44&7=48&8=50&9=52&12=55&13=57&16=60&17=66&22=73&23=76&24=92&25=95&28=97&29=101&30=107&36=116'
+debug_info = '3=42&6=44&7=48&8=50&9=52&12=55&13=57&16=60&17=66&22=73&23=76&24=92&25=95&26=97&32=107'

@@ -13,7 +13,9 @@ def root(context, missing=missing, environment=environment):
     l_0_view = resolve('view')
     l_0_section = resolve('section')
     l_0_sub = resolve('sub')
+    l_0_links = resolve('links')
     l_0__ = resolve('_')
+    l_0_apd_title = resolve('apd_title')
     l_0_basis_words = l_0_illustrative = l_0_said = l_0_purposes_shown = l_0_apd = missing
     try:
         t_1 = environment.filters['join_words']
@@ -45,18 +47,6 @@ def root(context, missing=missing, environment=environment):
         @internalcode
         def t_5(*unused):
             raise TemplateRuntimeError("No filter named 'markdown_inline' found.")
-    try:
-        t_6 = environment.tests['defined']
-    except KeyError:
-        @internalcode
-        def t_6(*unused):
-            raise TemplateRuntimeError("No test named 'defined' found.")
-    try:
-        t_7 = environment.tests['mapping']
-    except KeyError:
-        @internalcode
-        def t_7(*unused):
-            raise TemplateRuntimeError("No test named 'mapping' found.")
     pass
     included_template = environment.get_template('sections/children/_words.html', 'sections/children/lawful-basis.html')._get_default_module(context)
     l_0_basis_words = getattr(included_template, 'basis_words', missing)
@@ -71,7 +61,7 @@ def root(context, missing=missing, environment=environment):
     context.vars['illustrative'] = l_0_illustrative
     context.exported_vars.discard('illustrative')
     def macro(l_1_bases):
-        t_8 = []
+        t_6 = []
         if l_1_bases is missing:
             l_1_bases = undefined("parameter 'bases' was not provided", name='bases')
         pass
@@ -79,16 +69,16 @@ def root(context, missing=missing, environment=environment):
         for l_2_basis, l_2_loop in LoopContext(l_1_bases, undefined):
             _loop_vars = {}
             pass
-            t_8.append(
+            t_6.append(
                 escape(environment.call(context, (undefined(name='basis_words') if l_0_basis_words is missing else l_0_basis_words), l_2_basis, _loop_vars=_loop_vars)),
             )
             if (not environment.getattr(l_2_loop, 'last')):
                 pass
-                t_8.append(
+                t_6.append(
                     escape((', ' if (environment.getattr(l_2_loop, 'revindex') > 2) else markup_join((' ', environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'or', _loop_vars=_loop_vars), ' ', )))),
                 )
         l_2_loop = l_2_basis = missing
-        return concat(t_8)
+        return concat(t_6)
     context.exported_vars.add('said')
     context.vars['said'] = l_0_said = Macro(environment, macro, 'said', ('bases',), False, False, False, context.eval_ctx.autoescape)
     l_0_purposes_shown = ('purposes' in t_2(context.eval_ctx, t_3(context, environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'sections'), attribute='id')))
@@ -183,7 +173,7 @@ def root(context, missing=missing, environment=environment):
             yield '</dd>\n'
         yield '</dl>\n'
     l_1_item = l_1__trans = l_1_gettext = missing
-    l_0_apd = (environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'appropriate_policy_document') if t_6(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'appropriate_policy_document')) else None)
+    l_0_apd = (environment.getitem(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'apd_links'), (undefined(name='links') if l_0_links is missing else l_0_links)) if ((undefined(name='links') if l_0_links is missing else l_0_links) in environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'apd_links')) else None)
     context.vars['apd'] = l_0_apd
     context.exported_vars.add('apd')
     if ((undefined(name='apd') if l_0_apd is missing else l_0_apd) and (environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'schedule_1') or environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'criminal'))):
@@ -192,13 +182,26 @@ def root(context, missing=missing, environment=environment):
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'We have a document about how we keep extra private facts safe.'))
         yield ' '
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Read it here:'))
-        yield ' <a href="'
-        yield escape((environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'url') if t_7((undefined(name='apd') if l_0_apd is missing else l_0_apd)) else (undefined(name='apd') if l_0_apd is missing else l_0_apd)))
-        yield '">'
-        yield escape((environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'title') if (t_7((undefined(name='apd') if l_0_apd is missing else l_0_apd)) and t_6(environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'title'))) else (environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'url') if t_7((undefined(name='apd') if l_0_apd is missing else l_0_apd)) else (undefined(name='apd') if l_0_apd is missing else l_0_apd))))
-        yield '</a>.'
+        yield ' '
+        l_0_apd_title = (environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'title') or (environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Appropriate policy document') if environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'built') else environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'url')))
+        context.vars['apd_title'] = l_0_apd_title
+        context.exported_vars.add('apd_title')
+        if environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'url'):
+            pass
+            yield '<a href="'
+            yield escape(environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'url'))
+            yield '">'
+            yield escape((undefined(name='apd_title') if l_0_apd_title is missing else l_0_apd_title))
+            yield '</a>'
+        else:
+            pass
+            yield escape((undefined(name='apd_title') if l_0_apd_title is missing else l_0_apd_title))
+            yield ' ('
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'ask us for a copy'))
+            yield ')'
+        yield '.'
         yield escape(environment.call(context, (undefined(name='illustrative') if l_0_illustrative is missing else l_0_illustrative), (undefined(name='apd') if l_0_apd is missing else l_0_apd)))
         yield '</p>\n'
 
 blocks = {}
-debug_info = '3=58&4=64&5=70&6=76&9=91&10=94&11=97&12=102&13=108&15=114&16=117&17=119&19=128&20=132&21=134&22=137&23=139&25=141&26=144&27=148&27=154&29=156&30=159&31=163&33=165&34=168&35=170&39=183&40=186&41=189'
+debug_info = '3=48&4=54&5=60&6=66&9=81&10=84&11=87&12=92&13=98&15=104&16=107&17=109&19=118&20=122&21=124&22=127&23=129&25=131&26=134&27=138&27=144&29=146&30=149&31=153&33=155&34=158&35=160&40=173&41=176&42=179'

@@ -13,7 +13,9 @@ def root(context, missing=missing, environment=environment):
     l_0_section = resolve('section')
     l_0_sub = resolve('sub')
     l_0_view = resolve('view')
+    l_0_links = resolve('links')
     l_0__ = resolve('_')
+    l_0_apd_title = resolve('apd_title')
     l_0_cite = l_0_illustrative = l_0_scope = l_0_apd = l_0_statutory_guidance = l_0_other_guidance = missing
     try:
         t_1 = environment.filters['join_words']
@@ -69,12 +71,6 @@ def root(context, missing=missing, environment=environment):
         @internalcode
         def t_9(*unused):
             raise TemplateRuntimeError("No test named 'defined' found.")
-    try:
-        t_10 = environment.tests['mapping']
-    except KeyError:
-        @internalcode
-        def t_10(*unused):
-            raise TemplateRuntimeError("No test named 'mapping' found.")
     pass
     included_template = environment.get_template('sections/_macros.html', 'sections/lawful-basis.html')._get_default_module(context)
     l_0_cite = getattr(included_template, 'cite', missing)
@@ -86,7 +82,7 @@ def root(context, missing=missing, environment=environment):
     context.vars.update({'cite': l_0_cite, 'illustrative': l_0_illustrative})
     context.exported_vars.difference_update(('cite', 'illustrative'))
     def macro(l_1_item, l_1_basis):
-        t_11 = []
+        t_10 = []
         if l_1_item is missing:
             l_1_item = undefined("parameter 'item' was not provided", name='item')
         if l_1_basis is missing:
@@ -94,12 +90,12 @@ def root(context, missing=missing, environment=environment):
         pass
         if (environment.getattr(l_1_basis, 'id') in environment.getattr(l_1_item, 'applies_to')):
             pass
-            t_11.extend((
+            t_10.extend((
                 ' (',
                 escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'for %(what)s', what=environment.getitem(environment.getattr(l_1_item, 'applies_to'), environment.getattr(l_1_basis, 'id')))),
                 ')',
             ))
-        return concat(t_11)
+        return concat(t_10)
     context.exported_vars.add('scope')
     context.vars['scope'] = l_0_scope = Macro(environment, macro, 'scope', ('item', 'basis'), False, False, False, context.eval_ctx.autoescape)
     if environment.getattr((undefined(name='section') if l_0_section is missing else l_0_section), 'block'):
@@ -242,18 +238,31 @@ def root(context, missing=missing, environment=environment):
             yield '</dd>\n'
         yield '</dl>\n'
     l_1_loop = l_1_item = missing
-    l_0_apd = (environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'appropriate_policy_document') if t_9(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'organisation'), 'appropriate_policy_document')) else None)
+    l_0_apd = (environment.getitem(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'apd_links'), (undefined(name='links') if l_0_links is missing else l_0_links)) if ((undefined(name='links') if l_0_links is missing else l_0_links) in environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'apd_links')) else None)
     context.vars['apd'] = l_0_apd
     context.exported_vars.add('apd')
     if ((undefined(name='apd') if l_0_apd is missing else l_0_apd) and (environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'schedule_1') or environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'criminal'))):
         pass
         yield '<p>'
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Our appropriate policy document explains how we protect special category and criminal offence information, and how long we keep it:'))
-        yield ' <a href="'
-        yield escape((environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'url') if t_10((undefined(name='apd') if l_0_apd is missing else l_0_apd)) else (undefined(name='apd') if l_0_apd is missing else l_0_apd)))
-        yield '">'
-        yield escape((environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'title') if (t_10((undefined(name='apd') if l_0_apd is missing else l_0_apd)) and t_9(environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'title'))) else (environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'url') if t_10((undefined(name='apd') if l_0_apd is missing else l_0_apd)) else (undefined(name='apd') if l_0_apd is missing else l_0_apd))))
-        yield '</a>.'
+        yield ' '
+        l_0_apd_title = (environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'title') or (environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Appropriate policy document') if environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'built') else environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'url')))
+        context.vars['apd_title'] = l_0_apd_title
+        context.exported_vars.add('apd_title')
+        if environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'url'):
+            pass
+            yield '<a href="'
+            yield escape(environment.getattr((undefined(name='apd') if l_0_apd is missing else l_0_apd), 'url'))
+            yield '">'
+            yield escape((undefined(name='apd_title') if l_0_apd_title is missing else l_0_apd_title))
+            yield '</a>'
+        else:
+            pass
+            yield escape((undefined(name='apd_title') if l_0_apd_title is missing else l_0_apd_title))
+            yield ' ('
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'ask us for a copy'))
+            yield ')'
+        yield '.'
         yield escape(environment.call(context, (undefined(name='illustrative') if l_0_illustrative is missing else l_0_illustrative), (undefined(name='apd') if l_0_apd is missing else l_0_apd)))
         yield '</p>\n'
     yield '<h'
@@ -345,4 +354,4 @@ def root(context, missing=missing, environment=environment):
         yield '</ul>\n'
 
 blocks = {}
-debug_info = '1=76&2=85&3=92&5=102&6=105&7=111&8=115&10=121&11=123&12=131&13=134&14=159&15=162&16=164&18=166&19=169&20=172&22=203&23=206&24=214&26=227&27=230&28=232&32=242&33=245&34=248&36=257&38=263&39=267&42=277&43=280&44=283&45=286&47=288&48=292&52=300&53=303&55=310&56=314&60=322&61=325&63=327&64=331'
+debug_info = '1=72&2=81&3=88&5=98&6=101&7=107&8=111&10=117&11=119&12=127&13=130&14=155&15=158&16=160&18=162&19=165&20=168&22=199&23=202&24=210&26=223&27=226&28=228&33=238&34=241&35=244&37=266&39=272&40=276&43=286&44=289&45=292&46=295&48=297&49=301&53=309&54=312&56=319&57=323&61=331&62=334&64=336&65=340'
