@@ -306,7 +306,7 @@ def test_ropa_rows(ropa):
     assert checks["Data Protection Act 2018 Schedule 1 condition for processing"].startswith(
         "DPA 2018 Schedule 1, Part 2, paragraph 18")
     # the appropriate policy document noticegen builds, beside the record
-    assert checks["Link to retention and erasure policy document"] == "appropriate-policy.html"
+    assert checks["Link to retention and erasure policy document"] == "appropriate-policy.html, kept beside this record"
     assert checks["Is personal data retained and erased in accordance with the policy document?"] == "No"
     assert checks["Reasons for not adhering to policy document (if applicable)"] == "Two older files are awaiting review."
     assert clubs["Data Protection Act 2018 Schedule 1 condition for processing"] == "Not applicable"

@@ -169,13 +169,25 @@ def _contact(person: dict) -> str:
 def _policy_document(model: Model) -> dict | None:
     """The appropriate policy document as the record refers to it: the one noticegen
     builds (beside the record, or published beside the notices), else the link given."""
-    from noticegen.model.policy import DEFAULT_TITLE, policy_link
+    from noticegen.model.policy import DEFAULT_TITLE, FILE, policy_link
 
     link = policy_link(model, "records")
     if link is None:
         return None
-    title = link["title"] or (i18n.gettext_for(model.language)(DEFAULT_TITLE) if link["built"] else None)
-    return {"title": title, "url": link["url"], "illustrative": link["illustrative"]}
+    _ = i18n.gettext_for(model.language)
+    if not link["built"]:
+        return {"title": link["title"], "url": link["url"], "illustrative": link["illustrative"]}
+    # the one noticegen builds: a spreadsheet of the record cannot follow a relative
+    # link, so the cell says where the file is; a published one has its address when
+    # noticegen.yaml gives publish_url
+    published = policy_link(model, "pdf")
+    if published and published["url"]:
+        where = published["url"]
+    elif link["url"].startswith("../"):
+        where = _("%(file)s, published beside the notices") % {"file": f"{FILE}.html"}
+    else:
+        where = _("%(file)s, kept beside this record") % {"file": f"{FILE}.html"}
+    return {"title": link["title"] or _(DEFAULT_TITLE), "url": where, "illustrative": link["illustrative"]}
 
 
 def _document(value) -> str:

@@ -5,7 +5,7 @@ the environment's settings."""
 JINJA2 = '3.1.6'
 ENVIRONMENT = 'ImmutableSandboxedEnvironment trim_blocks=True lstrip_blocks=True keep_trailing_newline=True newstyle_gettext=True extensions=jinja2.ext.InternationalizationExtension autoescape=True,False optimized=True delimiters={%{{{#NoneNone'
 TEMPLATES = {
-    'appropriate-policy-body.html': ('28418cad120293424b70cadeaf13607d008f1d493aaf3ca808a049545d7001d0', 't_appropriate_policy_body_html'),
+    'appropriate-policy-body.html': ('77690aa6eb403bcc531df9e165a26404c2a652d8d55cf0f6f944a0a12847dab5', 't_appropriate_policy_body_html'),
     'changes.html': ('d1ab684a2c53fa20ca89584262c7132d35784c7e1046b5981cf1bc9f93131b46', 't_changes_html'),
     'document-pdf.html': ('e292fed7fe52449669bbd6ea141822580a6767b1b12e47350dc6288813804f89', 't_document_pdf_html'),
     'document.html': ('d08070fc615d8182cef9b840d1c456b1b4d3866896b7d802beb325b7e5e0c04d', 't_document_html'),

@@ -16,58 +16,40 @@ def root(context, missing=missing, environment=environment):
     l_0_namespace = resolve('namespace')
     l_0_ns = missing
     try:
-        t_1 = environment.filters['join_words']
+        t_1 = environment.filters['long_date']
     except KeyError:
         @internalcode
         def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'join_words' found.")
+            raise TemplateRuntimeError("No filter named 'long_date' found.")
     try:
-        t_2 = environment.filters['list']
+        t_2 = environment.filters['markdown']
     except KeyError:
         @internalcode
         def t_2(*unused):
-            raise TemplateRuntimeError("No filter named 'list' found.")
+            raise TemplateRuntimeError("No filter named 'markdown' found.")
     try:
-        t_3 = environment.filters['long_date']
+        t_3 = environment.filters['markdown_inline']
     except KeyError:
         @internalcode
         def t_3(*unused):
-            raise TemplateRuntimeError("No filter named 'long_date' found.")
+            raise TemplateRuntimeError("No filter named 'markdown_inline' found.")
     try:
-        t_4 = environment.filters['map']
+        t_4 = environment.filters['period']
     except KeyError:
         @internalcode
         def t_4(*unused):
-            raise TemplateRuntimeError("No filter named 'map' found.")
+            raise TemplateRuntimeError("No filter named 'period' found.")
     try:
-        t_5 = environment.filters['markdown']
+        t_5 = environment.filters['trim']
     except KeyError:
         @internalcode
         def t_5(*unused):
-            raise TemplateRuntimeError("No filter named 'markdown' found.")
+            raise TemplateRuntimeError("No filter named 'trim' found.")
     try:
-        t_6 = environment.filters['markdown_inline']
+        t_6 = environment.tests['defined']
     except KeyError:
         @internalcode
         def t_6(*unused):
-            raise TemplateRuntimeError("No filter named 'markdown_inline' found.")
-    try:
-        t_7 = environment.filters['period']
-    except KeyError:
-        @internalcode
-        def t_7(*unused):
-            raise TemplateRuntimeError("No filter named 'period' found.")
-    try:
-        t_8 = environment.filters['trim']
-    except KeyError:
-        @internalcode
-        def t_8(*unused):
-            raise TemplateRuntimeError("No filter named 'trim' found.")
-    try:
-        t_9 = environment.tests['defined']
-    except KeyError:
-        @internalcode
-        def t_9(*unused):
             raise TemplateRuntimeError("No test named 'defined' found.")
     pass
     yield '<h1>'
@@ -86,11 +68,11 @@ def root(context, missing=missing, environment=environment):
     yield '</dd></div>\n  <div><dt>'
     yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Last reviewed'))
     yield '</dt><dd>'
-    yield escape(t_3(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'reviewed')))
+    yield escape(t_1(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'reviewed')))
     yield '</dd></div>\n  <div><dt>'
     yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Next review'))
     yield '</dt><dd>'
-    yield escape(t_3(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'next_review')))
+    yield escape(t_1(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'next_review')))
     yield '</dd></div>\n</dl>\n<h2>'
     yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'The conditions we rely on'))
     yield '</h2>\n'
@@ -112,16 +94,28 @@ def root(context, missing=missing, environment=environment):
             yield escape(environment.getattr(environment.getattr(l_1_use, 'basis'), 'name'))
             yield ')</h3>\n<p>'
             yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'What relies on it:', _loop_vars=_loop_vars))
-            yield ' '
-            yield escape(t_1(t_2(context.eval_ctx, t_4(context, t_4(context, t_4(context, environment.getattr(l_1_use, 'activities'), attribute='data'), attribute='name'), 'lower_first'))))
-            yield '.</p>\n'
+            yield '</p>\n<ul>\n'
+            for l_2_activity in environment.getattr(l_1_use, 'activities'):
+                _loop_vars = {}
+                pass
+                yield '  <li>'
+                yield escape(environment.getattr(l_2_activity, 'name'))
+                yield '</li>\n'
+            l_2_activity = missing
+            yield '</ul>\n'
             if environment.getattr(l_1_use, 'categories'):
                 pass
                 yield '<p>'
                 yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'The special category and criminal offence information concerned:', _loop_vars=_loop_vars))
-                yield ' '
-                yield escape(t_1(t_2(context.eval_ctx, t_4(context, t_4(context, t_4(context, environment.getattr(l_1_use, 'categories'), attribute='data'), attribute='name'), 'lower_first'))))
-                yield '.</p>'
+                yield '</p>\n<ul>\n'
+                for l_2_category in environment.getattr(l_1_use, 'categories'):
+                    _loop_vars = {}
+                    pass
+                    yield '  <li>'
+                    yield escape(environment.getattr(l_2_category, 'name'))
+                    yield '</li>\n'
+                l_2_category = missing
+                yield '</ul>'
             yield '</section>\n'
         l_1_loop = l_1_use = missing
     else:
@@ -142,7 +136,7 @@ def root(context, missing=missing, environment=environment):
         yield ' <span class="citation">('
         yield escape(l_1_citation)
         yield ')</span></h3>\n'
-        yield escape(t_5(l_1_text, 4))
+        yield escape(t_2(l_1_text, 4))
         yield '\n'
     l_1_name = l_1_citation = l_1_text = missing
     yield '<h2>'
@@ -150,7 +144,7 @@ def root(context, missing=missing, environment=environment):
     yield '</h2>\n'
     if environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'retention_text'):
         pass
-        yield escape(t_5(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'retention_text'), 3))
+        yield escape(t_2(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'retention_text'), 3))
     l_0_ns = environment.call(context, (undefined(name='namespace') if l_0_namespace is missing else l_0_namespace), rules=[])
     context.vars['ns'] = l_0_ns
     context.exported_vars.add('ns')
@@ -182,12 +176,12 @@ def root(context, missing=missing, environment=environment):
             yield '<tr><th scope="row">'
             yield escape(environment.getattr(l_1_rule, 'name'))
             yield '</th><td>'
-            if t_9(environment.getattr(l_1_rule, 'criteria')):
+            if t_6(environment.getattr(l_1_rule, 'criteria')):
                 pass
-                yield escape(t_6(t_8(t_8(environment.getattr(l_1_rule, 'criteria')), '.')))
+                yield escape(t_3(t_5(t_5(environment.getattr(l_1_rule, 'criteria')), '.')))
             else:
                 pass
-                yield escape(t_7(l_1_rule))
+                yield escape(t_4(l_1_rule))
             yield '</td></tr>\n'
         l_1_rule = missing
         yield '</tbody>\n</table>\n'
@@ -198,4 +192,4 @@ def root(context, missing=missing, environment=environment):
     yield '</p>\n'
 
 blocks = {}
-debug_info = '3=71&4=78&6=80&7=84&8=88&10=92&11=94&12=97&13=101&14=103&15=111&16=115&20=127&22=130&23=132&24=134&25=138&26=142&28=146&29=148&30=151&31=154&32=167&34=170&35=172&37=176&38=180&43=192&44=194'
+debug_info = '3=53&4=60&6=62&7=66&8=70&10=74&11=76&12=79&13=83&14=85&15=93&17=95&19=103&21=108&26=121&28=124&29=126&30=128&31=132&32=136&34=140&35=142&36=145&37=148&38=161&40=164&41=166&43=170&44=174&49=186&50=188'
