@@ -272,6 +272,8 @@ def test_a_published_policy_document_sits_beside_the_notices_and_they_link_it(tm
     assert not (project / "build" / "records").exists()  # the record itself is not published
     notice = (project / "build" / "notices" / "pupils.html").read_text()
     assert '<a href="../appropriate-policy.html">Our appropriate policy document</a>' in notice
+    index = (project / "build" / "index.html").read_text()
+    assert '<a href="appropriate-policy.html">Our appropriate policy document</a>' in index
 
 
 def test_a_real_build_refuses_illustrative_policy_wording(tmp_path, run):

@@ -132,7 +132,13 @@ def other_files(work: Work, unit: Unit) -> dict[str, bytes]:
         files = {"html": f"notices/{slug}.html", "fragment": f"notices/{slug}.fragment.html",
                  "pdf": f"notices/{slug}.pdf" if pdf else None}
         notices.append((notice_view(model, notice), files))
+    from noticegen.model.resolve import localised  # the title in the project's language
+
+    organisation = localised(model, model.language).organisation
+    policy = (organisation.get("appropriate_policy") or {}) if organisation else {}
     return {unit.outputs[0]: renderer.render("index.html", organisation=model.organisation,
                                              publisher=model.publisher,
                                              notices=notices,
-                                             records=model.publish_records).encode()}
+                                             records=model.publish_records,
+                                             policy_document=policy if policy.get("publish") else None,
+                                             files_pdf=pdf).encode()}

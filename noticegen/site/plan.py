@@ -111,6 +111,8 @@ def _index_digest(model: Model, pdf: bool, seen: dict) -> str:
         "noticegen": __version__, "templates": _templates_digest(model, seen), "pdf": pdf,
         "organisation": model.organisation["name"], "publisher": model.publisher,
         "records": model.publish_records,
+        "policy": (model.organisation.get("appropriate_policy") or {}).get("publish") and
+        (model.organisation["appropriate_policy"].get("title") or ""),
         "notices": {slug: [n.entry["title"], n.entry["version"], n.entry.get("published")]
                     for slug, n in model.notices.items()},
     })

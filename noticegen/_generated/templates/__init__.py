@@ -12,7 +12,7 @@ TEMPLATES = {
     'dpia-screening-body.html': ('32698a113af29e34592c177b0a6685a45f8c4997d1f8cba714860f6cb62acc22', 't_dpia_screening_body_html'),
     'example-banner.html': ('8fafe4aac18ea0a04c6ebeb5f0ac5e16228b508209c28289275cd71ece10bb6e', 't_example_banner_html'),
     'first-layer.html': ('163c0c074b2bd586ea802660d4a1621ccafa080bdc308d3cc4e7228e16511697', 't_first_layer_html'),
-    'index.html': ('58b6238d7bf0007d2009be63c080415802c705d3cc70269c3fb5cf3a379060a6', 't_index_html'),
+    'index.html': ('352023fd8ecac83d5fb69207b6d6d0f8596929cae89317d5a7979e9af04642fd', 't_index_html'),
     'layout.html': ('ce58eee142b878a7d0f6ac877f90ec62e0fb70956f7a9dbcd99e7112fba80c1f', 't_layout_html'),
     'notice-body.html': ('4f575f1a169bc312fb76e60cddd29074207c6c4de9dcba172aac6f4567a8f12a', 't_notice_body_html'),
     'notice-fragment.css': ('9f26e899bf4758d209f763c279e1c509e0b7dc9fee66226620886754f305fcfb', 't_notice_fragment_css'),

@@ -64,6 +64,8 @@ def block_content(context, missing=missing, environment=environment):
     _block_vars = {}
     l_0__ = resolve('_')
     l_0_notices = resolve('notices')
+    l_0_policy_document = resolve('policy_document')
+    l_0_files_pdf = resolve('files_pdf')
     l_0_records = resolve('records')
     l_0_csv_link = resolve('csv_link')
     l_0_xlsx_link = resolve('xlsx_link')
@@ -129,6 +131,19 @@ def block_content(context, missing=missing, environment=environment):
         yield '</span></a></li>\n'
     l_1_view = l_1_files = l_1_language = missing
     yield '</ul>\n'
+    if (undefined(name='policy_document') if l_0_policy_document is missing else l_0_policy_document):
+        pass
+        yield '<h2>'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Appropriate policy document', _block_vars=_block_vars))
+        yield '</h2>\n<ul>\n  <li><a href="appropriate-policy.html">'
+        yield escape((environment.call(context, environment.getattr((undefined(name='policy_document') if l_0_policy_document is missing else l_0_policy_document), 'get'), 'title', _block_vars=_block_vars) or environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Appropriate policy document', _block_vars=_block_vars)))
+        yield '</a>'
+        if (undefined(name='files_pdf') if l_0_files_pdf is missing else l_0_files_pdf):
+            pass
+            yield ': <a href="appropriate-policy.pdf">PDF<span class="visually-hidden"> '
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'of %(title)s', title=(environment.call(context, environment.getattr((undefined(name='policy_document') if l_0_policy_document is missing else l_0_policy_document), 'get'), 'title', _block_vars=_block_vars) or environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Appropriate policy document', _block_vars=_block_vars)), _block_vars=_block_vars))
+            yield '</span></a>'
+        yield '</li>\n</ul>\n'
     if (undefined(name='records') if l_0_records is missing else l_0_records):
         pass
         yield '<h2>'
@@ -168,4 +183,4 @@ def block_content(context, missing=missing, environment=environment):
         yield ')</li>\n</ul>\n'
 
 blocks = {'language': block_language, 'title': block_title, 'header': block_header, 'content': block_content}
-debug_info = '3=12&4=17&5=28&6=42&7=55&8=82&9=84&11=86&12=91&15=129&16=132&18=139&19=145&20=154&21=160'
+debug_info = '4=12&5=17&6=28&7=42&8=55&9=84&10=86&12=88&13=93&16=131&17=134&19=136&22=144&23=147&25=154&26=160&27=169&28=175'
