@@ -64,6 +64,7 @@ def block_content(context, missing=missing, environment=environment):
     _block_vars = {}
     l_0__ = resolve('_')
     l_0_notices = resolve('notices')
+    l_0_history = resolve('history')
     l_0_records = resolve('records')
     l_0_csv_link = resolve('csv_link')
     l_0_xlsx_link = resolve('xlsx_link')
@@ -129,6 +130,13 @@ def block_content(context, missing=missing, environment=environment):
         yield '</span></a></li>\n'
     l_1_view = l_1_files = l_1_language = missing
     yield '</ul>\n'
+    if (t_2((undefined(name='history') if l_0_history is missing else l_0_history)) and (undefined(name='history') if l_0_history is missing else l_0_history)):
+        pass
+        yield '<p><a href="history.html">'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Earlier versions of our privacy notices, and what changed', _block_vars=_block_vars))
+        yield '</a> · <a href="feed.atom">'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Follow changes to our privacy notices (Atom feed)', _block_vars=_block_vars))
+        yield '</a></p>\n'
     if (undefined(name='records') if l_0_records is missing else l_0_records):
         pass
         yield '<h2>'
@@ -168,4 +176,4 @@ def block_content(context, missing=missing, environment=environment):
         yield ')</li>\n</ul>\n'
 
 blocks = {'language': block_language, 'title': block_title, 'header': block_header, 'content': block_content}
-debug_info = '3=12&4=17&5=28&6=42&7=55&8=82&9=84&11=86&12=91&15=129&16=132&18=139&19=145&20=154&21=160'
+debug_info = '3=12&4=17&5=28&6=42&7=55&8=83&9=85&11=87&12=92&15=130&16=133&18=137&19=140&21=147&22=153&23=162&24=168'
