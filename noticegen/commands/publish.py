@@ -91,18 +91,18 @@ def _refusals(model, ledger: history.Ledger) -> list[Problem]:
         if ledger.find(slug, version) is not None:
             continue
         if not history.VERSION.fullmatch(version):
-            found.append(problem(notice.entry.where("version"), "history-altered",
+            found.append(problem(notice.entry.where("version"), "publish-refused",
                                  f"version '{version}' cannot be kept: a version that is published is "
                                  "written with digits, letters, dots and hyphens, starting with a digit "
                                  "(such as 1.0 or 2026-1), as it becomes part of the web address"))
         elif not notice.entry.get("published"):
-            found.append(problem(notice.entry.where("version"), "history-altered",
+            found.append(problem(notice.entry.where("version"), "publish-refused",
                                  f"notice '{slug}' version {version} has no published date: add "
                                  "published: YYYY-MM-DD (the day it comes into force), then publish"))
         else:
             earlier = ledger.versions(slug)
             if earlier and str(notice.entry["published"]) < earlier[-1].published:
-                found.append(problem(notice.entry.where("published"), "history-altered",
+                found.append(problem(notice.entry.where("published"), "publish-refused",
                                      f"version {version} of '{slug}' is dated before version "
                                      f"{earlier[-1].version} ({earlier[-1].published}), which is already "
                                      "published: a new version comes into force after the last one"))

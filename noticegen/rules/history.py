@@ -10,6 +10,7 @@ from noticegen.rules.registry import E, Context, declare, problem, rule
 
 declare({
     "history-altered": (E, "The record of published versions (history/) is not as 'noticegen publish' left it: a kept page, fragment or PDF changed, missing or added by hand, or a ledger line edited, removed or out of order."),
+    "publish-refused": (E, "A notice version 'noticegen publish' cannot keep: no published date, a version that cannot be part of a web address, or a date before the last kept version's."),
     "notice-changed-without-version": (E, "A real build found that a notice now says something different from the version of the same number kept in history/: a published text never changes under an old version number."),
 })
 
