@@ -503,7 +503,8 @@ def history(notice: str | None, project: Path, records: bool) -> None:
               help="The project folder (default: the current folder, or the nearest above it).")
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown", "html", "pdf"]),
               default="text", show_default=True,
-              help="text and markdown print; html and pdf write build/changes.html or .pdf.")
+              help="text and markdown print; html and pdf write the governors' report into "
+                   "build/reports/, named after the versions it compares (kept until you remove it).")
 @SCHOOL
 def diff(old: str | None, new: str | None, project: Path, output_format: str,
          school: str | None) -> None:
@@ -539,8 +540,8 @@ def diff(old: str | None, new: str | None, project: Path, output_format: str,
     else:
         from noticegen.commands.changes_report import write_changes_report
 
-        path = write_changes_report(project, result, pdf=output_format == "pdf")
-        click.echo(f"wrote {os.path.relpath(path)}")
+        for path in write_changes_report(project, result, pdf=output_format == "pdf"):
+            click.echo(f"wrote {os.path.relpath(path)}")
 
 
 @main.command()
