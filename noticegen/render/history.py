@@ -10,9 +10,11 @@ import uuid
 
 from noticegen.model.resolve import Model
 from noticegen.render.html import Renderer
-from noticegen.text.i18n import gettext_for
+from noticegen.text.i18n import N_, gettext_for
 
 FEED = "feed.atom"
+_ENTRY = N_("%(title)s: version %(version)s")
+_NO_NOTE = N_("No note was given of what changed in this version.")
 
 
 def history_page(renderer: Renderer, model: Model, groups: list, language: str, notice=None) -> bytes:
@@ -81,8 +83,8 @@ def feed(model: Model, versions: dict) -> bytes:
     entries.sort(key=lambda v: (v.published, v.slug, v.version), reverse=True)
     for version in entries:
         say = gettext_for(version.language)
-        note = " ".join(version.note) or say("No note was given of what changed in this version.")
-        made.add_item(title=say("%(title)s: version %(version)s") % {"title": version.title, "version": version.version},
+        note = " ".join(version.note) or say(_NO_NOTE)
+        made.add_item(title=say(_ENTRY) % {"title": version.title, "version": version.version},
                       link=f"{base}{version.address('page')}", description=note,
                       pubdate=_day(version.published), updateddate=_day(version.published),
                       unique_id=f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{identity}|{version.slug}|{version.version}')}")

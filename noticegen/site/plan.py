@@ -14,6 +14,7 @@ from noticegen.model.resolve import Model
 from noticegen.render.units import Unit
 from noticegen.rules.check import CheckResult
 from noticegen.site.write import sha256
+from noticegen.text.i18n import N_
 
 
 def _digest(value) -> str:
@@ -189,6 +190,9 @@ def _publish_url(model: Model):
     return model.config.data.get("publish_url") if model.config is not None else None
 
 
+FIRST_PUBLISHED = N_("First published.")
+
+
 def notice_title(model: Model, notice) -> str:
     from noticegen.model.resolve import localised
 
@@ -208,7 +212,7 @@ def current_note(model: Model, notice, diff, earlier: bool) -> list[str]:
         return [str(n) if not isinstance(n, dict) else str(next(iter(n.values()))) for n in notes]
     if diff is not None:
         return [c.note for c in diff.for_notice(notice.slug, notice.language)]
-    return [] if earlier else [gettext_for(notice.language)("First published.")]
+    return [] if earlier else [gettext_for(notice.language)(FIRST_PUBLISHED)]
 
 
 def _plan_versions(model: Model, notice, ledger, diff, pdf: bool, versions: dict):

@@ -5,7 +5,7 @@ the environment's settings."""
 JINJA2 = '3.1.6'
 ENVIRONMENT = 'ImmutableSandboxedEnvironment trim_blocks=True lstrip_blocks=True keep_trailing_newline=True newstyle_gettext=True extensions=jinja2.ext.InternationalizationExtension autoescape=True,False optimized=True delimiters={%{{{#NoneNone'
 TEMPLATES = {
-    'changes.html': ('e80d27c5670d19daa55f7a5e91eb830d4af6e194d606a9a7b0f58656fce5c2c2', 't_changes_html'),
+    'changes.html': ('572bc2ec048115c09b448c9618c34daf32af629a2ea11e406d54de4a13a77113', 't_changes_html'),
     'example-banner.html': ('09f72e541b9566802c39332f66a0813c020be8207ff27359445a000eadc59fd3', 't_example_banner_html'),
     'first-layer.html': ('163c0c074b2bd586ea802660d4a1621ccafa080bdc308d3cc4e7228e16511697', 't_first_layer_html'),
     'history.html': ('3e97615faac18d9717c3c98680b56c07e7aa2da4afbc8c6d61105f7aa9480ee3', 't_history_html'),

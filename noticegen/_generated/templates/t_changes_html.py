@@ -82,7 +82,7 @@ def root(context, missing=missing, environment=environment):
     yield '>\n<h1>'
     yield escape((undefined(name='title') if l_0_title is missing else l_0_title))
     yield '</h1>\n<p>'
-    yield escape(environment.call(context, (undefined(name='ngettext') if l_0_ngettext is missing else l_0_ngettext), 'One change to our privacy information, from %(old)s to %(new)s.', '%(count)s changes to our privacy information, from %(old)s to %(new)s.', t_2(environment.getattr((undefined(name='diff') if l_0_diff is missing else l_0_diff), 'changes')), count=t_2(environment.getattr((undefined(name='diff') if l_0_diff is missing else l_0_diff), 'changes')), old=(undefined(name='old_label') if l_0_old_label is missing else l_0_old_label), new=(undefined(name='new_label') if l_0_new_label is missing else l_0_new_label)))
+    yield escape(environment.call(context, (undefined(name='ngettext') if l_0_ngettext is missing else l_0_ngettext), '%(count)s change to our privacy information, from %(old)s to %(new)s.', '%(count)s changes to our privacy information, from %(old)s to %(new)s.', t_2(environment.getattr((undefined(name='diff') if l_0_diff is missing else l_0_diff), 'changes')), count=t_2(environment.getattr((undefined(name='diff') if l_0_diff is missing else l_0_diff), 'changes')), old=(undefined(name='old_label') if l_0_old_label is missing else l_0_old_label), new=(undefined(name='new_label') if l_0_new_label is missing else l_0_new_label)))
     yield '</p>\n'
     if (not environment.getattr((undefined(name='diff') if l_0_diff is missing else l_0_diff), 'changes')):
         pass
