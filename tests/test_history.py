@@ -329,3 +329,38 @@ def test_a_shallow_clone_is_told_how_to_fetch_its_history(three, tmp_path):
     assert result.exit_code == 2
     assert "shallow clone" in result.output and "git fetch --unshallow --tags" in result.output
     assert "fetch-depth: 0" in result.output
+
+
+def test_rebuilding_from_a_forged_commit_writes_nothing_outside_the_project(tmp_path):
+    """A commit in the notice's history whose tree names '..' stops the rebuild with a
+    sentence; no file is written outside the project, and nothing is kept."""
+    project = tmp_path / "deep" / "er" / "school"
+    shutil.copytree(CASES / "base", project)
+    _set_version(project, "1.0", None)
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "clean")
+
+    def run_git(*args, stdin=None):
+        return subprocess.run([*GIT, "-C", str(project), *args], input=stdin, check=True,
+                              capture_output=True, text=True).stdout.strip()
+
+    pwned = run_git("hash-object", "-w", "--stdin", stdin="pwned: true\n")
+    tree = run_git("mktree", stdin=f"100644 blob {pwned}\tpwned.yaml\n")
+    for _ in range(6):
+        tree = run_git("mktree", stdin=f"040000 tree {tree}\t..\n")
+    datamap = run_git("mktree", stdin=run_git("cat-file", "-p", "HEAD:datamap") + f"\n040000 tree {tree}\t..\n")
+    old_notice = (project / "notices" / "pupils.md").read_text().replace('version: "1.0"', 'version: "0.9"')
+    blob = run_git("hash-object", "-w", "--stdin", stdin=old_notice)
+    notices = run_git("mktree", stdin=run_git("cat-file", "-p", "HEAD:notices").replace(
+        run_git("rev-parse", "HEAD:notices/pupils.md"), blob))
+    root = run_git("mktree", stdin=f"040000 tree {datamap}\tdatamap\n040000 tree {notices}\tnotices\n")
+    forged = run_git("commit-tree", root, "-p", "HEAD", "-m", "forged")
+    run_git("reset", "-q", "--soft", forged)
+    run_git("add", "-A")
+    run_git("commit", "-qm", "back to 1.0")  # the work tree, unchanged, is the next commit
+    result = invoke("publish", project, "--from-git")
+    assert result.exit_code == 2
+    assert "holds a file named 'datamap/../../../../../../../pwned.yaml'" in result.output
+    assert list(tmp_path.rglob("pwned.yaml")) == []
+    assert (project / "history" / "ledger.jsonl").read_text() == ""

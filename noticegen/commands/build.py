@@ -188,7 +188,7 @@ def changed_without_version(check, fragments: dict[str, bytes]) -> list[Problem]
     """A real build refuses a notice whose text is not the text kept in history/ under its
     version: what was published as version 1.0 is never changed as version 1.0."""
     from noticegen.rules.registry import problem
-    from noticegen.site import history
+    from noticegen.load import history
 
     model = check.model
     if model is None:

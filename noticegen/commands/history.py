@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from noticegen.problems import NoticegenError
-from noticegen.site import history
+from noticegen.load import history
 
 
 def history_text(root: Path, notice: str | None = None, records: bool = False) -> str:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from noticegen.commands.build import BuildResult, build_project
 from noticegen.problems import NoticegenError, Problem
-from noticegen.site import history
+from noticegen.load import history
+from noticegen.site import history as record
 
 SHALLOW = ("this clone of the project has no git history (a shallow clone, which CI makes by "
            "default), so the versions published before history/ was kept cannot be found: fetch "
@@ -35,7 +36,7 @@ def publish_project(root: Path, today: dt.date | None = None, jobs: int | None =
                     from_git: bool = False, progress=None) -> PublishResult:
     root = Path(root)
     today = today or dt.date.today()
-    history.start(root)
+    record.start(root)
     ledger = history.read(root)
     if ledger.problems:
         where, message = ledger.problems[0]
@@ -65,7 +66,7 @@ def publish_project(root: Path, today: dt.date | None = None, jobs: int | None =
 
         versions = ledger.versions(slug)
         note = _note_of(built, slug)
-        history.append(root, ledger, {
+        record.append(root, ledger, {
             "kind": "notice", "notice": slug, "version": version, "title": notice_title(model, notice),
             "language": notice.language, "published": str(notice.entry["published"]),
             "recorded": today.isoformat(), "note": note,
@@ -138,7 +139,7 @@ def _keep_record(root: Path, built: BuildResult, ledger: history.Ledger, today: 
     if records and records[-1].digests == {part: outputs[name] for part, name in names.items()}:
         return
     kept = {part: _built(root, built, name) for part, name in names.items()}
-    entry = history.append(root, ledger, {"kind": "record", "published": today.isoformat(),
+    entry = record.append(root, ledger, {"kind": "record", "published": today.isoformat(),
                                           "recorded": today.isoformat(), "note": []}, kept)
     result.kept.append(f"record of processing {entry.data['n']}")
 
@@ -216,7 +217,7 @@ def rebuild_from_git(root: Path, ledger: history.Ledger, today: dt.date) -> list
             kept, model, note, title = _render_at(root, commit, slug, version, earlier, previous_model)
             if kept is None:
                 continue
-            history.append(root, ledger, {
+            record.append(root, ledger, {
                 "kind": "notice", "notice": slug, "version": version, "title": title,
                 "language": model.notices[slug].language, "published": published,
                 "recorded": today.isoformat(), "note": note, "rebuilt": commit,

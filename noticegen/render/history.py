@@ -1,6 +1,6 @@
 """The history pages (every version of a notice, with when it was in force and what
 changed) and the Atom feed of changes, made fresh by each build from the record in
-history/ (:mod:`noticegen.site.history`). The kept versions themselves are copied, never
+history/ (:mod:`noticegen.load.history`). The kept versions themselves are copied, never
 made again."""
 
 from __future__ import annotations

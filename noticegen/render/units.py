@@ -136,7 +136,7 @@ def alternates(model: Model, notice) -> list[dict]:
 
 def other_files(work: Work, unit: Unit) -> dict[str, bytes]:
     if unit.kind == "kept":
-        from noticegen.site.history import kept_copies
+        from noticegen.load.history import kept_copies
 
         return kept_copies(work.models[unit.school].root, unit.slug, unit.outputs)
     if unit.kind == "history":

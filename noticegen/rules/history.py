@@ -1,5 +1,5 @@
 """Rules about the published record (history/): every kept version must be exactly what was
-published, and the record only ever grows (see :mod:`noticegen.site.history`)."""
+published, and the record only ever grows (see :mod:`noticegen.load.history`)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ declare({
 @rule
 def history_record(ctx: Context) -> Iterator[Problem]:
     """Only for a single project (a trust's schools keep no record yet)."""
-    from noticegen.site import history
+    from noticegen.load import history
 
     model = ctx.model
     if model.school is not None:

@@ -122,7 +122,7 @@ def plan(result: CheckResult, pdf: bool, public: bool = False,
     left out unless its noticegen.yaml says ``publish_records: true``. With ``history``
     (a real build of a project that keeps a record in history/), every version of each
     notice too, at its permanent address, with the history pages and the feed; the third
-    value returned is each notice's versions (see :mod:`noticegen.site.history`)."""
+    value returned is each notice's versions (see :mod:`noticegen.load.history`)."""
     seen: dict[tuple, str] = {}  # each template folder's digest, read afresh for every build
     units: list[Unit] = []
     diffs: dict[tuple, object] = {}
@@ -180,7 +180,7 @@ def plan(result: CheckResult, pdf: bool, public: bool = False,
 
 def _ledger(model: Model):
     """The project's record of published versions, or None when it keeps none."""
-    from noticegen.site import history
+    from noticegen.load import history
 
     ledger = history.read(model.root, verify_files=False)
     return ledger if ledger.exists and not ledger.problems else None
@@ -218,7 +218,7 @@ def current_note(model: Model, notice, diff, earlier: bool) -> list[str]:
 def _plan_versions(model: Model, notice, ledger, diff, pdf: bool, versions: dict):
     """A notice's versions: (the permanent addresses the notice unit makes, those the kept
     unit copies from history/, what of the record the notice's page shows)."""
-    from noticegen.site import history
+    from noticegen.load import history
 
     slug = notice.slug
     recorded = ledger.versions(slug)
