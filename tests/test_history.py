@@ -194,11 +194,23 @@ def test_the_history_command(three):
     assert records.exit_code == 0 and "kept cop" in records.output
 
 
-def test_history_without_a_record_is_refused(tmp_path):
+def test_history_without_a_record_or_a_project_is_refused(tmp_path):
     project = tmp_path / "p"
     shutil.copytree(CASES / "base", project)
     result = invoke("history", "-C", project)
     assert result.exit_code == 2 and "'noticegen publish' starts it" in result.output
+    result = invoke("history", "-C", tmp_path / "nowhere")
+    assert result.exit_code == 2 and "no such folder" in result.output
+    (tmp_path / "empty").mkdir()
+    result = invoke("history", "-C", tmp_path / "empty")
+    assert result.exit_code == 2 and "is not a noticegen project" in result.output
+
+
+def test_history_of_an_altered_record_names_the_place(copy):
+    (copy / "history" / "ledger.jsonl").write_text("not json\n")
+    result = invoke("history", "-C", copy)
+    assert result.exit_code == 2
+    assert "history/ledger.jsonl:1:1: this line of the published record is not valid" in result.output
 
 
 def test_the_ropa_is_kept_only_when_it_changes(three):
@@ -364,3 +376,40 @@ def test_rebuilding_from_a_forged_commit_writes_nothing_outside_the_project(tmp_
     assert "holds a file named 'datamap/../../../../../../../pwned.yaml'" in result.output
     assert list(tmp_path.rglob("pwned.yaml")) == []
     assert (project / "history" / "ledger.jsonl").read_text() == ""
+
+
+# Welsh, a trust, a missing project ------------------------------------------------------
+
+def test_a_bilingual_project_has_its_history_in_welsh_too(tmp_path, axe):
+    project = tmp_path / "welsh"
+    shutil.copytree(REPOSITORY / "tests" / "welsh", project)
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "1.0")
+    result = invoke("publish", project, "--today", "2026-11-28")
+    assert result.exit_code == 0, result.output
+    assert "history/: pupils.cy 1.0" in result.output and "history/: pupils 1.0" in result.output
+    build = project / "build"
+    welsh = (build / "history.cy.html").read_text()
+    assert '<html lang="cy">' in welsh
+    assert "Ein hysbysiadau preifatrwydd: pob fersiwn, a’r hyn a newidiodd" in welsh
+    assert "Mewn grym o 28 Tachwedd 2026." in welsh and "Cyhoeddwyd gyntaf." in welsh
+    assert "Sut rydym yn defnyddio gwybodaeth am ddisgyblion" in welsh
+    assert "How we use" not in welsh  # the Welsh page lists the Welsh notice
+    page = (build / "notices" / "pupils.cy.html").read_text()
+    assert "Dyma fersiwn 1.0, mewn grym o 28 Tachwedd 2026." in page
+    assert 'href="pupils.cy.history.html"' in page
+    assert "Pob fersiwn o Sut rydym" in (build / "notices" / "pupils.cy.history.html").read_text()
+    for name in ("history.cy.html", "notices/pupils.cy.history.html"):
+        assert axe(build / name) == [], name
+
+
+def test_publish_on_a_trust_or_a_missing_folder_says_why(tmp_path):
+    trust = tmp_path / "trust"
+    shutil.copytree(REPOSITORY / "tests" / "trust", trust)
+    result = invoke("publish", trust)
+    assert result.exit_code == 2 and "a trust's schools do not keep one yet" in result.output
+    assert not (trust / "history").exists()
+    result = invoke("publish", tmp_path / "nowhere")
+    assert result.exit_code == 2
+    assert not (tmp_path / "nowhere").exists()

@@ -13,7 +13,9 @@ from noticegen.load import history
 def history_text(root: Path, notice: str | None = None, records: bool = False) -> str:
     from noticegen.text.i18n import long_date
 
-    root = Path(root)
+    from noticegen.load.reader import check_root
+
+    root = check_root(Path(root))
     ledger = history.read(root)
     if ledger.problems:
         where, message = ledger.problems[0]

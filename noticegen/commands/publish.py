@@ -36,6 +36,13 @@ def publish_project(root: Path, today: dt.date | None = None, jobs: int | None =
                     from_git: bool = False, progress=None) -> PublishResult:
     root = Path(root)
     today = today or dt.date.today()
+    from noticegen.load import files
+    from noticegen.load.reader import check_root
+
+    check_root(root)  # a folder that is not a project is refused before anything is written
+    if files.kind(root.resolve(), "schools") == "folder":
+        raise NoticegenError("publish keeps the history of a single school's project; a trust's "
+                             "schools do not keep one yet (see docs/history.md)")
     record.start(root)
     ledger = history.read(root)
     if ledger.problems:
@@ -48,9 +55,6 @@ def publish_project(root: Path, today: dt.date | None = None, jobs: int | None =
     result = PublishResult(built, rebuilt=rebuilt)
     if built.check.failed() or built.manifest is None:
         return result
-    if built.check.model is None:
-        raise NoticegenError("publish keeps the history of a single school's project; a trust's "
-                             "schools do not keep one yet (see docs/history.md)")
     model = built.check.model
     ledger = history.read(root)
     result.problems = _refusals(model, ledger)
