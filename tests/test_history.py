@@ -239,7 +239,7 @@ def test_check_refuses_an_altered_kept_page(copy):
     result = invoke("check", copy)
     assert result.exit_code == 1
     assert ("history/notices/pupils/2.0/page.html:1:1: error[history-altered]: this is not the page of "
-            "'pupils' version 2.0 as it was kept on 2026-12-02") in result.output
+            "'pupils' version 2.0 as it was kept on 2 December 2026") in result.output
 
 
 def test_check_refuses_a_forged_ledger_line_and_a_planted_file(copy):
@@ -283,7 +283,7 @@ def test_a_build_refuses_a_changed_text_under_a_kept_version(copy):
     result = invoke("build", "--no-pdf", copy)
     assert result.exit_code == 1
     assert (f"{copy}/notices/pupils.md:4:10: error[notice-changed-without-version]: notice 'pupils' now says "
-            "something different from version 3.0, published on 2026-12-10") in result.output
+            "something different from version 3.0, published on 10 December 2026") in result.output
     assert "run the school library" in result.output
 
 
@@ -413,3 +413,16 @@ def test_publish_on_a_trust_or_a_missing_folder_says_why(tmp_path):
     result = invoke("publish", tmp_path / "nowhere")
     assert result.exit_code == 2
     assert not (tmp_path / "nowhere").exists()
+
+
+@pytest.mark.parametrize("case", ["yaml-syntax", "history-altered"])
+def test_publish_of_a_broken_project_keeps_nothing(case, tmp_path):
+    from conftest import build_case
+
+    project = build_case(CASES / "bad" / case, tmp_path / "p")
+    before = sorted(p.relative_to(project) for p in project.rglob("*") if "build" not in p.parts)
+    for args in (["publish", project], ["publish", project, "--from-git"]):
+        result = invoke(*args)
+        assert result.exit_code == 1, result.output
+        assert "error[" in result.output and "publish stopped" in result.output
+        assert sorted(p.relative_to(project) for p in project.rglob("*") if "build" not in p.parts) == before

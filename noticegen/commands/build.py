@@ -71,7 +71,7 @@ def build_project(root: Path, pdf: bool = True,
                   progress: Callable[[int, int, str], None] | None = None, strict: bool = False,
                   today: dt.date | None = None, jobs: int | None = None,
                   shard: tuple[int, int] | None = None, draft: bool = False,
-                  public: bool = False) -> BuildResult:
+                  public: bool = False, start_history: bool = False) -> BuildResult:
     """Check, then build. With ``draft``, placeholders do not stop the build: every page
     says it is a draft, each value still to fill in or confirm is marked, and the whole
     draft goes into build/draft/, which the next real build removes. A draft and a
@@ -86,7 +86,8 @@ def build_project(root: Path, pdf: bool = True,
     if result.check.failed(strict, draft):
         return result
     index, count = _parse_shard(shard)
-    units, diffs, versions = plan(result.check, pdf, public, history=not draft)
+    units, diffs, versions = plan(result.check, pdf, public, history=not draft,
+                                  start_history=start_history)
     mine = [u for position, u in enumerate(units) if position % count == index - 1]
     result.units = mine
     manifest_name = "manifest.json" if count == 1 else f"manifest-shard-{index}-of-{count}.json"
@@ -187,8 +188,9 @@ def build_project(root: Path, pdf: bool = True,
 def changed_without_version(check, fragments: dict[str, bytes]) -> list[Problem]:
     """A real build refuses a notice whose text is not the text kept in history/ under its
     version: what was published as version 1.0 is never changed as version 1.0."""
-    from noticegen.rules.registry import problem
     from noticegen.load import history
+    from noticegen.rules.registry import problem
+    from noticegen.text.i18n import long_date
 
     model = check.model
     if model is None:
@@ -208,7 +210,7 @@ def changed_without_version(check, fragments: dict[str, bytes]) -> list[Problem]
         refused.append(problem(
             notice.entry.where("version"), "notice-changed-without-version",
             f"notice '{slug}' now says something different from version {entry.version}, published on "
-            f"{entry.published} and kept in history/" + (f" (it now reads: '{shown}')" if shown else "")
+            f"{long_date(entry.published)} and kept in history/" + (f" (it now reads: '{shown}')" if shown else "")
             + ": a published text never changes under its old version number. Raise the version, set "
             "published to the date it goes out and add change_notes, then publish; or undo the change"))
     return refused

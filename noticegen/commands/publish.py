@@ -43,18 +43,20 @@ def publish_project(root: Path, today: dt.date | None = None, jobs: int | None =
     if files.kind(root.resolve(), "schools") == "folder":
         raise NoticegenError("publish keeps the history of a single school's project; a trust's "
                              "schools do not keep one yet (see docs/history.md)")
-    record.start(root)
-    ledger = history.read(root)
-    if ledger.problems:
-        where, message = ledger.problems[0]
-        raise NoticegenError(f"{where}: {message}")
+    ledger = history.read(root)  # a record with problems stops at check, below, at its place
     rebuilt: list[str] = []
     if from_git:
+        from noticegen.commands.check import check_project
+
+        if check_project(root, today).failed():  # nothing is kept from a project with errors
+            return PublishResult(build_project(root, pdf=True, today=today))
+        record.start(root)
         rebuilt = rebuild_from_git(root, ledger, today)
-    built = build_project(root, pdf=True, progress=progress, today=today, jobs=jobs)
+    built = build_project(root, pdf=True, progress=progress, today=today, jobs=jobs, start_history=True)
     result = PublishResult(built, rebuilt=rebuilt)
     if built.check.failed() or built.manifest is None:
         return result
+    record.start(root)
     model = built.check.model
     ledger = history.read(root)
     result.problems = _refusals(model, ledger)
@@ -89,6 +91,7 @@ def _refusals(model, ledger: history.Ledger) -> list[Problem]:
     """Why a notice's version cannot be kept: a version that cannot be part of an address,
     no publication date, or one before the last kept version's."""
     from noticegen.rules.registry import problem
+    from noticegen.text.i18n import long_date
 
     found = []
     for slug, notice in sorted(model.notices.items()):
@@ -109,7 +112,7 @@ def _refusals(model, ledger: history.Ledger) -> list[Problem]:
             if earlier and str(notice.entry["published"]) < earlier[-1].published:
                 found.append(problem(notice.entry.where("published"), "publish-refused",
                                      f"version {version} of '{slug}' is dated before version "
-                                     f"{earlier[-1].version} ({earlier[-1].published}), which is already "
+                                     f"{earlier[-1].version} ({long_date(earlier[-1].published)}), which is already "
                                      "published: a new version comes into force after the last one"))
     return found
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from noticegen.load import files
 from noticegen.problems import Location, NoticegenError
+from noticegen.text.i18n import long_date
 
 FOLDER = "history"
 LEDGER = "history/ledger.jsonl"
@@ -195,10 +196,11 @@ def read(root: Path, verify_files: bool = True) -> Ledger:
                                                   "restore it from git (git checkout -- history/)"))
         return ledger
     previous = b""
-    seen: set[tuple] = set()
-    for number, raw in enumerate(ledger.text.split(b"\n"), start=1):
-        if not raw and number == len(ledger.text.split(b"\n")):
-            break  # the newline that ends the last line
+    seen: set[tuple[str, str]] = set()
+    lines = ledger.text.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()  # the newline that ends the last line
+    for number, raw in enumerate(lines, start=1):
         where = Location(LEDGER, number, 1)
         try:
             data = json.loads(raw.decode("utf-8")) if len(raw) <= MAX_LINE else None
@@ -212,11 +214,10 @@ def read(root: Path, verify_files: bool = True) -> Ledger:
                    "before it was changed, removed or moved)")
         if why is None and data["n"] != len(ledger.entries) + 1:
             why = "its number is out of order"
-        if why is None:
-            key = (data["kind"], data.get("notice"), data.get("version"), data["n"])
-            if key[:3] in {k[:3] for k in seen} and data["kind"] == "notice":
+        if why is None and data["kind"] == "notice":
+            if (data["notice"], data["version"]) in seen:
                 why = f"version {data['version']} of '{data['notice']}' is listed twice"
-            seen.add(key)
+            seen.add((data["notice"], data["version"]))
         if why is not None:
             ledger.problems.append((where, f"this line of the published record is not valid: {why}. "
                                            "The record is only ever added to by 'noticegen publish': "
@@ -249,7 +250,7 @@ def _verify_files(root: Path, ledger: Ledger) -> None:
                 continue
             if sha256(data) != digest:
                 ledger.problems.append((Location(relative), f"this is not {_what(entry, part)} as it was kept on "
-                                        f"{entry.data['recorded']}: its digest differs from the one in "
+                                        f"{long_date(entry.data['recorded'])}: its digest differs from the one in "
                                         f"history/ledger.jsonl line {entry.line}. A published version is never "
                                         "changed: restore it from git (git checkout -- history/)"))
     try:
@@ -336,11 +337,13 @@ def text_digest(fragment: bytes) -> str:
 
 
 def first_difference(old: str, new: str) -> str:
-    """A few words around where two texts first differ, as a reader would spot it."""
-    at = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
-    start = max(old.rfind(" ", 0, max(at - 30, 0)) + 1, 0)
-    shown = new[start:at + 50].strip()
-    return ("…" if start else "") + shown + ("…" if at + 50 < len(new) else "")
+    """The new text's words around where it first differs from the old, as a reader would
+    spot it: a few words before, the rest of the sentence after."""
+    before, after = old.split(), new.split()
+    at = next((i for i, (a, b) in enumerate(zip(before, after)) if a != b), min(len(before), len(after)))
+    start = max(at - 4, 0)
+    shown = " ".join(after[start:at + 12])
+    return ("…" if start else "") + shown + ("…" if at + 12 < len(after) else "")
 
 
 # Reading for pages ----------------------------------------------------------------------

@@ -116,7 +116,7 @@ from the index, nor made by ``build --public``, unless the project publishes it.
 
 
 def plan(result: CheckResult, pdf: bool, public: bool = False,
-         history: bool = True) -> tuple[list[Unit], dict, dict]:
+         history: bool = True, start_history: bool = False) -> tuple[list[Unit], dict, dict]:
     """Every unit of the build, in a fixed order, with the digest of what it is made of.
     With ``public``, only what the project publishes: a school's record of processing is
     left out unless its noticegen.yaml says ``publish_records: true``. With ``history``
@@ -129,7 +129,7 @@ def plan(result: CheckResult, pdf: bool, public: bool = False,
     versions: dict[tuple, list] = {}
     for school, model in models_of(result).items():
         prefix = f"{school}/" if school else ""
-        ledger = _ledger(model) if history and school is None else None
+        ledger = _ledger(model, start_history) if history and school is None else None
         for slug, notice in sorted(model.notices.items()):
             outputs = [f"{prefix}notices/{slug}.html", f"{prefix}notices/{slug}.fragment.html"]
             if pdf:
@@ -178,11 +178,14 @@ def plan(result: CheckResult, pdf: bool, public: bool = False,
     return units, diffs, versions
 
 
-def _ledger(model: Model):
-    """The project's record of published versions, or None when it keeps none."""
+def _ledger(model: Model, start: bool):
+    """The project's record of published versions, or None when it keeps none (with
+    ``start``, an empty one: ``publish`` starts the record once its build has succeeded)."""
     from noticegen.load import history
 
     ledger = history.read(model.root, verify_files=False)
+    if start and not ledger.exists:
+        ledger.exists = True
     return ledger if ledger.exists and not ledger.problems else None
 
 
