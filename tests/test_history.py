@@ -426,3 +426,26 @@ def test_publish_of_a_broken_project_keeps_nothing(case, tmp_path):
         assert result.exit_code == 1, result.output
         assert "error[" in result.output and "publish stopped" in result.output
         assert sorted(p.relative_to(project) for p in project.rglob("*") if "build" not in p.parts) == before
+
+
+def test_the_governors_report_is_written_in_welsh_too(tmp_path):
+    project = tmp_path / "welsh"
+    shutil.copytree(REPOSITORY / "tests" / "welsh", project)
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "1.0")
+    git(project, "tag", "v1.0")
+    activity = project / "datamap" / "activities" / "pupil-records.yaml"
+    activity.write_text(activity.read_text().replace("  - recipient: local-authority\n", ""))
+    result = invoke("diff", "-C", project, "--format", "html")
+    assert result.exit_code == 0, result.output
+    reports = project / "build" / "reports"
+    assert sorted(p.name for p in reports.iterdir()) == ["changes-v1.0-to-work-tree.cy.html",
+                                                         "changes-v1.0-to-work-tree.html"]
+    english = (reports / "changes-v1.0-to-work-tree.html").read_text()
+    welsh = (reports / "changes-v1.0-to-work-tree.cy.html").read_text()
+    assert "<strong>Changed: " in english and "We no longer share it with the local authority." in english
+    assert '<html lang="cy">' in welsh
+    assert "<h1>Newidiadau i’n hysbysiadau preifatrwydd: o v1.0 hyd at y goeden waith</h1>" in welsh
+    assert "<strong>Wedi newid: " in welsh and "yn “Sut rydym yn defnyddio gwybodaeth am ddisgyblion”" in welsh
+    assert "Changed:" not in welsh and "We no longer" not in welsh
