@@ -117,9 +117,9 @@ def main() -> None:
             document = document[:document.index(start)] + block + document[document.index(end) + len(end):]
         else:
             document = document.rstrip("\n") + "\n\n## A notice with many published versions (issue 24)\n\n" \
-                "Each kept version is copied from `history/` to its permanent address, never " \
-                "rendered again (docs/history.md), so a site whose notice has 20 versions should " \
-                "build in less than twice the time of the same site with one.\n\n" + block + "\n"
+                "Each kept version is copied from `history/` to its permanent address, never\n" \
+                "rendered again ([history.md](history.md)), so a site whose notice has 20 versions\n" \
+                "should build in less than twice the time of the same site with one.\n\n" + block + "\n"
         options.write.write_text(document)
     if ratio >= 2:
         sys.exit(f"the build with {kept} versions took {ratio:.2f}× the build with one (target < 2×)")
