@@ -442,6 +442,65 @@ def explain(ident: str, project: Path, school: str | None) -> None:
 
 
 @main.command()
+@PROJECT
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The date the versions are kept on (default: today).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Render in this many processes (default: the number of cores).")
+@click.option("--from-git", is_flag=True,
+              help="First, once, rebuild from the project's git history the versions published "
+                   "before history/ was kept (marked as rebuilt).")
+def publish(project: Path, today, jobs: int | None, from_git: bool) -> None:
+    """Build PROJECT, then keep in PROJECT/history/ each notice version published for the
+    first time (page, fragment and PDF, byte for byte) and the record of processing when it
+    changed. Commit history/ afterwards: it is the record of what was said, and when.
+
+    Nothing is kept when check (or the build) finds errors (exit 1).
+    """
+    from noticegen.commands.publish import publish_project
+    from noticegen.render.report import text
+    from noticegen.text.characters import printable
+
+    prefix = _display_prefix(project)
+    with _Progress(enabled=_is_terminal(sys.stderr)) as progress:
+        result = publish_project(project, today=today.date() if today else None, jobs=jobs,
+                                 from_git=from_git, progress=progress)
+    for line in result.rebuilt:
+        click.echo(f"rebuilt from git and kept: {line}")
+    check = result.build.check
+    if check.failed() or result.problems:
+        click.echo(text(check.problems + result.problems, len(check.files), prefix), nl=False)
+        click.echo("noticegen: publish stopped: fix the errors above first; nothing new was kept",
+                   err=True)
+        sys.exit(1)
+    for problem in check.problems:
+        click.echo(printable(f"{prefix}{problem}"))
+    click.echo(f"built {len(result.build.outputs)} files into {prefix}build/")
+    for line in result.kept:
+        click.echo(f"kept in {prefix}history/: {line}")
+    if result.kept or result.rebuilt:
+        click.echo(f"commit {prefix}history/ now (git add history && git commit): it is the record")
+    else:
+        click.echo("nothing new to keep: every notice's version is already in the record")
+
+
+@main.command()
+@click.argument("notice", required=False)
+@click.option("-C", "--project", "project", type=click.Path(file_okay=False, path_type=Path),
+              default=None, callback=_find_project,
+              help="The project folder (default: the current folder, or the nearest above it).")
+@click.option("--records", is_flag=True, help="The record of processing's kept copies instead.")
+def history(notice: str | None, project: Path, records: bool) -> None:
+    """Every published version of each notice (or of NOTICE): when it was in force and what
+    changed, from the record in history/ that 'publish' keeps."""
+    from noticegen.commands.history import history_text
+    from noticegen.text.characters import printable
+
+    for line in history_text(project, notice, records).splitlines():
+        click.echo(printable(line))
+
+
+@main.command()
 @click.argument("old", required=False)
 @click.argument("new", required=False)
 @click.option("-C", "--project", "project", type=click.Path(file_okay=False, path_type=Path),
@@ -449,7 +508,8 @@ def explain(ident: str, project: Path, school: str | None) -> None:
               help="The project folder (default: the current folder, or the nearest above it).")
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown", "html", "pdf"]),
               default="text", show_default=True,
-              help="text and markdown print; html and pdf write build/changes.html or .pdf.")
+              help="text and markdown print; html and pdf write the governors' report into "
+                   "build/reports/, named after the versions it compares (kept until you remove it).")
 @SCHOOL
 def diff(old: str | None, new: str | None, project: Path, output_format: str,
          school: str | None) -> None:
@@ -485,8 +545,8 @@ def diff(old: str | None, new: str | None, project: Path, output_format: str,
     else:
         from noticegen.commands.changes_report import write_changes_report
 
-        path = write_changes_report(project, result, pdf=output_format == "pdf")
-        click.echo(f"wrote {os.path.relpath(path)}")
+        for path in write_changes_report(project, result, pdf=output_format == "pdf"):
+            click.echo(f"wrote {os.path.relpath(path)}")
 
 
 @main.command()

@@ -103,15 +103,43 @@ def test_diff_markdown_for_a_pull_request(repo, run):
 def test_diff_html_and_pdf_reports_for_governors(repo, run):
     edit(repo)
     result = run("diff", "--format", "html", cwd=repo)
-    assert result.exit_code == 0 and result.output == "wrote build/changes.html\n"
-    page = (repo / "build" / "changes.html").read_text()
-    assert "<h1>Changes to our privacy information: v1 to the work tree</h1>" in page
-    assert "Recipient &#39;coach-company&#39; added" in page
+    assert result.exit_code == 0 and result.output == "wrote build/reports/changes-v1-to-work-tree.html\n"
+    page = (repo / "build" / "reports" / "changes-v1-to-work-tree.html").read_text()
+    assert "<h1>Changes to our privacy notices: v1 to the work tree</h1>" in page
+    # titles and plain words, not ids: what is new, and in which notice
+    assert "<strong>New: Coach Company, in “School trips”</strong> We now share information with Coach Company." in page
+    assert "<strong>No longer: Clubs, in “How we use pupil information”</strong>" in page
+    assert "&#39;coach-company&#39;" not in page and "activity" not in page.lower().split("<main", 1)[1]
+    assert "<p>Still version 1: raise the version before this is published.</p>" in page
     result = run("diff", "--format", "pdf", cwd=repo)
     assert result.exit_code == 0
-    text = subprocess.run(["pdftotext", "-layout", str(repo / "build" / "changes.pdf"), "-"],
+    text = subprocess.run(["pdftotext", "-layout", str(repo / "build" / "reports" / "changes-v1-to-work-tree.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
-    assert "Retention 'pupil-record' changed" in text and "pupils, trips" in text
+    assert "Changed: Pupil record" in text and "School trips" in text
+
+
+def test_the_governors_report_names_the_versions_and_is_kept(repo, run):
+    notice = repo / "notices" / "pupils.md"
+    notice.write_text(notice.read_text().replace('version: "1"', 'version: "1.0"\npublished: 2026-11-28'))
+    git(repo, "commit", "-qam", "dated")
+    git(repo, "tag", "v1.0")
+    edit(repo)
+    notice.write_text(notice.read_text().replace('version: "1.0"\npublished: 2026-11-28',
+                                                 'version: "2.0"\npublished: 2026-12-02'))
+    git(repo, "commit", "-qam", "v2")
+    git(repo, "tag", "v2.0")
+    assert run("diff", "v1.0", "v2.0", "--format", "html", cwd=repo).exit_code == 0
+    report = repo / "build" / "reports" / "changes-v1.0-to-v2.0.html"
+    page = report.read_text()
+    assert "Version 2.0, since version 1.0, published 28 November 2026." in page
+    # the next build leaves it where it is; a later comparison of other versions is kept beside it
+    assert run("build", "--no-pdf", cwd=repo).exit_code == 0
+    assert report.read_text() == page
+    assert run("diff", "HEAD", "--format", "html", cwd=repo).exit_code == 0
+    assert report.exists() and (repo / "build" / "reports" / "changes-HEAD-to-work-tree.html").exists()
+    assert run("build", "--no-pdf", cwd=repo).exit_code == 0
+    assert sorted(p.name for p in (repo / "build" / "reports").iterdir()) == [
+        "changes-HEAD-to-work-tree.html", "changes-v1.0-to-v2.0.html"]
 
 
 def test_notice_changes_section(repo, run):

@@ -57,7 +57,7 @@ def test_every_rule_has_a_failing_case():
             seen.add(line.split("[", 1)[1].split("]", 1)[0])
     loader_tests = "".join((Path(__file__).parent / name).read_text()
                            for name in ("test_loader.py", "test_trust.py", "test_integrity.py",
-                                        "test_diff.py"))
+                                        "test_diff.py", "test_history.py"))
     seen |= {rule for rule in RULES if f"[{rule}]" in loader_tests or f'"{rule}"' in loader_tests}
     missing = sorted(set(RULES) - seen - {"outside-project"})
     assert missing == []

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from noticegen.commands.check import check_project
-from noticegen.problems import NoticegenError
+from noticegen.problems import NoticegenError, Problem
 from noticegen.render.units import Unit, Work, notice_files, other_files, render_notice, timed
 from noticegen.rules.check import CheckResult
 from noticegen.site.plan import models_of, plan
@@ -40,6 +40,8 @@ class BuildResult:
     """False when build/ was already up to date and nothing was written."""
     units: list[Unit] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    versions: dict = field(default_factory=dict)
+    """Each notice's versions, when the project keeps a record in history/."""
     withdrew: bool = False
     """For a draft: a publishable build was removed from build/ to make room for it."""
     """Seconds spent per stage (check, html, pdf, ropa, index), summed over processes."""
@@ -69,7 +71,7 @@ def build_project(root: Path, pdf: bool = True,
                   progress: Callable[[int, int, str], None] | None = None, strict: bool = False,
                   today: dt.date | None = None, jobs: int | None = None,
                   shard: tuple[int, int] | None = None, draft: bool = False,
-                  public: bool = False) -> BuildResult:
+                  public: bool = False, start_history: bool = False) -> BuildResult:
     """Check, then build. With ``draft``, placeholders do not stop the build: every page
     says it is a draft, each value still to fill in or confirm is marked, and the whole
     draft goes into build/draft/, which the next real build removes. A draft and a
@@ -84,7 +86,8 @@ def build_project(root: Path, pdf: bool = True,
     if result.check.failed(strict, draft):
         return result
     index, count = _parse_shard(shard)
-    units, diffs = plan(result.check, pdf, public)
+    units, diffs, versions = plan(result.check, pdf, public, history=not draft,
+                                  start_history=start_history)
     mine = [u for position, u in enumerate(units) if position % count == index - 1]
     result.units = mine
     manifest_name = "manifest.json" if count == 1 else f"manifest-shard-{index}-of-{count}.json"
@@ -99,7 +102,8 @@ def build_project(root: Path, pdf: bool = True,
         from noticegen.model.drafts import with_placeholders
 
         models = {school: with_placeholders(model) for school, model in models.items()}
-    work = Work(models, diffs, pdf, draft)
+    work = Work(models, diffs, pdf, draft, versions=versions)
+    result.versions = versions
     total, done = len(stale), 0
 
     def tick(name: str) -> None:
@@ -108,6 +112,7 @@ def build_project(root: Path, pdf: bool = True,
             progress(done, total, name)
         done += 1
 
+    fragments: dict[str, bytes] = {}
     try:
         notice_units = [u for u in stale if u.kind == "notice"]
         workers = min(jobs or os.cpu_count() or 1, len(notice_units))
@@ -129,6 +134,8 @@ def build_project(root: Path, pdf: bool = True,
                             result.timings[stage] = result.timings.get(stage, 0.0) + seconds
                         for relative, data in files.items():
                             writer.add(relative, data)
+                            if relative.endswith(".fragment.html"):
+                                fragments[relative] = data
             except BrokenProcessPool:
                 raise NoticegenError(
                     "a render process stopped before it finished (killed, perhaps for lack "
@@ -139,6 +146,8 @@ def build_project(root: Path, pdf: bool = True,
                 tick(unit.key)
                 for relative, data in timed(notice_files(work, unit), result.timings):
                     writer.add(relative, data)
+                    if relative.endswith(".fragment.html"):
+                        fragments[relative] = data
         for unit in stale:
             if unit.kind != "notice":
                 tick(unit.key)
@@ -152,6 +161,12 @@ def build_project(root: Path, pdf: bool = True,
     except BaseException:
         writer.abort()
         raise
+    if versions:
+        refused = changed_without_version(result.check, fragments)
+        if refused:
+            writer.abort()
+            result.check.problems = sorted(result.check.problems + refused, key=Problem.sort_key)
+            return result
 
     for unit in mine:
         if unit.key not in result.rendered:
@@ -170,11 +185,42 @@ def build_project(root: Path, pdf: bool = True,
     return result
 
 
+def changed_without_version(check, fragments: dict[str, bytes]) -> list[Problem]:
+    """A real build refuses a notice whose text is not the text kept in history/ under its
+    version: what was published as version 1.0 is never changed as version 1.0."""
+    from noticegen.load import history
+    from noticegen.rules.registry import problem
+    from noticegen.text.i18n import long_date
+
+    model = check.model
+    if model is None:
+        return []
+    ledger = history.read(model.root, verify_files=False)
+    refused = []
+    for slug, notice in sorted(model.notices.items()):
+        fragment = fragments.get(f"notices/{slug}.fragment.html")
+        entry = ledger.find(slug, str(notice.entry.get("version")))
+        if not fragment or entry is None or history.text_digest(fragment) == entry.data["text"]:
+            continue
+        try:
+            kept = history.visible_text(history.read_kept(model.root, entry, "fragment"))
+            shown = history.first_difference(kept, history.visible_text(fragment))
+        except (OSError, NoticegenError, history.files.UnsafeFile):
+            shown = ""
+        refused.append(problem(
+            notice.entry.where("version"), "notice-changed-without-version",
+            f"notice '{slug}' now says something different from version {entry.version}, published on "
+            f"{long_date(entry.published)} and kept in history/" + (f" (it now reads: '{shown}')" if shown else "")
+            + ": a published text never changes under its old version number. Raise the version, set "
+            "published to the date it goes out and add change_notes, then publish; or undo the change"))
+    return refused
+
+
 def render_in_memory(result: CheckResult, pdf_for: str | None = None) -> dict[str, bytes]:
     """Every output of a checked project as bytes, without writing anything: what
     ``noticegen serve`` shows. PDFs are left out, except the one named by ``pdf_for``
     (a notice's PDF path, rendered on demand)."""
-    units, diffs = plan(result, pdf=False)
+    units, diffs, _ = plan(result, pdf=False, history=False)
     work = Work(models_of(result), diffs, pdf=False)
     out: dict[str, bytes] = {}
     for unit in units:

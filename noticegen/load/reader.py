@@ -136,7 +136,7 @@ class LoadedProject:
                 if prefix not in self.unsafe_templates]
 
 
-def _check_root(root: Path) -> Path:
+def check_root(root: Path) -> Path:
     root = Path(root)
     if not root.is_dir():
         raise NoticegenError(f"{root}: no such folder")
@@ -181,7 +181,7 @@ def load_project(root: Path) -> LoadedProject:
     Raises :class:`NoticegenError` (exit 2) only when ``root`` is not a project at all;
     every problem inside the project is collected in ``problems``.
     """
-    return _Reader(_check_root(root)).project([""])
+    return _Reader(check_root(root)).project([""])
 
 
 def school_ids(root: Path) -> list[str]:
@@ -217,7 +217,7 @@ def load_trust(root: Path) -> tuple[dict[str, LoadedProject], Problems]:
     Returns the schools and the problems that belong to no one school (a school folder
     whose name is not an id, an ``extends`` that loops or names no school).
     """
-    root = _check_root(root)
+    root = check_root(root)
     reader = _Reader(root)
     problems = Problems()
     ids = school_ids(root)

@@ -146,11 +146,8 @@ def _stream_blobs(top: Path, wanted: list[tuple[str, str]], project: Path) -> No
                 raise NoticegenError(f"git could not read {relative}")
             data = process.stdout.read(int(header[2]))
             process.stdout.read(1)  # the newline after each object
-            destination = project / relative
             try:
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                with open(destination, "xb") as stream:  # a new file in a new folder
-                    stream.write(data)
+                _write_new(project, relative.split("/"), data)
             except OSError:  # a file and a folder of one name, say: not a project's tree
                 raise NoticegenError(f"{relative} at that revision cannot be laid out as a "
                                      "project's file; diff cannot compare it") from None
@@ -158,6 +155,30 @@ def _stream_blobs(top: Path, wanted: list[tuple[str, str]], project: Path) -> No
         process.stdin.close()
         process.stdout.close()
         process.wait()
+
+
+def _write_new(project: Path, parts: list[str], data: bytes) -> None:
+    """Write a blob under the private folder ``project``, one checked name at a time from
+    an open folder, never through a link and never over a file: a tree entry's name (already
+    refused by :func:`_refuse_unsafe_name` if it could climb out) is never joined into a
+    path that the system would resolve as a whole."""
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(project, flags)
+    try:
+        for name in parts[:-1]:
+            try:
+                os.mkdir(name, 0o700, dir_fd=fd)
+            except FileExistsError:
+                pass
+            child = os.open(name, flags, dir_fd=fd)
+            os.close(fd)
+            fd = child
+        handle = os.open(parts[-1], os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                         0o600, dir_fd=fd)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+    finally:
+        os.close(fd)
 
 
 def load_revision(root: Path, revision: str | None, school: str | None = None) -> LoadedProject:

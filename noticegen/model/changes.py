@@ -11,7 +11,7 @@ from pathlib import Path
 
 from noticegen.load.revision import WORK_TREE, load_revision
 from noticegen.model.reach import reach
-from noticegen.model.resolve import Model, resolve
+from noticegen.model.resolve import Model, localised, resolve
 from noticegen.model.derive import shares_of
 from noticegen.problems import NoticegenError, Problem, Severity
 from noticegen.text.i18n import N_, gettext_for
@@ -28,6 +28,8 @@ class Change:
     """The change in a plain sentence for parents and governors, with names, not ids."""
     notes: dict = field(default_factory=dict)
     """The same sentence in each language the project's notices are published in."""
+    names: dict = field(default_factory=dict)
+    """What changed, by its name (not its id), in each language of the project's notices."""
 
     @property
     def title(self) -> str:
@@ -36,10 +38,24 @@ class Change:
 
 
 @dataclass
+class NoticeVersions:
+    """A notice's version and date at each end of a comparison (None where it did not exist)."""
+
+    title: str
+    language: str
+    old: tuple[str, str] | None
+    new: tuple[str, str] | None
+
+
+@dataclass
 class Diff:
     old: str
     new: str
     changes: list[Change]
+    notices: dict = field(default_factory=dict)
+    """Each notice's :class:`NoticeVersions`, by slug."""
+    language: str = "en-GB"
+    """The project's language."""
 
     def for_notice(self, slug: str, language: str | None = None) -> list[Change]:
         """The changes that reach notice ``slug``, their notes in ``language``."""
@@ -148,12 +164,31 @@ def diff_models(old: Model, new: Model, old_name: str, new_name: str) -> Diff:
         change.note = reader_note(change, old, new)
         for language in sorted({n.language for n in new.notices.values()} - {new.language}):
             change.notes[language] = reader_note(change, old, new, language)
+        for language in {new.language} | {n.language for n in new.notices.values()}:
+            change.names[language] = _name(localised(new if change.action != "removed" else old, language),
+                                           kind, ident)
         changes.append(change)
     rank = {k: i for i, k in enumerate(("organisation", "activity", "recipient", "category",
                                          "subject", "source", "retention", "legislation",
                                          "notice", "block"))}
     changes.sort(key=lambda c: (rank.get(c.kind, 99), c.id))
-    return Diff(old_name, new_name, changes)
+    return Diff(old_name, new_name, changes, _notice_versions(old, new), new.language)
+
+
+def _notice_versions(old: Model, new: Model) -> dict:
+    def at(model: Model, slug: str):
+        notice = model.notices.get(slug)
+        if notice is None:
+            return None
+        return str(notice.entry.get("version")), str(notice.entry.get("published") or "")
+
+    found = {}
+    for slug in sorted(set(old.notices) | set(new.notices)):
+        model = new if slug in new.notices else old
+        notice = model.notices[slug]
+        title = localised(model, notice.language).notices[slug].entry["title"]
+        found[slug] = NoticeVersions(str(title), notice.language, at(old, slug), at(new, slug))
+    return found
 
 
 _HOLD = {"category": N_("information about %(name)s"), "subject": N_("information about %(name)s"),

@@ -40,6 +40,9 @@ class Work:
     pdf: bool
     draft: bool = False
     renderers: dict = field(default_factory=dict)
+    versions: dict = field(default_factory=dict)
+    """Each notice's versions, by (school, slug), when the project keeps a record in
+    history/ (:func:`noticegen.site.plan.plan`); empty otherwise."""
 
     def renderer(self, school: str | None) -> Renderer:
         if school not in self.renderers:
@@ -77,17 +80,35 @@ def notice_files(work: Work, unit: Unit):
         since = notice.entry.get("changes_since") or default_base(model.root)
         diff = work.diffs[(unit.school, since)]
     view = notice_view(model, notice, diff)
-    pdf = len(unit.outputs) == 3
-    yield unit.outputs[0], renderer.render("notice.html", view=view, alternates=alternates(model, notice),
-                                           pdf_name=f"{unit.slug}.pdf" if pdf else "").encode()
-    yield unit.outputs[1], renderer.render("notice-fragment.html", view=view).encode()
+    pdf = len(unit.outputs) > 2 and unit.outputs[2].endswith(".pdf")
+    versions = work.versions.get((unit.school, unit.slug))
+    pdf_name = f"{unit.slug}.pdf"
+    this = next((v for v in versions or [] if v.version == str(notice.entry.get("version"))), None)
+    if this is not None and pdf:  # the PDF at this version's permanent address: the page, kept,
+        pdf_name = this.address("pdf").rsplit("/", 1)[1]  # links its own PDF
+    made = {"page": renderer.render("notice.html", view=view, alternates=alternates(model, notice),
+                                    pdf_name=pdf_name if pdf else "",
+                                    versions=versions or []).encode()}
+    yield unit.outputs[0], made["page"]
+    made["fragment"] = renderer.render("notice-fragment.html", view=view).encode()
+    yield unit.outputs[1], made["fragment"]
     if pdf:
         from noticegen.render.pdf import write_pdf
 
         source = renderer.render("notice-pdf.html", view=view, notice_links="pdf")
-        yield unit.outputs[2], write_pdf(source, model.root, model.template_dirs + [packaged_templates()],
-                                         epoch(notice.entry.get("published")),
-                                         f"{(unit.school + '/') if unit.school else ''}notices/{unit.slug}.md")
+        made["pdf"] = write_pdf(source, model.root, model.template_dirs + [packaged_templates()],
+                                epoch(notice.entry.get("published")),
+                                f"{(unit.school + '/') if unit.school else ''}notices/{unit.slug}.md")
+        yield unit.outputs[2], made["pdf"]
+    for relative in unit.outputs[3 if pdf else 2:]:
+        if relative.endswith(".history.html"):
+            from noticegen.render.history import history_page
+
+            yield relative, history_page(renderer, model, [(notice, versions or [])], notice.language, notice)
+        else:  # this version at its permanent address: the same bytes, not made again
+            part = "pdf" if relative.endswith(".pdf") else "fragment" if relative.endswith(".fragment.html") \
+                else "page"
+            yield relative, made[part]
 
 
 def alternates(model: Model, notice) -> list[dict]:
@@ -103,6 +124,14 @@ def alternates(model: Model, notice) -> list[dict]:
 
 
 def other_files(work: Work, unit: Unit) -> dict[str, bytes]:
+    if unit.kind == "kept":
+        from noticegen.load.history import kept_copies
+
+        return kept_copies(work.models[unit.school].root, unit.slug, unit.outputs)
+    if unit.kind == "history":
+        from noticegen.render.history import site_history
+
+        return site_history(work.renderer(unit.school), work.models[unit.school], work.versions, unit.outputs)
     if unit.kind == "schools":
         models = work.models
         first = next(iter(models))
@@ -138,7 +167,7 @@ def other_files(work: Work, unit: Unit) -> dict[str, bytes]:
     policy = (organisation.get("appropriate_policy") or {}) if organisation else {}
     return {unit.outputs[0]: renderer.render("index.html", organisation=model.organisation,
                                              publisher=model.publisher,
-                                             notices=notices,
+                                             notices=notices, history=bool(work.versions),
                                              records=model.publish_records,
                                              policy_document=policy if policy.get("publish") else None,
                                              files_pdf=pdf).encode()}

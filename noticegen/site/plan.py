@@ -16,6 +16,7 @@ from noticegen.render.documents import SCREENING
 from noticegen.render.units import Unit
 from noticegen.rules.check import CheckResult
 from noticegen.site.write import sha256
+from noticegen.text.i18n import N_
 
 
 def _digest(value) -> str:
@@ -57,7 +58,8 @@ def _entries_used(model: Model, owners: set[str]) -> dict:
     return used
 
 
-def _notice_digest(model: Model, slug: str, pdf: bool, diff_text: str | None, seen: dict) -> str:
+def _notice_digest(model: Model, slug: str, pdf: bool, diff_text: str | None, seen: dict,
+                   kept: dict | None = None) -> str:
     notice = model.notices[slug]
     covered = [a for a in notice.activity_ids if a in model.activities]
     includes = [item.get("include") for item in notice.entry.get("sections") or []
@@ -75,6 +77,7 @@ def _notice_digest(model: Model, slug: str, pdf: bool, diff_text: str | None, se
         "publish_url": model.config.data.get("publish_url") if model.config is not None else None,
         "changes": diff_text,
         "alternates": [[n.slug, n.language] for n in model.translations(notice)],
+        "history": kept,
     })
 
 
@@ -106,9 +109,10 @@ def _document_digest(model: Model, pdf: bool, seen: dict) -> str:
     })
 
 
-def _index_digest(model: Model, pdf: bool, seen: dict) -> str:
+def _index_digest(model: Model, pdf: bool, seen: dict, history: bool = False) -> str:
     return _digest({
         "noticegen": __version__, "templates": _templates_digest(model, seen), "pdf": pdf,
+        "history": history,
         "organisation": model.organisation["name"], "publisher": model.publisher,
         "records": model.publish_records,
         "policy": (model.organisation.get("appropriate_policy") or {}).get("publish") and
@@ -129,15 +133,21 @@ RECORDS = "records"
 from the index, nor made by ``build --public``, unless the project publishes it."""
 
 
-def plan(result: CheckResult, pdf: bool, public: bool = False) -> tuple[list[Unit], dict]:
+def plan(result: CheckResult, pdf: bool, public: bool = False,
+         history: bool = True, start_history: bool = False) -> tuple[list[Unit], dict, dict]:
     """Every unit of the build, in a fixed order, with the digest of what it is made of.
     With ``public``, only what the project publishes: a school's record of processing is
-    left out unless its noticegen.yaml says ``publish_records: true``."""
+    left out unless its noticegen.yaml says ``publish_records: true``. With ``history``
+    (a real build of a project that keeps a record in history/), every version of each
+    notice too, at its permanent address, with the history pages and the feed; the third
+    value returned is each notice's versions (see :mod:`noticegen.load.history`)."""
     seen: dict[tuple, str] = {}  # each template folder's digest, read afresh for every build
     units: list[Unit] = []
     diffs: dict[tuple, object] = {}
+    versions: dict[tuple, list] = {}
     for school, model in models_of(result).items():
         prefix = f"{school}/" if school else ""
+        ledger = _ledger(model, start_history) if history and school is None else None
         for slug, notice in sorted(model.notices.items()):
             outputs = [f"{prefix}notices/{slug}.html", f"{prefix}notices/{slug}.fragment.html"]
             if pdf:
@@ -152,9 +162,24 @@ def plan(result: CheckResult, pdf: bool, public: bool = False) -> tuple[list[Uni
                 if (school, since) not in diffs:
                     diffs[(school, since)] = diff_revisions(model.root, since, school=school)
                 diff_text = as_text(diffs[(school, since)])
+            kept = None
+            if ledger is not None:
+                diff = diffs[(school, since)] if diff_text is not None else None
+                kept = _plan_versions(model, notice, ledger, diff, pdf, versions)
+                outputs += kept[0]
+                units.append(Unit(f"kept/{slug}", school, "kept", slug, kept[1], _digest({
+                    "files": {e.version: e.digests for e in ledger.versions(slug)}})))
             units.append(Unit(f"{prefix}notice/{slug}", school, "notice", slug, outputs,
-                              _notice_digest(model, slug, pdf, diff_text, seen)))
+                              _notice_digest(model, slug, pdf, diff_text, seen,
+                                             kept[2] if kept is not None else None)))
         records = f"{prefix}{RECORDS}"
+        if ledger is not None:
+            units.append(Unit("history", school, "history", None, _site_history_outputs(model),
+                              _digest({"noticegen": __version__, "templates": _templates_digest(model, seen),
+                                       "versions": {s: [vars(v) for v in vs] for (_, s), vs in versions.items()},
+                                       "publisher": model.publisher,
+                                       "organisation": model.organisation.data,
+                                       "publish_url": _publish_url(model), "language": model.language})))
         if model.publish_records or not public:
             units.append(Unit(f"{prefix}ropa", school, "ropa", None,
                               [f"{records}/ropa.html", f"{records}/ropa.csv",
@@ -172,11 +197,77 @@ def plan(result: CheckResult, pdf: bool, public: bool = False) -> tuple[list[Uni
             units.append(Unit(f"{prefix}apd", school, "apd", None,
                               _with_pdf(f"{folder}{POLICY}", pdf), _document_digest(model, pdf, seen)))
         units.append(Unit(f"{prefix}index", school, "index", None, [f"{prefix}index.html"],
-                          _index_digest(model, pdf, seen)))
+                          _index_digest(model, pdf, seen, ledger is not None)))
     if result.schools:
         models = models_of(result)
         units.append(Unit("schools", None, "schools", None, ["index.html"], _digest({
             "noticegen": __version__, "templates": _templates_digest(next(iter(models.values())), seen),
             "schools": {s: m.publisher for s, m in models.items()},
             "controller": next(iter(models.values())).organisation["name"]})))
-    return units, diffs
+    return units, diffs, versions
+
+
+def _ledger(model: Model, start: bool):
+    """The project's record of published versions, or None when it keeps none (with
+    ``start``, an empty one: ``publish`` starts the record once its build has succeeded)."""
+    from noticegen.load import history
+
+    ledger = history.read(model.root, verify_files=False)
+    if start and not ledger.exists:
+        ledger.exists = True
+    return ledger if ledger.exists and not ledger.problems else None
+
+
+def _publish_url(model: Model):
+    return model.config.data.get("publish_url") if model.config is not None else None
+
+
+FIRST_PUBLISHED = N_("First published.")
+
+
+def notice_title(model: Model, notice) -> str:
+    from noticegen.model.resolve import localised
+
+    return str(localised(model, notice.language).notices[notice.slug].entry["title"])
+
+
+def current_note(model: Model, notice, diff, earlier: bool) -> list[str]:
+    """The change note of a notice's version as it is now: its ``change_notes`` (in its own
+    words), else the notes noticegen writes for its 'changes' section, else, for a first
+    version, that it was first published."""
+    from noticegen.model.resolve import localised
+    from noticegen.text.i18n import gettext_for
+
+    entry = localised(model, notice.language).notices[notice.slug].entry
+    notes = entry.get("change_notes")
+    if notes:
+        return [str(n) if not isinstance(n, dict) else str(next(iter(n.values()))) for n in notes]
+    if diff is not None:
+        return [c.note for c in diff.for_notice(notice.slug, notice.language)]
+    return [] if earlier else [gettext_for(notice.language)(FIRST_PUBLISHED)]
+
+
+def _plan_versions(model: Model, notice, ledger, diff, pdf: bool, versions: dict):
+    """A notice's versions: (the permanent addresses the notice unit makes, those the kept
+    unit copies from history/, what of the record the notice's page shows)."""
+    from noticegen.load import history
+
+    slug = notice.slug
+    recorded = ledger.versions(slug)
+    found = history.notice_versions(ledger, notice, notice_title(model, notice),
+                                    current_note(model, notice, diff, bool(recorded)), pdf)
+    versions[(None, slug)] = found
+    made = [f"notices/{slug}.history.html"]
+    current = found[-1] if found and not found[-1].recorded else None
+    if current is not None:
+        made += [current.address("page"), current.address("fragment")] + ([current.address("pdf")] if pdf else [])
+    copied = [history.permanent(slug, e.version, part) for e in recorded
+              for part in ("page", "fragment", "pdf") if part in e.digests]
+    entry = ledger.find(slug, str(notice.entry.get("version")))
+    shown = {"versions": [vars(v) for v in found], "text": entry.data["text"] if entry else None}
+    return made, copied, shown
+
+
+def _site_history_outputs(model: Model) -> list[str]:
+    languages = sorted({n.language for n in model.notices.values()} - {model.language})
+    return ["history.html"] + [f"history.{language}.html" for language in languages] + ["feed.atom"]

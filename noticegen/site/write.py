@@ -59,6 +59,10 @@ MANIFEST = "manifest.json"
 LOCK = ".noticegen-lock"
 CURRENT = ".current"
 SITE = ".site"
+REPORTS = "reports"
+"""build/reports/: the governors' changes reports, each kept under a name saying which
+versions it compares; no build removes them (only the DPO does), and no build output may
+take that name."""
 KEY_VARIABLE = "NOTICEGEN_BUILD_KEY"
 _SITE_NAME = re.compile(r"\.site-[0-9a-f]{16}")
 _RENAME_EXCHANGE = 2  # renameat2(2): swap the two names
@@ -151,7 +155,7 @@ def withdraw_published(project: Path) -> bool:
         try:
             removed = False
             for entry in sorted(os.listdir(fd)):
-                if entry in (LOCK, "draft") or entry.startswith(".diff-"):
+                if entry in (LOCK, "draft", REPORTS) or entry.startswith(".diff-"):
                     continue
                 _remove_entry(entry, fd)
                 removed = True
@@ -228,7 +232,7 @@ class BuildWriter:
         if not names <= present or any(_link_target(self.out, name) != f"{CURRENT}/{name}"
                                        for name in names):
             return False
-        others = present - names - {LOCK, CURRENT, self.previous_site, self.staging.name}
+        others = present - names - {LOCK, CURRENT, REPORTS, self.previous_site, self.staging.name}
         if any(not name.startswith(".diff-") for name in others):
             return False
         if self.sweep:
@@ -249,7 +253,7 @@ class BuildWriter:
         if isinstance(data, str):
             data = data.encode("utf-8")
         top = relative.split("/", 1)[0]
-        if top in (LOCK, CURRENT) or top.startswith((STAGING, SITE, ".link-", ".diff-")):
+        if top in (LOCK, CURRENT, REPORTS) or top.startswith((STAGING, SITE, ".link-", ".diff-")):
             raise NoticegenError(f"refusing to write {relative}: a name noticegen keeps for itself")
         fd, name = self._staged(relative)
         try:
@@ -401,7 +405,7 @@ def _adopt(out: Path) -> str:
     fd = files.open_folder(out)
     try:
         names = [e.name for e in files.list_folder(out, "")
-                 if not e.name.startswith(".") and e.kind in ("file", "folder")]
+                 if not e.name.startswith(".") and e.name != REPORTS and e.kind in ("file", "folder")]
         if not names:
             return ""
         staging = Path(_mkdtemp(out)).name
@@ -462,7 +466,7 @@ def _switch(out: Path, staging: str, sweep: bool) -> None:
         for name in deferred:
             _set_link(fd, name, f"{CURRENT}/{name}", replace_folder=True)
         for entry in sorted(os.listdir(fd)):
-            if entry in names or entry in (LOCK, CURRENT, site) or entry.startswith(".diff-"):
+            if entry in names or entry in (LOCK, CURRENT, REPORTS, site) or entry.startswith(".diff-"):
                 continue
             if entry.startswith(SITE + "-") or entry.startswith(".link-") or sweep:
                 _remove_entry(entry, fd)  # the old site, and anything else left in build/

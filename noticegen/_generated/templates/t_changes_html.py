@@ -10,37 +10,34 @@ def root(context, missing=missing, environment=environment):
     concat = environment.concat
     cond_expr_undefined = Undefined
     if 0: yield None
+    l_0_language = resolve('language')
     l_0_title = resolve('title')
     l_0_noticegen_version = resolve('noticegen_version')
     l_0_pdf = resolve('pdf')
     l_0_organisation = resolve('organisation')
+    l_0__ = resolve('_')
+    l_0_ngettext = resolve('ngettext')
     l_0_diff = resolve('diff')
+    l_0_old_label = resolve('old_label')
+    l_0_new_label = resolve('new_label')
+    l_0_notices = resolve('notices')
+    l_0_record_only = resolve('record_only')
     try:
-        t_1 = environment.filters['capitalize']
+        t_1 = environment.filters['css_string']
     except KeyError:
         @internalcode
         def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'capitalize' found.")
+            raise TemplateRuntimeError("No filter named 'css_string' found.")
     try:
-        t_2 = environment.filters['css_string']
+        t_2 = environment.filters['length']
     except KeyError:
         @internalcode
         def t_2(*unused):
-            raise TemplateRuntimeError("No filter named 'css_string' found.")
-    try:
-        t_3 = environment.filters['join']
-    except KeyError:
-        @internalcode
-        def t_3(*unused):
-            raise TemplateRuntimeError("No filter named 'join' found.")
-    try:
-        t_4 = environment.filters['length']
-    except KeyError:
-        @internalcode
-        def t_4(*unused):
             raise TemplateRuntimeError("No filter named 'length' found.")
     pass
-    yield '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>'
+    yield '<!DOCTYPE html>\n<html lang="'
+    yield escape((undefined(name='language') if l_0_language is missing else l_0_language))
+    yield '">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>'
     yield escape((undefined(name='title') if l_0_title is missing else l_0_title))
     yield '</title>\n<meta name="generator" content="noticegen '
     yield escape((undefined(name='noticegen_version') if l_0_noticegen_version is missing else l_0_noticegen_version))
@@ -60,8 +57,12 @@ def root(context, missing=missing, environment=environment):
                 yield event
         finally: gen.close()
         yield '@page {\n  @top-left { content: '
-        yield escape(t_2(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'name')))
-        yield '; }\n  @bottom-right { content: "Page " counter(page) " of " counter(pages); }\n}'
+        yield escape(t_1(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'name')))
+        yield '; }\n  @bottom-right { content: '
+        yield escape(t_1(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Page')))
+        yield ' " " counter(page) " " '
+        yield escape(t_1(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'of')))
+        yield ' " " counter(pages); }\n}'
     yield '.change-kind { color: #3d4449; }\n</style>\n</head>\n<body'
     if (undefined(name='pdf') if l_0_pdf is missing else l_0_pdf):
         pass
@@ -69,7 +70,9 @@ def root(context, missing=missing, environment=environment):
     yield '>\n'
     if (not (undefined(name='pdf') if l_0_pdf is missing else l_0_pdf)):
         pass
-        yield '<a class="skip-link" href="#main">Skip to main content</a>\n<header class="page-header"><p class="page-organisation">'
+        yield '<a class="skip-link" href="#main">'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Skip to main content'))
+        yield '</a>\n<header class="page-header"><p class="page-organisation">'
         yield escape(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'name'))
         yield '</p></header>'
     yield '<main id="main"'
@@ -78,47 +81,63 @@ def root(context, missing=missing, environment=environment):
         yield ' tabindex="-1"'
     yield '>\n<h1>'
     yield escape((undefined(name='title') if l_0_title is missing else l_0_title))
-    yield '</h1>\n<p>What changed in '
-    yield escape(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'name'))
-    yield "'s privacy information between "
-    yield escape(environment.getattr((undefined(name='diff') if l_0_diff is missing else l_0_diff), 'old'))
-    yield ' and '
-    yield escape(environment.getattr((undefined(name='diff') if l_0_diff is missing else l_0_diff), 'new'))
-    yield ': '
-    yield escape(t_4(environment.getattr((undefined(name='diff') if l_0_diff is missing else l_0_diff), 'changes')))
-    yield ' change'
-    yield escape(('' if (t_4(environment.getattr((undefined(name='diff') if l_0_diff is missing else l_0_diff), 'changes')) == 1) else 's'))
-    yield ', with the notices each one reaches.</p>\n'
+    yield '</h1>\n<p>'
+    yield escape(environment.call(context, (undefined(name='ngettext') if l_0_ngettext is missing else l_0_ngettext), '%(count)s change to our privacy information, from %(old)s to %(new)s.', '%(count)s changes to our privacy information, from %(old)s to %(new)s.', t_2(environment.getattr((undefined(name='diff') if l_0_diff is missing else l_0_diff), 'changes')), count=t_2(environment.getattr((undefined(name='diff') if l_0_diff is missing else l_0_diff), 'changes')), old=(undefined(name='old_label') if l_0_old_label is missing else l_0_old_label), new=(undefined(name='new_label') if l_0_new_label is missing else l_0_new_label)))
+    yield '</p>\n'
     if (not environment.getattr((undefined(name='diff') if l_0_diff is missing else l_0_diff), 'changes')):
         pass
-        yield '<p>Nothing changed.</p>'
+        yield '<p>'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Nothing changed.'))
+        yield '</p>'
     l_1_loop = missing
-    for l_1_change, l_1_loop in LoopContext(environment.getattr((undefined(name='diff') if l_0_diff is missing else l_0_diff), 'changes'), undefined):
+    for (l_1_versions, l_1_changes), l_1_loop in LoopContext((undefined(name='notices') if l_0_notices is missing else l_0_notices), undefined):
+        l_1_version_sentence = resolve('version_sentence')
         _loop_vars = {}
         pass
-        yield '<section aria-labelledby="change-'
+        yield '<section aria-labelledby="notice-'
         yield escape(environment.getattr(l_1_loop, 'index'))
-        yield '">\n<h2 id="change-'
+        yield '">\n<h2 id="notice-'
         yield escape(environment.getattr(l_1_loop, 'index'))
-        yield '">'
-        yield escape(t_1(environment.getattr(l_1_change, 'title')))
-        yield '</h2>\n'
-        if environment.getattr(l_1_change, 'details'):
+        yield '"'
+        if (environment.getattr(l_1_versions, 'language') != (undefined(name='language') if l_0_language is missing else l_0_language)):
             pass
-            yield '<ul>\n'
-            for l_2_detail in environment.getattr(l_1_change, 'details'):
-                _loop_vars = {}
-                pass
-                yield '  <li>'
-                yield escape(l_2_detail)
-                yield '</li>\n'
-            l_2_detail = missing
-            yield '</ul>\n'
-        yield '<p><strong>Notices it reaches:</strong> '
-        yield escape((t_3(context.eval_ctx, environment.getattr(l_1_change, 'notices'), ', ') if environment.getattr(l_1_change, 'notices') else 'none (record of processing only)'))
-        yield '</p>\n</section>\n'
-    l_1_loop = l_1_change = missing
+            yield ' lang="'
+            yield escape(environment.getattr(l_1_versions, 'language'))
+            yield '"'
+        yield '>'
+        yield escape(environment.getattr(l_1_versions, 'title'))
+        yield '</h2>\n<p>'
+        yield escape(environment.call(context, (undefined(name='version_sentence') if l_1_version_sentence is missing else l_1_version_sentence), l_1_versions, _loop_vars=_loop_vars))
+        yield '</p>\n<ul>\n'
+        for l_2_change in l_1_changes:
+            l_2_headline = resolve('headline')
+            _loop_vars = {}
+            pass
+            yield '  <li><strong>'
+            yield escape(environment.call(context, (undefined(name='headline') if l_2_headline is missing else l_2_headline), l_2_change, _loop_vars=_loop_vars))
+            yield '</strong> '
+            yield escape(environment.call(context, environment.getattr(environment.getattr(l_2_change, 'notes'), 'get'), (undefined(name='language') if l_0_language is missing else l_0_language), environment.getattr(l_2_change, 'note'), _loop_vars=_loop_vars))
+            yield '</li>\n'
+        l_2_change = l_2_headline = missing
+        yield '</ul>\n</section>\n'
+    l_1_loop = l_1_versions = l_1_changes = l_1_version_sentence = missing
+    if (undefined(name='record_only') if l_0_record_only is missing else l_0_record_only):
+        pass
+        yield '<section aria-labelledby="record-only">\n<h2 id="record-only">'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Changes to the record of processing only'))
+        yield '</h2>\n<ul>\n'
+        for l_1_change in (undefined(name='record_only') if l_0_record_only is missing else l_0_record_only):
+            l_1_headline = resolve('headline')
+            _loop_vars = {}
+            pass
+            yield '  <li><strong>'
+            yield escape(environment.call(context, (undefined(name='headline') if l_1_headline is missing else l_1_headline), l_1_change, _loop_vars=_loop_vars))
+            yield '</strong> '
+            yield escape(environment.call(context, environment.getattr(environment.getattr(l_1_change, 'notes'), 'get'), (undefined(name='language') if l_0_language is missing else l_0_language), environment.getattr(l_1_change, 'note'), _loop_vars=_loop_vars))
+            yield '</li>\n'
+        l_1_change = l_1_headline = missing
+        yield '</ul>\n</section>\n'
     yield '</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '7=41&8=43&10=45&11=51&13=60&19=63&20=67&21=70&22=73&23=77&24=79&25=89&26=93&27=97&28=99&29=103&31=106&35=115'
+debug_info = '6=36&10=38&11=40&13=42&14=48&16=57&17=59&22=64&23=68&24=73&25=76&26=80&27=82&28=84&29=90&30=95&31=97&32=107&34=109&39=121&41=124&43=126'

@@ -64,6 +64,7 @@ def block_content(context, missing=missing, environment=environment):
     _block_vars = {}
     l_0__ = resolve('_')
     l_0_notices = resolve('notices')
+    l_0_history = resolve('history')
     l_0_policy_document = resolve('policy_document')
     l_0_files_pdf = resolve('files_pdf')
     l_0_records = resolve('records')
@@ -131,6 +132,13 @@ def block_content(context, missing=missing, environment=environment):
         yield '</span></a></li>\n'
     l_1_view = l_1_files = l_1_language = missing
     yield '</ul>\n'
+    if (t_2((undefined(name='history') if l_0_history is missing else l_0_history)) and (undefined(name='history') if l_0_history is missing else l_0_history)):
+        pass
+        yield '<p><a href="history.html">'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Earlier versions of our privacy notices, and what changed', _block_vars=_block_vars))
+        yield '</a> · <a href="feed.atom">'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Follow changes to our privacy notices (Atom feed)', _block_vars=_block_vars))
+        yield '</a></p>\n'
     if (undefined(name='policy_document') if l_0_policy_document is missing else l_0_policy_document):
         pass
         yield '<h2>'
@@ -183,4 +191,4 @@ def block_content(context, missing=missing, environment=environment):
         yield ')</li>\n</ul>\n'
 
 blocks = {'language': block_language, 'title': block_title, 'header': block_header, 'content': block_content}
-debug_info = '4=12&5=17&6=28&7=42&8=55&9=84&10=86&12=88&13=93&16=131&17=134&19=136&22=144&23=147&25=154&26=160&27=169&28=175'
+debug_info = '4=12&5=17&6=28&7=42&8=55&9=85&10=87&12=89&13=94&16=132&17=135&19=139&20=142&22=144&25=152&26=155&28=162&29=168&30=177&31=183'

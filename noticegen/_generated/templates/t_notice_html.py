@@ -151,16 +151,132 @@ def block_content(context, missing=missing, environment=environment):
     cond_expr_undefined = Undefined
     if 0: yield None
     _block_vars = {}
+    l_0_versions = resolve('versions')
+    l_0_view = resolve('view')
+    l_0_this_version = resolve('this_version')
+    l_0__ = resolve('_')
+    l_0_earlier = resolve('earlier')
+    try:
+        t_4 = environment.filters['join']
+    except KeyError:
+        @internalcode
+        def t_4(*unused):
+            raise TemplateRuntimeError("No filter named 'join' found.")
+    try:
+        t_5 = environment.filters['list']
+    except KeyError:
+        @internalcode
+        def t_5(*unused):
+            raise TemplateRuntimeError("No filter named 'list' found.")
+    try:
+        t_6 = environment.filters['long_date']
+    except KeyError:
+        @internalcode
+        def t_6(*unused):
+            raise TemplateRuntimeError("No filter named 'long_date' found.")
+    try:
+        t_7 = environment.filters['markdown_inline']
+    except KeyError:
+        @internalcode
+        def t_7(*unused):
+            raise TemplateRuntimeError("No filter named 'markdown_inline' found.")
+    try:
+        t_8 = environment.filters['rejectattr']
+    except KeyError:
+        @internalcode
+        def t_8(*unused):
+            raise TemplateRuntimeError("No filter named 'rejectattr' found.")
+    try:
+        t_9 = environment.filters['reverse']
+    except KeyError:
+        @internalcode
+        def t_9(*unused):
+            raise TemplateRuntimeError("No filter named 'reverse' found.")
+    try:
+        t_10 = environment.filters['string']
+    except KeyError:
+        @internalcode
+        def t_10(*unused):
+            raise TemplateRuntimeError("No filter named 'string' found.")
+    try:
+        t_2 = environment.tests['defined']
+    except KeyError:
+        @internalcode
+        def t_2(*unused):
+            raise TemplateRuntimeError("No test named 'defined' found.")
     pass
     l_1_level = 1
     pass
     template = environment.get_template('notice-body.html', 'notice.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'level': l_1_level}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'level': l_1_level, 'earlier': l_0_earlier, 'this_version': l_0_this_version}))
     try:
         for event in gen:
             yield event
     finally: gen.close()
     l_1_level = missing
+    if (t_2((undefined(name='versions') if l_0_versions is missing else l_0_versions)) and (undefined(name='versions') if l_0_versions is missing else l_0_versions)):
+        pass
+        l_0_this_version = t_10(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'version'))
+        _block_vars['this_version'] = l_0_this_version
+        yield '<section class="notice-versions" aria-labelledby="versions-title">\n<h2 id="versions-title">'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Versions of this notice', _block_vars=_block_vars))
+        yield '</h2>\n'
+        for l_1_version in t_9((undefined(name='versions') if l_0_versions is missing else l_0_versions)):
+            _loop_vars = {}
+            pass
+            if (environment.getattr(l_1_version, 'version') == (undefined(name='this_version') if l_0_this_version is missing else l_0_this_version)):
+                pass
+                yield '<p>'
+                if environment.getattr(l_1_version, 'until'):
+                    pass
+                    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'This is version %(version)s, in force from %(start)s to %(end)s.', version=environment.getattr(l_1_version, 'version'), start=t_6(environment.getattr(l_1_version, 'published')), end=t_6(environment.getattr(l_1_version, 'until')), _loop_vars=_loop_vars))
+                else:
+                    pass
+                    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'This is version %(version)s, in force from %(start)s.', version=environment.getattr(l_1_version, 'version'), start=t_6(environment.getattr(l_1_version, 'published')), _loop_vars=_loop_vars))
+                yield '</p>\n'
+        l_1_version = missing
+        l_0_earlier = t_5(context.eval_ctx, t_8(context, (undefined(name='versions') if l_0_versions is missing else l_0_versions), 'version', 'equalto', (undefined(name='this_version') if l_0_this_version is missing else l_0_this_version)))
+        _block_vars['earlier'] = l_0_earlier
+        if (undefined(name='earlier') if l_0_earlier is missing else l_0_earlier):
+            pass
+            yield '<p>'
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Earlier versions, each kept as it was published:', _block_vars=_block_vars))
+            yield '</p>\n<ul>\n'
+            for l_1_version in t_9((undefined(name='earlier') if l_0_earlier is missing else l_0_earlier)):
+                _loop_vars = {}
+                pass
+                yield '  <li><a href="'
+                yield escape(environment.getitem(environment.call(context, environment.getattr(environment.call(context, environment.getattr(l_1_version, 'address'), 'page', _loop_vars=_loop_vars), 'rsplit'), '/', 1, _loop_vars=_loop_vars), 1))
+                yield '">'
+                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Version %(version)s', version=environment.getattr(l_1_version, 'version'), _loop_vars=_loop_vars))
+                yield '</a>'
+                if environment.getattr(l_1_version, 'pdf'):
+                    pass
+                    yield ' (<a href="'
+                    yield escape(environment.getitem(environment.call(context, environment.getattr(environment.call(context, environment.getattr(l_1_version, 'address'), 'pdf', _loop_vars=_loop_vars), 'rsplit'), '/', 1, _loop_vars=_loop_vars), 1))
+                    yield '">PDF<span class="visually-hidden"> '
+                    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'of version %(version)s', version=environment.getattr(l_1_version, 'version'), _loop_vars=_loop_vars))
+                    yield '</span></a>)'
+                yield ': '
+                if environment.getattr(l_1_version, 'until'):
+                    pass
+                    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'in force from %(start)s to %(end)s', start=t_6(environment.getattr(l_1_version, 'published')), end=t_6(environment.getattr(l_1_version, 'until')), _loop_vars=_loop_vars))
+                else:
+                    pass
+                    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'in force from %(start)s', start=t_6(environment.getattr(l_1_version, 'published')), _loop_vars=_loop_vars))
+                yield '.'
+                if environment.getattr(l_1_version, 'note'):
+                    pass
+                    yield ' '
+                    yield escape(t_7(t_4(context.eval_ctx, environment.getattr(l_1_version, 'note'), ' ')))
+                yield '</li>\n'
+            l_1_version = missing
+            yield '</ul>\n'
+        yield '<p><a href="'
+        yield escape(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'slug'))
+        yield '.history.html">'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Every version of this notice, and what changed in each', _block_vars=_block_vars))
+        yield '</a></p>\n</section>\n'
 
 def block_footer(context, missing=missing, environment=environment):
     resolve = context.resolve_or_missing
@@ -173,10 +289,10 @@ def block_footer(context, missing=missing, environment=environment):
     l_0__ = resolve('_')
     l_0_pdf_name = resolve('pdf_name')
     try:
-        t_4 = environment.filters['long_date']
+        t_6 = environment.filters['long_date']
     except KeyError:
         @internalcode
-        def t_4(*unused):
+        def t_6(*unused):
             raise TemplateRuntimeError("No filter named 'long_date' found.")
     try:
         t_2 = environment.tests['defined']
@@ -194,7 +310,7 @@ def block_footer(context, missing=missing, environment=environment):
     if t_2(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'published')):
         pass
         yield ' · '
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'last updated %(date)s', date=t_4(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'published')), _block_vars=_block_vars))
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'last updated %(date)s', date=t_6(environment.getattr(environment.getattr(environment.getattr((undefined(name='view') if l_0_view is missing else l_0_view), 'notice'), 'entry'), 'published')), _block_vars=_block_vars))
     yield '</p>\n'
     if (t_2((undefined(name='pdf_name') if l_0_pdf_name is missing else l_0_pdf_name)) and (undefined(name='pdf_name') if l_0_pdf_name is missing else l_0_pdf_name)):
         pass
@@ -205,4 +321,4 @@ def block_footer(context, missing=missing, environment=environment):
         yield '</a></p>'
 
 blocks = {'language': block_language, 'title': block_title, 'style': block_style, 'head': block_head, 'header': block_header, 'content': block_content, 'footer': block_footer}
-debug_info = '2=12&3=17&4=28&5=41&6=62&11=66&12=81&13=83&17=93&19=117&20=119&21=122&23=124&24=132&31=144&32=154&34=162&35=186&36=196'
+debug_info = '2=12&3=17&4=28&5=41&6=62&11=66&12=81&13=83&17=93&19=117&20=119&21=122&23=124&24=132&31=144&32=207&33=214&35=219&36=221&37=227&39=235&40=237&41=240&43=242&47=273&51=278&52=302&53=312'
