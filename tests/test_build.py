@@ -226,7 +226,7 @@ def test_records_are_published_only_when_the_project_says_so(tmp_path, run, monk
     (project / "noticegen.yaml").write_text("publish_records: true\n")
     result = run("build", "--no-pdf", "--public", cwd=project)
     assert result.exit_code == 0, result.output
-    assert "the record of processing and the index page" in result.output
+    assert "the record of processing, the DPIA screening and the index page" in result.output
     index = (build / "index.html").read_text()
     for relative in records:
         assert f'href="{relative}"' in index, relative
@@ -458,8 +458,9 @@ def test_a_build_with_nothing_to_do_says_so(tmp_path, run, monkeypatch):
     assert run("build", "--no-pdf", cwd=project).exit_code == 0
     again = run("build", "--no-pdf", cwd=project)
     assert again.exit_code == 0
-    # the index, the ROPA's HTML, CSV, XLSX and linked data, and each notice's page and fragment
-    files = 5 + 2 * len(NOTICES)
+    # the index, the ROPA's HTML, CSV, XLSX and linked data, the DPIA screening, the
+    # appropriate policy document, and each notice's page and fragment
+    files = 7 + 2 * len(NOTICES)
     assert again.output.splitlines()[-1] == f"nothing to do: build/ is up to date ({files} files)"
 
 

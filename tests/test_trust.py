@@ -162,7 +162,7 @@ def test_overlay_rules(trust, run, overlay, expected):
 
 def test_noop_rebuild_renders_and_writes_nothing(trust):
     first = build_project(trust, pdf=False)
-    assert len(first.rendered) == len(first.units) == 11
+    assert len(first.rendered) == len(first.units) == 14  # each school: notices, record, DPIA screening, index
     before = {p: p.stat().st_mtime_ns for p in (trust / "build").rglob("*") if p.is_file()}
     again = build_project(trust, pdf=False)
     assert again.rendered == []
@@ -171,25 +171,25 @@ def test_noop_rebuild_renders_and_writes_nothing(trust):
 
 
 @pytest.mark.parametrize("edit,expected", [
-    # one school's own activity: its notice and its ROPA, nothing else
+    # one school's own activity: its notice, its ROPA and its DPIA screening, nothing else
     (("schools/beta/datamap/activities/trips.yaml", "to run school trips", "to run trips abroad"),
-     {"beta/notice/trips", "beta/ropa"}),
+     {"beta/notice/trips", "beta/ropa", "beta/screening"}),
     # a trust activity every school has: every pupils notice and every ROPA
     (("datamap/activities/admissions.yaml", "to admit pupils", "to admit children"),
      {"alpha/notice/pupils", "beta/notice/pupils", "gamma/notice/pupils",
-      "alpha/ropa", "beta/ropa", "gamma/ropa"}),
+      "alpha/ropa", "alpha/screening", "beta/ropa", "beta/screening", "gamma/ropa", "gamma/screening"}),
     # a recipient only alpha and beta use (gamma removed it)
     (("datamap/recipients.yaml", "School Photographs Ltd", "Class Photos Ltd"),
-     {"alpha/notice/pupils", "beta/notice/pupils", "alpha/ropa", "beta/ropa"}),
+     {"alpha/notice/pupils", "beta/notice/pupils", "alpha/ropa", "alpha/screening", "beta/ropa", "beta/screening"}),
     # alpha's overlay reaches alpha and gamma, which extends it
     (("schools/alpha/datamap/recipients.yaml", "Alphashire County Council", "Alphashire Council"),
-     {"alpha/notice/pupils", "gamma/notice/pupils", "alpha/ropa", "gamma/ropa"}),
+     {"alpha/notice/pupils", "gamma/notice/pupils", "alpha/ropa", "alpha/screening", "gamma/ropa", "gamma/screening"}),
     # a notice's title: that notice and its school's index
     (("schools/beta/notices/trips.md", "title: School trips", "title: Trips and visits"),
      {"beta/notice/trips", "beta/index"}),
     # a school's name: everything of that school and of the school that extends it, and the trust index
     (("schools/alpha/datamap/organisation.yaml", "Alpha Primary School", "Alpha Primary"),
-     {"alpha/notice/pupils", "alpha/ropa", "alpha/index", "schools"}),
+     {"alpha/notice/pupils", "alpha/ropa", "alpha/screening", "alpha/index", "schools"}),
 ])
 def test_an_edit_rebuilds_exactly_what_it_reaches(trust, tmp_path, edit, expected):
     build_project(trust, pdf=False)

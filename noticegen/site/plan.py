@@ -101,11 +101,14 @@ def _with_pdf(stem: str, pdf: bool) -> list[str]:
 
 def _document_digest(model: Model, pdf: bool, seen: dict) -> str:
     """What a document made from the whole data map depends on: the record's data, the
-    notices (which activities they tell people about, and their dates) and the config."""
+    notices (which activities they tell people about, and their dates) and two settings."""
     return _digest({
         "ropa": _ropa_digest(model, seen), "pdf": pdf,
         "notices": {slug: [n.activity_ids, n.entry.get("published")] for slug, n in model.notices.items()},
-        "config": model.config.data if model.config is not None else None,
+        # of the settings, only what the documents show: a link to where the site is
+        # published, and the language (publish_records changes only the index)
+        "publish_url": (model.config.data.get("publish_url") if model.config is not None else None),
+        "language": model.language,
     })
 
 

@@ -13,7 +13,7 @@ TEMPLATES = {
     'example-banner.html': ('8fafe4aac18ea0a04c6ebeb5f0ac5e16228b508209c28289275cd71ece10bb6e', 't_example_banner_html'),
     'first-layer.html': ('163c0c074b2bd586ea802660d4a1621ccafa080bdc308d3cc4e7228e16511697', 't_first_layer_html'),
     'history.html': ('3e97615faac18d9717c3c98680b56c07e7aa2da4afbc8c6d61105f7aa9480ee3', 't_history_html'),
-    'index.html': ('e03f4b5a00e663875e5f4773fc5ae01a196ddb49f71eefe3cb03c16024d1d2b1', 't_index_html'),
+    'index.html': ('81f11bb591970af904249653d1bcef6b1229a53c8075a7e2ca564820f4f13250', 't_index_html'),
     'layout.html': ('ce58eee142b878a7d0f6ac877f90ec62e0fb70956f7a9dbcd99e7112fba80c1f', 't_layout_html'),
     'notice-body.html': ('4f575f1a169bc312fb76e60cddd29074207c6c4de9dcba172aac6f4567a8f12a', 't_notice_body_html'),
     'notice-fragment.css': ('9f26e899bf4758d209f763c279e1c509e0b7dc9fee66226620886754f305fcfb', 't_notice_fragment_css'),

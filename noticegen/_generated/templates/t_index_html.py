@@ -66,6 +66,7 @@ def block_content(context, missing=missing, environment=environment):
     l_0_notices = resolve('notices')
     l_0_history = resolve('history')
     l_0_policy_document = resolve('policy_document')
+    l_0_policy_title = resolve('policy_title')
     l_0_files_pdf = resolve('files_pdf')
     l_0_records = resolve('records')
     l_0_csv_link = resolve('csv_link')
@@ -141,17 +142,19 @@ def block_content(context, missing=missing, environment=environment):
         yield '</a></p>\n'
     if (undefined(name='policy_document') if l_0_policy_document is missing else l_0_policy_document):
         pass
-        yield '<h2>'
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Appropriate policy document', _block_vars=_block_vars))
-        yield '</h2>\n<ul>\n  <li><a href="appropriate-policy.html">'
-        yield escape((environment.call(context, environment.getattr((undefined(name='policy_document') if l_0_policy_document is missing else l_0_policy_document), 'get'), 'title', _block_vars=_block_vars) or environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Appropriate policy document', _block_vars=_block_vars)))
+        l_0_policy_title = (environment.call(context, environment.getattr((undefined(name='policy_document') if l_0_policy_document is missing else l_0_policy_document), 'get'), 'title', _block_vars=_block_vars) or environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Appropriate policy document', _block_vars=_block_vars))
+        _block_vars['policy_title'] = l_0_policy_title
+        yield '<p>'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'How we protect special category and criminal offence information:', _block_vars=_block_vars))
+        yield ' <a href="appropriate-policy.html">'
+        yield escape((undefined(name='policy_title') if l_0_policy_title is missing else l_0_policy_title))
         yield '</a>'
         if (undefined(name='files_pdf') if l_0_files_pdf is missing else l_0_files_pdf):
             pass
-            yield ': <a href="appropriate-policy.pdf">PDF<span class="visually-hidden"> '
-            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'of %(title)s', title=(environment.call(context, environment.getattr((undefined(name='policy_document') if l_0_policy_document is missing else l_0_policy_document), 'get'), 'title', _block_vars=_block_vars) or environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Appropriate policy document', _block_vars=_block_vars)), _block_vars=_block_vars))
-            yield '</span></a>'
-        yield '</li>\n</ul>\n'
+            yield ' (<a href="appropriate-policy.pdf">PDF<span class="visually-hidden"> '
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'of %(title)s', title=(undefined(name='policy_title') if l_0_policy_title is missing else l_0_policy_title), _block_vars=_block_vars))
+            yield '</span></a>)'
+        yield '.</p>\n'
     if (undefined(name='records') if l_0_records is missing else l_0_records):
         pass
         yield '<h2>'
@@ -191,4 +194,4 @@ def block_content(context, missing=missing, environment=environment):
         yield ')</li>\n</ul>\n'
 
 blocks = {'language': block_language, 'title': block_title, 'header': block_header, 'content': block_content}
-debug_info = '4=12&5=17&6=28&7=42&8=55&9=85&10=87&12=89&13=94&16=132&17=135&19=139&20=142&22=144&25=152&26=155&28=162&29=168&30=177&31=183'
+debug_info = '4=12&5=17&6=28&7=42&8=55&9=86&10=88&12=90&13=95&16=133&17=136&19=140&20=142&21=145&23=155&24=158&26=165&27=171&28=180&29=186'
