@@ -45,15 +45,63 @@ class Placeholders:
 
 _SMALL_WORDS = {"for", "of", "and", "the", "in", "on", "to", "&"}
 
+SHORT_FORMS = {
+    "dfe": "Department for Education",
+    "la": "local authority",
+    "mis": "management information system",
+    "hmrc": "HM Revenue and Customs",
+    "esfa": "Education and Skills Funding Agency",
+    "nhs": "National Health Service",
+    "ico": "Information Commissioner's Office",
+}
+"""Short forms schools write for a whole name, and the name each stands for: a name
+written as one of these is the name written out ('LA' and 'the local authority')."""
+
+SHORT_WORDS = {"dept": "department", "govt": "government", "dept't": "department",
+               "authy": "authority", "info": "information", "mgmt": "management"}
+"""Words schools shorten inside a name ('Dept. for Education')."""
+
 
 def _is_acronym(text: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z]{2,8}", text)) and sum(c.isupper() for c in text) >= 2
 
 
+def _brackets(text: str) -> tuple[str, list[str], list[str]]:
+    """The name outside brackets, its bracketed short forms ('(DfE)') and its bracketed
+    qualifiers ('(FSM checks)', '(admissions team)')."""
+    short, qualifiers = [], []
+    for inside in re.findall(r"\(([^()]*)\)", text):
+        inside = inside.strip()
+        if _is_acronym(inside):
+            short.append(inside)
+        elif inside:
+            qualifiers.append(" ".join(inside.split()))
+    return re.sub(r"\([^()]*\)", " ", text), short, qualifiers
+
+
+def _words(text: str) -> list[str]:
+    text = re.sub(r"^\s*the\s+", "", text.strip(), flags=re.I).replace("&", " and ")
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
 def _core(text: str) -> str:
-    text = re.sub(r"\([^)]*\)", " ", text)
-    text = re.sub(r"^\s*(the)\s+", "", text.strip(), flags=re.I)
-    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+    """The name written out, for comparing: without case, punctuation, a leading 'the',
+    a bracketed short form or a qualifier; with 'Dept' as 'department' and a short
+    form written alone ('LA') as the name it stands for."""
+    outside, _, _ = _brackets(text)
+    words = [SHORT_WORDS.get(w, w) for w in _words(outside)]
+    joined = " ".join(words)
+    return SHORT_FORMS.get(joined, joined).lower()
+
+
+def _qualifier(text: str) -> str:
+    """The name's bracketed qualifiers, compared without case or punctuation."""
+    return "; ".join(" ".join(re.findall(r"[a-z0-9']+", q.lower())) for q in _brackets(text)[2])
+
+
+def _plain(text: str) -> str:
+    """The name compared without writing short forms out."""
+    return " ".join(_words(_brackets(text)[0]))
 
 
 def _initials(text: str) -> set[str]:
@@ -71,7 +119,7 @@ def _initials(text: str) -> set[str]:
 
 
 def _acronyms(text: str) -> set[str]:
-    found = {m.lower() for m in re.findall(r"\(([A-Za-z]{2,8})\)", text) if _is_acronym(m)}
+    found = {m.lower() for m in _brackets(text)[1]}
     if _is_acronym(text.strip()):
         found.add(text.strip().lower())
     return found
@@ -86,12 +134,24 @@ class Group:
     ident: str = ""
     name: str = ""
     aliases: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # why the names were put together
+
+
+@dataclass
+class NearMiss:
+    """Two names kept apart that might be one thing: the DPO decides."""
+
+    first: str
+    second: str
+    reason: str
 
 
 class Register:
     """Names gathered from every row; :meth:`settle` puts spellings of one thing
-    together ('DfE', 'Department for Education', 'the Department for Education (DfE)')
-    and gives each thing an id."""
+    together ('DfE', 'Dept for Education', 'the Department for Education (DfE)'),
+    keeps apart names that differ in a bracketed qualifier ('LA (FSM checks)') and
+    reports them as near misses, follows the DPO's corrections, and gives each thing
+    an id."""
 
     def __init__(self, kind: str, merge_acronyms: bool = True, label=None):
         self.kind = kind
@@ -102,6 +162,7 @@ class Register:
         self.groups: list[Group] = []
         self.id_of: dict[str, str] = {}
         self.ambiguous: list[str] = []
+        self.near_misses: list[NearMiss] = []
 
     def add(self, name: str, where: str) -> None:
         if name not in self.seen:
@@ -109,8 +170,15 @@ class Register:
             self.order.append(name)
         self.seen[name].append(where)
 
-    def settle(self) -> None:
+    def settle(self, same: list[list[str]] = (), different: list[list[str]] = ()) -> None:
+        """Group the names. ``same`` and ``different`` are the DPO's corrections: each a
+        list of names that are one thing, or that are all different things."""
         parent = {name: name for name in self.order}
+        members = {name: {name} for name in self.order}
+        apart = {frozenset((a, b)) for names in different for a in names for b in names
+                 if a != b and a in parent and b in parent}
+        reasons: dict[str, list[str]] = {name: [] for name in self.order}
+        position = {name: index for index, name in enumerate(self.order)}
 
         def root(name):
             while parent[name] != name:
@@ -118,45 +186,44 @@ class Register:
                 name = parent[name]
             return name
 
-        def join(a, b):
+        def join(a, b, reason) -> bool:
             ra, rb = root(a), root(b)
-            if ra != rb:
-                parent[max(ra, rb, key=self.order.index)] = min(ra, rb, key=self.order.index)
+            if ra == rb:
+                return True
+            if any(frozenset((x, y)) in apart for x in members[ra] for y in members[rb]):
+                self._near(a, b, "your corrections file says they are different")
+                return False
+            keep, gone = sorted((ra, rb), key=position.get)
+            parent[gone] = keep
+            members[keep] |= members.pop(gone)
+            for said in reasons.pop(gone) + [reason]:
+                if said and said not in reasons[keep]:
+                    reasons[keep].append(said)
+            return True
 
-        by_core: dict[str, str] = {}
-        for name in self.order:
-            core = _core(name) if self.merge_acronyms else name
-            if core in by_core:
-                join(by_core[core], name)
-            by_core.setdefault(core, name)
         if self.merge_acronyms:
-            # a short form written somewhere ('DfE', '(DfE)') joins the names it abbreviates,
-            # but only when it can stand for one thing: 'LA' beside 'Local authority' and
-            # 'Legal adviser' is left alone, and two long names never join by initials
-            initials = {name: _initials(name) for name in self.order}
+            self._join_spellings(join, root)
+        else:
+            first: dict[str, str] = {}
             for name in self.order:
-                for acronym in _acronyms(name):
-                    if acronym in initials[name]:  # 'Department for Education (DfE)' defines it
-                        meant = {root(other) for other in self.order if acronym in _acronyms(other)}
-                    else:
-                        meant = {root(other) for other in self.order if other != name and
-                                 (acronym in initials[other] or acronym in _acronyms(other))}
-                    if len(meant) == 1:
-                        join(meant.pop(), name)
-                    elif len(meant) > 1 and _is_acronym(name.strip()):
-                        choices = sorted({other for other in self.order
-                                          if root(other) in meant and other != name})
-                        self.ambiguous.append(f"'{name}' could stand for "
-                                              f"{' or '.join(repr(c) for c in choices)}, so it is "
-                                              f"kept as a {self.kind} of its own")
-        members: dict[str, list[str]] = {}
+                if name in first:
+                    join(first[name], name, "")
+                first.setdefault(name, name)
+        for names in same:
+            known = [n for n in names if n in parent]
+            for other in known[1:]:
+                join(known[0], other, "your corrections file says they are the same")
+        if self.merge_acronyms:
+            self._find_near_misses(root)
+        by_root: dict[str, list[str]] = {}
         for name in self.order:
-            members.setdefault(root(name), []).append(name)
+            by_root.setdefault(root(name), []).append(name)
         used: set[str] = set()
-        for names in members.values():
+        for top, names in by_root.items():
             group = Group(names, [w for n in names for w in self.seen[n]])
             group.name = self._canonical(names)
             group.aliases = sorted({a for n in names for a in self._short_forms(n)} - {group.name})
+            group.reasons = _combined([r for r in reasons.get(top, []) if r])
             ident = slug(self.label(group.name))
             base, number = ident, 2
             while ident in used:
@@ -167,20 +234,97 @@ class Register:
                 self.id_of[name] = ident
             self.groups.append(group)
 
+    def _join_spellings(self, join, root) -> None:
+        """Names written alike, or alike once short forms are written out, are one;
+        a short form joins the one name its initials stand for. A qualifier in
+        brackets is never set aside."""
+        by_key: dict[tuple[str, str], str] = {}
+        for name in self.order:
+            key = (_core(name), _qualifier(name))
+            if key in by_key:
+                other = by_key[key]
+                join(other, name, _why_alike(other, name))
+            by_key.setdefault(key, name)
+        # a short form written somewhere ('HMRC', '(HMRC)') joins the names it abbreviates,
+        # but only when it can stand for one thing: 'PA' beside 'Parent association' and
+        # 'Personal assistant' is left alone, two long names never join by initials, and
+        # a name with a qualifier in brackets never joins by initials
+        initials = {name: _initials(name) for name in self.order}
+        for name in self.order:
+            if _qualifier(name):
+                continue
+            for acronym in _acronyms(name):
+                if acronym in SHORT_FORMS:
+                    continue  # written out already: its core is the name it stands for
+                if acronym in initials[name]:  # 'HM Revenue and Customs (HMRC)' defines it
+                    meant = {root(other) for other in self.order
+                             if acronym in _acronyms(other) and not _qualifier(other)}
+                else:
+                    meant = {root(other) for other in self.order if other != name and
+                             not _qualifier(other) and
+                             (acronym in initials[other] or acronym in _acronyms(other))}
+                if len(meant) == 1:
+                    other = meant.pop()
+                    join(other, name, f"'{acronym.upper() if acronym.islower() else acronym}' "
+                                      f"is taken for the initials of '{_longest(self.order, root, other)}'")
+                elif len(meant) > 1 and _is_acronym(name.strip()):
+                    choices = sorted({other for other in self.order
+                                      if root(other) in meant and other != name})
+                    self.ambiguous.append(f"'{name}' could stand for "
+                                          f"{' or '.join(repr(c) for c in choices)}, so it is "
+                                          f"kept as a {self.kind} of its own")
+                    for choice in choices:
+                        self._near(name, choice, "it could stand for either")
+
+    def _find_near_misses(self, root) -> None:
+        """Names kept apart that are alike but for a qualifier in brackets, a short
+        form standing for a qualified name, or a letter or two."""
+        import difflib
+
+        groups: dict[str, list[str]] = {}
+        for name in self.order:
+            groups.setdefault(root(name), []).append(name)
+        tops = list(groups)
+        if len(tops) > 500:
+            return  # a register that big is not a school's: compare exactly only
+        cores = {top: {_core(n) for n in groups[top]} for top in tops}
+        for index, first in enumerate(tops):
+            for second in tops[index + 1:]:
+                pair = next(((a, b) for a in groups[first] for b in groups[second]
+                             if _core(a) == _core(b)), None)
+                if pair:
+                    qualifiers = [f"({q})" for n in pair for q in _brackets(n)[2]]
+                    self._near(*pair, "the same name but for " + " and ".join(
+                        f"'{q}'" for q in qualifiers) + " in brackets")
+                    continue
+                ratio = max(difflib.SequenceMatcher(None, a, b).ratio()
+                            for a in cores[first] for b in cores[second])
+                if ratio >= 0.85:
+                    self._near(groups[first][0], groups[second][0], "spelled almost alike")
+
+    def _near(self, first: str, second: str, reason: str) -> None:
+        pair = sorted((first, second), key=self.order.index)
+        if not any({m.first, m.second} == set(pair) for m in self.near_misses):
+            self.near_misses.append(NearMiss(pair[0], pair[1], reason))
+
     def _canonical(self, names: list[str]) -> str:
         """One name stays as written; several give their fullest plain spelling."""
         if len(names) == 1:
             return names[0]
         spelled = [n for n in names if not _is_acronym(n.strip())] or names
-        best = max(spelled, key=lambda n: ("(" not in n, not n.lower().startswith("the "),
-                                             self.seen and len(self.seen[n]), len(n)))
+        best = max(spelled, key=lambda n: (not re.search(r"\(\s*[A-Za-z]{2,8}\s*\)", n),
+                                           not re.search(r"\b(?:dept|govt)\b", n, flags=re.I),
+                                           not n.lower().startswith("the "),
+                                           self.seen and len(self.seen[n]), len(n)))
         best = re.sub(r"\s*\([A-Za-z]{2,8}\)\s*$", "", best)
         best = re.sub(r"^the\s+", "", best, flags=re.I).strip()
+        if _is_acronym(best) and best.lower() in SHORT_FORMS:
+            best = SHORT_FORMS[best.lower()]
         return best[:1].upper() + best[1:]
 
     @staticmethod
     def _short_forms(name: str) -> set[str]:
-        found = set(re.findall(r"\(([A-Za-z]{2,8})\)", name))
+        found = set(_brackets(name)[1])
         if _is_acronym(name.strip()):
             found.add(name.strip())
         return {f for f in found if _is_acronym(f)}
@@ -193,7 +337,34 @@ class Register:
                 spellings = ", ".join(f"'{n}'" for n in group.names)
                 said.append(f"{spellings} are taken to be one {self.kind}, "
                             f"'{group.name}' (id {group.ident})")
+        for miss in self.near_misses:
+            said.append(f"'{miss.first}' and '{miss.second}' are kept as two {self.kind}s "
+                        f"({miss.reason}); say if they are one")
         return said
+
+
+def _why_alike(first: str, second: str) -> str:
+    if _plain(first) == _plain(second):
+        return "written alike but for capitals, punctuation, 'the' or a short form in brackets"
+    shortened = sorted({f"'{w.capitalize()}' for '{SHORT_WORDS[w]}'" for n in (first, second)
+                        for w in _words(_brackets(n)[0]) if w in SHORT_WORDS} |
+                       {f"'{n.strip()}' for '{SHORT_FORMS[_plain(n)]}'" for n in (first, second)
+                        if _plain(n) in SHORT_FORMS})
+    return "the same once short forms are written out (" + ", ".join(shortened) + ")"
+
+
+def _combined(reasons: list[str]) -> list[str]:
+    """The reasons with every 'the same once short forms are written out (...)' said once."""
+    prefix = "the same once short forms are written out ("
+    shortened = [part for r in reasons if r.startswith(prefix) for part in r[len(prefix):-1].split(", ")]
+    rest = [r for r in reasons if not r.startswith(prefix)]
+    if shortened:
+        rest.append(prefix + ", ".join(sorted(set(shortened))) + ")")
+    return rest
+
+
+def _longest(order: list[str], root, top: str) -> str:
+    return max((n for n in order if root(n) == root(top)), key=len)
 
 
 _LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
