@@ -122,7 +122,8 @@ class RowMapper:
         self.rows = rows
         self.corrections = corrections or {}  # the DPO's 'same' and 'different' (decisions.py)
         self.todo = todo  # makes (and counts) the TODO(...) placeholders
-        self.registers = {kind: Register(kind) for kind in ("subject", "category", "recipient", "source")}
+        self.registers = {kind: Register(kind) for kind in ("subject", "category", "recipient", "source",
+                                                             "system")}
         self.registers["retention rule"] = Register("retention rule", merge_acronyms=False,
                                                    label=lambda text: text.partition(": ")[0])
         self.registers["legislation"] = Register("piece of legislation", merge_acronyms=False)
@@ -164,6 +165,9 @@ class RowMapper:
                     self.processors.add(name)
             for name in self.names(row, "sources"):
                 self.registers["source"].add(name, where)
+            if not row.own_layout:  # noticegen's own record names each system as the data map does
+                for name in self.texts(row, "systems"):
+                    self.registers["system"].add(name, where)
             for text in self._retention_items(row):
                 self.registers["retention rule"].add(text, where)
             self.marked_rules.update(row.item_marks.get("retention", ()))
@@ -312,6 +316,10 @@ class RowMapper:
         """The notices the record says cover the row's activity."""
         return [notice for notice in lines(row.get("notices")) if re.fullmatch(_ID, notice)]
 
+    def _system_name(self, text: str) -> str:
+        ident = self.registers["system"].id_of[text]
+        return next(g.name for g in self.registers["system"].groups if g.ident == ident)
+
     def _ids(self, kind: str, names: list[str]) -> list[str]:
         register = self.registers[kind]
         found = []
@@ -379,6 +387,8 @@ class RowMapper:
         for field_name, key in (("handled_by", "handled_by"), ("systems", "systems"),
                                 ("security", "security_measures")):
             values = self.texts(row, field_name)
+            if field_name == "systems" and not row.own_layout:  # each system under one name
+                values = list(dict.fromkeys(self._system_name(v) for v in values))
             if field_name == "systems":  # a system the record marks as an example to confirm
                 values = [{"name": v, "illustrative": True} if v in row.item_marks.get("systems", ()) else v
                           for v in values]

@@ -24,7 +24,8 @@ from noticegen.problems import NoticegenError
 FILE_NAME = "import-names.yaml"
 REPORT_NAME = "import-report.md"
 MAX_BYTES = 1024 * 1024
-KINDS = {"subject": "subjects", "category": "categories", "recipient": "recipients", "source": "sources"}
+KINDS = {"subject": "subjects", "category": "categories", "recipient": "recipients", "source": "sources",
+         "system": "systems"}
 """The registers whose names are put together, by the key the file lists them under."""
 
 Corrections = dict[str, dict[str, list[list[str]]]]

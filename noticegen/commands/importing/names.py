@@ -311,11 +311,13 @@ class Register:
         """One name stays as written; several give their fullest plain spelling."""
         if len(names) == 1:
             return names[0]
-        spelled = [n for n in names if not _is_acronym(n.strip())] or names
+        plain = [n for n in names if not _qualifier(n)] or names  # '(FSM checks)' is not the name
+        spelled = [n for n in plain if not _is_acronym(n.strip())] or \
+            [SHORT_FORMS[n.strip().lower()] for n in plain if n.strip().lower() in SHORT_FORMS] or plain
         best = max(spelled, key=lambda n: (not re.search(r"\(\s*[A-Za-z]{2,8}\s*\)", n),
                                            not re.search(r"\b(?:dept|govt)\b", n, flags=re.I),
                                            not n.lower().startswith("the "),
-                                           self.seen and len(self.seen[n]), len(n)))
+                                           len(self.seen.get(n, ())), len(n)))
         best = re.sub(r"\s*\([A-Za-z]{2,8}\)\s*$", "", best)
         best = re.sub(r"^the\s+", "", best, flags=re.I).strip()
         if _is_acronym(best) and best.lower() in SHORT_FORMS:
