@@ -566,3 +566,29 @@ def new_activity(name: str, notices: tuple[str, ...], project: Path) -> None:
     for path in made.notices:
         click.echo(f"added '{made.ident}' to {shown}notices/{path.name}")
     click.echo(f"next: fill in its TODO(...) placeholders; 'noticegen check {shown or '.'}' lists them")
+
+
+@new.command("notice")
+@click.argument("title")
+@click.option("--activity", "activities", multiple=True, metavar="ID",
+              help="An activity the notice covers, by its id (repeatable).")
+@click.option("--id", "ident", default=None, metavar="ID",
+              help="The notice's id and file name (default: made from TITLE).")
+@click.option("--audience", default=None, help="Whom the notice is for, as it should say it.")
+@click.option("-C", "--project", "project", type=click.Path(file_okay=False, path_type=Path),
+              default=None, callback=_find_project,
+              help="The project folder (default: the current folder, or the nearest above it).")
+def new_notice(title: str, activities: tuple[str, ...], ident: str | None, audience: str | None,
+               project: Path) -> None:
+    """Write notices/<id>.md for a new notice called TITLE.
+
+    Every front matter field is explained in a comment; what the schema requires is
+    filled in or a TODO(...) placeholder that 'noticegen check' lists until it is filled
+    in. Never overwrites a file.
+    """
+    from noticegen.commands.new import new_notice as scaffold
+
+    made = scaffold(project, title, list(activities), ident, audience)
+    shown = _display_prefix(project)
+    click.echo(f"created {shown}notices/{made.ident}.md")
+    click.echo(f"next: fill in its TODO(...) placeholders; 'noticegen check {shown or '.'}' lists them")
