@@ -111,3 +111,53 @@ def school_workbook(path: Path, block_sheet: bool = False) -> Path:
                                                          "allergy records longer", "SBM")
     workbook.save(path)
     return path
+
+
+def school_spreadsheet_ods(path: Path) -> Path:
+    """The same record as an OpenDocument spreadsheet (.ods, as LibreOffice and Google
+    Sheets save it), built with odfdo: merged cells, a link on the payroll contract's
+    words, a note (annotation) on a cell, line breaks as paragraphs."""
+    from odfdo import Annotation, Cell, Document, Link, Paragraph, Table
+
+    document = Document("spreadsheet")
+    document.body.clear()
+    intro = Table("Introduction")
+    intro.set_value("A1", "Documentation template for controllers")
+    document.body.append(intro)
+    sheet = Table("Record of processing")
+
+    def put(row: int, column: int, text: str) -> None:  # rows and columns from 1
+        cell = Cell()
+        for line in text.split("\n"):
+            cell.append(Paragraph(line))
+        sheet.set_cell((column - 1, row - 1), cell)
+
+    for row, (label, value) in enumerate(
+            (("Name and contact details of your organisation", ORGANISATION),
+             ("Name and contact details of your Data Protection Officer (if applicable)", DPO),
+             ("Name and contact details of your representative (if applicable)", REPRESENTATIVE)), 1):
+        put(row, 1, label)
+        put(row, 3, value)
+    start = 5
+    for column, heading in enumerate(HEADINGS, 1):
+        put(start, column, heading)
+    for offset, values in enumerate(ROWS, start + 1):
+        for column, value in enumerate(values, 1):
+            if value:
+                put(offset, column, value)
+    payroll = start + 1 + next(i for i, r in enumerate(ROWS) if r[0] == "Payroll")
+    linked = Cell()
+    paragraph = Paragraph("")
+    paragraph.append(Link("https://mosshey.example/contracts/payroll.pdf", text="Payroll Bureau Ltd"))
+    linked.append(paragraph)
+    sheet.set_cell((5, payroll - 1), linked)
+    catering = start + 1 + next(i for i, r in enumerate(ROWS) if r[0] == "Catering and allergies")
+    noted = sheet.get_cell((8, catering - 1))
+    noted.append(Annotation("Check with the caterer: they may keep allergy records longer", creator="SBM"))
+    sheet.set_cell((8, catering - 1), noted)
+    for row in range(1, 4):  # the labels over A:B and the values over C:F, merged
+        sheet.set_span(f"A{row}:B{row}")
+        sheet.set_span(f"C{row}:F{row}")
+    document.body.append(sheet)
+    document.save(str(path))
+    return path

@@ -303,3 +303,49 @@ def test_the_summary_is_what_check_reports(tmp_path, run, imported):
                   if p.name != "import-names.yaml")
     assert re.search(rf"^  {guesses} guesses to check", output, re.M)
     assert re.search(r"^  10 things the record says that no field holds", output, re.M)
+
+
+# ----------------------------------------------------------------- .ods (LibreOffice, Google Sheets)
+
+def test_an_ods_spreadsheet_gives_the_same_project(tmp_path, run, imported):
+    from school_workbook import school_spreadsheet_ods
+
+    school, _ = imported
+    source = school_spreadsheet_ods(tmp_path / "ropa.ods")
+    result = run("import", source, tmp_path / "from-ods")
+    assert result.exit_code == 0, result.output
+    xlsx, ods = _files(school), _files(tmp_path / "from-ods")
+    assert set(xlsx) == set(ods)
+    for name in xlsx:
+        assert ods[name].replace(b"ropa.ods", b"ropa.xlsx") == xlsx[name], name
+
+
+def test_a_damaged_or_far_reaching_ods_is_refused(tmp_path, run, monkeypatch):
+    import zipfile
+
+    from odfdo import Document, Table
+
+    damaged = tmp_path / "damaged.ods"
+    damaged.write_bytes(b"PK\x03\x04 not really a spreadsheet")
+    document = Document("spreadsheet")
+    document.body.clear()
+    table = Table("Record")
+    table.set_value("A1", "Business function")
+    table.set_value("B1", "Purpose of processing")
+    table.set_value("C1", "Categories of individuals")
+    table.set_value((0, 25_000), "far down")  # beyond 20,000 rows
+    document.body.append(table)
+    far = tmp_path / "far.ods"
+    document.save(str(far))
+    bomb = tmp_path / "bomb.ods"
+    from noticegen.commands.importing import sheets
+
+    monkeypatch.setattr(sheets, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("content.xml", b" " * (3 * 1024 * 1024))
+    for source, words in ((damaged, "not a spreadsheet LibreOffice can open"),
+                          (far, "far beyond a record of processing"), (bomb, "unpacks to")):
+        result = run("import", source, tmp_path / "school")
+        assert result.exit_code == 2, (source, result.output)
+        assert words in result.output and len(result.output.strip().splitlines()) == 1
+        assert "Traceback" not in result.output and not (tmp_path / "school").exists()

@@ -3,7 +3,8 @@ row found, and its cells split into list items.
 
 Real records are messy: title rows above the headings, grouped headings in merged
 cells, instructions sheets, blank rows, bullets and line breaks inside cells. This
-module turns an .xlsx workbook (openpyxl) or a .csv file (csv), both imported lazily,
+module turns an .xlsx workbook (openpyxl), an .ods spreadsheet (odfdo) or a .csv file
+(csv), each imported lazily,
 into plain rows of text and says which column holds what; :mod:`noticegen.commands.importing`
 makes the project from them.
 """
@@ -66,7 +67,10 @@ def read_sheets(path: Path) -> list[Sheet]:
         return [_read_csv(path)]
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
-    raise NoticegenError(f"cannot import {path}: give an Excel workbook (.xlsx) or a CSV file (.csv)")
+    if suffix == ".ods":
+        return _read_ods(path)
+    raise NoticegenError(f"cannot import {path}: give an Excel workbook (.xlsx), a LibreOffice or "
+                         "Google Sheets spreadsheet (.ods) or a CSV file (.csv)")
 
 
 def _read_csv(path: Path) -> Sheet:
@@ -144,6 +148,74 @@ def _read_xlsx(path: Path) -> list[Sheet]:
                         rows[r - 1][c - 1] = top
         sheets.append(Sheet(sheet.title, rows, notes))
     return sheets
+
+
+def _read_ods(path: Path) -> list[Sheet]:
+    """Every sheet of an OpenDocument spreadsheet (LibreOffice, Google Sheets' .ods), read
+    with odfdo: each cell's text (a link on its words as 'words: address', as for .xlsx),
+    merged cells filled in from their top-left cell, notes on cells kept."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise NoticegenError(f"cannot import {path}: it is not a spreadsheet LibreOffice can open; "
+                             "save it again as .ods and retry") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise NoticegenError(f"cannot import {path}: it unpacks to {unpacked:,} bytes, more than a "
+                             f"record of processing needs (the limit is {MAX_UNPACKED_BYTES:,})")
+    from odfdo import Document
+
+    try:
+        tables = Document(str(path)).body.get_tables()
+    except Exception as exc:  # odfdo and lxml raise many kinds on a damaged file
+        raise NoticegenError(f"cannot import {path}: the spreadsheet is damaged or not an "
+                             f"OpenDocument spreadsheet ({type(exc).__name__}); save it again as "
+                             ".ods and retry") from None
+    sheets = []
+    for table in tables:
+        table.rstrip()  # LibreOffice repeats an empty row a million times to fill the sheet
+        if table.height > MAX_ROWS or table.width > MAX_COLUMNS:
+            raise NoticegenError(
+                f"cannot import {path}: sheet '{table.name}' reaches row {table.height:,}, column "
+                f"{table.width:,}, far beyond a record of processing (at most {MAX_ROWS:,} rows and "
+                f"{MAX_COLUMNS} columns); delete what is there, save it again and retry")
+        rows, notes, spans = [], {}, []
+        for r, row in enumerate(table.traverse()):
+            texts = []
+            for c, cell in enumerate(row.traverse()):
+                texts.append(_ods_text(cell))
+                note = " ".join(" ".join(p.text_recursive.split()) for n in
+                                cell.get_elements("office:annotation") for p in n.get_elements("text:p"))
+                if note.strip():
+                    notes[(r, c)] = note.strip()
+                down = int(cell.get_attribute("table:number-rows-spanned") or 1)
+                across = int(cell.get_attribute("table:number-columns-spanned") or 1)
+                if down > 1 or across > 1:
+                    spans.append((r, c, min(down, MAX_ROWS), min(across, MAX_COLUMNS)))
+            rows.append(texts)
+        for r, c, down, across in spans:
+            top = rows[r][c]
+            for rr in range(r, min(r + down, len(rows))):
+                for cc in range(c, min(c + across, len(rows[rr]))):
+                    rows[rr][cc] = top
+        sheets.append(Sheet(str(table.name or ""), rows, notes))
+    return sheets
+
+
+def _ods_text(cell) -> str:
+    if cell.tag != "table:table-cell":
+        return ""  # a cell covered by a merged one: filled in from it
+    value = cell.value
+    if value is not None and not isinstance(value, str):
+        return _cell_text(value)
+    lines = [p.text_recursive for p in cell.get_elements("text:p")]
+    text = "\n".join(lines) if lines else (value or "")
+    # odfdo writes a link on words as [words](address): as 'words: address', as for .xlsx
+    text = re.sub(r"\[([^\]\n]*)\]\((https?://[^)\s]+)\)",
+                  lambda m: m[2] if m[1].strip() in ("", m[2]) else f"{m[1]}: {m[2]}", text)
+    return _cell_text(text)
 
 
 def _column_number(letters: bytes) -> int:
