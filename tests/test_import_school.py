@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from school_workbook import school_workbook
+from school_workbook import fill_in, school_workbook
 
 
 def _load(path: Path):
@@ -239,20 +239,6 @@ def test_nothing_is_dropped(imported):
 
 # ----------------------------------------------------------------- notices and the summary
 
-def _fill_placeholders(project: Path) -> None:
-    """What a DPO types in for each placeholder the import leaves in this workbook's project."""
-    values = {"ICO registration number": "Z1234567", "URN": "123456",
-              "email for data protection requests": "dpo@mosshey.sch.uk",
-              "link to the school website": "https://mosshey.example",
-              "link to your appropriate policy document": "https://mosshey.example/apd",
-              "link to your data protection policy": "https://mosshey.example/dp",
-              "must people give it": "voluntary", "publication date, written YYYY-MM-DD": "2026-12-03",
-              "recipient kind": "public-body"}
-    for path in [*project.glob("datamap/**/*.yaml"), *project.glob("notices/*.md")]:
-        text = path.read_text(encoding="utf-8")
-        path.write_text(re.sub(r"TODO\(([^):]+)(?::[^)]*)?\)", lambda m: values.get(m[1], m[0]), text), encoding="utf-8")
-
-
 def test_notices_are_proposed_and_build_after_filling_in(tmp_path, run, imported):
     school, _ = imported
     notices = {p.stem: p for p in (school / "notices").glob("*.md")}
@@ -270,7 +256,7 @@ def test_notices_are_proposed_and_build_after_filling_in(tmp_path, run, imported
     assert front(notices["visitors"])["activities"] == ["cctv"]
     assert "activity-without-notice" not in run("check", school).output
 
-    _fill_placeholders(school)
+    fill_in(school)
     checked = run("check", school)
     assert "error[" not in checked.output, checked.output
     built = run("build", "--no-pdf", school)
@@ -349,3 +335,14 @@ def test_a_damaged_or_far_reaching_ods_is_refused(tmp_path, run, monkeypatch):
         assert result.exit_code == 2, (source, result.output)
         assert words in result.output and len(result.output.strip().splitlines()) == 1
         assert "Traceback" not in result.output and not (tmp_path / "school").exists()
+
+
+def test_the_proposed_notices_build_as_a_draft_before_filling_in(imported, run):
+    school, _ = imported
+    result = run("build", "--draft", "--no-pdf", school)
+    assert result.exit_code == 0, result.output
+    page = (school / "build" / "draft" / "notices" / "pupils.html").read_text(encoding="utf-8")
+    # a placeholder where the notice says whether people must give the information is
+    # shown marked, not taken for a requirement
+    assert '<mark class="draft-placeholder">TODO(must people give it: statutory, contractual, voluntary, ' \
+           'mixed or not-from-the-person): to be filled in</mark>' in page

@@ -9,14 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def project(tmp_path, run) -> Path:
-    folder = tmp_path / "school"
-    assert run("init", folder).exit_code == 0
-    return folder
+from test_new_activity import REPOSITORY, project  # noqa: F401  (the starter project, as a fixture)
 
 
 def _front(path: Path) -> tuple[dict, str]:

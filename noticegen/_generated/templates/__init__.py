@@ -34,7 +34,7 @@ TEMPLATES = {
     'sections/children/rights.html': ('cca1b958852090cd443425f994a731f18bd5e74f1c10aaf75f5f838d07a22c7a', 't_sections_children_rights_html'),
     'sections/children/storing.html': ('b8da745b251124f69a802187e8d95e10a5a611843ec0b13363e41bf74b781144', 't_sections_children_storing_html'),
     'sections/children/why-we-share.html': ('f10067ef32426e9a05efb54f95a75c1fe11f9e18ce3b79de355c7f4fcbb332a5', 't_sections_children_why_we_share_html'),
-    'sections/collecting.html': ('e8f98eaf024c76c78c95fc06ee2ecce614c9e03a46f68bbda5efdbe57e2ddc4e', 't_sections_collecting_html'),
+    'sections/collecting.html': ('4793c0e1a693c317426bb357672137396971cb30dc12cfe5c4c3217355bc0134', 't_sections_collecting_html'),
     'sections/complaints.html': ('5117674aa8ce77dd2a352de207e6f4f0be99fb3acd46478264890f752cd8187c', 't_sections_complaints_html'),
     'sections/contact.html': ('34b1c0c00d0db70412bf50e57b3fc8b0fce8ad88098fb29e0eec32353b3ce3a8', 't_sections_contact_html'),
     'sections/lawful-basis.html': ('9f25bf4e98ed168f5c5b9606a0206af4bc17ec97663f33ad73376ba6d853605d', 't_sections_lawful_basis_html'),
