@@ -346,3 +346,62 @@ def test_the_proposed_notices_build_as_a_draft_before_filling_in(imported, run):
     # shown marked, not taken for a requirement
     assert '<mark class="draft-placeholder">TODO(must people give it: statutory, contractual, voluntary, ' \
            'mixed or not-from-the-person): to be filled in</mark>' in page
+
+
+# ----------------------------------------------------------------- the pieces
+
+def test_the_register_follows_the_corrections():
+    from noticegen.commands.importing.names import Register
+
+    def settled(**corrections):
+        register = Register("recipient")
+        for name in ("DfE", "Dept. for Education", "LA", "LA (FSM checks)", "the local authority",
+                     "Parent", "Parents"):
+            register.add(name, "sheet 'S', row 2")
+        register.settle(**corrections)
+        return register
+
+    register = settled()
+    ids = register.id_of
+    assert ids["DfE"] == ids["Dept. for Education"] == "department-for-education"
+    assert ids["LA"] == ids["the local authority"] == "local-authority"  # a short form written out
+    assert ids["LA (FSM checks)"] != ids["LA"]
+    assert ids["Parent"] != ids["Parents"]
+    reasons = {(m.first, m.second): m.reason for m in register.near_misses}
+    assert reasons[("LA", "LA (FSM checks)")] == "the same name but for '(FSM checks)' in brackets"
+    assert reasons[("Parent", "Parents")] == "spelled almost alike"
+    # the DPO's word wins both ways, and a name a 'different' entry keeps apart stays apart
+    # even from the names it would join through another
+    register = settled(same=[["LA", "LA (FSM checks)"], ["Parent", "Parents"]],
+                       different=[["DfE", "Dept. for Education"], ["LA (FSM checks)", "the local authority"]])
+    ids = register.id_of
+    assert ids["DfE"] != ids["Dept. for Education"]
+    assert ids["Parent"] == ids["Parents"]
+    assert ids["LA"] == ids["LA (FSM checks)"] != ids["the local authority"]
+    assert ("DfE", "Dept. for Education", "your corrections file says they are different") in \
+        {(m.first, m.second, m.reason) for m in register.near_misses}
+
+
+@pytest.mark.parametrize("name, code", [
+    ("France", "FR"), ("France (residential trip)", "FR"), ("the Netherlands", "NL"), ("USA", "US"),
+    ("United States", "US"), ("Republic of Ireland", "IE"), ("Czechia", "CZ"), ("EU", None),
+    ("Narnia", None), ("DE", "DE")])
+def test_countries_by_name(name, code):
+    from noticegen.commands.importing.columns import _country_code
+
+    assert _country_code(name) == code
+
+
+@pytest.mark.parametrize("text, contact", [
+    ("Moss Hey Primary School\nMoss Lane\nStockport SK4 1AA\nEmail: office@mosshey.sch.uk\nTel: 0161 496 0000",
+     {"name": "Moss Hey Primary School", "address": ["Moss Lane", "Stockport SK4 1AA"],
+      "email": "office@mosshey.sch.uk", "phone": "0161 496 0000"}),
+    ("Sam Patel, sam@dpo.example, 07700 900123 ext 4, www.dpo.example",
+     {"name": "Sam Patel", "email": "sam@dpo.example", "phone": "07700 900123 ext 4",
+      "url": "https://www.dpo.example"}),
+    ("mailto:dpo@school.example", {"email": "dpo@school.example"}),
+])
+def test_a_block_is_read_into_its_parts(text, contact):
+    from noticegen.commands.importing.sheets import contact_of
+
+    assert contact_of(text) == contact

@@ -61,7 +61,8 @@ class _Planner:
         registers = [self.files.register_file(stem, entries)
                      for stem, entries in self.values.register_entries()]
         activities, notices, idents = self.activity_files()
-        if notices:  # noticegen's own record names the notices: they come back as they were
+        if notices or any(row.own_layout for row in self.rows):
+            # noticegen's own record names the notices (or none): they come back as they were
             notice_files = self.files.notice_files(notices)
         else:
             notice_files = [self.files.proposed_notice(*notice) for notice in self.proposed_notices()]

@@ -57,7 +57,7 @@ SHORT_FORMS = {
 """Short forms schools write for a whole name, and the name each stands for: a name
 written as one of these is the name written out ('LA' and 'the local authority')."""
 
-SHORT_WORDS = {"dept": "department", "govt": "government", "dept't": "department",
+SHORT_WORDS = {"dept": "department", "govt": "government",
                "authy": "authority", "info": "information", "mgmt": "management"}
 """Words schools shorten inside a name ('Dept. for Education')."""
 
@@ -172,12 +172,14 @@ class Register:
 
     def settle(self, same: list[list[str]] = (), different: list[list[str]] = ()) -> None:
         """Group the names. ``same`` and ``different`` are the DPO's corrections: each a
-        list of names that are one thing, or that are all different things."""
+        list of names that are one thing, or that are all different things. The DPO's
+        'same' comes first, then the import's own joins, none of which may put together
+        names the DPO said are different."""
         parent = {name: name for name in self.order}
         members = {name: {name} for name in self.order}
         apart = {frozenset((a, b)) for names in different for a in names for b in names
                  if a != b and a in parent and b in parent}
-        reasons: dict[str, list[str]] = {name: [] for name in self.order}
+        edges: list[tuple[str, str, str]] = []  # the import's own joins, each with its reason
         position = {name: index for index, name in enumerate(self.order)}
 
         def root(name):
@@ -186,21 +188,24 @@ class Register:
                 name = parent[name]
             return name
 
-        def join(a, b, reason) -> bool:
+        def join(a, b, reason, own: bool = True) -> bool:
+            if own:
+                edges.append((a, b, reason))
             ra, rb = root(a), root(b)
             if ra == rb:
                 return True
-            if any(frozenset((x, y)) in apart for x in members[ra] for y in members[rb]):
+            if apart and any(frozenset((x, y)) in apart for x in members[ra] for y in members[rb]):
                 self._near(a, b, "your corrections file says they are different")
                 return False
             keep, gone = sorted((ra, rb), key=position.get)
             parent[gone] = keep
             members[keep] |= members.pop(gone)
-            for said in reasons.pop(gone) + [reason]:
-                if said and said not in reasons[keep]:
-                    reasons[keep].append(said)
             return True
 
+        for names in same:
+            known = [n for n in names if n in parent]
+            for other in known[1:]:
+                join(known[0], other, "", own=False)
         if self.merge_acronyms:
             self._join_spellings(join, root)
         else:
@@ -209,21 +214,17 @@ class Register:
                 if name in first:
                     join(first[name], name, "")
                 first.setdefault(name, name)
-        for names in same:
-            known = [n for n in names if n in parent]
-            for other in known[1:]:
-                join(known[0], other, "your corrections file says they are the same")
         if self.merge_acronyms:
             self._find_near_misses(root)
         by_root: dict[str, list[str]] = {}
         for name in self.order:
             by_root.setdefault(root(name), []).append(name)
         used: set[str] = set()
-        for top, names in by_root.items():
+        for names in by_root.values():
             group = Group(names, [w for n in names for w in self.seen[n]])
             group.name = self._canonical(names)
             group.aliases = sorted({a for n in names for a in self._short_forms(n)} - {group.name})
-            group.reasons = _combined([r for r in reasons.get(top, []) if r])
+            group.reasons = _reasons(names, edges)
             ident = slug(self.label(group.name))
             base, number = ident, 2
             while ident in used:
@@ -284,23 +285,33 @@ class Register:
         groups: dict[str, list[str]] = {}
         for name in self.order:
             groups.setdefault(root(name), []).append(name)
-        tops = list(groups)
-        if len(tops) > 500:
-            return  # a register that big is not a school's: compare exactly only
-        cores = {top: {_core(n) for n in groups[top]} for top in tops}
-        for index, first in enumerate(tops):
-            for second in tops[index + 1:]:
-                pair = next(((a, b) for a in groups[first] for b in groups[second]
-                             if _core(a) == _core(b)), None)
-                if pair:
+        core = {name: _core(name) for name in self.order}
+        by_core: dict[str, list[str]] = {}
+        for top, names in groups.items():  # alike but for a qualifier: found by their core
+            for name in names:
+                by_core.setdefault(core[name], [])
+                if top not in by_core[core[name]]:
+                    by_core[core[name]].append(top)
+        for tops in by_core.values():
+            for index, first in enumerate(tops):
+                for second in tops[index + 1:]:
+                    pair = next((a, b) for a in groups[first] for b in groups[second] if core[a] == core[b])
                     qualifiers = [f"({q})" for n in pair for q in _brackets(n)[2]]
                     self._near(*pair, "the same name but for " + " and ".join(
                         f"'{q}'" for q in qualifiers) + " in brackets")
-                    continue
-                ratio = max(difflib.SequenceMatcher(None, a, b).ratio()
-                            for a in cores[first] for b in cores[second])
-                if ratio >= 0.85:
-                    self._near(groups[first][0], groups[second][0], "spelled almost alike")
+        tops = list(groups)
+        if len(tops) > 300:
+            return  # a register that big is not a school's: spellings are compared exactly only
+        cores = {top: sorted({core[n] for n in groups[top]}) for top in tops}
+        for index, first in enumerate(tops):
+            for second in tops[index + 1:]:
+                if any(core_a == core_b for core_a in cores[first] for core_b in cores[second]):
+                    continue  # said above
+                for a in cores[first]:
+                    matcher = difflib.SequenceMatcher(None, a)
+                    if any(_alike(matcher, b) for b in cores[second]):
+                        self._near(groups[first][0], groups[second][0], "spelled almost alike")
+                        break
 
     def _near(self, first: str, second: str, reason: str) -> None:
         pair = sorted((first, second), key=self.order.index)
@@ -320,6 +331,9 @@ class Register:
                                            len(self.seen.get(n, ())), len(n)))
         best = re.sub(r"\s*\([A-Za-z]{2,8}\)\s*$", "", best)
         best = re.sub(r"^the\s+", "", best, flags=re.I).strip()
+        best = re.sub(r"\b(" + "|".join(SHORT_WORDS) + r")\b\.?",  # 'Dept. for Education' written out
+                      lambda m: (SHORT_WORDS[m[1].lower()].capitalize() if m[1][:1].isupper()
+                                 else SHORT_WORDS[m[1].lower()]), best, flags=re.I)
         if _is_acronym(best) and best.lower() in SHORT_FORMS:
             best = SHORT_FORMS[best.lower()]
         return best[:1].upper() + best[1:]
@@ -353,6 +367,37 @@ def _why_alike(first: str, second: str) -> str:
                        {f"'{n.strip()}' for '{SHORT_FORMS[_plain(n)]}'" for n in (first, second)
                         if _plain(n) in SHORT_FORMS})
     return "the same once short forms are written out (" + ", ".join(shortened) + ")"
+
+
+def _reasons(names: list[str], edges: list[tuple[str, str, str]]) -> list[str]:
+    """Why the names are one: the import's own reasons for joining them, and, where
+    those do not join them all, the DPO's word."""
+    if len(names) < 2:
+        return []
+    inside = set(names)
+    parent = {name: name for name in names}
+
+    def root(name):
+        while parent[name] != name:
+            name = parent[name]
+        return name
+
+    said = []
+    for a, b, reason in edges:
+        if a in inside and b in inside:
+            parent[root(a)] = root(b)
+            if reason and reason not in said:
+                said.append(reason)
+    if len({root(name) for name in names}) > 1:
+        said.append("your corrections file says they are the same")
+    return _combined(said)
+
+
+def _alike(matcher, other: str) -> bool:
+    """Two names spelled almost alike ('Parent', 'Parents'; 'Educational psychologist',
+    'Education psychologist'): difflib's ratio of at least 0.85, its quick bounds first."""
+    matcher.set_seq2(other)
+    return matcher.real_quick_ratio() >= 0.85 and matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85
 
 
 def _combined(reasons: list[str]) -> list[str]:

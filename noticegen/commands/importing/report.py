@@ -80,7 +80,7 @@ def report_text(source: str, activities: list[str], sentences: list[str], summar
            f"It made {len(activities)} activit{'ies' if len(activities) != 1 else 'y'}, one for each row "
            "of the record of processing. This report lists what you must decide or fill in before the "
            "notices can be published.", "", "## What to do next", ""]
-    out += [f"- {safe(line.strip())}" for line in summary.lines(".")]
+    out += [("  - " if line.startswith("  ") else "- ") + safe(line.strip()) for line in summary.lines(".")]
     out += ["", "## Names put together, and names kept apart", "",
             f"Change any decision in `{FILE_NAME}` and import again with `--names {FILE_NAME}`.", ""]
     any_names = False
