@@ -405,3 +405,14 @@ def test_a_block_is_read_into_its_parts(text, contact):
     from noticegen.commands.importing.sheets import contact_of
 
     assert contact_of(text) == contact
+
+
+def test_into_an_existing_empty_folder_the_report_is_written_too(tmp_path, run):
+    source = school_workbook(tmp_path / "ropa.xlsx")
+    (tmp_path / "school").mkdir()
+    result = run("import", source, tmp_path / "school")
+    assert result.exit_code == 0, result.output
+    report = (tmp_path / "school" / "import-report.md").read_text(encoding="utf-8")
+    said = re.search(r"check finds (\d+) errors and (\d+) warnings", result.output)
+    assert f"check finds {said[1]} errors and {said[2]} warnings" in report
+    assert f"{said[1]} errors, {said[2]} warnings" in run("check", tmp_path / "school").output

@@ -41,6 +41,17 @@ class Plan:
     sentences: list[str]  # what the user should know: merges, placeholders, sheets skipped
     placeholders: int
     summary: Summary | None = None  # what check reports on the project, and what it cannot see
+    source: str = ""
+    registers: dict | None = None
+    kept: list | None = None
+
+    def finish(self, folder: Path) -> list[ImportedFile]:
+        """Check the project just written to ``folder`` (before it is put in place) and
+        give the report to add to it; :attr:`summary` is what check found."""
+        guesses = sum(f.text.count("# Check:") for f in self.files if f.relative != FILE_NAME)
+        self.summary = summarise(folder, decisions_count(self.registers), guesses, len(self.kept))
+        return [ImportedFile(REPORT_NAME, report_text(self.source, self.activities, self.sentences,
+                                                      self.summary, self.kept, self.registers))]
 
 
 class _Planner:
@@ -139,23 +150,18 @@ def audience_of(name: str, ident: str) -> tuple[str, str, str]:
     return ident, f"How we use information about {name[:1].lower() + name[1:]}", name
 
 
-def plan_project(source: Path, names: Path | None = None, summarise_it: bool = True) -> Plan:
+def plan_project(source: Path, names: Path | None = None) -> Plan:
     """Everything the import would write, and what to tell the user, without writing.
     ``names`` is the DPO's corrections file (import-names.yaml) from an earlier import.
-    With ``summarise_it`` the project is checked in a temporary folder and the report
-    (import-report.md) and corrections file (import-names.yaml) are among the files."""
+    The corrections file for the new project is among the files; the report is made when
+    the project is written (:meth:`Plan.finish`)."""
     corrections = read_corrections(names) if names is not None else None
     rows, controller, said = read_rows(source)
     name = Path(source).name
     planner = _Planner(name, rows, controller, corrections)
     files, idents = planner.plan()
     sentences = said + [s[0].upper() + s[1:] + "." for s in planner.values.sentences]
-    plan = Plan(files, idents, sentences, planner.todo.count)
     registers = planner.values.registers
     files.insert(0, ImportedFile(FILE_NAME, corrections_text(name, registers)))
-    if summarise_it:
-        guesses = sum(f.text.count("# Check:") for f in files)
-        plan.summary = summarise(files, decisions_count(registers), guesses, len(planner.values.kept))
-        files.insert(0, ImportedFile(REPORT_NAME, report_text(name, idents, sentences, plan.summary,
-                                                              planner.values.kept, registers)))
-    return plan
+    return Plan(files, idents, sentences, planner.todo.count, source=name, registers=registers,
+                kept=planner.values.kept)

@@ -1,7 +1,7 @@
 """The import's report: what the DPO must do next, counted as ``check`` counts it.
 
-The summary is not estimated: the planned project is written to a temporary folder and
-checked there, and its problems are grouped by what the DPO must do (values to fill in,
+The summary is not estimated: the project is checked where it is written, before it is
+put in place, and its problems are grouped by what the DPO must do (values to fill in,
 the rest by rule). What ``check`` cannot see is counted beside it: names to confirm
 (``import-names.yaml``), guesses to check (``# Check:`` comments) and what the record
 says that no field holds (kept beside its row). The same words go to the terminal and
@@ -10,7 +10,6 @@ to ``import-report.md`` in the new project.
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,15 +50,11 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def summarise(files, names: int, guesses: int, kept: int) -> Summary:
-    """Check the planned project in a temporary folder and count what it reports."""
+def summarise(folder: Path, names: int, guesses: int, kept: int) -> Summary:
+    """Check the project written to ``folder`` and count what check reports."""
     from noticegen.commands.check import check_project
-    from noticegen.commands.importing.writing import _write_files
 
-    with tempfile.TemporaryDirectory(prefix="noticegen-import-") as folder:
-        _write_files(Path(folder), files)
-        result = check_project(Path(folder))
-    problems = result.problems
+    problems = check_project(Path(folder)).problems
     errors = sum(p.severity.value == "error" for p in problems)
     to_fill = [p for p in problems if p.rule == "placeholder" or p.placeholder or "TODO(" in p.message]
     others = Counter((p.rule, p.severity.value) for p in problems if p not in to_fill)

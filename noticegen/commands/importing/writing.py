@@ -216,18 +216,22 @@ def write_project(target: Path, plan) -> None:
         raise NoticegenError(f"cannot import into {target}: {clashes[0]} already exists and "
                              "would be overwritten; choose an empty folder")
     try:
+        finish = getattr(plan, "finish", None)  # the report, made by checking what was written
         if os.path.lexists(target):
             _write_files(target, plan.files)
+            if finish:
+                _write_files(target, finish(target))
         else:
-            _write_new_folder(target, plan.files)
+            _write_new_folder(target, plan.files, finish)
     except OSError as exc:
         raise NoticegenError(f"cannot import into {target}: {exc.filename or target} "
                              f"({exc.strerror or exc}); choose a folder you can write to") from None
 
 
-def _write_new_folder(target: Path, files: list[ImportedFile]) -> None:
-    """Make the whole project in a hidden folder beside ``target``, then rename it into
-    place: an interrupted import leaves no half-made project behind."""
+def _write_new_folder(target: Path, files: list[ImportedFile], finish=None) -> None:
+    """Make the whole project in a hidden folder beside ``target`` (with what ``finish``
+    makes of it, the import's report), then rename it into place: an interrupted import
+    leaves no half-made project behind."""
     import shutil
     import tempfile
 
@@ -238,6 +242,8 @@ def _write_new_folder(target: Path, files: list[ImportedFile]) -> None:
         os.umask(mask)
         os.chmod(staging, 0o777 & ~mask)  # as an ordinary new folder, not mkdtemp's 0700
         _write_files(staging, files)
+        if finish:
+            _write_files(staging, finish(staging))
         if os.path.lexists(target):  # made meanwhile by someone else: leave it alone
             raise FileExistsError(errno.EEXIST, "it appeared while the import was running",
                                   str(target))
