@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from noticegen.commands.importing.names import _LINE_BREAKS, comment_safe, Group, Placeholders, Register, slug
+from noticegen.commands.importing.names import _LINE_BREAKS, _core, comment_safe, Group, Placeholders, Register, slug
 from noticegen.commands.importing.sheets import ILLUSTRATIVE, NOT_GIVEN, _Row, items, lines
 
 # ----------------------------------------------------------------- lawful bases
@@ -266,7 +266,7 @@ class RowMapper:
     def _recipient_kind(self, group: Group) -> str:
         if any(name in self.processors for name in group.names):
             return "processor"
-        text = " ".join(group.names).lower()
+        text = " ".join(group.names + [_core(n) for n in group.names]).lower()  # 'LA': local authority
         if _PUBLIC_BODY_WORDS.search(text):
             return "public-body"
         return self.todo("recipient kind", group.name)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from noticegen.commands.importing.names import Register, comment_safe
+from noticegen.commands.importing.names import Register, _dump, _places, comment_safe
 from noticegen.problems import NoticegenError
 
 FILE_NAME = "import-names.yaml"
@@ -109,8 +109,6 @@ def unknown_names(corrections: Corrections, registers: dict[str, Register]) -> l
 def corrections_text(source: str, registers: dict[str, Register]) -> str:
     """The corrections file for the new project: every merge as 'same', every near miss
     as 'different', with the reason and the rows above each."""
-    from noticegen.commands.importing.writing import _dump, _places
-
     lines = [f"# Names in {comment_safe(source)} that 'noticegen import' put together (same) or kept",
              "# apart (different). Read each entry: where the import got it wrong, change 'same' to",
              "# 'different' or the other way (or move a name into another entry), then import again",

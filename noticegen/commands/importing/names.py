@@ -1,4 +1,5 @@
-"""Ids and names for import: slugs, TODO placeholders, and the spellings of one name put together."""
+"""Ids and names for import: slugs, TODO placeholders, the spellings of one name put together
+(and the near misses kept apart), and the small text helpers every written file uses."""
 
 from __future__ import annotations
 
@@ -425,3 +426,34 @@ def comment_safe(text) -> str:
     the comment and become a key of the file."""
     text = _LINE_BREAKS.sub(" / ", str(text))
     return "".join(c if c == "\t" or (ord(c) >= 32 and ord(c) != 127) else " " for c in text)
+
+
+def _places(where: list[str]) -> str:
+    """'sheet 'Record', rows 5 and 7' from ['sheet 'Record', row 5', ...]."""
+    by_sheet: dict[str, list[str]] = {}
+    for place in where:
+        sheet, _, row = place.rpartition(", row ")
+        if row not in by_sheet.setdefault(sheet, []):
+            by_sheet[sheet].append(row)
+    parts = []
+    for sheet, rows in by_sheet.items():
+        label = "row" if len(rows) == 1 else "rows"
+        numbers = rows[0] if len(rows) == 1 else ", ".join(rows[:-1]) + " and " + rows[-1]
+        parts.append(f"{sheet}, {label} {numbers}")
+    return "; ".join(parts)
+
+
+def _dump(value) -> str:
+    """YAML as a person would write it: keys in order, long texts as literal blocks."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper, data):
+        style = "|" if "\n" in data and not any(line != line.rstrip() for line in data.split("\n")) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+    Dumper.add_representer(str, text)
+    return yaml.dump(value, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=1_000_000,
+                     default_flow_style=False)

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from noticegen.commands.importing.names import comment_safe
+from noticegen.commands.importing.names import _places, comment_safe
 
 
 @dataclass
@@ -66,7 +66,6 @@ def report_text(source: str, activities: list[str], sentences: list[str], summar
     """import-report.md: the summary, every merge and near miss with its rows, what was
     kept beside its row, and what else the import said."""
     from noticegen.commands.importing.decisions import FILE_NAME, KINDS
-    from noticegen.commands.importing.writing import _places
 
     def safe(text: str) -> str:  # one line, and no Markdown or HTML a reader would not see
         return comment_safe(text).replace("<", "&lt;").replace("`", "'")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from noticegen.commands.importing.columns import _contact_parts
-from noticegen.commands.importing.names import Placeholders, comment_safe
+from noticegen.commands.importing.names import Placeholders, _dump, _places, comment_safe
 from noticegen.commands.importing.sheets import ILLUSTRATIVE, controller_value
 from noticegen.problems import NoticegenError
 
@@ -266,21 +266,6 @@ def _write_files(folder: Path, files: list[ImportedFile]) -> None:
             os.unlink(temporary)
 
 
-def _places(where: list[str]) -> str:
-    """'sheet 'Record', rows 5 and 7' from ['sheet 'Record', row 5', ...]."""
-    by_sheet: dict[str, list[str]] = {}
-    for place in where:
-        sheet, _, row = place.rpartition(", row ")
-        if row not in by_sheet.setdefault(sheet, []):
-            by_sheet[sheet].append(row)
-    parts = []
-    for sheet, rows in by_sheet.items():
-        label = "row" if len(rows) == 1 else "rows"
-        numbers = rows[0] if len(rows) == 1 else ", ".join(rows[:-1]) + " and " + rows[-1]
-        parts.append(f"{sheet}, {label} {numbers}")
-    return "; ".join(parts)
-
-
 def _quoted(text: str) -> str:
     import json
 
@@ -289,19 +274,3 @@ def _quoted(text: str) -> str:
 
 def _indent(text: str, prefix: str) -> str:
     return "\n".join(prefix + line if line else line for line in text.rstrip("\n").split("\n"))
-
-
-def _dump(value) -> str:
-    """YAML as a person would write it: keys in order, long texts as literal blocks."""
-    import yaml
-
-    class Dumper(yaml.SafeDumper):
-        pass
-
-    def text(dumper, data):
-        style = "|" if "\n" in data and not any(line != line.rstrip() for line in data.split("\n")) else None
-        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
-
-    Dumper.add_representer(str, text)
-    return yaml.dump(value, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=1_000_000,
-                     default_flow_style=False)
