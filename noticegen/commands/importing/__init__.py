@@ -50,8 +50,10 @@ class Plan:
         give the report to add to it; :attr:`summary` is what check found."""
         guesses = sum(f.text.count("# Check:") for f in self.files if f.relative != FILE_NAME)
         self.summary = summarise(folder, decisions_count(self.registers), guesses, len(self.kept))
-        return [ImportedFile(REPORT_NAME, report_text(self.source, self.activities, self.sentences,
-                                                      self.summary, self.kept, self.registers))]
+        report = ImportedFile(REPORT_NAME, report_text(self.source, self.activities, self.sentences,
+                                                       self.summary, self.kept, self.registers))
+        self.files.append(report)
+        return [report]
 
 
 class _Planner:
