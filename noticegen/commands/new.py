@@ -215,13 +215,8 @@ def new_notice(project: Path, title: str, activities: list[str], ident: str | No
     written) if the notice exists or an activity does not."""
     from noticegen.load.validate import did_you_mean
 
-    project = Path(project)
-    if not (project / "datamap").is_dir():
-        raise NoticegenError(f"{project} is not a noticegen project (it has no datamap/ folder); "
-                             "run this inside a project, or start one with 'noticegen init'")
-    title = " ".join(title.split())
-    if not title:
-        raise NoticegenError('give the new notice a title, e.g. noticegen new notice "How we use pupil information"')
+    project, title = _project_and_name(project, title, 'notice a title, e.g. noticegen new notice '
+                                                        '"How we use pupil information"')
     if ident is not None and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", ident):
         raise NoticegenError(f"'{ident}' cannot be a notice's id: use lower-case letters, digits and "
                              "hyphens, e.g. pupils")
@@ -262,13 +257,8 @@ def new_activity(project: Path, name: str, notices: list[str]) -> NewActivity:
     """Write the activity file and add it to each notice; refuse (exit 2, nothing
     changed) if the activity exists, a notice does not, or a notice's list of
     activities cannot be edited safely."""
-    project = Path(project)
-    if not (project / "datamap").is_dir():
-        raise NoticegenError(f"{project} is not a noticegen project (it has no datamap/ folder); "
-                             "run this inside a project, or start one with 'noticegen init'")
-    name = " ".join(name.split())
-    if not name:
-        raise NoticegenError("give the new activity a name, e.g. noticegen new activity \"School trips\"")
+    project, name = _project_and_name(project, name, 'activity a name, e.g. noticegen new activity '
+                                                     '"School trips"')
     ident = slug(name)
     if ident == "item" and "item" not in name.lower():  # nothing in the name to make an id of
         raise NoticegenError(f"'{name}' has no letters or digits to make the activity's id from; "
@@ -286,6 +276,19 @@ def new_activity(project: Path, name: str, notices: list[str]) -> NewActivity:
     for notice_path, new_text in edits:
         _replace(notice_path, new_text)
     return NewActivity(ident, path, [p for p, _ in edits])
+
+
+def _project_and_name(project: Path, name: str, wanted: str) -> tuple[Path, str]:
+    """The project folder, refused unless it is a project, and the new file's name on
+    one line, refused when empty ('give the new ' + ``wanted``)."""
+    project = Path(project)
+    if not (project / "datamap").is_dir():
+        raise NoticegenError(f"{project} is not a noticegen project (it has no datamap/ folder); "
+                             "run this inside a project, or start one with 'noticegen init'")
+    name = " ".join(name.split())
+    if not name:
+        raise NoticegenError(f"give the new {wanted}")
+    return project, name
 
 
 def _yaml_text(text: str) -> str:
