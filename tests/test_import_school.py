@@ -416,3 +416,21 @@ def test_into_an_existing_empty_folder_the_report_is_written_too(tmp_path, run):
     said = re.search(r"check finds (\d+) errors and (\d+) warnings", result.output)
     assert f"check finds {said[1]} errors and {said[2]} warnings" in report
     assert f"{said[1]} errors, {said[2]} warnings" in run("check", tmp_path / "school").output
+
+
+def test_two_blocks_on_one_row_are_read_apart(tmp_path, run):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Name and contact details of your organisation", "Example School, office@school.example",
+                  "Name and contact details of your Data Protection Officer", "Jo Bloggs, jo@dpo.example"])
+    sheet.append([])
+    sheet.append(["Business function", "Purpose of processing", "Categories of individuals", "Lawful basis"])
+    sheet.append(["Admissions", "Admit pupils", "Pupils", "Public task"])
+    workbook.save(tmp_path / "ropa.xlsx")
+    assert run("import", tmp_path / "ropa.xlsx", tmp_path / "school").exit_code == 0
+    organisation = _load(tmp_path / "school" / "datamap" / "organisation.yaml")["organisation"]
+    assert organisation["name"] == "Example School"
+    assert organisation["contact"]["email"] == "office@school.example"
+    assert organisation["dpo"] == {"name": "Jo Bloggs", "email": "jo@dpo.example"}

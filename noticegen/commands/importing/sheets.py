@@ -589,7 +589,13 @@ def _contact_blocks(sheets: list[Sheet], headers: dict[int, int], controller: di
                 kind = _block_label(cell) if cell else None
                 if not kind or f"ico:{kind}" in controller:
                     continue
-                right = [t for t in _distinct(row[c + 1:]) if t != cell and not _block_label(t)]
+                right = []
+                for text in _distinct(row[c + 1:]):  # up to the next label in the row
+                    if text == cell:
+                        continue  # the label itself, merged over the next cells
+                    if _block_label(text):
+                        break
+                    right.append(text)
                 value, at = "\n".join(right), r + 1
                 if not right:
                     for below in range(r + 1, min(end, r + 4)):
