@@ -245,7 +245,9 @@ class RowMapper:
                 entry["aliases"] = group.aliases
             note = ("the record does not say what kind of recipient this is: public-body (a "
                     "government department or authority), controller, processor, joint-controller, "
-                    "individual or category") if entry["kind"].startswith("TODO(") else ""
+                    "individual or category") if entry["kind"].startswith("TODO(") else \
+                ("kind 'public-body' guessed from the name: change it if this is not a government "
+                 "department, council or other public authority") if entry["kind"] == "public-body" else ""
             recipients.append((entry, group, note))
         registers.append(("recipients", recipients))
         sources = [({"id": g.ident, "name": g.name}, g, "") for g in self.registers["source"].groups]
