@@ -126,8 +126,9 @@ def test_correcting_the_names_and_importing_again(tmp_path, run, imported):
     ("pupils: []\n", "'pupils' is not one of"),
     ("recipients: {same: [a, b]}\n", "give a list of entries"),
     ("recipients:\n  - maybe: [a, b]\n", "should be 'same: [names]' or 'different: [names]'"),
-    ("recipients:\n  - same: [only-one]\n", "should list two or more names"),
-    ("recipients:\n  - same: [a, [b]]\n", "should list two or more names"),
+    ("recipients:\n  - same: [only-one]\n", "should list two or more different names"),
+    ("recipients:\n  - same: [a, [b]]\n", "should list two or more different names"),
+    ("recipients:\n  - same: [a, a]\n", "should list two or more different names"),
     ("recipients:\n  - same: [LA, LA (FSM checks)]\n  - different: [LA, LA (FSM checks)]\n",
      "both the same and different"),
     (b"\xff\xfe not text", "not UTF-8"),
@@ -434,3 +435,34 @@ def test_two_blocks_on_one_row_are_read_apart(tmp_path, run):
     assert organisation["name"] == "Example School"
     assert organisation["contact"]["email"] == "office@school.example"
     assert organisation["dpo"] == {"name": "Jo Bloggs", "email": "jo@dpo.example"}
+
+
+def test_any_names_file_is_read_or_refused_in_a_sentence(tmp_path):
+    """Whatever the file holds, read_corrections gives decisions or a plain refusal."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from noticegen.commands.importing.decisions import read_corrections
+    from noticegen.problems import NoticegenError
+
+    scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=12)
+    values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                          | st.dictionaries(st.sampled_from(["same", "different", "recipients", "x"]) | st.text(max_size=5),
+                                            inner, max_size=3), max_leaves=12)
+
+    @settings(max_examples=60, deadline=None)
+    @given(data=st.dictionaries(st.sampled_from(["recipients", "subjects", "systems", "other"]), values, max_size=3)
+           | values)
+    def read(data):
+        path = tmp_path / "names.yaml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        try:
+            found = read_corrections(path)
+        except NoticegenError as exc:
+            assert "\n" not in str(exc) and str(exc).startswith("cannot read the names file")
+            return
+        for decided in found.values():
+            for names in decided["same"] + decided["different"]:
+                assert len(names) >= 2 and all(isinstance(n, str) for n in names)
+
+    read()

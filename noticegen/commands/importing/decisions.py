@@ -76,10 +76,10 @@ def read_corrections(path: Path) -> Corrections:
                 raise NoticegenError(f"cannot read the names file {path}: entry {number} under {key} "
                                      "should be 'same: [names]' or 'different: [names]'")
             decision, names = next(iter(entry.items()))
-            if not (isinstance(names, list) and len(names) >= 2
+            if not (isinstance(names, list) and len(set(map(str, names))) >= 2
                     and all(isinstance(n, str) and n.strip() and len(n) <= 2000 for n in names)):
                 raise NoticegenError(f"cannot read the names file {path}: entry {number} under {key} "
-                                     "should list two or more names, each as the record writes it")
+                                     "should list two or more different names, each as the record writes it")
             decided[decision].append(list(dict.fromkeys(names)))
         for same in decided["same"]:
             for different in decided["different"]:
