@@ -576,31 +576,33 @@ def rules(markdown: bool) -> None:
 @main.command("import")
 @click.argument("spreadsheet", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def import_(spreadsheet: Path, directory: Path) -> None:
-    """Make a project in DIRECTORY from an existing record of processing (.xlsx or .csv).
+@click.option("--names", "names", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Your corrections to the names put together or kept apart: the "
+                   "import-names.yaml an earlier import wrote, with 'same' or 'different' changed.")
+def import_(spreadsheet: Path, directory: Path, names: Path | None) -> None:
+    """Make a project in DIRECTORY from an existing record of processing (.xlsx, .ods or .csv).
 
     Reads the ICO's documentation template for controllers (as schools adapt it) and
     noticegen's own ropa.xlsx or ropa.csv: one activity per row, registers gathered from
-    the names used, lawful bases matched to the catalogue. What cannot be matched is left
-    as a TODO(...) placeholder that 'noticegen check' lists. Never overwrites a file.
+    the names used, lawful bases matched to the catalogue, a notice proposed for each
+    group of people. What cannot be matched is left as a TODO(...) placeholder that
+    'noticegen check' lists. import-report.md lists every name put together or kept
+    apart, and what was kept beside its row; correct the names in import-names.yaml and
+    import again with --names. Never overwrites a file.
     """
     from noticegen.commands.importing import plan_project, write_project
 
-    plan = plan_project(spreadsheet)
+    plan = plan_project(spreadsheet, names)
     write_project(directory, plan)
     shown = _display_prefix(directory) or "./"
     for sentence in plan.sentences:
         click.echo(sentence)
     click.echo(f"imported {len(plan.activities)} activit{'ies' if len(plan.activities) != 1 else 'y'} "
                f"from {spreadsheet.name} into {shown} ({len(plan.files)} files)")
-    if plan.placeholders:
-        many = plan.placeholders != 1
-        click.echo(f"next: {plan.placeholders} value{'s' if many else ''} the record does not give, or "
-                   f"gives in words that could not be matched, {'are' if many else 'is'} left as "
-                   f"TODO(...) placeholders; 'noticegen check {shown}' lists them with the rest "
-                   "still to fill in")
-    else:
-        click.echo(f"next: 'noticegen check {shown}' lists what is still to fill in")
+    for line in plan.summary.lines(shown):
+        click.echo(line)
+    click.echo(f"next: read {shown}import-report.md, confirm the names in {shown}import-names.yaml, "
+               f"then fill in what 'noticegen check {shown}' lists")
 
 
 @main.group()
@@ -628,4 +630,30 @@ def new_activity(name: str, notices: tuple[str, ...], project: Path) -> None:
     click.echo(f"created {shown}datamap/activities/{made.ident}.yaml")
     for path in made.notices:
         click.echo(f"added '{made.ident}' to {shown}notices/{path.name}")
+    click.echo(f"next: fill in its TODO(...) placeholders; 'noticegen check {shown or '.'}' lists them")
+
+
+@new.command("notice")
+@click.argument("title")
+@click.option("--activity", "activities", multiple=True, metavar="ID",
+              help="An activity the notice covers, by its id (repeatable).")
+@click.option("--id", "ident", default=None, metavar="ID",
+              help="The notice's id and file name (default: made from TITLE).")
+@click.option("--audience", default=None, help="Whom the notice is for, as it should say it.")
+@click.option("-C", "--project", "project", type=click.Path(file_okay=False, path_type=Path),
+              default=None, callback=_find_project,
+              help="The project folder (default: the current folder, or the nearest above it).")
+def new_notice(title: str, activities: tuple[str, ...], ident: str | None, audience: str | None,
+               project: Path) -> None:
+    """Write notices/<id>.md for a new notice called TITLE.
+
+    Every front matter field is explained in a comment; what the schema requires is
+    filled in or a TODO(...) placeholder that 'noticegen check' lists until it is filled
+    in. Never overwrites a file.
+    """
+    from noticegen.commands.new import new_notice as scaffold
+
+    made = scaffold(project, title, list(activities), ident, audience)
+    shown = _display_prefix(project)
+    click.echo(f"created {shown}notices/{made.ident}.md")
     click.echo(f"next: fill in its TODO(...) placeholders; 'noticegen check {shown or '.'}' lists them")

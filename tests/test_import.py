@@ -435,18 +435,23 @@ def test_a_failed_import_leaves_no_half_made_project(tmp_path, monkeypatch):
 def test_merging_names():
     register = Register("recipient")
     for name in ("DfE", "Department for Education", "the Department for Education (DfE)",
-                 "Local authority", "Legal adviser", "LA"):
+                 "Parent association", "Personal assistant", "PA", "Local authority", "Legal adviser", "LA"):
         register.add(name, "sheet 'S', row 2")
     register.settle()
     ids = register.id_of
     assert ids["DfE"] == ids["Department for Education"] == ids["the Department for Education (DfE)"]
     # two long names with the same initials never merge, and a short form that could
-    # stand for either of them joins neither (and the user is told)
-    assert len({ids["Local authority"], ids["Legal adviser"], ids["LA"]}) == 3
+    # stand for either of them joins neither (and the user is told, and asked)
+    assert len({ids["Parent association"], ids["Personal assistant"], ids["PA"]}) == 3
     merges = register.merges()
     assert any("'DfE'" in m and "'Department for Education'" in m for m in merges)
-    assert "'LA' could stand for 'Legal adviser' or 'Local authority', so it is kept as a " \
+    assert "'PA' could stand for 'Parent association' or 'Personal assistant', so it is kept as a " \
            "recipient of its own" in merges
+    assert {(m.first, m.second) for m in register.near_misses} >= {
+        ("Parent association", "PA"), ("Personal assistant", "PA")}
+    # a short form schools use for one thing (LA: local authority) is that thing, even
+    # beside another name with the same initials
+    assert ids["LA"] == ids["Local authority"] != ids["Legal adviser"]
 
 
 def test_a_short_form_joins_the_one_name_it_stands_for():

@@ -1,4 +1,5 @@
-"""Scaffold: a new activity file, explained field by field, added to the notices named.
+"""Scaffold: a new activity file, explained field by field, added to the notices named;
+a new notice, explained field by field, covering the activities named.
 
 ``noticegen new activity NAME`` writes ``datamap/activities/<id>.yaml`` with every field
 of the activity schema either filled with a ``TODO(...)`` placeholder (the fields the
@@ -145,6 +146,106 @@ automated_decision_making: false
 """
 
 
+NOTICE_TEMPLATE = """\
+---
+# {title}: one privacy notice (UK GDPR Art 13 and 14). Its id is the file name: {ident}.
+# noticegen writes its lists and tables from the activities it covers; the prose is
+# yours. Replace every TODO(...) with your own value (`noticegen check` lists each one
+# still to fill in), and uncomment the optional fields that apply. `noticegen schema
+# notice` describes every field.
+
+# The title, as the page, the PDF and the index show it.
+title: {title_yaml}
+# Whom it is written for, as the notice says it, e.g. "Pupils and their parents or carers".
+audience: {audience_yaml}
+# Optional: a short summary shown under the title (Markdown).
+# summary: TODO(a sentence on what this notice covers)
+
+# The activities it covers: ids from datamap/activities/ (each file's name). The notice
+# lists what each holds, why, on which basis, who receives it and how long it is kept.
+# An activity no notice covers is reported (warning activity-without-notice).
+activities: [{activities}]
+
+# The version, quoted so it stays text: raise it whenever the content changes (check
+# warns, notice-not-versioned, when the content changed since the last git tag and the
+# version did not). Then the dates it was published and last reviewed (YYYY-MM-DD), and
+# how often to review it (warning review-overdue once that is past).
+version: "1.0"
+published: TODO(publication date, written YYYY-MM-DD)
+last_reviewed: TODO(publication date, written YYYY-MM-DD)
+review_every_months: 12
+
+# Optional: a notice for pupils. `reader: children` writes noticegen's own text in plain
+# words with the short version first; reading_age (6 to 18) is the UK reading age check
+# measures the prose against (warning reading-age).
+# reader: children
+# reading_age: 10
+
+# Optional: in your own words instead of noticegen's, what the notice says about
+# transfers outside the UK where no activity declares one, and how long data is kept
+# in the first layer.
+# transfers_statement: TODO(what you say about transfers outside the UK)
+# retention_summary: TODO(one line on how long information is kept)
+# group_categories: false   # list categories in your own order, not under headings
+
+# The sections, in order. Left out, they are the DfE model notices' built-in sections
+# in their order: purposes, categories, lawful-basis, collecting, storing, recipients,
+# why-we-share, rights, complaints, contact. Give your own order or headings, or add a
+# section of your own prose: write it below the closing '---' after a line
+# <!-- section: its-id -->, and list it here.
+# sections:
+#   - purposes
+#   - id: lawful-basis
+#     heading: The lawful basis on which we use this information
+#   - id: our-own-section
+#     heading: TODO(its heading)
+---
+"""
+
+
+@dataclass
+class NewNotice:
+    ident: str
+    path: Path
+
+
+def new_notice(project: Path, title: str, activities: list[str], ident: str | None = None,
+               audience: str | None = None) -> NewNotice:
+    """Write notices/<id>.md covering the activities named; refuse (exit 2, nothing
+    written) if the notice exists or an activity does not."""
+    from noticegen.load.validate import did_you_mean
+
+    project, title = _project_and_name(project, title, 'notice a title, e.g. noticegen new notice '
+                                                        '"How we use pupil information"')
+    if ident is not None and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", ident):
+        raise NoticegenError(f"'{ident}' cannot be a notice's id: use lower-case letters, digits and "
+                             "hyphens, e.g. pupils")
+    ident = ident or slug(title)
+    if ident == "item" and "item" not in title.lower():
+        raise NoticegenError(f"'{title}' has no letters or digits to make the notice's id from; "
+                             "give --id, e.g. --id pupils")
+    folder = project / "datamap" / "activities"
+    known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    for activity in dict.fromkeys(activities):
+        if activity not in known:
+            raise NoticegenError(f"there is no activity '{activity}' (datamap/activities/{activity}.yaml)"
+                                 f"{did_you_mean(activity, known)}; nothing was written")
+    path = project / "notices" / f"{ident}.md"
+    if os.path.lexists(path):
+        raise NoticegenError(f"notice '{ident}' already exists ({path}); choose another title or "
+                             "--id, or edit that file")
+    listed = ", ".join(dict.fromkeys(activities)) or \
+        '"TODO(the activities it covers: ids from datamap/activities/)"'
+    text = NOTICE_TEMPLATE.format(
+        title=title, ident=ident, title_yaml=_yaml_text(title), activities=listed,
+        audience_yaml=_yaml_text(" ".join(audience.split())) if audience and audience.strip()
+        else "TODO(whom the notice is for)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8", newline="\n") as handle:  # never overwrite
+        handle.write(text)
+    return NewNotice(ident, path)
+
+
 @dataclass
 class NewActivity:
     ident: str
@@ -156,13 +257,8 @@ def new_activity(project: Path, name: str, notices: list[str]) -> NewActivity:
     """Write the activity file and add it to each notice; refuse (exit 2, nothing
     changed) if the activity exists, a notice does not, or a notice's list of
     activities cannot be edited safely."""
-    project = Path(project)
-    if not (project / "datamap").is_dir():
-        raise NoticegenError(f"{project} is not a noticegen project (it has no datamap/ folder); "
-                             "run this inside a project, or start one with 'noticegen init'")
-    name = " ".join(name.split())
-    if not name:
-        raise NoticegenError("give the new activity a name, e.g. noticegen new activity \"School trips\"")
+    project, name = _project_and_name(project, name, 'activity a name, e.g. noticegen new activity '
+                                                     '"School trips"')
     ident = slug(name)
     if ident == "item" and "item" not in name.lower():  # nothing in the name to make an id of
         raise NoticegenError(f"'{name}' has no letters or digits to make the activity's id from; "
@@ -180,6 +276,19 @@ def new_activity(project: Path, name: str, notices: list[str]) -> NewActivity:
     for notice_path, new_text in edits:
         _replace(notice_path, new_text)
     return NewActivity(ident, path, [p for p, _ in edits])
+
+
+def _project_and_name(project: Path, name: str, wanted: str) -> tuple[Path, str]:
+    """The project folder, refused unless it is a project, and the new file's name on
+    one line, refused when empty ('give the new ' + ``wanted``)."""
+    project = Path(project)
+    if not (project / "datamap").is_dir():
+        raise NoticegenError(f"{project} is not a noticegen project (it has no datamap/ folder); "
+                             "run this inside a project, or start one with 'noticegen init'")
+    name = " ".join(name.split())
+    if not name:
+        raise NoticegenError(f"give the new {wanted}")
+    return project, name
 
 
 def _yaml_text(text: str) -> str:

@@ -40,7 +40,7 @@ TEMPLATES = {
     'sections/children/rights.html': ('cca1b958852090cd443425f994a731f18bd5e74f1c10aaf75f5f838d07a22c7a', 't_sections_children_rights_html'),
     'sections/children/storing.html': ('6f2fa022f06de40c7176a606f3cc37ac164f4a1075d64387b8923f79c3b1c06b', 't_sections_children_storing_html'),
     'sections/children/why-we-share.html': ('f10067ef32426e9a05efb54f95a75c1fe11f9e18ce3b79de355c7f4fcbb332a5', 't_sections_children_why_we_share_html'),
-    'sections/collecting.html': ('e8f98eaf024c76c78c95fc06ee2ecce614c9e03a46f68bbda5efdbe57e2ddc4e', 't_sections_collecting_html'),
+    'sections/collecting.html': ('4793c0e1a693c317426bb357672137396971cb30dc12cfe5c4c3217355bc0134', 't_sections_collecting_html'),
     'sections/complaints.html': ('5117674aa8ce77dd2a352de207e6f4f0be99fb3acd46478264890f752cd8187c', 't_sections_complaints_html'),
     'sections/contact.html': ('e292474a05322e1896dd179bb044567331ce4ef1881db5c0007d625e490c04eb', 't_sections_contact_html'),
     'sections/lawful-basis.html': ('0028a611f4aa4fe9f2f47481a36f3c3e03a513b9eaccd0d9ae192d015dd323ed', 't_sections_lawful_basis_html'),

@@ -64,7 +64,12 @@ def root(context, missing=missing, environment=environment):
             yield '<p>'
             if (not environment.getattr(l_1_provision, 'statement')):
                 pass
-                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), environment.getitem((undefined(name='requirements') if l_1_requirements is missing else l_1_requirements), environment.getattr(l_1_provision, 'requirement')), _loop_vars=_loop_vars))
+                if (environment.getattr(l_1_provision, 'requirement') in (undefined(name='requirements') if l_1_requirements is missing else l_1_requirements)):
+                    pass
+                    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), environment.getitem((undefined(name='requirements') if l_1_requirements is missing else l_1_requirements), environment.getattr(l_1_provision, 'requirement')), _loop_vars=_loop_vars))
+                else:
+                    pass
+                    yield escape(environment.getattr(l_1_provision, 'requirement'))
             if environment.getattr(l_1_provision, 'consequence'):
                 pass
                 yield escape((' ' if (not environment.getattr(l_1_provision, 'statement')) else cond_expr_undefined("the inline if-expression on line 8 in 'sections/collecting.html' evaluated to false and no else section was defined.")))
@@ -119,4 +124,4 @@ def root(context, missing=missing, environment=environment):
         yield '</p>\n'
 
 blocks = {}
-debug_info = '1=40&2=46&4=51&6=56&7=59&8=62&12=87&13=90&14=93&16=95&17=99&21=112&22=115'
+debug_info = '1=40&2=46&4=51&6=56&7=59&8=62&12=92&13=95&14=98&16=100&17=104&21=117&22=120'

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from noticegen.commands.importing.names import _LINE_BREAKS, comment_safe, Group, Placeholders, Register, slug
+from noticegen.commands.importing.names import _LINE_BREAKS, _core, comment_safe, Group, Placeholders, Register, slug
 from noticegen.commands.importing.sheets import ILLUSTRATIVE, NOT_GIVEN, _Row, items, lines
 
 # ----------------------------------------------------------------- lawful bases
@@ -94,7 +94,10 @@ _CRIMINAL_WORDS = re.compile(r"\b(criminal|offence|offending|conviction|dbs\b|ba
 _PUBLIC_BODY_WORDS = re.compile(r"\b(department|council|local authorit|authority\b|authorities\b|"
                                 r"hmrc\b|nhs\b|police\b|government\b|ofsted\b|ministry\b|"
                                 r"commissioner|courts?\b|tribunal|revenue and customs|dfe\b)")
-_COUNTRY_OVERRIDES = {"usa": "US", "united states of america": "US", "uk": "GB", "eu": None}
+_COUNTRY_OVERRIDES = {"usa": "US", "u.s.a": "US", "u.s": "US", "united states of america": "US",
+                      "america": "US", "uk": "GB", "great britain": "GB", "britain": "GB",
+                      "republic of ireland": "IE", "eire": "IE", "holland": "NL", "south korea": "KR",
+                      "eu": None, "eea": None, "europe": None}
 
 _ID = r"[a-z0-9]+(-[a-z0-9]+)*"
 
@@ -115,10 +118,12 @@ class RowMapper:
     """The values a record's rows give: the registers' names gathered from every row
     first (:meth:`gather`), then each register's entries and each row's activity."""
 
-    def __init__(self, rows: list[_Row], todo: Placeholders):
+    def __init__(self, rows: list[_Row], todo: Placeholders, corrections: dict | None = None):
         self.rows = rows
+        self.corrections = corrections or {}  # the DPO's 'same' and 'different' (decisions.py)
         self.todo = todo  # makes (and counts) the TODO(...) placeholders
-        self.registers = {kind: Register(kind) for kind in ("subject", "category", "recipient", "source")}
+        self.registers = {kind: Register(kind) for kind in ("subject", "category", "recipient", "source",
+                                                             "system")}
         self.registers["retention rule"] = Register("retention rule", merge_acronyms=False,
                                                    label=lambda text: text.partition(": ")[0])
         self.registers["legislation"] = Register("piece of legislation", merge_acronyms=False)
@@ -126,6 +131,7 @@ class RowMapper:
         self.processors: set[str] = set()
         self.marked_rules: set[str] = set()  # retention rules a row marks illustrative
         self.sentences: list[str] = []
+        self.kept: list[tuple[str, str, str]] = []  # (where, what, text) no field holds
 
     # -- cells to names
 
@@ -150,29 +156,46 @@ class RowMapper:
                 self.category_type.setdefault(name, (kind, examples, guessed))
             for name in self._recipient_names(row):
                 self.registers["recipient"].add(name, where)
-            for name, _ in self._contracts(row):
-                self.processors.add(name)
+            listed = set(self._recipient_names(row))
+            for name, contract in self._contracts(row):
+                # a processor named with a link to its contract is a recipient too, even
+                # when the recipients column leaves it out
+                if name and (name in listed or _url(contract)):
+                    self.registers["recipient"].add(name, where)
+                    self.processors.add(name)
             for name in self.names(row, "sources"):
                 self.registers["source"].add(name, where)
+            if not row.own_layout:  # noticegen's own record names each system as the data map does
+                for name in self.texts(row, "systems"):
+                    self.registers["system"].add(name, where)
             for text in self._retention_items(row):
                 self.registers["retention rule"].add(text, where)
             self.marked_rules.update(row.item_marks.get("retention", ()))
             for text in lines(row.get("legislation")):
                 self.registers["legislation"].add(text, where)
-        for register in self.registers.values():
-            register.settle()
+        from noticegen.commands.importing.decisions import KINDS, unknown_names
+
+        for kind, register in self.registers.items():
+            register.settle(**self.corrections.get(KINDS.get(kind, ""), {}))
             self.sentences.extend(register.merges())
+        self.sentences.extend(unknown_names(self.corrections, self.registers))
 
     def _recipient_names(self, row: _Row) -> list[str]:
         return self.names(row, "recipients")
 
     def _contracts(self, row: _Row) -> list[tuple[str, str]]:
-        """(processor name, contract link) pairs from 'Name: https://...' lines."""
+        """(processor name, contract) pairs from 'Name: https://...' or 'Name: where the
+        contract is kept' lines; a line that is a link alone gives ('', link)."""
         found = []
         for line in lines(row.get("contract")):
-            match = re.match(r"(.+?):\s*(https?://\S+)\s*$", line)
-            if match:
-                found.append((match[1].strip(), match[2]))
+            if line.lower() in NOT_GIVEN:
+                continue
+            match = re.match(r"(.+?)(?::|\s+[-–]\s+)\s*(https?://\S+)\s*$", line) or \
+                re.match(r"([^:]{1,120}?):\s+(\S.*)$", line)
+            if match and not re.match(r"https?$", match[1].strip(), flags=re.I):
+                found.append((match[1].strip(), match[2].strip()))
+            else:  # a link alone, or words naming no one
+                found.append(("", line))
         return found
 
     def _retention_items(self, row: _Row) -> list[str]:
@@ -222,7 +245,9 @@ class RowMapper:
                 entry["aliases"] = group.aliases
             note = ("the record does not say what kind of recipient this is: public-body (a "
                     "government department or authority), controller, processor, joint-controller, "
-                    "individual or category") if entry["kind"].startswith("TODO(") else ""
+                    "individual or category") if entry["kind"].startswith("TODO(") else \
+                ("kind 'public-body' guessed from the name: change it if this is not a government "
+                 "department, council or other public authority") if entry["kind"] == "public-body" else ""
             recipients.append((entry, group, note))
         registers.append(("recipients", recipients))
         sources = [({"id": g.ident, "name": g.name}, g, "") for g in self.registers["source"].groups]
@@ -243,7 +268,7 @@ class RowMapper:
     def _recipient_kind(self, group: Group) -> str:
         if any(name in self.processors for name in group.names):
             return "processor"
-        text = " ".join(group.names).lower()
+        text = " ".join(group.names + [_core(n) for n in group.names]).lower()  # 'LA': local authority
         if _PUBLIC_BODY_WORDS.search(text):
             return "public-body"
         return self.todo("recipient kind", group.name)
@@ -293,6 +318,10 @@ class RowMapper:
         """The notices the record says cover the row's activity."""
         return [notice for notice in lines(row.get("notices")) if re.fullmatch(_ID, notice)]
 
+    def _system_name(self, text: str) -> str:
+        ident = self.registers["system"].id_of[text]
+        return next(g.name for g in self.registers["system"].groups if g.ident == ident)
+
     def _ids(self, kind: str, names: list[str]) -> list[str]:
         register = self.registers[kind]
         found = []
@@ -323,11 +352,25 @@ class RowMapper:
         legislation = self._ids("legislation", lines(row.get("legislation")))
         if legislation:
             data["legislation"] = legislation
-        contracts = dict(self._contracts(row))
-        marked_contracts = {name for name, link in self._contracts(row)
+        known = self.registers["recipient"].id_of
+        named = [(name, link) for name, link in self._contracts(row) if name in known]
+        unnamed = [f"{name}: {link}" if name else link for name, link in self._contracts(row)
+                   if name not in known]
+        contracts = dict(named)
+        marked_contracts = {name for name, link in named
                             if f"{name}: {link}" in row.item_marks.get("contract", ())}
         shares = []
-        for ident in self._ids("recipient", self._recipient_names(row)):
+        listed = self._ids("recipient", self._recipient_names(row))
+        for ident in self._ids("recipient", [name for name, _ in named]):
+            if ident not in listed:  # named with its contract only: a processor of the row
+                listed.append(ident)
+                comments.append("A recipient named only in the contract column is added as one: "
+                                + next(g.name for g in self.registers["recipient"].groups if g.ident == ident))
+        if unnamed and len(listed) == 1:  # one recipient: the contract is with it
+            group = next(g for g in self.registers["recipient"].groups if g.ident == listed[0])
+            contracts.setdefault(group.names[0], "; ".join(unnamed))
+            unnamed = []
+        for ident in listed:
             share = {"recipient": ident}
             group = next(g for g in self.registers["recipient"].groups if g.ident == ident)
             contract = next((contracts[n] for n in group.names if n in contracts), None)
@@ -338,14 +381,16 @@ class RowMapper:
             shares.append(share)
         if shares:
             data["recipients"] = shares
-        if row.get("contract") and not contracts and row.get("contract").lower() not in NOT_GIVEN:
-            comments.append(f"Link to contract with processor, as the record gave it (not matched "
-                            f"to a recipient): {_one_line(row.get('contract'))}")
+        if unnamed:
+            self._keep(row, comments, "Link to contract with processor (it names no recipient, and "
+                       "the row has several)", "\n".join(unnamed))
         data["retention"] = (self._ids("retention rule", self._retention_items(row))
                              or [self.todo("retention schedule")])
         for field_name, key in (("handled_by", "handled_by"), ("systems", "systems"),
                                 ("security", "security_measures")):
             values = self.texts(row, field_name)
+            if field_name == "systems" and not row.own_layout:  # each system under one name
+                values = list(dict.fromkeys(self._system_name(v) for v in values))
             if field_name == "systems":  # a system the record marks as an example to confirm
                 values = [{"name": v, "illustrative": True} if v in row.item_marks.get("systems", ()) else v
                           for v in values]
@@ -389,7 +434,10 @@ class RowMapper:
             data["lawful_basis"]["applies_to"] = scopes
         if row.get("rights"):
             comments.append("The rights column is not imported: noticegen works the rights out "
-                            "from the lawful bases (and direct_marketing).")
+                            "from the lawful bases (and direct_marketing). It said: "
+                            + _one_line(row.get("rights")))
+        for heading, text in row.kept:
+            self._keep(row, comments, heading, text)
         marked = sorted({_MARKED_FIELDS[c] for c in row.marks if c in _MARKED_FIELDS}
                         | ({"transfers"} if {"countries", "safeguards"} & set(row.item_marks) else set()))
         if marked:  # the record marks these values as examples the school has to confirm
@@ -457,34 +505,59 @@ class RowMapper:
         ordered = {key: basis[key] for key in ("article_6", "annex_1", "article_9", "schedule_1",
                                                "criminal_offence") if basis.get(key)}
         interests = row.get("legitimate_interests")
+        interests = "" if interests.lower() in NOT_GIVEN else interests
+        assessment = _reference(row.get("lia"))
         if "art6-1-f" in ordered["article_6"]:
-            if interests and interests.lower() not in NOT_GIVEN:
+            if interests:
                 ordered["legitimate_interests"] = interests
-            assessment = _url(row.get("lia"))
             if assessment:
                 ordered["legitimate_interests_assessment"] = assessment
-        record = _url(row.get("consent_record"))
+        else:  # given for a row that does not rely on legitimate interests: kept beside it
+            if interests:
+                self._keep(row, comments, "Legitimate interests (the row names no Art 6(1)(f) basis)",
+                           interests)
+            if assessment:
+                self._keep(row, comments, "Legitimate interests assessment (the row names no Art "
+                           "6(1)(f) basis)", assessment)
+        record = _reference(row.get("consent_record"))
         if record:
             ordered["consent"] = {"record": record}
         return ordered
 
+    def _keep(self, row: _Row, comments: list[str], what: str, text: str) -> None:
+        """Something the row says that no field holds: a comment above the activity, and
+        a line of the import's report, with the sheet and row."""
+        comments.append(f"Kept from the record (no field holds it) - {what}: {_one_line(text)}")
+        self.kept.append((row.where, what, text))
+
     def _transfers(self, row: _Row, comments: list[str]) -> list[dict]:
+        """The row's transfers: each country by its code (Babel knows the names), with the
+        safeguard given for it ('France: UK adequacy regulations'), or the row's one
+        safeguard (an Art 46 safeguard or an Art 49 derogation) for every country."""
         countries = self.texts(row, "countries")
-        safeguards = {}
+        safeguards, general = {}, []
         for line in self.texts(row, "safeguards"):
             country, _, safeguard = line.partition(": ")
-            if safeguard:
-                safeguards[country.strip()] = safeguard.strip()
+            code = _country_code(country) if safeguard else None
+            if safeguard and (code or country.strip() in countries):
+                safeguards[code or country.strip()] = safeguard.strip()
+            else:
+                general.append(line)
         transfers = []
         for country in countries:
             code = _country_code(country)
             transfer = {"country": code or self.todo("two-letter country code", country)}
-            if country in safeguards:
-                transfer["safeguard"] = safeguards[country]
+            safeguard = safeguards.get(code or country) or safeguards.get(country)
+            if safeguard or general:
+                transfer["safeguard"] = safeguard or "; ".join(general)
+            qualifier = re.findall(r"\(([^()]+)\)", country)
+            if code and qualifier:
+                self._keep(row, comments, f"what the record says of the transfer to {code}",
+                           "; ".join(qualifier))
             transfers.append(transfer)
         if not transfers and self.texts(row, "safeguards"):
-            comments.append("Safeguards for transfers, as the record gave them: "
-                            + _one_line(row.get("safeguards")))
+            self._keep(row, comments, "Safeguards for transfers (the row names no country)",
+                       row.get("safeguards"))
         return transfers
 
     def _provision(self, text: str) -> dict | None:
@@ -598,6 +671,15 @@ def _url(text: str) -> str | None:
     return text if re.fullmatch(r"https?://[^\s<>\"]+", text) else None
 
 
+def _reference(text: str) -> str | None:
+    """Where a document is: its link, or the record's words when it is not online
+    ('LIA held by SBM 2023'); None when the cell says nothing."""
+    text = " ".join(text.split())
+    if not text or text.lower() in NOT_GIVEN:
+        return None
+    return text[:2000]
+
+
 def _contact_of(text: str) -> dict:
     """A joint controller as the record wrote it: the whole text as its name, with an
     email address or web page picked out when it is on its own."""
@@ -631,21 +713,33 @@ def _contact_parts(text: str) -> dict:
 
 
 def _country_code(name: str) -> str | None:
-    name = name.strip()
+    """The ISO 3166-1 code of a country the record names ('France', 'the Netherlands',
+    'France (residential trip)', 'USA'), from Babel's English names; None when it names
+    no one country ('EU', 'worldwide')."""
+    name = re.sub(r"\([^()]*\)", " ", name).strip().rstrip(".")
+    key = " ".join(re.sub(r"^the\s+", "", name, flags=re.I).lower().replace("&", "and").split())
+    if key in _COUNTRY_OVERRIDES:
+        return _COUNTRY_OVERRIDES[key]
     if re.fullmatch(r"[A-Z]{2}", name):
         return name
-    if name.lower() in _COUNTRY_OVERRIDES:
-        return _COUNTRY_OVERRIDES[name.lower()]
-    try:
+    return _country_names().get(key)
+
+
+_COUNTRY_NAMES: dict[str, str] = {}
+
+
+def _country_names() -> dict[str, str]:
+    """Every country's English names, lower-case, to its code (Babel's en and en_GB)."""
+    if not _COUNTRY_NAMES:
         from babel import Locale
 
-        territories = Locale.parse("en_GB").territories
-    except Exception:  # babel missing: leave it to the user
-        return None
-    for code, label in territories.items():
-        if len(code) == 2 and code.isalpha() and label.lower() == name.lower():
-            return code
-    return None
+        for locale in ("en", "en_GB"):
+            for code, label in Locale.parse(locale).territories.items():
+                if len(code) == 2 and code.isalpha():
+                    label = " ".join(re.sub(r"^the\s+", "", label, flags=re.I).lower()
+                                     .replace("&", "and").split())
+                    _COUNTRY_NAMES.setdefault(label, code)
+    return _COUNTRY_NAMES
 
 
 def _one_line(text: str) -> str:

@@ -3,7 +3,8 @@ row found, and its cells split into list items.
 
 Real records are messy: title rows above the headings, grouped headings in merged
 cells, instructions sheets, blank rows, bullets and line breaks inside cells. This
-module turns an .xlsx workbook (openpyxl) or a .csv file (csv), both imported lazily,
+module turns an .xlsx workbook (openpyxl), an .ods spreadsheet (odfdo) or a .csv file
+(csv), each imported lazily,
 into plain rows of text and says which column holds what; :mod:`noticegen.commands.importing`
 makes the project from them.
 """
@@ -48,6 +49,8 @@ class Sheet:
 
     name: str
     rows: list[list[str]]
+    notes: dict = field(default_factory=dict)
+    """(row index, column index) -> the text of a note (comment) on that cell."""
 
 
 def read_sheets(path: Path) -> list[Sheet]:
@@ -64,7 +67,10 @@ def read_sheets(path: Path) -> list[Sheet]:
         return [_read_csv(path)]
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
-    raise NoticegenError(f"cannot import {path}: give an Excel workbook (.xlsx) or a CSV file (.csv)")
+    if suffix == ".ods":
+        return _read_ods(path)
+    raise NoticegenError(f"cannot import {path}: give an Excel workbook (.xlsx), a LibreOffice or "
+                         "Google Sheets spreadsheet (.ods) or a CSV file (.csv)")
 
 
 def _read_csv(path: Path) -> Sheet:
@@ -81,7 +87,7 @@ def _read_csv(path: Path) -> Sheet:
     # the reading in which a row of record headings stands out best
     best, best_score = None, -1
     for delimiter in (",", ";", "\t"):
-        rows = [[_unguarded(cell.strip()) for cell in row]
+        rows = [[_unguarded(_one_kind_of_break(cell).strip()) for cell in row]
                 for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
         table = find_table(Sheet(path.stem, rows))
         score = len(table.columns) if table else 0
@@ -125,9 +131,14 @@ def _read_xlsx(path: Path) -> list[Sheet]:
                              f"({type(exc).__name__}); save it again as .xlsx and retry") from None
     sheets = []
     for sheet in workbook.worksheets:
-        rows = [[_cell_text(value) for value in row]
-                for row in sheet.iter_rows(max_row=min(sheet.max_row, MAX_ROWS),
-                                           max_col=min(sheet.max_column, MAX_COLUMNS), values_only=True)]
+        rows, notes = [], {}
+        for r, row in enumerate(sheet.iter_rows(max_row=min(sheet.max_row, MAX_ROWS),
+                                                max_col=min(sheet.max_column, MAX_COLUMNS))):
+            rows.append([_linked_text(cell) for cell in row])
+            for c, cell in enumerate(row):
+                comment = getattr(cell, "comment", None)
+                if comment is not None and str(comment.text or "").strip():
+                    notes[(r, c)] = _cell_text(comment.text)
         width = max((len(row) for row in rows), default=0)
         for merged in sheet.merged_cells.ranges:  # every cell of a merge gets its value
             top = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(rows) else ""
@@ -135,8 +146,76 @@ def _read_xlsx(path: Path) -> list[Sheet]:
                 for c in range(merged.min_col, min(merged.max_col, width) + 1):
                     if c <= len(rows[r - 1]):
                         rows[r - 1][c - 1] = top
-        sheets.append(Sheet(sheet.title, rows))
+        sheets.append(Sheet(sheet.title, rows, notes))
     return sheets
+
+
+def _read_ods(path: Path) -> list[Sheet]:
+    """Every sheet of an OpenDocument spreadsheet (LibreOffice, Google Sheets' .ods), read
+    with odfdo: each cell's text (a link on its words as 'words: address', as for .xlsx),
+    merged cells filled in from their top-left cell, notes on cells kept."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise NoticegenError(f"cannot import {path}: it is not a spreadsheet LibreOffice can open; "
+                             "save it again as .ods and retry") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise NoticegenError(f"cannot import {path}: it unpacks to {unpacked:,} bytes, more than a "
+                             f"record of processing needs (the limit is {MAX_UNPACKED_BYTES:,})")
+    from odfdo import Document
+
+    try:
+        tables = Document(str(path)).body.get_tables()
+    except Exception as exc:  # odfdo and lxml raise many kinds on a damaged file
+        raise NoticegenError(f"cannot import {path}: the spreadsheet is damaged or not an "
+                             f"OpenDocument spreadsheet ({type(exc).__name__}); save it again as "
+                             ".ods and retry") from None
+    sheets = []
+    for table in tables:
+        table.rstrip()  # LibreOffice repeats an empty row a million times to fill the sheet
+        if table.height > MAX_ROWS or table.width > MAX_COLUMNS:
+            raise NoticegenError(
+                f"cannot import {path}: sheet '{table.name}' reaches row {table.height:,}, column "
+                f"{table.width:,}, far beyond a record of processing (at most {MAX_ROWS:,} rows and "
+                f"{MAX_COLUMNS} columns); delete what is there, save it again and retry")
+        rows, notes, spans = [], {}, []
+        for r, row in enumerate(table.traverse()):
+            texts = []
+            for c, cell in enumerate(row.traverse()):
+                texts.append(_ods_text(cell))
+                note = " ".join(" ".join(p.text_recursive.split()) for n in
+                                cell.get_elements("office:annotation") for p in n.get_elements("text:p"))
+                if note.strip():
+                    notes[(r, c)] = note.strip()
+                down = int(cell.get_attribute("table:number-rows-spanned") or 1)
+                across = int(cell.get_attribute("table:number-columns-spanned") or 1)
+                if down > 1 or across > 1:
+                    spans.append((r, c, min(down, MAX_ROWS), min(across, MAX_COLUMNS)))
+            rows.append(texts)
+        for r, c, down, across in spans:
+            top = rows[r][c]
+            for rr in range(r, min(r + down, len(rows))):
+                for cc in range(c, min(c + across, len(rows[rr]))):
+                    rows[rr][cc] = top
+        sheets.append(Sheet(str(table.name or ""), rows, notes))
+    return sheets
+
+
+def _ods_text(cell) -> str:
+    if cell.tag != "table:table-cell":
+        return ""  # a cell covered by a merged one: filled in from it
+    value = cell.value
+    if value is not None and not isinstance(value, str):
+        return _cell_text(value)
+    lines = [p.text_recursive for p in cell.get_elements("text:p")]
+    text = "\n".join(lines) if lines else (value or "")
+    # odfdo writes a link on words as [words](address): as 'words: address', as for .xlsx
+    text = re.sub(r"\[([^\]\n]*)\]\((https?://[^)\s]+)\)",
+                  lambda m: m[2] if m[1].strip() in ("", m[2]) else f"{m[1]}: {m[2]}", text)
+    return _cell_text(text)
 
 
 def _column_number(letters: bytes) -> int:
@@ -169,6 +248,17 @@ def _refuse_far_cells(path: Path) -> None:
                         "delete what is there, save the workbook again and retry")
 
 
+def _linked_text(cell) -> str:
+    """A cell's text, with the web address a link on it points to when the text does not
+    show it ('Contract' linked to https://...: 'Contract: https://...')."""
+    text = _cell_text(cell.value)
+    link = getattr(cell, "hyperlink", None)
+    target = str(getattr(link, "target", "") or "").strip() if link is not None else ""
+    if re.fullmatch(r"https?://[^\s<>\"]+", target) and target not in text:
+        return f"{text}: {target}" if text else target
+    return text
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
@@ -178,7 +268,14 @@ def _cell_text(value) -> str:
         value = int(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
-    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    return _one_kind_of_break(str(value)).strip()
+
+
+def _one_kind_of_break(text: str) -> str:
+    """Every character that ends a line (CR, NEL, LINE and PARAGRAPH SEPARATOR, vertical
+    tab, form feed ...) as '\\n', so a cell's lines are split one way and no other break
+    reaches a written value."""
+    return re.sub("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]", "\n", text.replace("\r\n", "\n"))
 
 
 # ----------------------------------------------------------------- finding the table
@@ -247,6 +344,9 @@ class Table:
     sheet: Sheet
     header: int  # index of the heading row in sheet.rows
     columns: dict[str, int]  # field -> column index (the first column with that field)
+    extras: dict[int, str] = field(default_factory=dict)
+    """Column index -> heading, for the columns no field holds (or a second column
+    with a field's heading): their cells are kept beside the row, never dropped."""
 
     @property
     def own_layout(self) -> bool:
@@ -267,8 +367,19 @@ def find_table(sheet: Sheet) -> Table | None:
                 columns[name] = column
         if len(columns) >= 3 and any(n in columns for n in _NAME_FIELDS):
             if best is None or len(columns) > len(best.columns):
-                best = Table(sheet, index, columns)
+                taken = set(columns.values())
+                extras = {column: " ".join(text.split()) or f"column {_column_letters(column)}"
+                          for column, text in enumerate(row) if column not in taken}
+                best = Table(sheet, index, columns, extras)
     return best
+
+
+def _column_letters(index: int) -> str:
+    letters, number = "", index + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 # ----------------------------------------------------------------- splitting cells
@@ -323,6 +434,9 @@ class _Row:
     """Columns the record marks illustrative as a whole (a last line of its own)."""
     item_marks: dict = field(default_factory=dict)
     """Column -> the items (lines) in it that are marked illustrative, unmarked."""
+    kept: list = field(default_factory=list)
+    """(heading, text) for what the row says that no field holds: a column without a
+    field, a second column with a field's heading, a note on a cell."""
 
     @property
     def where(self) -> str:
@@ -340,22 +454,32 @@ def read_rows(path: Path) -> tuple[list[_Row], dict[str, str], list[str]]:
     controller: dict[str, str] = {}
     said = []
     tables = []
+    skipped: list[Sheet] = []
     for sheet in sheets:
         table = find_table(sheet)
         if table is None:
-            if any(any(c for c in r) for r in sheet.rows):
-                said.append(f"sheet '{sheet.name}' was skipped: it has no row of record of "
-                            "processing headings (instructions or notes)")
+            skipped.append(sheet)
             continue
         tables.append(table)
     if not tables:
         raise NoticegenError(f"cannot import {path}: no sheet has a row of headings such as "
                              "'Business function', 'Purpose of processing' and 'Categories of "
                              "individuals'; is it a record of processing?")
+    _contact_blocks(sheets, {id(t.sheet): t.header for t in tables}, controller)
+    for sheet in skipped:
+        blocks = [label for kind, label in (("organisation", "the organisation's"), ("dpo", "the DPO's"),
+                                           ("representative", "the representative's"))
+                  if controller.get(f"ico:{kind}@", "").startswith(f"sheet '{sheet.name}',")]
+        if blocks:
+            said.append(f"sheet '{sheet.name}' gave {' and '.join(b for b in blocks)} details "
+                        "(name and contact details)")
+        elif any(any(c for c in r) for r in sheet.rows):
+            said.append(f"sheet '{sheet.name}' was skipped: it has no row of record of "
+                        "processing headings (instructions or notes)")
     for table in tables:
         for label_row in table.sheet.rows[:table.header]:
-            cells = [c for c in label_row if c]
-            if len(cells) >= 2 and len(cells[0]) < 60:
+            cells = _distinct(label_row)
+            if len(cells) >= 2 and len(cells[0]) < 60 and not _block_label(cells[0]):
                 controller.setdefault(cells[0], cells[1])
                 controller.setdefault("", table.sheet.name)
         header_texts = table.sheet.rows[table.header]
@@ -376,7 +500,17 @@ def read_rows(path: Path) -> tuple[list[_Row], dict[str, str], list[str]]:
                             f"'{' '.join(cells['business_function'].split())}', taken for a heading "
                             "between groups of rows")
                 continue
-            rows.append(_take_marks(_Row(table.sheet.name, offset, cells, table.own_layout)))
+            kept = []
+            for column, heading in table.extras.items():
+                text = row[column].strip() if column < len(row) else ""
+                if text and text.lower() not in NOT_GIVEN and text not in cells.values():
+                    kept.append((heading, text))
+            headings = dict(enumerate(header_texts))
+            for (r, column), note in sorted(table.sheet.notes.items()):
+                if r == offset - 1:
+                    kept.append((f"note on '{' '.join(headings.get(column, '').split()) or _column_letters(column)}'",
+                                 note))
+            rows.append(_take_marks(_Row(table.sheet.name, offset, cells, table.own_layout, kept=kept)))
     if not rows:
         raise NoticegenError(f"cannot import {path}: the record of processing has headings but "
                              "no rows under them")
@@ -413,6 +547,96 @@ def _take_marks(row: _Row) -> _Row:
             kept.append(stripped)
         row.cells[name] = "\n".join(kept)
     return row
+
+
+_BLOCK_LABELS = (
+    ("organisation", ("contact details of your organisation", "contact details of the organisation",
+                      "contact details of the controller", "contact details of your organization")),
+    ("dpo", ("contact details of your data protection officer",
+             "contact details of the data protection officer", "contact details of your dpo")),
+    ("representative", ("contact details of your representative", "contact details of the representative")),
+)
+"""The ICO documentation template's own labels for the block above (or beside) the table:
+whose record it is (UK GDPR Art 30(1)(a): the controller, its representative and its
+data protection officer, each with name and contact details)."""
+
+
+def _block_label(text: str) -> str | None:
+    label = " ".join(text.lower().replace("’", "'").split())
+    if len(label) > 120:
+        return None
+    return next((kind for kind, phrases in _BLOCK_LABELS if any(p in label for p in phrases)), None)
+
+
+def _distinct(row: list[str]) -> list[str]:
+    """A row's filled cells, a merged cell's repeated text given once."""
+    found: list[str] = []
+    for cell in row:
+        if cell and (not found or cell != found[-1]):
+            found.append(cell)
+    return found
+
+
+def _contact_blocks(sheets: list[Sheet], headers: dict[int, int], controller: dict[str, str]) -> None:
+    """The organisation, DPO and representative blocks under the ICO template's labels,
+    on a record sheet above its table or on a sheet of their own: the value is the
+    text in the cells to the label's right, or else in the cell below it. Kept in
+    ``controller`` as 'ico:<kind>' (the text) and 'ico:<kind>@' (where it was)."""
+    for sheet in sheets:
+        end = headers.get(id(sheet), min(len(sheet.rows), 60))
+        for r, row in enumerate(sheet.rows[:end]):
+            for c, cell in enumerate(row):
+                kind = _block_label(cell) if cell else None
+                if not kind or f"ico:{kind}" in controller:
+                    continue
+                right = []
+                for text in _distinct(row[c + 1:]):  # up to the next label in the row
+                    if text == cell:
+                        continue  # the label itself, merged over the next cells
+                    if _block_label(text):
+                        break
+                    right.append(text)
+                value, at = "\n".join(right), r + 1
+                if not right:
+                    for below in range(r + 1, min(end, r + 4)):
+                        text = sheet.rows[below][c] if c < len(sheet.rows[below]) else ""
+                        if _block_label(text) or (text and text != cell):
+                            if text and not _block_label(text):
+                                value, at = text, below + 1
+                            break
+                if value.strip() and value.strip().lower() not in NOT_GIVEN:
+                    controller[f"ico:{kind}"] = value.strip()
+                    controller[f"ico:{kind}@"] = f"sheet '{sheet.name}', row {at}"
+
+
+def contact_of(text: str) -> dict:
+    """Name, address, email, telephone and web page from a block's text, one item a
+    line (or, on one line, between commas): the email, telephone and link are picked
+    out wherever they stand, the first other line is the name and the rest the
+    address. 'Tel:', 'Email:' and similar labels are taken off."""
+    parts = [p.strip() for p in text.split("\n") if p.strip()]
+    if len(parts) == 1:
+        parts = [p.strip() for p in parts[0].split(",") if p.strip()]
+    found: dict = {}
+    words: list[str] = []
+    for part in parts:
+        bare = re.sub(r"^(?:e-?mail|email address|tel(?:ephone)?\.?|phone|telephone number|"
+                      r"web(?:site)?|address|name)\s*[:\-]\s*", "", part, flags=re.I).strip()
+        if not bare:
+            continue
+        if re.fullmatch(r"(?:mailto:)?[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", bare):
+            found.setdefault("email", bare.removeprefix("mailto:"))
+        elif re.fullmatch(r"\+?[0-9][0-9 ()-]{6,}(?:\s*(?:ext\.?|extension)\s*\d+)?", bare, flags=re.I):
+            found.setdefault("phone", bare)
+        elif re.fullmatch(r"(?:https?://|www\.)[^\s<>\"]+", bare, flags=re.I):
+            found.setdefault("url", bare if bare.lower().startswith("http") else "https://" + bare)
+        else:
+            words.append(bare)
+    if words:
+        found["name"] = words[0]
+    if words[1:]:
+        found["address"] = words[1:]
+    return {key: found[key] for key in ("name", "address", "email", "phone", "url") if key in found}
 
 
 def _controller_from_rows(rows: list[_Row], controller: dict[str, str]) -> None:

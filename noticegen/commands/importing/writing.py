@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from noticegen.commands.importing.columns import _contact_parts
-from noticegen.commands.importing.names import Placeholders, comment_safe
+from noticegen.commands.importing.names import Placeholders, _dump, _places, comment_safe
 from noticegen.commands.importing.sheets import ILLUSTRATIVE, controller_value
 from noticegen.problems import NoticegenError
 
@@ -107,7 +107,48 @@ class ProjectFiles:
                                                      if illustrative else _quoted(url))
         for old, new in values.items():
             body = body.replace(old, new)
+        body, said = self._blocks(body)
+        if said:
+            head += "".join(f"# {comment_safe(line)}\n" for line in said)
         return ImportedFile("datamap/organisation.yaml", head + "organisation:\n" + body)
+
+    def _blocks(self, body: str) -> tuple[str, list[str]]:
+        """The organisation file's text with the ICO template's organisation, DPO and
+        representative blocks filled in (UK GDPR Art 30(1)(a)), and where each came from."""
+        from noticegen.commands.importing.sheets import contact_of
+
+        said = []
+        organisation = contact_of(self.controller.get("ico:organisation", ""))
+        if organisation:
+            said.append(f"The organisation's name and contact details: {self.controller['ico:organisation@']}.")
+            if organisation.get("name"):
+                body = body.replace("TODO(school name)", _quoted(organisation["name"]))
+            lines_ = organisation.get("address")
+            if lines_:
+                body = body.replace("  address:\n    - TODO(street address)\n    - TODO(town and postcode)\n",
+                                    "  address:\n" + "".join(f"    - {_quoted(a)}\n" for a in lines_))
+                body = body.replace("      - TODO(street address)\n      - TODO(town and postcode)\n",
+                                    "".join(f"      - {_quoted(a)}\n" for a in lines_))
+            for key, line in (("email", "    email: TODO(school office email)"),
+                              ("phone", '    phone: "TODO(school office telephone number)"')):
+                if organisation.get(key):
+                    body = body.replace(line, f"    {key}: {_quoted(organisation[key])}", 1)
+            if organisation.get("url"):
+                body = body.replace("  website: TODO(link to the school website)",
+                                    f"  website: {_quoted(organisation['url'])}")
+        dpo = contact_of(self.controller.get("ico:dpo", ""))
+        if dpo:
+            said.append(f"The DPO's name and contact details: {self.controller['ico:dpo@']}.")
+            body = body.replace("  dpo:\n    name: TODO(DPO name)\n    email: TODO(DPO email)\n",
+                                "  dpo:\n" + _indent(_dump(dpo), "    ") + "\n")
+        representative = contact_of(self.controller.get("ico:representative", ""))
+        if representative:
+            said.append("The representative's name and contact details: "
+                        f"{self.controller['ico:representative@']}.")
+            body = body.replace("  requests:\n", "  # The controller's representative (UK GDPR Art 27).\n"
+                                "  representative:\n" + _indent(_dump(representative), "    ")
+                                + "\n  requests:\n", 1)
+        return body, said
 
     def notice_files(self, notices: dict[str, list[tuple[str, str]]]) -> list[ImportedFile]:
         files = []
@@ -123,6 +164,27 @@ class ProjectFiles:
                     "---\n")
             files.append(ImportedFile(f"notices/{slug_}.md", text))
         return files
+
+
+    def proposed_notice(self, slug_: str, title: str, audience: str, activities: list[str],
+                        subjects: list[str]) -> ImportedFile:
+        """A notice the import proposes for an audience: its activities are every row
+        whose data subjects it covers; its sections are the built-in ones, in the DfE
+        model notices' order, until the school adds its own prose."""
+        who = comment_safe(", ".join(subjects))
+        text = ("---\n"
+                f"# Proposed by 'noticegen import' for the data subjects {who} (datamap/subjects.yaml):\n"
+                "# it covers every activity that names them. Check its title, audience and list of\n"
+                "# activities; add prose sections as `noticegen new notice --help` explains.\n"
+                f"title: {_quoted(title)}\n"
+                f"audience: {_quoted(audience)}\n"
+                f"activities: [{', '.join(activities)}]\n"
+                'version: "1.0"\n'
+                f"published: {self.todo('publication date, written YYYY-MM-DD')}\n"
+                f"last_reviewed: {self.todo('publication date, written YYYY-MM-DD')}\n"
+                "review_every_months: 12\n"
+                "---\n")
+        return ImportedFile(f"notices/{slug_}.md", text)
 
 
 def _settings_files() -> list[ImportedFile]:
@@ -154,18 +216,22 @@ def write_project(target: Path, plan) -> None:
         raise NoticegenError(f"cannot import into {target}: {clashes[0]} already exists and "
                              "would be overwritten; choose an empty folder")
     try:
+        finish = getattr(plan, "finish", None)  # the report, made by checking what was written
         if os.path.lexists(target):
             _write_files(target, plan.files)
+            if finish:
+                _write_files(target, finish(target))
         else:
-            _write_new_folder(target, plan.files)
+            _write_new_folder(target, plan.files, finish)
     except OSError as exc:
         raise NoticegenError(f"cannot import into {target}: {exc.filename or target} "
                              f"({exc.strerror or exc}); choose a folder you can write to") from None
 
 
-def _write_new_folder(target: Path, files: list[ImportedFile]) -> None:
-    """Make the whole project in a hidden folder beside ``target``, then rename it into
-    place: an interrupted import leaves no half-made project behind."""
+def _write_new_folder(target: Path, files: list[ImportedFile], finish=None) -> None:
+    """Make the whole project in a hidden folder beside ``target`` (with what ``finish``
+    makes of it, the import's report), then rename it into place: an interrupted import
+    leaves no half-made project behind."""
     import shutil
     import tempfile
 
@@ -176,6 +242,8 @@ def _write_new_folder(target: Path, files: list[ImportedFile]) -> None:
         os.umask(mask)
         os.chmod(staging, 0o777 & ~mask)  # as an ordinary new folder, not mkdtemp's 0700
         _write_files(staging, files)
+        if finish:
+            _write_files(staging, finish(staging))
         if os.path.lexists(target):  # made meanwhile by someone else: leave it alone
             raise FileExistsError(errno.EEXIST, "it appeared while the import was running",
                                   str(target))
@@ -198,21 +266,6 @@ def _write_files(folder: Path, files: list[ImportedFile]) -> None:
             os.unlink(temporary)
 
 
-def _places(where: list[str]) -> str:
-    """'sheet 'Record', rows 5 and 7' from ['sheet 'Record', row 5', ...]."""
-    by_sheet: dict[str, list[str]] = {}
-    for place in where:
-        sheet, _, row = place.rpartition(", row ")
-        if row not in by_sheet.setdefault(sheet, []):
-            by_sheet[sheet].append(row)
-    parts = []
-    for sheet, rows in by_sheet.items():
-        label = "row" if len(rows) == 1 else "rows"
-        numbers = rows[0] if len(rows) == 1 else ", ".join(rows[:-1]) + " and " + rows[-1]
-        parts.append(f"{sheet}, {label} {numbers}")
-    return "; ".join(parts)
-
-
 def _quoted(text: str) -> str:
     import json
 
@@ -221,19 +274,3 @@ def _quoted(text: str) -> str:
 
 def _indent(text: str, prefix: str) -> str:
     return "\n".join(prefix + line if line else line for line in text.rstrip("\n").split("\n"))
-
-
-def _dump(value) -> str:
-    """YAML as a person would write it: keys in order, long texts as literal blocks."""
-    import yaml
-
-    class Dumper(yaml.SafeDumper):
-        pass
-
-    def text(dumper, data):
-        style = "|" if "\n" in data and not any(line != line.rstrip() for line in data.split("\n")) else None
-        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
-
-    Dumper.add_representer(str, text)
-    return yaml.dump(value, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100,
-                     default_flow_style=False)
