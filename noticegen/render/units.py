@@ -23,7 +23,7 @@ class Unit:
 
     key: str
     school: str | None
-    kind: str  # notice, ropa, index, schools
+    kind: str  # notice, ropa, retention, index, schools
     slug: str | None
     outputs: list[str]
     digest: str = ""
@@ -122,6 +122,10 @@ def other_files(work: Work, unit: Unit) -> dict[str, bytes]:
             organisation=models[first].organisation).encode()}
     model = work.models[unit.school]
     renderer = work.renderer(unit.school)
+    if unit.kind == "retention":
+        from noticegen.render.schedule import schedule_files
+
+        return schedule_files(model, renderer, unit.outputs, unit.school)
     if unit.kind == "ropa":
         ropa = build_ropa(model)
         from noticegen.render.dpv import to_jsonld

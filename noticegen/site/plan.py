@@ -100,6 +100,24 @@ def _index_digest(model: Model, pdf: bool, seen: dict) -> str:
     })
 
 
+def retention_unit(model: Model, school: str | None, records: str, pdf: bool, templates: str) -> Unit:
+    """The retention schedule (page, CSV, disposal calendar, PDF), kept with the records."""
+    from noticegen.render.schedule import calendar_today
+
+    outputs = [f"{records}/retention-schedule.{suffix}" for suffix in ("html", "csv", "ics")]
+    if pdf:
+        outputs.append(f"{records}/retention-schedule.pdf")
+    prefix = f"{school}/" if school else ""
+    return Unit(f"{prefix}retention", school, "retention", None, outputs, _digest({
+        "noticegen": __version__, "templates": templates, "pdf": pdf,
+        "organisation": model.organisation.data, "establishment": _establishment(model),
+        "retention": {r: e.data for r, e in model.registers.get("retention", {}).items()},
+        "activities": {a: e.data for a, e in model.activities.items()},
+        "categories": {c: e.data for c, e in model.registers.get("category", {}).items()},
+        "example": model.example, "language": model.language,
+        "from": calendar_today(model).isoformat()}))
+
+
 def models_of(result: CheckResult) -> dict[str | None, Model]:
     if result.schools:
         return {ident: school.model for ident, school in sorted(result.schools.items())}
@@ -142,6 +160,7 @@ def plan(result: CheckResult, pdf: bool, public: bool = False) -> tuple[list[Uni
                               [f"{records}/ropa.html", f"{records}/ropa.csv",
                                f"{records}/ropa.xlsx", f"{records}/datamap.jsonld"],
                               _ropa_digest(model, seen)))
+            units.append(retention_unit(model, school, records, pdf, _templates_digest(model, seen)))
         units.append(Unit(f"{prefix}index", school, "index", None, [f"{prefix}index.html"],
                           _index_digest(model, pdf, seen)))
     if result.schools:
