@@ -338,12 +338,15 @@ def _made_again(result) -> str:
     def say(units) -> str:
         notices = sum(u.kind == "notice" for u in units)
         records = sum(u.kind == "ropa" for u in units)
+        schedules = sum(u.kind == "retention" for u in units)
         indexes = sum(u.kind in ("index", "schools") for u in units)
         parts = []
         if notices:
             parts.append(f"{notices} notice{'s' if notices != 1 else ''}")
         if records:
             parts.append("the record of processing" if records == 1 else f"{records} records of processing")
+        if schedules:
+            parts.append("the retention schedule" if schedules == 1 else f"{schedules} retention schedules")
         if indexes:
             parts.append("the index page" if indexes == 1 else f"{indexes} index pages")
         return join_words(parts)

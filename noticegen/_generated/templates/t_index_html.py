@@ -68,6 +68,8 @@ def block_content(context, missing=missing, environment=environment):
     l_0_csv_link = resolve('csv_link')
     l_0_xlsx_link = resolve('xlsx_link')
     l_0_jsonld_link = resolve('jsonld_link')
+    l_0_schedule_csv = resolve('schedule_csv')
+    l_0_schedule_ics = resolve('schedule_ics')
     try:
         t_1 = environment.filters['long_date']
     except KeyError:
@@ -165,7 +167,28 @@ def block_content(context, missing=missing, environment=environment):
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'also as %(csv)s and %(xlsx)s', csv=(undefined(name='csv_link') if l_0_csv_link is missing else l_0_csv_link), xlsx=(undefined(name='xlsx_link') if l_0_xlsx_link is missing else l_0_xlsx_link), _block_vars=_block_vars))
         yield '; '
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'for other tools, as %(jsonld)s', jsonld=(undefined(name='jsonld_link') if l_0_jsonld_link is missing else l_0_jsonld_link), _block_vars=_block_vars))
+        yield ')</li>\n'
+        t_6 = []
+        pass
+        t_6.append(
+            '<a href="records/retention-schedule.csv">CSV</a>',
+        )
+        l_0_schedule_csv = (Markup if context.eval_ctx.autoescape else identity)(concat(t_6))
+        _block_vars['schedule_csv'] = l_0_schedule_csv
+        t_7 = []
+        pass
+        t_7.extend((
+            '<a href="records/retention-schedule.ics">',
+            escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'a disposal calendar (iCalendar)')),
+            '</a>',
+        ))
+        l_0_schedule_ics = (Markup if context.eval_ctx.autoescape else identity)(concat(t_7))
+        _block_vars['schedule_ics'] = l_0_schedule_ics
+        yield '  <li><a href="records/retention-schedule.html">'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Retention schedule', _block_vars=_block_vars))
+        yield '</a> ('
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'also as %(csv)s and %(ics)s', csv=(undefined(name='schedule_csv') if l_0_schedule_csv is missing else l_0_schedule_csv), ics=(undefined(name='schedule_ics') if l_0_schedule_ics is missing else l_0_schedule_ics), _block_vars=_block_vars))
         yield ')</li>\n</ul>\n'
 
 blocks = {'language': block_language, 'title': block_title, 'header': block_header, 'content': block_content}
-debug_info = '3=12&4=17&5=28&6=42&7=55&8=82&9=84&11=86&12=91&15=129&16=132&18=139&19=145&20=154&21=160'
+debug_info = '3=12&4=17&5=28&6=42&7=55&8=84&9=86&11=88&12=93&15=131&16=134&18=141&19=147&20=156&21=162&22=173&23=179&24=185'
