@@ -170,7 +170,7 @@ def build_schedule(model: Model) -> Schedule:
     ordered = [groups[h] for h in sorted(groups, key=lambda h: (h.casefold(), h))]
     if unused is not None:
         ordered.append(unused)
-    return Schedule(local.organisation, model.publisher, language, ordered,
+    return Schedule(local.organisation, local.publisher, language, ordered,
                     model.publisher if model.example else "")
 
 
