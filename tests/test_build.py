@@ -19,6 +19,7 @@ SEED = Path(__file__).resolve().parent / "fixtures" / "moss-hey-lac-safeguarding
 SLUG = "looked-after-children-and-safeguarding"
 NOTICES = sorted(p.stem for p in (REPOSITORY / "notices").glob("*.md"))
 OUTPUTS = ["index.html", "records/ropa.html", "records/ropa.csv", "records/ropa.xlsx", "records/datamap.jsonld"] + [
+    f"records/retention-schedule.{suffix}" for suffix in ("html", "csv", "ics", "pdf")] + [
     f"notices/{slug}{suffix}" for slug in NOTICES for suffix in (".html", ".fragment.html", ".pdf")]
 ACTIVITY_COUNT = len(list((REPOSITORY / "datamap" / "activities").glob("*.yaml")))
 
@@ -224,7 +225,7 @@ def test_records_are_published_only_when_the_project_says_so(tmp_path, run, monk
     (project / "noticegen.yaml").write_text("publish_records: true\n")
     result = run("build", "--no-pdf", "--public", cwd=project)
     assert result.exit_code == 0, result.output
-    assert "the record of processing and the index page" in result.output
+    assert "the record of processing, the retention schedule and the index page" in result.output
     index = (build / "index.html").read_text()
     for relative in records:
         assert f'href="{relative}"' in index, relative
@@ -456,8 +457,9 @@ def test_a_build_with_nothing_to_do_says_so(tmp_path, run, monkeypatch):
     assert run("build", "--no-pdf", cwd=project).exit_code == 0
     again = run("build", "--no-pdf", cwd=project)
     assert again.exit_code == 0
-    # the index, the ROPA's HTML, CSV, XLSX and linked data, and each notice's page and fragment
-    files = 5 + 2 * len(NOTICES)
+    # the index, the ROPA's HTML, CSV, XLSX and linked data, the retention schedule's page,
+    # CSV and calendar, and each notice's page and fragment
+    files = 8 + 2 * len(NOTICES)
     assert again.output.splitlines()[-1] == f"nothing to do: build/ is up to date ({files} files)"
 
 

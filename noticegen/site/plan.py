@@ -110,9 +110,11 @@ def retention_unit(model: Model, school: str | None, records: str, pdf: bool, te
     prefix = f"{school}/" if school else ""
     return Unit(f"{prefix}retention", school, "retention", None, outputs, _digest({
         "noticegen": __version__, "templates": templates, "pdf": pdf,
-        "organisation": model.organisation.data, "establishment": _establishment(model),
+        "publisher": model.publisher,
         "retention": {r: e.data for r, e in model.registers.get("retention", {}).items()},
-        "activities": {a: e.data for a, e in model.activities.items()},
+        # what the schedule shows of an activity: its name, its business function, its rules
+        "activities": {a: [e.get("name"), e.get("business_function"), e.get("retention")]
+                       for a, e in model.activities.items()},
         "categories": {c: e.data for c, e in model.registers.get("category", {}).items()},
         "example": model.example, "language": model.language,
         "from": calendar_today(model).isoformat()}))
