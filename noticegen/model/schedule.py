@@ -26,8 +26,8 @@ NOT_STATED = N_("Not stated")
 NOT_USED = N_("Not used by any activity")
 
 ACADEMIC_YEAR_END = (8, 31)
-"""The academic year in England and Wales ends on 31 August (Education Act 1996 s 579(1):
-a school year ends with the 31 August after it begins, as the DfE counts it)."""
+"""The end of the academic year, as schools count it (1 September to 31 August): a
+convention, not a date found in statute (docs/retention-schedule.md)."""
 REVIEW_DAY = (7, 1)
 """The day of the yearly review reminder for series whose dates depend on each record:
 1 July, in the summer term, before staff leave for the summer (a choice, documented)."""
