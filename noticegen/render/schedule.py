@@ -58,7 +58,7 @@ def to_csv(schedule: Schedule) -> bytes:
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
 
-def to_ics(schedule: Schedule, today: dt.date, school: str | None = None) -> bytes:
+def to_ics(schedule: Schedule, today: dt.date, school: str | None = None, draft: bool = False) -> bytes:
     """The disposal calendar: one repeating all-day event for each series with a fixed
     period (dated, or a review reminder), none for a series without one."""
     import icalendar
@@ -72,6 +72,8 @@ def to_ics(schedule: Schedule, today: dt.date, school: str | None = None) -> byt
     name = _("Disposal calendar") + f" – {schedule.publisher}"
     if schedule.example:
         name = _("Example") + ": " + name
+    if draft:
+        name = _("DRAFT — NOT FOR PUBLICATION") + ": " + name
     calendar.add("x-wr-calname", name)
     stamp = dt.datetime(today.year, today.month, today.day, tzinfo=dt.timezone.utc)
     for series in schedule.series:
@@ -152,7 +154,7 @@ def schedule_files(model, renderer, outputs: list[str], school: str | None) -> d
     pdf = len(outputs) == 4
     files = {"csv": names[1], "ics": names[2], "pdf": names[3] if pdf else None}
     made = {outputs[0]: renderer.render("retention-schedule.html", schedule=schedule, files=files).encode(),
-            outputs[1]: to_csv(schedule), outputs[2]: to_ics(schedule, today, school)}
+            outputs[1]: to_csv(schedule), outputs[2]: to_ics(schedule, today, school, renderer.draft)}
     if pdf:
         from noticegen.load.templates import packaged_templates
         from noticegen.render.pdf import write_pdf

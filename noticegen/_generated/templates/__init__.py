@@ -17,7 +17,7 @@ TEMPLATES = {
     'notice-pdf.html': ('62438a57ecc8c85d4e3588af14e707d53de93f2f8fb553bd82ee33be0e111db1', 't_notice_pdf_html'),
     'notice.css': ('fd6ee29b14f029da3a722501998f764c1de9ad5e2f9d7f44df90d6f95a62437b', 't_notice_css'),
     'notice.html': ('572f1af1dce160d8375b164c9afc0cf4428c5a039ba1d006124fd54d5342aa7f', 't_notice_html'),
-    'retention-schedule-body.html': ('0c3402ee909cd2d9d17799aee52290e677a80845da43bd85561443ce031e085a', 't_retention_schedule_body_html'),
+    'retention-schedule-body.html': ('507a782b237a3ec6d00868f2a793c0afe610259bf90afba316a835844e559e58', 't_retention_schedule_body_html'),
     'retention-schedule-pdf.html': ('41e2286582a3ab546f3aabd226445941eeca3d5440420943884229dd747247aa', 't_retention_schedule_pdf_html'),
     'retention-schedule.css': ('58603e375ff3d26529a6fe4cbbfec19beb794386c0fc059ae8a3033a7bb70f89', 't_retention_schedule_css'),
     'retention-schedule.html': ('92b87efe27292b1abf1d7c570db93fe9bd8847583844e0995a86fa170947dc29', 't_retention_schedule_html'),

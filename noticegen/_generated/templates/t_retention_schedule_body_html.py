@@ -15,6 +15,7 @@ def root(context, missing=missing, environment=environment):
     l_0_files = resolve('files')
     l_0_csv_link = resolve('csv_link')
     l_0_ics_link = resolve('ics_link')
+    l_0_pdf_link = resolve('pdf_link')
     try:
         t_1 = environment.filters['join']
     except KeyError:
@@ -63,17 +64,27 @@ def root(context, missing=missing, environment=environment):
         l_0_ics_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_5))
         context.vars['ics_link'] = l_0_ics_link
         context.exported_vars.add('ics_link')
+        t_6 = []
+        pass
+        t_6.extend((
+            '<a href="',
+            escape(environment.getattr((undefined(name='files') if l_0_files is missing else l_0_files), 'pdf')),
+            '">PDF<span class="visually-hidden"> ',
+            escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'of the retention schedule')),
+            '</span></a>',
+        ))
+        l_0_pdf_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_6))
+        context.vars['pdf_link'] = l_0_pdf_link
+        context.exported_vars.add('pdf_link')
         yield '<p>'
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'How long we keep each kind of record, from which event, and what happens at the end (UK GDPR Articles 5(1)(e) and 30(1)(f)), made from our data map.'))
         yield ' '
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Also available as %(csv)s and as %(ics)s to add to a calendar.', csv=(undefined(name='csv_link') if l_0_csv_link is missing else l_0_csv_link), ics=(undefined(name='ics_link') if l_0_ics_link is missing else l_0_ics_link)))
         if environment.getattr((undefined(name='files') if l_0_files is missing else l_0_files), 'pdf'):
             pass
-            yield ' <a href="'
-            yield escape(environment.getattr((undefined(name='files') if l_0_files is missing else l_0_files), 'pdf'))
-            yield '">PDF<span class="visually-hidden"> '
-            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'of the retention schedule'))
-            yield '</span></a>.'
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Also available as a %(pdf)s, as %(csv)s and as %(ics)s to add to a calendar.', pdf=(undefined(name='pdf_link') if l_0_pdf_link is missing else l_0_pdf_link), csv=(undefined(name='csv_link') if l_0_csv_link is missing else l_0_csv_link), ics=(undefined(name='ics_link') if l_0_ics_link is missing else l_0_ics_link)))
+        else:
+            pass
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Also available as %(csv)s and as %(ics)s to add to a calendar.', csv=(undefined(name='csv_link') if l_0_csv_link is missing else l_0_csv_link), ics=(undefined(name='ics_link') if l_0_ics_link is missing else l_0_ics_link)))
         yield '</p>\n'
     else:
         pass
@@ -190,4 +201,4 @@ def root(context, missing=missing, environment=environment):
     l_1_loop = l_1_group = l_1_group_id = missing
 
 blocks = {}
-debug_info = '4=35&5=39&6=45&7=55&8=64&10=78&12=81&13=84&14=88&15=91&16=95&20=97&21=99&22=101&23=103&24=105&25=107&26=109&27=111&28=113&32=115&33=119&34=121&35=133&36=145&37=147&38=149&39=163&40=165&41=167&42=183'
+debug_info = '4=36&5=40&6=46&7=56&8=68&9=77&11=89&13=92&14=95&15=99&16=102&17=106&21=108&22=110&23=112&24=114&25=116&26=118&27=120&28=122&29=124&33=126&34=130&35=132&36=144&37=156&38=158&39=160&40=174&41=176&42=178&43=194'
