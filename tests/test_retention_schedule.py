@@ -426,3 +426,17 @@ def test_a_welsh_project_gets_its_schedule_in_welsh(tmp_path):
     cal = calendar(records / "retention-schedule.ics")
     assert str(cal["x-wr-calname"]).startswith("Calendr gwaredu")
     assert any("adolygiad cadw blynyddol" in str(e["summary"]) for e in cal.walk("VEVENT"))
+
+
+def test_a_draft_schedule_and_calendar_say_they_are_drafts(tmp_path, run):
+    assert run("init", tmp_path / "school").exit_code == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        result = run("build", "--draft", "--no-pdf", tmp_path / "school")
+    assert result.exit_code == 0, result.output
+    records = tmp_path / "school" / "build" / "draft" / "records"
+    assert "DRAFT — NOT FOR PUBLICATION." in (records / "retention-schedule.html").read_text(encoding="utf-8")
+    cal = calendar(records / "retention-schedule.ics")
+    assert str(cal["x-wr-calname"]).startswith("DRAFT — NOT FOR PUBLICATION: ")
+    assert events(cal)  # the starter's rules, each with its reminder
+    assert not (tmp_path / "school" / "build" / "records").exists()
