@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPOSITORY, copy_example, published
+from conftest import REPOSITORY, copy_example, published, structure_kinds
 
 SEED = Path(__file__).resolve().parent / "fixtures" / "moss-hey-lac-safeguarding-notice.txt"
 SLUG = "looked-after-children-and-safeguarding"
@@ -295,21 +295,7 @@ def test_pdf_structure_tree(built):
         assert bool(root.ViewerPreferences.DisplayDocTitle)
         metadata = pdf.open_metadata()
         assert metadata.get("pdfuaid:part") == "1"
-        kinds = {}
-
-        def walk(node, depth=0):
-            if depth > 60:
-                return
-            if isinstance(node, pikepdf.Dictionary) and "/S" in node:
-                kinds[str(node.S)] = kinds.get(str(node.S), 0) + 1
-            kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
-            if isinstance(kids, pikepdf.Array):
-                for kid in kids:
-                    walk(kid, depth + 1)
-            elif isinstance(kids, pikepdf.Dictionary):
-                walk(kids, depth + 1)
-
-        walk(root.StructTreeRoot)
+        kinds = structure_kinds(root)
     assert kinds.get("/H1") == 1
     assert kinds.get("/H2", 0) >= 11
     assert kinds.get("/L", 0) >= 5 and kinds.get("/LI", 0) >= 30

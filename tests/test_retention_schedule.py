@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CASES, REPOSITORY, copy_example
+from conftest import CASES, REPOSITORY, copy_example, structure_kinds
 
 FEATURES = Path(__file__).resolve().parent / "features"
 WELSH = Path(__file__).resolve().parent / "welsh"
@@ -214,18 +214,7 @@ def test_the_pdf_is_tagged_and_holds_every_rule(example):
     with pikepdf.open(path) as pdf:
         assert str(pdf.Root.Lang) == "en-GB"
         assert pdf.open_metadata().get("pdfuaid:part") == "1"
-        kinds: dict[str, int] = {}
-
-        def walk(node, depth=0):
-            if depth > 60:
-                return
-            if isinstance(node, pikepdf.Dictionary) and "/S" in node:
-                kinds[str(node.S)] = kinds.get(str(node.S), 0) + 1
-            kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
-            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if isinstance(kids, pikepdf.Dictionary) else []):
-                walk(kid, depth + 1)
-
-        walk(pdf.Root.StructTreeRoot)
+        kinds = structure_kinds(pdf.Root)
     page = (example / "build" / "records" / "retention-schedule.html").read_text(encoding="utf-8")
     # a table that runs over a page is tagged once on each page
     assert kinds.get("/H1") == 1 and kinds.get("/Table", 0) >= page.count('<table class="schedule">') >= 3
