@@ -250,6 +250,27 @@ def test_the_schedule_is_kept_with_the_records_and_published_only_when_they_are(
         assert f'href="records/{name}"' in index, name
         assert (build / "records" / name).is_file(), name
 
+    # the schedule alone: linked and kept by build --public, without the record beside it
+    (project / "noticegen.yaml").write_text("publish_retention_schedule: true\n")
+    result = _build(project, "--no-pdf", "--public")
+    assert "retention schedule" in result.output
+    index = (build / "index.html").read_text()
+    for name in FILES:
+        assert f'href="records/{name}"' in index, name
+    assert sorted(p.name for p in (build / "records").iterdir()) == sorted(FILES)
+    assert "ropa" not in index and not [p for p in build.rglob("*") if "ropa" in p.name or "jsonld" in p.name]
+
+
+def test_publish_retention_schedule_must_be_true_or_false(tmp_path, run):
+    project = Path(shutil.copytree(CASES / "base", tmp_path / "school"))
+    (project / "noticegen.yaml").write_text("publish_retention_schedule: yes\n")
+    for command in ("check", "build"):
+        result = run(command, cwd=project)
+        assert result.exit_code == 1, result.output
+        assert result.output.startswith("noticegen.yaml:1:29: error[") and "true or false" in result.output, \
+            result.output
+    assert not (project / "build").exists()
+
 
 # ------------------------------------------------------------------ the features project
 

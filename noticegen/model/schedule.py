@@ -89,6 +89,13 @@ class Schedule:
         return [s for group in self.groups for s in group.series]
 
 
+def schedule_published(model: Model) -> bool:
+    """Whether the project publishes its retention schedule: with the record of processing
+    (``publish_records: true``), or alone (``publish_retention_schedule: true``)."""
+    config = model.config.data if model.config is not None else {}
+    return model.publish_records or config.get("publish_retention_schedule") is True
+
+
 def calendar_kind(rule: Entry) -> str:
     """Which calendar entry a rule gives: a date for a period counted from the end of the
     academic year (the same day for every record of that year); a recurring review for a

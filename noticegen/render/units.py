@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from noticegen.load.templates import packaged_templates
 from noticegen.model.derive import notice_view
 from noticegen.model.resolve import Model
+from noticegen.model.schedule import schedule_published
 from noticegen.render.html import Renderer
 from noticegen.render.ropa import build_ropa, to_csv, to_xlsx
 
@@ -145,4 +146,5 @@ def other_files(work: Work, unit: Unit) -> dict[str, bytes]:
     return {unit.outputs[0]: renderer.render("index.html", organisation=model.organisation,
                                              publisher=model.publisher,
                                              notices=notices,
-                                             records=model.publish_records).encode()}
+                                             records=model.publish_records,
+                                             schedule=schedule_published(model)).encode()}

@@ -11,6 +11,7 @@ from noticegen import __version__
 from noticegen.load import files as project_files
 from noticegen.load.templates import packaged_templates
 from noticegen.model.resolve import Model
+from noticegen.model.schedule import schedule_published
 from noticegen.render.units import Unit
 from noticegen.rules.check import CheckResult
 from noticegen.site.write import sha256
@@ -94,7 +95,7 @@ def _index_digest(model: Model, pdf: bool, seen: dict) -> str:
     return _digest({
         "noticegen": __version__, "templates": _templates_digest(model, seen), "pdf": pdf,
         "organisation": model.organisation["name"], "publisher": model.publisher,
-        "records": model.publish_records,
+        "records": model.publish_records, "schedule": schedule_published(model),
         "notices": {slug: [n.entry["title"], n.entry["version"], n.entry.get("published")]
                     for slug, n in model.notices.items()},
     })
@@ -156,12 +157,13 @@ def plan(result: CheckResult, pdf: bool, public: bool = False) -> tuple[list[Uni
                 diff_text = as_text(diffs[(school, since)])
             units.append(Unit(f"{prefix}notice/{slug}", school, "notice", slug, outputs,
                               _notice_digest(model, slug, pdf, diff_text, seen)))
+        records = f"{prefix}{RECORDS}"
         if model.publish_records or not public:
-            records = f"{prefix}{RECORDS}"
             units.append(Unit(f"{prefix}ropa", school, "ropa", None,
                               [f"{records}/ropa.html", f"{records}/ropa.csv",
                                f"{records}/ropa.xlsx", f"{records}/datamap.jsonld"],
                               _ropa_digest(model, seen)))
+        if schedule_published(model) or not public:
             units.append(retention_unit(model, school, records, pdf, _templates_digest(model, seen)))
         units.append(Unit(f"{prefix}index", school, "index", None, [f"{prefix}index.html"],
                           _index_digest(model, pdf, seen)))

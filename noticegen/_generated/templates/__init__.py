@@ -8,7 +8,7 @@ TEMPLATES = {
     'changes.html': ('d1ab684a2c53fa20ca89584262c7132d35784c7e1046b5981cf1bc9f93131b46', 't_changes_html'),
     'example-banner.html': ('09f72e541b9566802c39332f66a0813c020be8207ff27359445a000eadc59fd3', 't_example_banner_html'),
     'first-layer.html': ('163c0c074b2bd586ea802660d4a1621ccafa080bdc308d3cc4e7228e16511697', 't_first_layer_html'),
-    'index.html': ('44e1f7f344f5920ebcbb2e32faf90eae4040826c571c06f362590d51b8a349fe', 't_index_html'),
+    'index.html': ('97d808e81aae2587f153e1a3e505c50bb6fdcc152159afe55498788baf415e61', 't_index_html'),
     'layout.html': ('ce58eee142b878a7d0f6ac877f90ec62e0fb70956f7a9dbcd99e7112fba80c1f', 't_layout_html'),
     'notice-body.html': ('4f575f1a169bc312fb76e60cddd29074207c6c4de9dcba172aac6f4567a8f12a', 't_notice_body_html'),
     'notice-fragment.css': ('9f26e899bf4758d209f763c279e1c509e0b7dc9fee66226620886754f305fcfb', 't_notice_fragment_css'),

@@ -65,6 +65,7 @@ def block_content(context, missing=missing, environment=environment):
     l_0__ = resolve('_')
     l_0_notices = resolve('notices')
     l_0_records = resolve('records')
+    l_0_schedule = resolve('schedule')
     l_0_csv_link = resolve('csv_link')
     l_0_xlsx_link = resolve('xlsx_link')
     l_0_jsonld_link = resolve('jsonld_link')
@@ -131,43 +132,45 @@ def block_content(context, missing=missing, environment=environment):
         yield '</span></a></li>\n'
     l_1_view = l_1_files = l_1_language = missing
     yield '</ul>\n'
-    if (undefined(name='records') if l_0_records is missing else l_0_records):
+    if ((undefined(name='records') if l_0_records is missing else l_0_records) or (undefined(name='schedule') if l_0_schedule is missing else l_0_schedule)):
         pass
         yield '<h2>'
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Records of processing', _block_vars=_block_vars))
         yield '</h2>\n<ul>\n'
-        t_3 = []
-        pass
-        t_3.append(
-            '<a href="records/ropa.csv">CSV</a>',
-        )
-        l_0_csv_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_3))
-        _block_vars['csv_link'] = l_0_csv_link
-        t_4 = []
-        pass
-        t_4.extend((
-            '<a href="records/ropa.xlsx">',
-            escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'an Excel workbook')),
-            '</a>',
-        ))
-        l_0_xlsx_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_4))
-        _block_vars['xlsx_link'] = l_0_xlsx_link
-        t_5 = []
-        pass
-        t_5.extend((
-            '<a href="records/datamap.jsonld">',
-            escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'linked data in the Data Privacy Vocabulary')),
-            '</a>',
-        ))
-        l_0_jsonld_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_5))
-        _block_vars['jsonld_link'] = l_0_jsonld_link
-        yield '  <li><a href="records/ropa.html">'
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Record of processing activities', _block_vars=_block_vars))
-        yield '</a> ('
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'also as %(csv)s and %(xlsx)s', csv=(undefined(name='csv_link') if l_0_csv_link is missing else l_0_csv_link), xlsx=(undefined(name='xlsx_link') if l_0_xlsx_link is missing else l_0_xlsx_link), _block_vars=_block_vars))
-        yield '; '
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'for other tools, as %(jsonld)s', jsonld=(undefined(name='jsonld_link') if l_0_jsonld_link is missing else l_0_jsonld_link), _block_vars=_block_vars))
-        yield ')</li>\n'
+        if (undefined(name='records') if l_0_records is missing else l_0_records):
+            pass
+            t_3 = []
+            pass
+            t_3.append(
+                '<a href="records/ropa.csv">CSV</a>',
+            )
+            l_0_csv_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_3))
+            _block_vars['csv_link'] = l_0_csv_link
+            t_4 = []
+            pass
+            t_4.extend((
+                '<a href="records/ropa.xlsx">',
+                escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'an Excel workbook')),
+                '</a>',
+            ))
+            l_0_xlsx_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_4))
+            _block_vars['xlsx_link'] = l_0_xlsx_link
+            t_5 = []
+            pass
+            t_5.extend((
+                '<a href="records/datamap.jsonld">',
+                escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'linked data in the Data Privacy Vocabulary')),
+                '</a>',
+            ))
+            l_0_jsonld_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_5))
+            _block_vars['jsonld_link'] = l_0_jsonld_link
+            yield '  <li><a href="records/ropa.html">'
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Record of processing activities', _block_vars=_block_vars))
+            yield '</a> ('
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'also as %(csv)s and %(xlsx)s', csv=(undefined(name='csv_link') if l_0_csv_link is missing else l_0_csv_link), xlsx=(undefined(name='xlsx_link') if l_0_xlsx_link is missing else l_0_xlsx_link), _block_vars=_block_vars))
+            yield '; '
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'for other tools, as %(jsonld)s', jsonld=(undefined(name='jsonld_link') if l_0_jsonld_link is missing else l_0_jsonld_link), _block_vars=_block_vars))
+            yield ')</li>\n'
         t_6 = []
         pass
         t_6.append(
@@ -191,4 +194,4 @@ def block_content(context, missing=missing, environment=environment):
         yield ')</li>\n</ul>\n'
 
 blocks = {'language': block_language, 'title': block_title, 'header': block_header, 'content': block_content}
-debug_info = '3=12&4=17&5=28&6=42&7=55&8=84&9=86&11=88&12=93&15=131&16=134&18=141&19=147&20=156&21=162&22=173&23=179&24=185'
+debug_info = '4=12&5=17&6=28&7=42&8=55&9=85&10=87&12=89&13=94&16=132&17=135&19=137&20=144&21=150&22=159&23=165&25=176&26=182&27=188'
