@@ -413,11 +413,14 @@ def test_without_source_date_epoch_the_calendar_counts_from_the_newest_notice(tm
     newest = datetime.date.fromisoformat(str(newest))
     found = events(calendar(project / "build" / "records" / "retention-schedule.ics"))
     assert found["census-returns"].decoded("dtstamp").date() == newest
-    # and a value that is not a number of seconds is not a date: the same fallback
-    again = copy_example(tmp_path / "again")
-    _build(again, "--no-pdf", epoch="yesterday")
-    assert (again / "build" / "records" / "retention-schedule.ics").read_bytes() == \
-        (project / "build" / "records" / "retention-schedule.ics").read_bytes()
+    # a value that is not a number of seconds, or one beyond any calendar, is not a date:
+    # the same fallback, never a crash
+    for n, epoch in enumerate(("yesterday", "999999999999", "253402214400", "-1")):
+        again = copy_example(tmp_path / f"again{n}")
+        _build(again, "--no-pdf", epoch=epoch)
+        assert (again / "build" / "records" / "retention-schedule.ics").read_bytes() == \
+            (project / "build" / "records" / "retention-schedule.ics").read_bytes(), epoch
+
 
 
 def test_a_welsh_project_gets_its_schedule_in_welsh(tmp_path):

@@ -148,7 +148,7 @@ def first_on_or_after(today: dt.date, month: int, day: int | None) -> dt.date:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _group_of(activities: list[Entry], language: str) -> str:
+def _group_of(activities: list[Entry]) -> str:
     """The business function most of the rule's activities share (the first in the data
     map's order on a tie); an activity without one is grouped by its own name."""
     if not activities:
@@ -170,7 +170,7 @@ def build_schedule(model: Model) -> Schedule:
     groups: dict[str, Group] = {}
     for ident, rule in local.registers.get("retention", {}).items():
         users = [a for _stem, a in activities if ident in (a.get("retention") or [])]
-        heading = _group_of(users, language) or _(NOT_USED)
+        heading = _group_of(users) or _(NOT_USED)
         series = _series(rule, users, categories, language)
         groups.setdefault(heading, Group(heading)).series.append(series)
     unused = groups.pop(_(NOT_USED), None)

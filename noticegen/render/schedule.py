@@ -23,6 +23,8 @@ from noticegen.text import i18n
 FALLBACK = dt.date(2000, 1, 1)
 """The date a calendar counts from when nothing gives one (no SOURCE_DATE_EPOCH, no
 notice with a ``published`` date)."""
+LATEST = dt.date(9000, 12, 31)
+"""A later day is not taken (the next year's occurrence must still be a date Python holds)."""
 ALARM_DAYS = 14
 """Each event reminds two weeks before, so the school has time to act."""
 
@@ -35,14 +37,19 @@ def calendar_today(model) -> dt.date:
     event repeats, so this only decides the first occurrence each event lists."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit() and len(epoch) <= 12:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        try:
+            day = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):  # beyond the dates Python holds
+            day = None
+        if day is not None and day <= LATEST:
+            return day
     dates = []
     for notice in model.notices.values():
         try:
             dates.append(dt.date.fromisoformat(str(notice.entry.get("published"))))
         except ValueError:  # none, or a placeholder in a draft
             continue
-    return max(dates, default=FALLBACK)
+    return max((d for d in dates if d <= LATEST), default=FALLBACK)
 
 
 def to_csv(schedule: Schedule) -> bytes:
