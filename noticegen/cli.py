@@ -338,6 +338,7 @@ def _made_again(result) -> str:
     def say(units) -> str:
         notices = sum(u.kind == "notice" for u in units)
         records = sum(u.kind == "ropa" for u in units)
+        schedules = sum(u.kind == "retention" for u in units)
         indexes = sum(u.kind in ("index", "schools") for u in units)
         parts = []
         if notices:
@@ -349,6 +350,8 @@ def _made_again(result) -> str:
             count = sum(u.kind == kind for u in units)
             if count:
                 parts.append(one if count == 1 else f"{count} {many}")
+        if schedules:
+            parts.append("the retention schedule" if schedules == 1 else f"{schedules} retention schedules")
         if indexes:
             parts.append("the index page" if indexes == 1 else f"{indexes} index pages")
         return join_words(parts)

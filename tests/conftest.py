@@ -180,3 +180,26 @@ def in_processes_with_hash_seeds(command: list[str], cwd: Path | None = None) ->
         assert done.returncode == 0, done.stderr.decode(errors="replace")
         outputs.append(done.stdout)
     return outputs
+
+
+def structure_kinds(root) -> dict[str, int]:
+    """How many of each kind of element (/H1, /Table, /TH …) a PDF's structure tree holds,
+    from a pikepdf document's Root."""
+    import pikepdf
+
+    kinds: dict[str, int] = {}
+
+    def walk(node, depth=0):
+        if depth > 60:
+            return
+        if isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            kinds[str(node.S)] = kinds.get(str(node.S), 0) + 1
+        kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
+        if isinstance(kids, pikepdf.Array):
+            for kid in kids:
+                walk(kid, depth + 1)
+        elif isinstance(kids, pikepdf.Dictionary):
+            walk(kids, depth + 1)
+
+    walk(root.StructTreeRoot)
+    return kinds

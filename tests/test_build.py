@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPOSITORY, copy_example, published
+from conftest import REPOSITORY, copy_example, published, structure_kinds
 
 SEED = Path(__file__).resolve().parent / "fixtures" / "moss-hey-lac-safeguarding-notice.txt"
 SLUG = "looked-after-children-and-safeguarding"
@@ -21,6 +21,7 @@ NOTICES = sorted(p.stem for p in (REPOSITORY / "notices").glob("*.md"))
 OUTPUTS = ["index.html", "records/ropa.html", "records/ropa.csv", "records/ropa.xlsx", "records/datamap.jsonld",
            "records/dpia-screening.html", "records/dpia-screening.pdf",
            "appropriate-policy.html", "appropriate-policy.pdf"] + [
+    f"records/retention-schedule.{suffix}" for suffix in ("html", "csv", "ics", "pdf")] + [
     f"notices/{slug}{suffix}" for slug in NOTICES for suffix in (".html", ".fragment.html", ".pdf")]
 ACTIVITY_COUNT = len(list((REPOSITORY / "datamap" / "activities").glob("*.yaml")))
 
@@ -226,7 +227,7 @@ def test_records_are_published_only_when_the_project_says_so(tmp_path, run, monk
     (project / "noticegen.yaml").write_text("publish_records: true\n")
     result = run("build", "--no-pdf", "--public", cwd=project)
     assert result.exit_code == 0, result.output
-    assert "the record of processing, the DPIA screening and the index page" in result.output
+    assert "the record of processing, the DPIA screening, the retention schedule and the index page" in result.output
     index = (build / "index.html").read_text()
     for relative in records:
         assert f'href="{relative}"' in index, relative
@@ -296,21 +297,7 @@ def test_pdf_structure_tree(built):
         assert bool(root.ViewerPreferences.DisplayDocTitle)
         metadata = pdf.open_metadata()
         assert metadata.get("pdfuaid:part") == "1"
-        kinds = {}
-
-        def walk(node, depth=0):
-            if depth > 60:
-                return
-            if isinstance(node, pikepdf.Dictionary) and "/S" in node:
-                kinds[str(node.S)] = kinds.get(str(node.S), 0) + 1
-            kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
-            if isinstance(kids, pikepdf.Array):
-                for kid in kids:
-                    walk(kid, depth + 1)
-            elif isinstance(kids, pikepdf.Dictionary):
-                walk(kids, depth + 1)
-
-        walk(root.StructTreeRoot)
+        kinds = structure_kinds(root)
     assert kinds.get("/H1") == 1
     assert kinds.get("/H2", 0) >= 11
     assert kinds.get("/L", 0) >= 5 and kinds.get("/LI", 0) >= 30
@@ -459,8 +446,9 @@ def test_a_build_with_nothing_to_do_says_so(tmp_path, run, monkeypatch):
     again = run("build", "--no-pdf", cwd=project)
     assert again.exit_code == 0
     # the index, the ROPA's HTML, CSV, XLSX and linked data, the DPIA screening, the
-    # appropriate policy document, and each notice's page and fragment
-    files = 7 + 2 * len(NOTICES)
+    # appropriate policy document, the retention schedule's page, CSV and calendar, and
+    # each notice's page and fragment
+    files = 10 + 2 * len(NOTICES)
     assert again.output.splitlines()[-1] == f"nothing to do: build/ is up to date ({files} files)"
 
 

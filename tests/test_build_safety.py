@@ -32,7 +32,7 @@ def test_build_cli_writes_everything(project, run):
     result = run("build", "--no-pdf", cwd=project)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == \
-        "built 8 files into build/ (made: 1 notice, the record of processing, the DPIA screening and the index page)"
+        "built 11 files into build/ (made: 1 notice, the record of processing, the DPIA screening, the retention schedule and the index page)"
     assert (project / "build" / "notices" / "pupils.html").is_file()
     assert not (project / "build" / "notices" / "pupils.pdf").exists()
 
@@ -271,4 +271,4 @@ def test_progress_bar_only_on_a_terminal(project):
     process.wait()
     os.close(main)
     assert process.returncode == 0
-    assert b"building" in output and b"4/4" in output
+    assert b"building" in output and b"5/5" in output

@@ -17,6 +17,7 @@ PDF_BANNER = "EXAMPLE — not Moss Hey Primary School's published notice"
 # the documents made beside the notices say it in their own words
 DOCUMENT_BANNER = "Example — not a document of Moss Hey Primary School."
 DOCUMENT_PDF_BANNER = "EXAMPLE — not a document of Moss Hey Primary School"
+SCHEDULE_BANNER = "EXAMPLE — not Moss Hey Primary School's retention schedule"
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +34,8 @@ def example_build(tmp_path_factory):
 def test_the_repositorys_example_says_it_is_one(example_build):
     pages = sorted((example_build / ".current").resolve().rglob("*.html"))
     # 4 notices, their fragments, the ROPA, the DPIA screening, the appropriate policy
-    # document and the index
-    assert len(pages) == 12
+    # document, the retention schedule and the index
+    assert len(pages) == 13
     for page in pages:
         text = page.read_text()
         banner = DOCUMENT_BANNER if page.stem in ("dpia-screening", "appropriate-policy") else BANNER
@@ -51,7 +52,8 @@ def test_every_pdf_page_of_the_example_says_it_is_one(example_build):
         for number in range(1, pages + 1):
             text = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-layout", str(pdf), "-"],
                                   capture_output=True, text=True, check=True).stdout
-            banner = DOCUMENT_PDF_BANNER if pdf.stem in ("dpia-screening", "appropriate-policy") else PDF_BANNER
+            banner = (DOCUMENT_PDF_BANNER if pdf.stem in ("dpia-screening", "appropriate-policy")
+                      else SCHEDULE_BANNER if pdf.name == "retention-schedule.pdf" else PDF_BANNER)
             assert banner in text, (pdf.name, number)
 
 

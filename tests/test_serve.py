@@ -202,11 +202,13 @@ def test_the_dpo_can_open_the_records_the_index_does_not_link(served):
     the preview still serves it at records/ and notes it on the index, until the project
     says publish_records: true (then the index links it itself)."""
     project, url = served
-    for name in ("ropa.html", "ropa.csv", "ropa.xlsx", "datamap.jsonld"):
+    for name in ("ropa.html", "ropa.csv", "ropa.xlsx", "datamap.jsonld", "retention-schedule.html",
+                 "retention-schedule.csv", "retention-schedule.ics"):
         status, _ = get(url + "records/" + name)
         assert status == 200, name
     status, index = get(url)
     assert status == 200 and b'id="noticegen-records"' in index
+    assert b'href="records/retention-schedule.html"' in index and b'href="records/retention-schedule.ics"' in index
     assert index.count(b'href="records/ropa.html"') == 1  # the note's, not the index's
     status, page = get(url + "notices/pupils.html")
     assert b"noticegen-records" not in page

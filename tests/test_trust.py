@@ -162,7 +162,7 @@ def test_overlay_rules(trust, run, overlay, expected):
 
 def test_noop_rebuild_renders_and_writes_nothing(trust):
     first = build_project(trust, pdf=False)
-    assert len(first.rendered) == len(first.units) == 14  # each school: notices, record, DPIA screening, index
+    assert len(first.rendered) == len(first.units) == 17  # each school: notices, record, DPIA screening, retention schedule, index
     before = {p: p.stat().st_mtime_ns for p in (trust / "build").rglob("*") if p.is_file()}
     again = build_project(trust, pdf=False)
     assert again.rendered == []
@@ -189,7 +189,7 @@ def test_noop_rebuild_renders_and_writes_nothing(trust):
      {"beta/notice/trips", "beta/index"}),
     # a school's name: everything of that school and of the school that extends it, and the trust index
     (("schools/alpha/datamap/organisation.yaml", "Alpha Primary School", "Alpha Primary"),
-     {"alpha/notice/pupils", "alpha/ropa", "alpha/screening", "alpha/index", "schools"}),
+     {"alpha/notice/pupils", "alpha/ropa", "alpha/screening", "alpha/retention", "alpha/index", "schools"}),
 ])
 def test_an_edit_rebuilds_exactly_what_it_reaches(trust, tmp_path, edit, expected):
     build_project(trust, pdf=False)

@@ -142,7 +142,9 @@ def records_note(pages: dict[str, bytes], path: str) -> str:
         return ""
     links = ", ".join(f'<a href="records/{name}">{label}</a>' for name, label in
                       (("ropa.csv", "CSV"), ("ropa.xlsx", "Excel workbook"),
-                       ("datamap.jsonld", "DPV JSON-LD"), ("dpia-screening.html", "DPIA screening")))
+                       ("datamap.jsonld", "DPV JSON-LD"), ("dpia-screening.html", "DPIA screening"),
+                       ("retention-schedule.html", "the retention schedule"),
+                       ("retention-schedule.ics", "its disposal calendar")))
     return (f'<aside id="noticegen-records" aria-label="Record of processing (preview only)" '
             f'style="{_NOTE_STYLE}"><p style="margin:0">Preview only: '
             f'<a href="records/ropa.html">the record of processing</a> ({links}). The published '

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from noticegen.load.templates import packaged_templates
 from noticegen.model.derive import notice_view
 from noticegen.model.resolve import Model
+from noticegen.model.schedule import schedule_published
 from noticegen.render.html import Renderer
 from noticegen.render.ropa import build_ropa, to_csv, to_xlsx
 
@@ -22,7 +23,7 @@ class Unit:
 
     key: str
     school: str | None
-    kind: str  # notice, ropa, screening, apd, index, schools
+    kind: str  # notice, ropa, screening, apd, retention, index, schools
     slug: str | None
     outputs: list[str]
     digest: str = ""
@@ -145,6 +146,10 @@ def other_files(work: Work, unit: Unit) -> dict[str, bytes]:
 
         make = screening_files if unit.kind == "screening" else policy_files
         return make(model, renderer, unit.outputs)
+    if unit.kind == "retention":
+        from noticegen.render.schedule import schedule_files
+
+        return schedule_files(model, renderer, unit.outputs, unit.school)
     if unit.kind == "ropa":
         ropa = build_ropa(model)
         from noticegen.render.dpv import to_jsonld
@@ -170,4 +175,5 @@ def other_files(work: Work, unit: Unit) -> dict[str, bytes]:
                                              notices=notices, history=bool(work.versions),
                                              records=model.publish_records,
                                              policy_document=policy if policy.get("publish") else None,
+                                             schedule=schedule_published(model),
                                              files_pdf=pdf).encode()}

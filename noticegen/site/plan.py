@@ -13,6 +13,7 @@ from noticegen.load.templates import packaged_templates
 from noticegen.model.policy import FILE as POLICY
 from noticegen.model.resolve import Model
 from noticegen.render.documents import SCREENING
+from noticegen.model.schedule import schedule_published
 from noticegen.render.units import Unit
 from noticegen.rules.check import CheckResult
 from noticegen.site.write import sha256
@@ -117,12 +118,32 @@ def _index_digest(model: Model, pdf: bool, seen: dict, history: bool = False) ->
         "noticegen": __version__, "templates": _templates_digest(model, seen), "pdf": pdf,
         "history": history,
         "organisation": model.organisation["name"], "publisher": model.publisher,
-        "records": model.publish_records,
+        "records": model.publish_records, "schedule": schedule_published(model),
         "policy": (model.organisation.get("appropriate_policy") or {}).get("publish") and
         (model.organisation["appropriate_policy"].get("title") or ""),
         "notices": {slug: [n.entry["title"], n.entry["version"], n.entry.get("published")]
                     for slug, n in model.notices.items()},
     })
+
+
+def retention_unit(model: Model, school: str | None, records: str, pdf: bool, templates: str) -> Unit:
+    """The retention schedule (page, CSV, disposal calendar, PDF), kept with the records."""
+    from noticegen.render.schedule import calendar_today
+
+    outputs = [f"{records}/retention-schedule.{suffix}" for suffix in ("html", "csv", "ics")]
+    if pdf:
+        outputs.append(f"{records}/retention-schedule.pdf")
+    prefix = f"{school}/" if school else ""
+    return Unit(f"{prefix}retention", school, "retention", None, outputs, _digest({
+        "noticegen": __version__, "templates": templates, "pdf": pdf,
+        "publisher": model.publisher,
+        "retention": {r: e.data for r, e in model.registers.get("retention", {}).items()},
+        # what the schedule shows of an activity: its name, its business function, its rules
+        "activities": {a: [e.get("name"), e.get("business_function"), e.get("retention")]
+                       for a, e in model.activities.items()},
+        "categories": {c: e.data for c, e in model.registers.get("category", {}).items()},
+        "example": model.example, "language": model.language,
+        "from": calendar_today(model).isoformat()}))
 
 
 def models_of(result: CheckResult) -> dict[str | None, Model]:
@@ -199,6 +220,8 @@ def plan(result: CheckResult, pdf: bool, public: bool = False,
             folder = prefix if policy.get("publish") else f"{records}/"
             units.append(Unit(f"{prefix}apd", school, "apd", None,
                               _with_pdf(f"{folder}{POLICY}", pdf), _document_digest(model, pdf, seen)))
+        if schedule_published(model) or not public:
+            units.append(retention_unit(model, school, records, pdf, _templates_digest(model, seen)))
         units.append(Unit(f"{prefix}index", school, "index", None, [f"{prefix}index.html"],
                           _index_digest(model, pdf, seen, ledger is not None)))
     if result.schools:

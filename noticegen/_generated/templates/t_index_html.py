@@ -69,9 +69,12 @@ def block_content(context, missing=missing, environment=environment):
     l_0_policy_title = resolve('policy_title')
     l_0_files_pdf = resolve('files_pdf')
     l_0_records = resolve('records')
+    l_0_schedule = resolve('schedule')
     l_0_csv_link = resolve('csv_link')
     l_0_xlsx_link = resolve('xlsx_link')
     l_0_jsonld_link = resolve('jsonld_link')
+    l_0_schedule_csv = resolve('schedule_csv')
+    l_0_schedule_ics = resolve('schedule_ics')
     try:
         t_1 = environment.filters['long_date']
     except KeyError:
@@ -155,43 +158,66 @@ def block_content(context, missing=missing, environment=environment):
             yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'of %(title)s', title=(undefined(name='policy_title') if l_0_policy_title is missing else l_0_policy_title), _block_vars=_block_vars))
             yield '</span></a>)'
         yield '.</p>\n'
-    if (undefined(name='records') if l_0_records is missing else l_0_records):
+    if ((undefined(name='records') if l_0_records is missing else l_0_records) or (undefined(name='schedule') if l_0_schedule is missing else l_0_schedule)):
         pass
         yield '<h2>'
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Records of processing', _block_vars=_block_vars))
         yield '</h2>\n<ul>\n'
-        t_3 = []
+        if (undefined(name='records') if l_0_records is missing else l_0_records):
+            pass
+            t_3 = []
+            pass
+            t_3.append(
+                '<a href="records/ropa.csv">CSV</a>',
+            )
+            l_0_csv_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_3))
+            _block_vars['csv_link'] = l_0_csv_link
+            t_4 = []
+            pass
+            t_4.extend((
+                '<a href="records/ropa.xlsx">',
+                escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'an Excel workbook')),
+                '</a>',
+            ))
+            l_0_xlsx_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_4))
+            _block_vars['xlsx_link'] = l_0_xlsx_link
+            t_5 = []
+            pass
+            t_5.extend((
+                '<a href="records/datamap.jsonld">',
+                escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'linked data in the Data Privacy Vocabulary')),
+                '</a>',
+            ))
+            l_0_jsonld_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_5))
+            _block_vars['jsonld_link'] = l_0_jsonld_link
+            yield '  <li><a href="records/ropa.html">'
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Record of processing activities', _block_vars=_block_vars))
+            yield '</a> ('
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'also as %(csv)s and %(xlsx)s', csv=(undefined(name='csv_link') if l_0_csv_link is missing else l_0_csv_link), xlsx=(undefined(name='xlsx_link') if l_0_xlsx_link is missing else l_0_xlsx_link), _block_vars=_block_vars))
+            yield '; '
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'for other tools, as %(jsonld)s', jsonld=(undefined(name='jsonld_link') if l_0_jsonld_link is missing else l_0_jsonld_link), _block_vars=_block_vars))
+            yield ')</li>\n'
+        t_6 = []
         pass
-        t_3.append(
-            '<a href="records/ropa.csv">CSV</a>',
+        t_6.append(
+            '<a href="records/retention-schedule.csv">CSV</a>',
         )
-        l_0_csv_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_3))
-        _block_vars['csv_link'] = l_0_csv_link
-        t_4 = []
+        l_0_schedule_csv = (Markup if context.eval_ctx.autoescape else identity)(concat(t_6))
+        _block_vars['schedule_csv'] = l_0_schedule_csv
+        t_7 = []
         pass
-        t_4.extend((
-            '<a href="records/ropa.xlsx">',
-            escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'an Excel workbook')),
+        t_7.extend((
+            '<a href="records/retention-schedule.ics">',
+            escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'a disposal calendar (iCalendar)')),
             '</a>',
         ))
-        l_0_xlsx_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_4))
-        _block_vars['xlsx_link'] = l_0_xlsx_link
-        t_5 = []
-        pass
-        t_5.extend((
-            '<a href="records/datamap.jsonld">',
-            escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'linked data in the Data Privacy Vocabulary')),
-            '</a>',
-        ))
-        l_0_jsonld_link = (Markup if context.eval_ctx.autoescape else identity)(concat(t_5))
-        _block_vars['jsonld_link'] = l_0_jsonld_link
-        yield '  <li><a href="records/ropa.html">'
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Record of processing activities', _block_vars=_block_vars))
+        l_0_schedule_ics = (Markup if context.eval_ctx.autoescape else identity)(concat(t_7))
+        _block_vars['schedule_ics'] = l_0_schedule_ics
+        yield '  <li><a href="records/retention-schedule.html">'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Retention schedule', _block_vars=_block_vars))
         yield '</a> ('
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'also as %(csv)s and %(xlsx)s', csv=(undefined(name='csv_link') if l_0_csv_link is missing else l_0_csv_link), xlsx=(undefined(name='xlsx_link') if l_0_xlsx_link is missing else l_0_xlsx_link), _block_vars=_block_vars))
-        yield '; '
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'for other tools, as %(jsonld)s', jsonld=(undefined(name='jsonld_link') if l_0_jsonld_link is missing else l_0_jsonld_link), _block_vars=_block_vars))
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'also as %(csv)s and %(ics)s', csv=(undefined(name='schedule_csv') if l_0_schedule_csv is missing else l_0_schedule_csv), ics=(undefined(name='schedule_ics') if l_0_schedule_ics is missing else l_0_schedule_ics), _block_vars=_block_vars))
         yield ')</li>\n</ul>\n'
 
 blocks = {'language': block_language, 'title': block_title, 'header': block_header, 'content': block_content}
-debug_info = '4=12&5=17&6=28&7=42&8=55&9=86&10=88&12=90&13=95&16=133&17=136&19=140&20=142&21=145&23=155&24=158&26=165&27=171&28=180&29=186'
+debug_info = '5=12&6=17&7=28&8=42&9=55&10=89&11=91&13=93&14=98&17=136&18=139&20=143&21=145&22=148&24=158&25=161&27=163&28=170&29=176&30=185&31=191&33=202&34=208&35=214'
