@@ -23,7 +23,7 @@ class Unit:
 
     key: str
     school: str | None
-    kind: str  # notice, ropa, index, schools
+    kind: str  # notice, ropa, form, index, schools
     slug: str | None
     outputs: list[str]
     digest: str = ""
@@ -122,6 +122,10 @@ def other_files(work: Work, unit: Unit) -> dict[str, bytes]:
             organisation=models[first].organisation).encode()}
     model = work.models[unit.school]
     renderer = work.renderer(unit.school)
+    if unit.kind == "form":
+        from noticegen.render.forms import form_files
+
+        return form_files(work, unit, epoch)
     if unit.kind == "ropa":
         ropa = build_ropa(model)
         from noticegen.render.dpv import to_jsonld
@@ -141,4 +145,11 @@ def other_files(work: Work, unit: Unit) -> dict[str, bytes]:
     return {unit.outputs[0]: renderer.render("index.html", organisation=model.organisation,
                                              publisher=model.publisher,
                                              notices=notices,
-                                             records=model.publish_records).encode()}
+                                             records=model.publish_records,
+                                             forms=_form_links(model, pdf)).encode()}
+
+
+def _form_links(model: Model, pdf: bool) -> list:
+    from noticegen.render.forms import form_links
+
+    return form_links(model, pdf)

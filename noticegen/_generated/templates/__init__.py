@@ -6,9 +6,14 @@ JINJA2 = '3.1.6'
 ENVIRONMENT = 'ImmutableSandboxedEnvironment trim_blocks=True lstrip_blocks=True keep_trailing_newline=True newstyle_gettext=True extensions=jinja2.ext.InternationalizationExtension autoescape=True,False optimized=True delimiters={%{{{#NoneNone'
 TEMPLATES = {
     'changes.html': ('d1ab684a2c53fa20ca89584262c7132d35784c7e1046b5981cf1bc9f93131b46', 't_changes_html'),
+    'collection-statement.html': ('25bd60dd59e9b98199d74f1a2bf9411c370866c400a1db366bd25b8b68576dd0', 't_collection_statement_html'),
+    'consent-form-body.html': ('81ffc6af57bdcea33b44c00c67d46fc7c98320e5b4a174411ff264c5b9dbc8f7', 't_consent_form_body_html'),
+    'consent-form.html': ('2ca0d12ae9366e87ffd158b193acc2dfd181f6e03b85e7aaae918f6f2c86d1fb', 't_consent_form_html'),
     'example-banner.html': ('09f72e541b9566802c39332f66a0813c020be8207ff27359445a000eadc59fd3', 't_example_banner_html'),
     'first-layer.html': ('163c0c074b2bd586ea802660d4a1621ccafa080bdc308d3cc4e7228e16511697', 't_first_layer_html'),
-    'index.html': ('58b6238d7bf0007d2009be63c080415802c705d3cc70269c3fb5cf3a379060a6', 't_index_html'),
+    'form-pdf.html': ('9e74733a0d22ac050dd7c8183594222eb05f10aec58ec7705b656da50f72dffb', 't_form_pdf_html'),
+    'forms.css': ('7a5d63468246092d792fb9529e56d35b2927e88fa6d19a31944c9e846f7c6af8', 't_forms_css'),
+    'index.html': ('111bc5a5ff016906b158f824132b2e99f549d623752e059dfda3d0c2bd110d23', 't_index_html'),
     'layout.html': ('ce58eee142b878a7d0f6ac877f90ec62e0fb70956f7a9dbcd99e7112fba80c1f', 't_layout_html'),
     'notice-body.html': ('4f575f1a169bc312fb76e60cddd29074207c6c4de9dcba172aac6f4567a8f12a', 't_notice_body_html'),
     'notice-fragment.css': ('9f26e899bf4758d209f763c279e1c509e0b7dc9fee66226620886754f305fcfb', 't_notice_fragment_css'),

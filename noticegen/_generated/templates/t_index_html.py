@@ -64,6 +64,8 @@ def block_content(context, missing=missing, environment=environment):
     _block_vars = {}
     l_0__ = resolve('_')
     l_0_notices = resolve('notices')
+    l_0_forms = resolve('forms')
+    l_0_labels = resolve('labels')
     l_0_records = resolve('records')
     l_0_csv_link = resolve('csv_link')
     l_0_xlsx_link = resolve('xlsx_link')
@@ -129,6 +131,53 @@ def block_content(context, missing=missing, environment=environment):
         yield '</span></a></li>\n'
     l_1_view = l_1_files = l_1_language = missing
     yield '</ul>\n'
+    if (t_2((undefined(name='forms') if l_0_forms is missing else l_0_forms)) and (undefined(name='forms') if l_0_forms is missing else l_0_forms)):
+        pass
+        yield '<h2>'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Forms and collection statements', _block_vars=_block_vars))
+        yield '</h2>\n'
+        l_0_labels = {'page': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'web page', _block_vars=_block_vars), 'pdf': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'PDF to print', _block_vars=_block_vars), 'record': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'consent record (CSV)', _block_vars=_block_vars), 'fragment': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'collection statement (HTML fragment)', _block_vars=_block_vars), 'text': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'collection statement (plain text)', _block_vars=_block_vars), 'statement-pdf': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'collection statement (PDF)', _block_vars=_block_vars)}
+        _block_vars['labels'] = l_0_labels
+        yield '<ul>\n'
+        l_1_loop = missing
+        for l_1_form, l_1_loop in LoopContext((undefined(name='forms') if l_0_forms is missing else l_0_forms), undefined):
+            _loop_vars = {}
+            pass
+            yield '  <li>'
+            yield escape(environment.getattr(l_1_form, 'title'))
+            yield ': '
+            l_2_loop = missing
+            for (l_2_what, l_2_href, l_2_form_language, l_2_pupils), l_2_loop in LoopContext(environment.getattr(l_1_form, 'files'), undefined):
+                l_2_language = resolve('language')
+                _loop_vars = {}
+                pass
+                yield '<a href="'
+                yield escape(l_2_href)
+                yield '"'
+                if (l_2_form_language != (undefined(name='language') if l_2_language is missing else l_2_language)):
+                    pass
+                    yield ' hreflang="'
+                    yield escape(l_2_form_language)
+                    yield '"'
+                yield '>'
+                yield escape(environment.getitem((undefined(name='labels') if l_0_labels is missing else l_0_labels), l_2_what))
+                if l_2_pupils:
+                    pass
+                    yield ' – '
+                    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'for pupils', _loop_vars=_loop_vars))
+                if (l_2_form_language != (undefined(name='language') if l_2_language is missing else l_2_language)):
+                    pass
+                    yield ' ('
+                    yield escape(l_2_form_language)
+                    yield ')'
+                yield '<span class="visually-hidden"> '
+                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'of %(title)s', title=environment.getattr(l_1_form, 'title'), _loop_vars=_loop_vars))
+                yield '</span></a>'
+                yield escape((', ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 23 in 'index.html' evaluated to false and no else section was defined.")))
+            l_2_loop = l_2_what = l_2_href = l_2_form_language = l_2_pupils = l_2_language = missing
+            yield '</li>\n'
+        l_1_loop = l_1_form = missing
+        yield '</ul>\n'
     if (undefined(name='records') if l_0_records is missing else l_0_records):
         pass
         yield '<h2>'
@@ -168,4 +217,4 @@ def block_content(context, missing=missing, environment=environment):
         yield ')</li>\n</ul>\n'
 
 blocks = {'language': block_language, 'title': block_title, 'header': block_header, 'content': block_content}
-debug_info = '3=12&4=17&5=28&6=42&7=55&8=82&9=84&11=86&12=91&15=129&16=132&18=139&19=145&20=154&21=160'
+debug_info = '4=12&5=17&6=28&7=42&8=55&9=84&10=86&12=88&13=93&16=131&17=134&18=136&22=140&23=144&27=178&28=181&30=188&31=194&32=203&33=209'
