@@ -339,9 +339,12 @@ def _made_again(result) -> str:
         notices = sum(u.kind == "notice" for u in units)
         records = sum(u.kind == "ropa" for u in units)
         indexes = sum(u.kind in ("index", "schools") for u in units)
+        forms = sum(u.kind == "form" for u in units)
         parts = []
         if notices:
             parts.append(f"{notices} notice{'s' if notices != 1 else ''}")
+        if forms:
+            parts.append(f"{forms} form{'s' if forms != 1 else ''}")
         if records:
             parts.append("the record of processing" if records == 1 else f"{records} records of processing")
         if indexes:

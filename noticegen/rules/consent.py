@@ -49,16 +49,18 @@ def forms(ctx: Context) -> Iterator[Problem]:
                 yield problem(source.where("form", "categories", index), "undeclared-category",
                               f"'{ident}' is not declared in datamap/categories.yaml"
                               f"{did_you_mean(ident, model.registers['category'])}")
+        listing = [a for a in model.activities.values() if source.id in a.get("sources", [])]
         if kind == CONSENT:
             activities = [a for a in activities if relies_on_consent(a)]
-            if not activities:
+            if not any(relies_on_consent(a) for a in listing):
                 yield problem(source.where("form", "kind"), "empty-form",
                               f"consent form '{source.id}' asks for nothing: no activity that relies on "
                               "consent lists it among its sources. List it under the sources of each "
                               "activity whose consent it asks for, or remove 'form'")
                 continue
-            yield from _choices(source, activities)
-        elif not activities and not any(source.id in a.get("sources", []) for a in model.activities.values()):
+            if activities:  # else its activities have problems of their own, reported there
+                yield from _choices(source, activities)
+        elif not listing:
             yield problem(source.where("form"), "empty-form",
                           f"no activity collects through form '{source.id}' (none lists it among its "
                           "sources), so its collection statement would say nothing. List it under the "
