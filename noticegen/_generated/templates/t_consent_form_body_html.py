@@ -213,7 +213,7 @@ def root(context, missing=missing, environment=environment):
                 yield ':</strong> '
             if (undefined(name='children') if l_0_children is missing else l_0_children):
                 pass
-                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'You can change your mind at any time. Tell us %(how)s.', how=environment.getitem((undefined(name='withdraw') if l_1_withdraw is missing else l_1_withdraw), environment.getattr(environment.getattr(l_1_item, 'activity'), 'id')), _loop_vars=_loop_vars))
+                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'You can change your mind at any time %(how)s.', how=environment.getitem((undefined(name='withdraw') if l_1_withdraw is missing else l_1_withdraw), environment.getattr(environment.getattr(l_1_item, 'activity'), 'id')), _loop_vars=_loop_vars))
             else:
                 pass
                 yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'You can withdraw your consent at any time %(how)s.', how=environment.getitem((undefined(name='withdraw') if l_1_withdraw is missing else l_1_withdraw), environment.getattr(environment.getattr(l_1_item, 'activity'), 'id')), _loop_vars=_loop_vars))
