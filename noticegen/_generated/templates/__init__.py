@@ -12,7 +12,7 @@ TEMPLATES = {
     'example-banner.html': ('09f72e541b9566802c39332f66a0813c020be8207ff27359445a000eadc59fd3', 't_example_banner_html'),
     'first-layer.html': ('163c0c074b2bd586ea802660d4a1621ccafa080bdc308d3cc4e7228e16511697', 't_first_layer_html'),
     'form-pdf.html': ('9e74733a0d22ac050dd7c8183594222eb05f10aec58ec7705b656da50f72dffb', 't_form_pdf_html'),
-    'forms.css': ('7a5d63468246092d792fb9529e56d35b2927e88fa6d19a31944c9e846f7c6af8', 't_forms_css'),
+    'forms.css': ('4b0de7f16a8ff567ad9ee85875ecf33aaaf5e6b88c87612604f1c93a282d58f0', 't_forms_css'),
     'index.html': ('111bc5a5ff016906b158f824132b2e99f549d623752e059dfda3d0c2bd110d23', 't_index_html'),
     'layout.html': ('ce58eee142b878a7d0f6ac877f90ec62e0fb70956f7a9dbcd99e7112fba80c1f', 't_layout_html'),
     'notice-body.html': ('4f575f1a169bc312fb76e60cddd29074207c6c4de9dcba172aac6f4567a8f12a', 't_notice_body_html'),
