@@ -117,8 +117,9 @@ def test_the_printed_form_has_the_same_choices(built):
 
 
 def test_the_consent_record_has_exactly_the_forms_choices(built):
-    rows = list(csv.reader(io.StringIO((built / "build" / "forms" / "club-consents.record.csv")
-                                       .read_text(encoding="utf-8"))))
+    data = (built / "build" / "forms" / "club-consents.record.csv").read_bytes()
+    assert data.startswith("\ufeff".encode()) and data.endswith(b"\r\n")  # as the ROPA's CSV, for Excel
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows == [["Who gave consent", "When (date)", "Form version"]
                     + expected_purposes(built, "club-consents")]
 
@@ -179,6 +180,24 @@ def test_no_pupils_version_without_an_age(tmp_path, run):
     assert not (project / "build" / "forms" / "club-consents.pupils.html").exists()
 
 
+def test_a_choice_a_spreadsheet_would_run_is_kept_as_text(tmp_path, run):
+    project = tmp_path / "p"
+    shutil.copytree(FEATURES, project)
+    sources = project / "datamap" / "sources.yaml"
+    sources.write_text(sources.read_text().replace("      pupils_from_age: 13\n", """      choices:
+        - {activity: clubs, purposes: [1], text: '=HYPERLINK("https://evil.example")'}
+        - {activity: clubs, purposes: [2]}
+        - {activity: artwork-gallery, purposes: [1]}
+        - {activity: artwork-gallery, purposes: [2]}
+"""))
+    assert run("build", "--no-pdf", str(project)).exit_code == 0
+    header = next(csv.reader(io.StringIO((project / "build" / "forms" / "club-consents.record.csv")
+                                         .read_text(encoding="utf-8-sig"))))
+    assert header[3] == '\'=HYPERLINK("https://evil.example")'
+    page = (project / "build" / "forms" / "club-consents.html").read_text()
+    assert "Yes, I agree: =HYPERLINK(&#34;https://evil.example&#34;)" in page
+
+
 def test_declared_choices_keep_their_order_and_words(tmp_path, run):
     project = tmp_path / "p"
     shutil.copytree(FEATURES, project)
@@ -195,8 +214,9 @@ def test_declared_choices_keep_their_order_and_words(tmp_path, run):
         "Yes, I agree: Photographs of club events shared with members", "Yes, I agree: Run clubs and trips for members",
         "Yes, I agree: Show members' artwork in our online gallery",
         "Yes, I agree: Print members' first names beside their artwork in the gallery"]
-    header = (project / "build" / "forms" / "club-consents.record.csv").read_text().splitlines()[0]
-    assert header.split(",")[3] == "Photographs of club events shared with members"
+    header = next(csv.reader(io.StringIO((project / "build" / "forms" / "club-consents.record.csv")
+                                         .read_text(encoding="utf-8-sig"))))
+    assert header[3] == "Photographs of club events shared with members"
 
 
 # -- collection statements -----------------------------------------------------------
@@ -341,8 +361,8 @@ def test_forms_follow_their_notice_into_welsh(tmp_path, run):
     statement = (forms / "admissions-forms.cy.statement.txt").read_text()
     assert statement.startswith("Sut rydym yn defnyddio'r wybodaeth ar y ffurflen hon\n")
     assert "- Pam: Dathlu gwaith disgyblion ar ein gwefan." in statement
-    assert (forms / "photo-consent.cy.record.csv").read_bytes().decode() == \
-        "Pwy roddodd gydsyniad,Pryd (dyddiad),Fersiwn y ffurflen,dathlu gwaith disgyblion ar ein gwefan\r\n"
+    assert (forms / "photo-consent.cy.record.csv").read_text(encoding="utf-8-sig") == \
+        '"Pwy roddodd gydsyniad","Pryd (dyddiad)","Fersiwn y ffurflen","dathlu gwaith disgyblion ar ein gwefan"\n'
 
 
 def test_a_new_notice_version_fails_the_check_until_the_form_is_updated(tmp_path, run):

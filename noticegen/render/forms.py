@@ -17,6 +17,7 @@ from markupsafe import Markup
 from noticegen.load.templates import packaged_templates
 from noticegen.model.consent import CONSENT, FormView, form_kind, form_languages, form_view
 from noticegen.model.resolve import Model
+from noticegen.render.ropa import _csv_safe as csv_safe
 from noticegen.text import i18n
 
 FOLDER = "forms"
@@ -93,9 +94,11 @@ def record_csv(view: FormView) -> bytes:
     _ = i18n.gettext_for(view.language)
     columns = [_("Who gave consent"), _("When (date)"), _("Form version")] + \
         [" ".join(str(choice.text).split()) for choice in view.choices]
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow(columns)
-    return out.getvalue().encode("utf-8")
+    out = io.StringIO(newline="")
+    # as the record of processing's CSV: every field quoted, nothing a spreadsheet would
+    # run as a formula, and a BOM so that Excel reads it as UTF-8
+    csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL).writerow([csv_safe(c) for c in columns])
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 
 def form_files(work, unit, epoch) -> dict[str, bytes]:
