@@ -141,7 +141,7 @@ def test_the_form_says_what_each_use_involves(built):
     assert "What we use Contact details, photographs, medical information and homework scores" in page
     assert "Who receives it Example Homework Inc and Example Bookings Ltd" in page
     assert "How long we keep it While the member agrees, then deleted." in page
-    assert "Our lawful basis Consent (UK GDPR Article 6(1)(a)), Explicit consent (UK GDPR Article 9(2)(a))" in page
+    assert "Our lawful basis Consent (UK GDPR Article 6(1)(a)); explicit consent (UK GDPR Article 9(2)(a))" in page
 
 
 def test_the_form_links_its_notice_and_version(built):

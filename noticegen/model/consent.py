@@ -122,6 +122,14 @@ class Item:
     def name(self) -> str:
         return self.activity["name"]
 
+    @property
+    def recipient_names(self) -> list[str]:
+        """The recipients' names as a sentence lists them: a class of recipients ('Other
+        schools') or a supplier ('Website hosting company') written within the sentence,
+        a body's own name ('Department for Education') as it is."""
+        return [r["name"] if n == 0 or r["kind"] not in ("category", "processor") else _within(r["name"])
+                for n, r in enumerate(self.recipients)]
+
 
 @dataclass
 class FormView:
@@ -166,6 +174,15 @@ class FormView:
     @property
     def notice_title(self) -> str:
         return self.notice.entry["title"] if self.notice is not None else ""
+
+
+def _within(name) -> str:
+    """A name written inside a sentence: its first letter lower case, unless its first
+    word is an acronym ('MIS supplier') or the next word has a capital too (a name)."""
+    words = str(name).split(" ")
+    if (len(words[0]) > 1 and words[0].isupper()) or (len(words) > 1 and words[1][:1].isupper()):
+        return name
+    return name[:1].lower() + name[1:]
 
 
 def _unique(items):

@@ -6,8 +6,8 @@ JINJA2 = '3.1.6'
 ENVIRONMENT = 'ImmutableSandboxedEnvironment trim_blocks=True lstrip_blocks=True keep_trailing_newline=True newstyle_gettext=True extensions=jinja2.ext.InternationalizationExtension autoescape=True,False optimized=True delimiters={%{{{#NoneNone'
 TEMPLATES = {
     'changes.html': ('d1ab684a2c53fa20ca89584262c7132d35784c7e1046b5981cf1bc9f93131b46', 't_changes_html'),
-    'collection-statement.html': ('25bd60dd59e9b98199d74f1a2bf9411c370866c400a1db366bd25b8b68576dd0', 't_collection_statement_html'),
-    'consent-form-body.html': ('f1b0dfb9820a8053b1698e560776cb08d998ce0419f09c075627bdc4a59a7a60', 't_consent_form_body_html'),
+    'collection-statement.html': ('8d7973e73e1125b4f9298caf7899a67405d6fb96b443b3824eb68f27d482b599', 't_collection_statement_html'),
+    'consent-form-body.html': ('1b68d517846b064f7b60fa498b8a654b01e2581cc68587b6003af33f0fd9ffa3', 't_consent_form_body_html'),
     'consent-form.html': ('2ca0d12ae9366e87ffd158b193acc2dfd181f6e03b85e7aaae918f6f2c86d1fb', 't_consent_form_html'),
     'example-banner.html': ('09f72e541b9566802c39332f66a0813c020be8207ff27359445a000eadc59fd3', 't_example_banner_html'),
     'first-layer.html': ('163c0c074b2bd586ea802660d4a1621ccafa080bdc308d3cc4e7228e16511697', 't_first_layer_html'),

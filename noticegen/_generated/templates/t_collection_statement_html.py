@@ -12,8 +12,9 @@ def root(context, missing=missing, environment=environment):
     if 0: yield None
     l_0_level = resolve('level')
     l_0_form = resolve('form')
-    l_0_example = resolve('example')
+    l_0_draft = resolve('draft')
     l_0__ = resolve('_')
+    l_0_example = resolve('example')
     l_0_notice_href = resolve('notice_href')
     l_0_h = l_0_h_item = missing
     try:
@@ -80,6 +81,11 @@ def root(context, missing=missing, environment=environment):
                 yield event
         finally: gen.close()
         yield '</style>'
+    if ((undefined(name='draft') if l_0_draft is missing else l_0_draft) and ((undefined(name='level') if l_0_level is missing else l_0_level) > 1)):
+        pass
+        yield '<p class="draft-banner" role="note"><strong>'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'DRAFT — NOT FOR PUBLICATION.'))
+        yield '</strong></p>'
     if ((undefined(name='example') if l_0_example is missing else l_0_example) and ((undefined(name='level') if l_0_level is missing else l_0_level) > 1)):
         pass
         template = environment.get_template('example-banner.html', 'collection-statement.html')
@@ -161,7 +167,7 @@ def root(context, missing=missing, environment=environment):
         yield '</strong> '
         if environment.getattr(l_1_item, 'recipients'):
             pass
-            yield escape(t_1(t_4(context, environment.getattr(l_1_item, 'recipients'), attribute='name')))
+            yield escape(t_1(environment.getattr(l_1_item, 'recipient_names')))
             yield '.'
         else:
             pass
@@ -225,4 +231,4 @@ def root(context, missing=missing, environment=environment):
     yield '</section>\n'
 
 blocks = {}
-debug_info = '6=59&7=62&8=66&9=70&10=80&11=89&12=97&13=103&14=106&15=111&17=121&18=125&19=135&20=144&21=157&22=167&23=182&26=202&27=205'
+debug_info = '6=60&7=63&8=67&9=71&10=81&11=86&12=95&13=103&14=109&15=112&16=117&18=127&19=131&20=141&21=150&22=163&23=173&24=188&27=208&28=211'

@@ -28,28 +28,34 @@ def root(context, missing=missing, environment=environment):
         def t_2(*unused):
             raise TemplateRuntimeError("No filter named 'length' found.")
     try:
-        t_3 = environment.filters['map']
+        t_3 = environment.filters['lower_first']
     except KeyError:
         @internalcode
         def t_3(*unused):
-            raise TemplateRuntimeError("No filter named 'map' found.")
+            raise TemplateRuntimeError("No filter named 'lower_first' found.")
     try:
-        t_4 = environment.filters['period']
+        t_4 = environment.filters['map']
     except KeyError:
         @internalcode
         def t_4(*unused):
-            raise TemplateRuntimeError("No filter named 'period' found.")
+            raise TemplateRuntimeError("No filter named 'map' found.")
     try:
-        t_5 = environment.filters['upper_first']
+        t_5 = environment.filters['period']
     except KeyError:
         @internalcode
         def t_5(*unused):
-            raise TemplateRuntimeError("No filter named 'upper_first' found.")
+            raise TemplateRuntimeError("No filter named 'period' found.")
     try:
-        t_6 = environment.tests['defined']
+        t_6 = environment.filters['upper_first']
     except KeyError:
         @internalcode
         def t_6(*unused):
+            raise TemplateRuntimeError("No filter named 'upper_first' found.")
+    try:
+        t_7 = environment.tests['defined']
+    except KeyError:
+        @internalcode
+        def t_7(*unused):
             raise TemplateRuntimeError("No test named 'defined' found.")
     pass
     l_0_children = (environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'reader') == 'children')
@@ -152,13 +158,13 @@ def root(context, missing=missing, environment=environment):
         yield '<dl class="form-facts">\n  <dt>'
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'What we use', _loop_vars=_loop_vars))
         yield '</dt>\n  <dd>'
-        yield escape(t_5(t_1(t_3(context, t_3(context, environment.getattr(l_1_item, 'categories'), attribute='name'), 'lower_first'))))
+        yield escape(t_6(t_1(t_4(context, t_4(context, environment.getattr(l_1_item, 'categories'), attribute='name'), 'lower_first'))))
         yield '</dd>\n  <dt>'
         yield escape((environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Who receives it', _loop_vars=_loop_vars) if (not (undefined(name='children') if l_0_children is missing else l_0_children)) else environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Who else sees it', _loop_vars=_loop_vars)))
         yield '</dt>\n  <dd>'
         if environment.getattr(l_1_item, 'recipients'):
             pass
-            yield escape(t_1(t_3(context, environment.getattr(l_1_item, 'recipients'), attribute='name')))
+            yield escape(t_1(environment.getattr(l_1_item, 'recipient_names')))
         else:
             pass
             yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Nobody outside %(publisher)s.', publisher=environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'publisher'), _loop_vars=_loop_vars))
@@ -169,8 +175,8 @@ def root(context, missing=missing, environment=environment):
         for l_2_rule, l_2_loop in LoopContext(environment.getattr(l_1_item, 'retention'), undefined):
             _loop_vars = {}
             pass
-            yield escape((t_5(t_4(l_2_rule)) if environment.getattr(l_2_loop, 'first') else t_4(l_2_rule)))
-            if (t_6(environment.getattr(l_2_rule, 'illustrative')) and environment.getattr(l_2_rule, 'illustrative')):
+            yield escape((t_6(t_5(l_2_rule)) if environment.getattr(l_2_loop, 'first') else t_5(l_2_rule)))
+            if (t_7(environment.getattr(l_2_rule, 'illustrative')) and environment.getattr(l_2_rule, 'illustrative')):
                 pass
                 yield ' <em class="illustrative">'
                 yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
@@ -187,11 +193,11 @@ def root(context, missing=missing, environment=environment):
             for l_2_basis, l_2_loop in LoopContext(environment.getattr(l_1_item, 'bases'), undefined):
                 _loop_vars = {}
                 pass
-                yield escape(environment.getattr(l_2_basis, 'name'))
+                yield escape((t_3(environment.getattr(l_2_basis, 'name')) if (not environment.getattr(l_2_loop, 'first')) else environment.getattr(l_2_basis, 'name')))
                 yield ' ('
                 yield escape(environment.getattr(l_2_basis, 'reference'))
                 yield ')'
-                yield escape((', ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 46 in 'consent-form-body.html' evaluated to false and no else section was defined.")))
+                yield escape(('; ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 46 in 'consent-form-body.html' evaluated to false and no else section was defined.")))
             l_2_loop = l_2_basis = missing
             yield '</dd>\n'
         yield '</dl>\n'
@@ -227,10 +233,10 @@ def root(context, missing=missing, environment=environment):
         pass
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Withdrawing stops the use from then on; it does not undo what was done before.'))
     yield '</p>\n'
-    if (t_6(environment.getattr(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'organisation'), 'dpo')) and t_6(environment.getattr(environment.getattr(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'organisation'), 'dpo'), 'email'))):
+    if (t_7(environment.getattr(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'organisation'), 'dpo')) and t_7(environment.getattr(environment.getattr(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'organisation'), 'dpo'), 'email'))):
         pass
         yield '<p>'
-        if t_6(environment.getattr(environment.getattr(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'organisation'), 'dpo'), 'name')):
+        if t_7(environment.getattr(environment.getattr(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'organisation'), 'dpo'), 'name')):
             pass
             yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'You can also ask our Data Protection Officer, %(name)s:', name=environment.getattr(environment.getattr(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'organisation'), 'dpo'), 'name')))
         else:
@@ -241,7 +247,7 @@ def root(context, missing=missing, environment=environment):
         yield '">'
         yield escape(environment.getattr(environment.getattr(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'organisation'), 'dpo'), 'email'))
         yield '</a>.'
-        if (t_6(environment.getattr(environment.getattr(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'organisation'), 'dpo'), 'illustrative')) and environment.getattr(environment.getattr(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'organisation'), 'dpo'), 'illustrative')):
+        if (t_7(environment.getattr(environment.getattr(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'organisation'), 'dpo'), 'illustrative')) and environment.getattr(environment.getattr(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'organisation'), 'dpo'), 'illustrative')):
             pass
             yield ' <em class="illustrative">'
             yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)'))
@@ -321,4 +327,4 @@ def root(context, missing=missing, environment=environment):
     yield '</p>\n</article>\n'
 
 blocks = {}
-debug_info = '6=52&7=56&8=58&9=64&10=69&11=72&12=76&14=81&15=85&18=91&19=93&21=96&22=100&27=114&28=116&29=120&34=138&35=141&36=144&38=150&39=152&40=154&41=156&42=163&43=166&44=178&45=181&46=184&51=197&52=199&53=203&54=206&57=220&58=227&59=230&62=248&63=250&64=253&67=271&68=273&70=276&71=282&72=284&73=295&77=300&78=306&79=308&80=314&83=317'
+debug_info = '6=58&7=62&8=64&9=70&10=75&11=78&12=82&14=87&15=91&18=97&19=99&21=102&22=106&27=120&28=122&29=126&34=144&35=147&36=150&38=156&39=158&40=160&41=162&42=169&43=172&44=184&45=187&46=190&51=203&52=205&53=209&54=212&57=226&58=233&59=236&62=254&63=256&64=259&67=277&68=279&70=282&71=288&72=290&73=301&77=306&78=312&79=314&80=320&83=323'
