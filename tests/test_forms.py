@@ -163,7 +163,8 @@ def test_pupils_old_enough_get_their_own_version_in_the_childrens_wording(built)
     text = plain(page)
     assert "This form is for pupils aged 13 and over. You can decide for yourself." in text
     assert "<h1>Clubs, photos and the gallery – for pupils</h1>" in page
-    assert "You can change your mind at any time by telling your club leader." in text
+    assert ("You can change your mind at any time by telling your club leader or emailing "
+            "gallery@riverside.example.") in text
     assert "Our lawful basis" not in text  # no Article numbers for children
     # and the parents' version says the pupils decide for themselves
     assert "Pupils aged 13 and over decide for themselves" in plain(
@@ -262,6 +263,19 @@ def test_the_plain_text_is_for_pasting_into_a_form_tool(built):
     assert "requests@riverside.example" in text
     assert "\n\n\n" not in text
     assert text.endswith("Our full privacy notice: How we use members' and supporters' information (version 1).\n")
+
+
+def test_a_statement_states_only_the_categories_the_form_asks_for(tmp_path, run):
+    project = tmp_path / "p"
+    shutil.copytree(FEATURES, project)
+    sources = project / "datamap" / "sources.yaml"
+    sources.write_text(sources.read_text().replace('      reading_age: 17\n', '      reading_age: 17\n      categories: [donations]\n'))
+    assert run("build", "--no-pdf", str(project)).exit_code == 0
+    text = (project / "build" / "forms" / "forms.statement.txt").read_text()
+    # clubs holds no donation history: the form does not collect for it
+    assert "Running clubs" not in text and "Fundraising" not in text  # one item: no heading
+    assert "- What we collect: Donation history.\n" in text
+    assert "- Why: Ask supporters for donations and thank them.\n" in text
 
 
 def test_the_statement_links_the_published_notice_when_the_project_says_where(tmp_path, run):

@@ -235,6 +235,8 @@ def form_view(model: Model, source_id: str, language: str | None = None,
         basis = activity["lawful_basis"]
         provision = activity.get("provision") or {}
         shown = [categories[c] for c in activity["categories"] if c in categories and (not asked or c in asked)]
+        if asked and not shown:
+            continue  # the form asks for none of what this activity holds
         recipients = _unique(seen.registers["recipient"][s["recipient"]] for s in shares_of(activity)
                              if s["recipient"] in seen.registers["recipient"])
         items.append(Item(
@@ -277,12 +279,3 @@ def consent_bases(activity: Entry) -> list[str]:
     basis = activity["lawful_basis"]
     return [b for b in basis["article_6"] + basis.get("article_9", []) if b in CONSENT_BASES]
 
-
-def consent_record_template(model: Model, activity: Entry) -> str | None:
-    """Where the record of processing points for ``activity``'s record of consent when
-    the activity names none (``lawful_basis.consent.record``): the record template that
-    is built with its consent form, whose columns match the form's choices."""
-    source = consent_form_of(model, activity)
-    if source is None:
-        return None
-    return f"forms/{source.id}.record.csv"

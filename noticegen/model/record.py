@@ -209,7 +209,6 @@ def row_values(model: Model, ident: str, activity: Entry,
                language: str | None = None) -> list[tuple[str, str | None]]:
     """One activity's ROPA row as (column, value) pairs; None where the data map does not
     say (a gap), "None" or "Not applicable" where it says there is nothing."""
-    from noticegen.model.consent import consent_record_template
     from noticegen.model.derive import relies_on_consent, rights_for, transfers_of  # as the notices
 
     registers = model.registers
@@ -273,8 +272,7 @@ def row_values(model: Model, ident: str, activity: Entry,
         None if adm is None else (NO if adm is False
                                   else f"Yes: {adm.get('decision', '')} {adm['logic']}".replace(":  ", ": ").strip()),
         _or(_lines(registers["source"][s]["name"] for s in activity.get("sources", [])), None),
-        (consent.get("record") or consent_record_template(model, activity)) if relies_on_consent(activity)
-        else NOT_APPLICABLE,
+        (consent.get("record") or None) if relies_on_consent(activity) else NOT_APPLICABLE,
         _or(_mark(_lines(_mark(system_name(s), isinstance(s, dict) and bool(s.get("illustrative")))
                          for s in activity.get("systems", [])), marked(activity, "systems")), None),
         _mark(_yes_no(dpia["required"]), marked(activity, "dpia")) if dpia else None,
