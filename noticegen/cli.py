@@ -340,9 +340,12 @@ def _made_again(result) -> str:
         records = sum(u.kind == "ropa" for u in units)
         schedules = sum(u.kind == "retention" for u in units)
         indexes = sum(u.kind in ("index", "schools") for u in units)
+        forms = sum(u.kind == "form" for u in units)
         parts = []
         if notices:
             parts.append(f"{notices} notice{'s' if notices != 1 else ''}")
+        if forms:
+            parts.append(f"{forms} form{'s' if forms != 1 else ''}")
         if records:
             parts.append("the record of processing" if records == 1 else f"{records} records of processing")
         for kind, one, many in (("screening", "the DPIA screening", "DPIA screenings"),

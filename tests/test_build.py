@@ -22,7 +22,11 @@ OUTPUTS = ["index.html", "records/ropa.html", "records/ropa.csv", "records/ropa.
            "records/dpia-screening.html", "records/dpia-screening.pdf",
            "appropriate-policy.html", "appropriate-policy.pdf"] + [
     f"records/retention-schedule.{suffix}" for suffix in ("html", "csv", "ics", "pdf")] + [
-    f"notices/{slug}{suffix}" for slug in NOTICES for suffix in (".html", ".fragment.html", ".pdf")]
+    f"notices/{slug}{suffix}" for slug in NOTICES for suffix in (".html", ".fragment.html", ".pdf")] + [
+    # the admission form's collection statement and the photograph consent form (docs/forms.md)
+    "forms/admissions-forms.statement.html", "forms/admissions-forms.statement.txt",
+    "forms/admissions-forms.statement.pdf", "forms/photograph-consent-form.html",
+    "forms/photograph-consent-form.pdf", "forms/photograph-consent-form.record.csv"]
 ACTIVITY_COUNT = len(list((REPOSITORY / "datamap" / "activities").glob("*.yaml")))
 
 
@@ -381,15 +385,22 @@ def test_ropa_html_has_grouped_headings(built):
 # ------------------------------------------------------------------ accessibility
 
 def test_every_html_output_passes_axe(built, axe, tmp_path):
-    pages = [built / "build" / p for p in OUTPUTS if p.endswith(".html") and "fragment" not in p]
+    pages = [built / "build" / p for p in OUTPUTS if p.endswith(".html") and "fragment" not in p
+             and "statement" not in p]
     # The fragment is audited inside a minimal host page, as a CMS would show it.
     fragment = (built / "build" / "notices" / f"{SLUG}.fragment.html").read_text()
     host = tmp_path / "host.html"
     host.write_text('<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
                     "<title>School website</title></head><body><main><h1>Privacy</h1>"
                     f"{fragment}</main></body></html>", encoding="utf-8")
+    # and so is the admission form's statement, as a form page would show it
+    statement = (built / "build" / "forms" / "admissions-forms.statement.html").read_text()
+    form_host = tmp_path / "form-host.html"
+    form_host.write_text('<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+                         "<title>Admission form</title></head><body><main><h1>Admission form</h1>"
+                         f"{statement}</main></body></html>", encoding="utf-8")
     failures = {}
-    for page in pages + [host]:
+    for page in pages + [host, form_host]:
         violations = axe(page)
         if violations:
             failures[page.name] = violations
@@ -446,9 +457,9 @@ def test_a_build_with_nothing_to_do_says_so(tmp_path, run, monkeypatch):
     again = run("build", "--no-pdf", cwd=project)
     assert again.exit_code == 0
     # the index, the ROPA's HTML, CSV, XLSX and linked data, the DPIA screening, the
-    # appropriate policy document, the retention schedule's page, CSV and calendar, and
-    # each notice's page and fragment
-    files = 10 + 2 * len(NOTICES)
+    # appropriate policy document, the retention schedule's page, CSV and calendar, each
+    # notice's page and fragment, and the forms' files that are not PDFs
+    files = 10 + 2 * len(NOTICES) + len([o for o in OUTPUTS if o.startswith("forms/") and not o.endswith(".pdf")])
     assert again.output.splitlines()[-1] == f"nothing to do: build/ is up to date ({files} files)"
 
 
@@ -459,6 +470,8 @@ def test_a_preview_build_keeps_the_last_full_builds_pdfs(tmp_path, run):
     before = pdf.read_bytes()
     notice = project / "notices" / "pupils.md"
     notice.write_text(notice.read_text().replace('version: "1.0"', 'version: "1.1"'))
+    sources = project / "datamap" / "sources.yaml"  # the forms that cite it follow (form-notice-version)
+    sources.write_text(sources.read_text().replace('notice_version: "1.0"', 'notice_version: "1.1"'))
     assert run("build", "--no-pdf", cwd=project).exit_code == 0
     assert pdf.read_bytes() == before
     assert "1.1" in (project / "build" / "notices" / "pupils.html").read_text()

@@ -109,10 +109,12 @@ def test_first_layer_is_derived_from_the_data_map(built):
     # the event its period runs from (never "between 6 and 31 years", which drops it)
     assert ("Different records are kept for different times: the shortest time is for admission "
             "and attendance registers, the longest for SEN and Education Health Care Plan file.") in layer
-    # rights: exactly those rights_for finds (public task brings objection; no erasure)
-    assert "access, rectification, restriction, objection and compensation" in layer
-    assert "erasure" not in layer and "portability" not in layer
-    assert "legal obligation and public task" in layer
+    # rights: exactly those rights_for finds (public task brings objection; the photographs
+    # activity's consent brings erasure, portability and withdrawing consent, for it alone,
+    # as the full rights section says)
+    assert ("access, rectification, erasure, restriction, portability, objection, withdrawing "
+            "consent and compensation") in layer
+    assert "legal obligation, public task and consent" in layer
     assert "the Department for Education (DfE)" in layer
     assert "Information Commissioner's Office" in layer
     assert "criminal offence" not in layer  # the pupil notice holds none

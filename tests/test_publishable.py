@@ -34,13 +34,13 @@ def example_build(tmp_path_factory):
 def test_the_repositorys_example_says_it_is_one(example_build):
     pages = sorted((example_build / ".current").resolve().rglob("*.html"))
     # 4 notices, their fragments, the ROPA, the DPIA screening, the appropriate policy
-    # document, the retention schedule and the index
-    assert len(pages) == 13
+    # document, the retention schedule, the index, a consent form and a statement (a fragment)
+    assert len(pages) == 15
     for page in pages:
         text = page.read_text()
         banner = DOCUMENT_BANNER if page.stem in ("dpia-screening", "appropriate-policy") else BANNER
         assert banner in text.replace("&#39;", "'"), page
-        if not page.name.endswith(".fragment.html"):
+        if not page.name.endswith((".fragment.html", ".statement.html")):
             assert '<meta name="robots" content="noindex, nofollow">' in text, page
 
 
@@ -81,8 +81,9 @@ def test_a_real_build_refuses_illustrative_values_and_lists_each(tmp_path, run):
                     for number, line in enumerate(path.read_text().splitlines(), 1)
                     if mark.search(line) and not line.lstrip().startswith("#"))
     # the DPO and complaints contacts, the policy document, retention rules, reasons for
-    # sharing, systems, answers and whole notices (issue 21, H1 and H2)
-    assert len(marked) == 30
+    # sharing, systems, answers and whole notices (issue 21, H1 and H2); the photographs
+    # activity, its retention rule, sources and consent form, and the admission form (issue 26)
+    assert len(marked) == 35
     kinds = " ".join(found)
     for what in ("the Data Protection Officer's details are", "retention rule 'child-protection-file' is",
                  "the sharing with 'other-schools' is", "the system 'The school's management information "
@@ -108,7 +109,7 @@ def test_docs_example_lists_every_illustrative_value(tmp_path, run):
     config = project / "noticegen.yaml"
     config.write_text(config.read_text().replace("example: true\n", ""))
     found = [line for line in run("check", cwd=project).output.splitlines() if "[illustrative-value]" in line]
-    assert len(found) == 30
+    assert len(found) == 35
     doc = (REPOSITORY / "docs" / "example.md").read_text()
     table = doc[doc.index("## Every value in the example that is illustrative or invented"):]
     rows = [row for row in table.splitlines() if row.startswith("| `")]
@@ -121,7 +122,7 @@ def test_docs_example_lists_every_illustrative_value(tmp_path, run):
         what = line.split("error[illustrative-value]: ", 1)[1].split(" marked illustrative")[0]
         mine = [row for row in rows if path in row or path.rsplit("/", 1)[-1] in row]
         assert mine, f"docs/example.md does not list {path}"
-        named = re.fullmatch(r"(?:the system|the sharing with|retention rule) '(.+)' is", what)
+        named = re.fullmatch(r"(?:the system|the sharing with|retention rule|source|the form) '(.+)' is", what)
         listed = re.fullmatch(r"this activity's (.+) are", what)
         if named:
             assert any(f"`{named[1]}`" in row for row in mine), line

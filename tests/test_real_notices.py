@@ -242,17 +242,19 @@ EXPECTED_WARNINGS = {
     "governors": ["category-without-purpose", "missing-source"],
     # the biometric notice gives a fixed end (leaving, or consent withdrawn), a reason for
     # its one recipient and a purpose for the fingerprint code; biometric identification
-    # needs a DPIA (noticegen's screening), which the notice does not link
-    "cctv": ["dpia-not-linked"],
+    # needs a DPIA (noticegen's screening), which the notice does not link; and its
+    # consent form is not published, so the data map declares none (consent-without-form)
+    "cctv": ["consent-without-form", "dpia-not-linked"],
     # the nursery's notice lists legal obligation, contract and consent for all its
     # purposes without saying which covers which (basis-scope-unstated); names Ofsted,
     # health professionals and SEND services with no reason for sharing (which the data
     # map says: no_reason_given); keeps data "only as long as necessary" under a
     # retention policy it does not link (retention-criteria-vague,
     # retention-policy-unlinked: its other statement names no policy); and was due for review
-    # on 1 September 2026 (review-overdue)
-    "nursery": ["basis-scope-unstated", "retention-criteria-vague", "retention-policy-unlinked",
-                "review-overdue"],
+    # on 1 September 2026 (review-overdue); its consent forms are not published
+    # (consent-without-form)
+    "nursery": ["basis-scope-unstated", "consent-without-form", "retention-criteria-vague",
+                "retention-policy-unlinked", "review-overdue"],
 }
 
 # Recipients a real notice names without saying why it shares with them: the data map

@@ -23,7 +23,7 @@ class Unit:
 
     key: str
     school: str | None
-    kind: str  # notice, ropa, screening, apd, retention, index, schools
+    kind: str  # notice, ropa, screening, apd, retention, form, index, schools
     slug: str | None
     outputs: list[str]
     digest: str = ""
@@ -150,6 +150,10 @@ def other_files(work: Work, unit: Unit) -> dict[str, bytes]:
         from noticegen.render.schedule import schedule_files
 
         return schedule_files(model, renderer, unit.outputs, unit.school)
+    if unit.kind == "form":
+        from noticegen.render.forms import form_files
+
+        return form_files(work, unit, epoch)
     if unit.kind == "ropa":
         ropa = build_ropa(model)
         from noticegen.render.dpv import to_jsonld
@@ -176,4 +180,11 @@ def other_files(work: Work, unit: Unit) -> dict[str, bytes]:
                                              records=model.publish_records,
                                              policy_document=policy if policy.get("publish") else None,
                                              schedule=schedule_published(model),
+                                             forms=_form_links(model, pdf),
                                              files_pdf=pdf).encode()}
+
+
+def _form_links(model: Model, pdf: bool) -> list:
+    from noticegen.render.forms import form_links
+
+    return form_links(model, pdf)

@@ -22,7 +22,8 @@ from noticegen.rules.registry import RULES, Context, problem, run_rules
 from noticegen.rules import (  # noqa: F401
     files as _files, references as _references, notices as _notices, lawful_basis as _lawful_basis,
     transparency as _transparency, records as _records, trusts as _trusts, languages as _languages,
-    readability as _readability, publishing as _publishing, wording as _wording, history as _history)
+    readability as _readability, publishing as _publishing, wording as _wording, history as _history,
+    consent as _consent)
 from noticegen.load.validate import did_you_mean
 
 E = Severity.ERROR

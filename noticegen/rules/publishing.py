@@ -53,6 +53,9 @@ def _describe(kind: str, data, path: tuple, mark) -> str:
         item = item[step]
     if kind == "retention" and path[0] == "retention":
         return f"retention rule '{item.get('id', '?')}' is"
+    if kind == "sources" and path[0] == "sources":  # a source, or the form it is (docs/forms.md)
+        entry = data["sources"][path[1]]
+        return f"the form '{entry.get('id', '?')}' is" if path[-1] == "form" else f"source '{entry.get('id', '?')}' is"
     if len(path) >= 2 and path[-2] == "recipients" and "recipient" in item:
         return f"the sharing with '{item['recipient']}' is"
     if len(path) >= 2 and path[-2] == "systems":

@@ -123,6 +123,31 @@ def _index_digest(model: Model, pdf: bool, seen: dict, history: bool = False) ->
         (model.organisation["appropriate_policy"].get("title") or ""),
         "notices": {slug: [n.entry["title"], n.entry["version"], n.entry.get("published")]
                     for slug, n in model.notices.items()},
+        "forms": _form_links(model, pdf),
+    })
+
+
+def _form_links(model: Model, pdf: bool) -> list:
+    from noticegen.render.forms import form_links
+
+    return form_links(model, pdf)
+
+
+def _form_digest(model: Model, source, pdf: bool, seen: dict) -> str:
+    """A form's unit: its source entry, the activities that collect through it and what
+    they name, and the notice it links to (its versions in every language)."""
+    from noticegen.model.consent import collecting
+
+    activities = collecting(model, source.id)
+    notice = model.notices.get(source["form"]["notice"])
+    return _digest({
+        "noticegen": __version__, "templates": _templates_digest(model, seen), "pdf": pdf,
+        "organisation": model.organisation.data, "establishment": _establishment(model),
+        "example": model.example, "source": source.data,
+        "activities": {a.id: a.data for a in activities},
+        "entries": _entries_used(model, {f"activity:{a.id}" for a in activities}),
+        "notices": [[n.slug, n.language, n.entry.data] for n in model.translations(notice)] if notice else None,
+        "publish_url": model.config.data.get("publish_url") if model.config is not None else None,
     })
 
 
@@ -222,6 +247,13 @@ def plan(result: CheckResult, pdf: bool, public: bool = False,
                               _with_pdf(f"{folder}{POLICY}", pdf), _document_digest(model, pdf, seen)))
         if schedule_published(model) or not public:
             units.append(retention_unit(model, school, records, pdf, _templates_digest(model, seen)))
+        for source in model.registers.get("source", {}).values():
+            if source.get("form"):  # a form the school hands out (render/forms.py)
+                from noticegen.render.forms import form_outputs
+
+                units.append(Unit(f"{prefix}form/{source.id}", school, "form", source.id,
+                                  [prefix + o.relative for o in form_outputs(model, source, pdf)],
+                                  _form_digest(model, source, pdf, seen)))
         units.append(Unit(f"{prefix}index", school, "index", None, [f"{prefix}index.html"],
                           _index_digest(model, pdf, seen, ledger is not None)))
     if result.schools:

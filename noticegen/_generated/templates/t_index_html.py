@@ -68,6 +68,8 @@ def block_content(context, missing=missing, environment=environment):
     l_0_policy_document = resolve('policy_document')
     l_0_policy_title = resolve('policy_title')
     l_0_files_pdf = resolve('files_pdf')
+    l_0_forms = resolve('forms')
+    l_0_labels = resolve('labels')
     l_0_records = resolve('records')
     l_0_schedule = resolve('schedule')
     l_0_csv_link = resolve('csv_link')
@@ -158,6 +160,53 @@ def block_content(context, missing=missing, environment=environment):
             yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'of %(title)s', title=(undefined(name='policy_title') if l_0_policy_title is missing else l_0_policy_title), _block_vars=_block_vars))
             yield '</span></a>)'
         yield '.</p>\n'
+    if (t_2((undefined(name='forms') if l_0_forms is missing else l_0_forms)) and (undefined(name='forms') if l_0_forms is missing else l_0_forms)):
+        pass
+        yield '<h2>'
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Forms and collection statements', _block_vars=_block_vars))
+        yield '</h2>\n'
+        l_0_labels = {'page': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'web page', _block_vars=_block_vars), 'pdf': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'PDF to print', _block_vars=_block_vars), 'record': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'consent record (CSV)', _block_vars=_block_vars), 'fragment': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'collection statement (HTML fragment)', _block_vars=_block_vars), 'text': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'collection statement (plain text)', _block_vars=_block_vars), 'statement-pdf': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'collection statement (PDF)', _block_vars=_block_vars)}
+        _block_vars['labels'] = l_0_labels
+        yield '<ul>\n'
+        l_1_loop = missing
+        for l_1_form, l_1_loop in LoopContext((undefined(name='forms') if l_0_forms is missing else l_0_forms), undefined):
+            _loop_vars = {}
+            pass
+            yield '  <li>'
+            yield escape(environment.getattr(l_1_form, 'title'))
+            yield ': '
+            l_2_loop = missing
+            for (l_2_what, l_2_href, l_2_form_language, l_2_pupils), l_2_loop in LoopContext(environment.getattr(l_1_form, 'files'), undefined):
+                l_2_language = resolve('language')
+                _loop_vars = {}
+                pass
+                yield '<a href="'
+                yield escape(l_2_href)
+                yield '"'
+                if (l_2_form_language != (undefined(name='language') if l_2_language is missing else l_2_language)):
+                    pass
+                    yield ' hreflang="'
+                    yield escape(l_2_form_language)
+                    yield '"'
+                yield '>'
+                yield escape(environment.getitem((undefined(name='labels') if l_0_labels is missing else l_0_labels), l_2_what))
+                if l_2_pupils:
+                    pass
+                    yield ' – '
+                    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'for pupils', _loop_vars=_loop_vars))
+                if (l_2_form_language != (undefined(name='language') if l_2_language is missing else l_2_language)):
+                    pass
+                    yield ' ('
+                    yield escape(l_2_form_language)
+                    yield ')'
+                yield '<span class="visually-hidden"> '
+                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'of %(title)s', title=environment.getattr(l_1_form, 'title'), _loop_vars=_loop_vars))
+                yield '</span></a>'
+                yield escape((', ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 32 in 'index.html' evaluated to false and no else section was defined.")))
+            l_2_loop = l_2_what = l_2_href = l_2_form_language = l_2_pupils = l_2_language = missing
+            yield '</li>\n'
+        l_1_loop = l_1_form = missing
+        yield '</ul>\n'
     if ((undefined(name='records') if l_0_records is missing else l_0_records) or (undefined(name='schedule') if l_0_schedule is missing else l_0_schedule)):
         pass
         yield '<h2>'
@@ -220,4 +269,4 @@ def block_content(context, missing=missing, environment=environment):
         yield ')</li>\n</ul>\n'
 
 blocks = {'language': block_language, 'title': block_title, 'header': block_header, 'content': block_content}
-debug_info = '5=12&6=17&7=28&8=42&9=55&10=89&11=91&13=93&14=98&17=136&18=139&20=143&21=145&22=148&24=158&25=161&27=163&28=170&29=176&30=185&31=191&33=202&34=208&35=214'
+debug_info = '6=12&7=17&8=28&9=42&10=55&11=91&12=93&14=95&15=100&18=138&19=141&21=145&22=147&23=150&25=160&26=163&27=165&31=169&32=173&36=207&37=210&39=212&40=219&41=225&42=234&43=240&45=251&46=257&47=263'
