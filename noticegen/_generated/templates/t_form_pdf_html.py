@@ -15,7 +15,7 @@ def root(context, missing=missing, environment=environment):
     l_0_noticegen_version = resolve('noticegen_version')
     l_0_example = resolve('example')
     l_0_draft = resolve('draft')
-    l_0_example_parts = l_0_page_of = missing
+    l_0_example_parts = missing
     try:
         t_1 = environment.filters['css_string']
     except KeyError:
@@ -59,19 +59,19 @@ def root(context, missing=missing, environment=environment):
         yield 'T00:00:00Z">\n'
     yield '<style>\n'
     template = environment.get_template('notice.css', 'form-pdf.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts, 'page_of': l_0_page_of}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts}))
     try:
         for event in gen:
             yield event
     finally: gen.close()
     template = environment.get_template('notice-pdf.css', 'form-pdf.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts, 'page_of': l_0_page_of}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts}))
     try:
         for event in gen:
             yield event
     finally: gen.close()
     template = environment.get_template('forms.css', 'form-pdf.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts, 'page_of': l_0_page_of}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts}))
     try:
         for event in gen:
             yield event
@@ -100,27 +100,18 @@ def root(context, missing=missing, environment=environment):
         yield '; }'
     yield '  @bottom-left { content: '
     yield escape(t_1(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Form version %(version)s', version=environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'version'))))
-    yield '; }'
-    l_0_page_of = t_2(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Page %(page)s of %(pages)s', page='\x01', pages='\x02'))
-    context.vars['page_of'] = l_0_page_of
-    context.exported_vars.add('page_of')
-    yield '  @bottom-right { content: '
-    yield escape(t_1(environment.getitem(environment.call(context, environment.getattr((undefined(name='page_of') if l_0_page_of is missing else l_0_page_of), 'split'), '\x01'), 0)))
-    yield ' counter(page) '
-    yield escape(t_1(environment.getitem(environment.call(context, environment.getattr(environment.getitem(environment.call(context, environment.getattr((undefined(name='page_of') if l_0_page_of is missing else l_0_page_of), 'split'), '\x01'), 1), 'split'), '\x02'), 0)))
-    yield ' counter(pages) '
-    yield escape(t_1(environment.getitem(environment.call(context, environment.getattr((undefined(name='page_of') if l_0_page_of is missing else l_0_page_of), 'split'), '\x02'), 1)))
     yield '; }\n'
-    if (undefined(name='draft') if l_0_draft is missing else l_0_draft):
-        pass
-        yield '@top-right { content: '
-        yield escape(t_1(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'DRAFT — NOT FOR PUBLICATION')))
-        yield '; color: #b00020; font-weight: bold; }'
+    template = environment.get_template('pdf-page.html', 'form-pdf.html')
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts}))
+    try:
+        for event in gen:
+            yield event
+    finally: gen.close()
     yield '}\n</style>\n</head>\n<body class="pdf">\n<main id="main">\n'
     if (undefined(name='example') if l_0_example is missing else l_0_example):
         pass
         template = environment.get_template('example-banner.html', 'form-pdf.html')
-        gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts, 'page_of': l_0_page_of}))
+        gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts}))
         try:
             for event in gen:
                 yield event
@@ -129,7 +120,7 @@ def root(context, missing=missing, environment=environment):
     l_1_paper = True
     pass
     template = environment.get_or_select_template((undefined(name='body') if l_1_body is missing else l_1_body), 'form-pdf.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'paper': l_1_paper, 'example_parts': l_0_example_parts, 'page_of': l_0_page_of}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'paper': l_1_paper, 'example_parts': l_0_example_parts}))
     try:
         for event in gen:
             yield event
@@ -138,4 +129,4 @@ def root(context, missing=missing, environment=environment):
     yield '</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '5=36&8=38&9=46&10=48&11=50&12=53&13=55&16=58&17=64&18=70&20=77&21=80&22=96&23=99&24=101&25=105&26=111&32=117&33=128'
+debug_info = '5=36&8=38&9=46&10=48&11=50&12=53&13=55&16=58&17=64&18=70&20=77&21=80&22=96&23=99&24=101&30=108&31=119'

@@ -16,7 +16,7 @@ def root(context, missing=missing, environment=environment):
     l_0_noticegen_version = resolve('noticegen_version')
     l_0_example = resolve('example')
     l_0_draft = resolve('draft')
-    l_0_example_parts = l_0_page_of = missing
+    l_0_example_parts = missing
     try:
         t_1 = environment.filters['css_string']
     except KeyError:
@@ -42,19 +42,19 @@ def root(context, missing=missing, environment=environment):
     yield escape((undefined(name='noticegen_version') if l_0_noticegen_version is missing else l_0_noticegen_version))
     yield '">\n<style>\n'
     template = environment.get_template('notice.css', 'retention-schedule-pdf.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts, 'page_of': l_0_page_of}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts}))
     try:
         for event in gen:
             yield event
     finally: gen.close()
     template = environment.get_template('notice-pdf.css', 'retention-schedule-pdf.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts, 'page_of': l_0_page_of}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts}))
     try:
         for event in gen:
             yield event
     finally: gen.close()
     template = environment.get_template('retention-schedule.css', 'retention-schedule-pdf.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts, 'page_of': l_0_page_of}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts}))
     try:
         for event in gen:
             yield event
@@ -81,21 +81,12 @@ def root(context, missing=missing, environment=environment):
         yield '@top-left { content: '
         yield escape(t_1(environment.getattr((undefined(name='schedule') if l_0_schedule is missing else l_0_schedule), 'publisher')))
         yield '; }'
-    l_0_page_of = t_2(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Page %(page)s of %(pages)s', page='\x01', pages='\x02'))
-    context.vars['page_of'] = l_0_page_of
-    context.exported_vars.add('page_of')
-    yield '  @bottom-right { content: '
-    yield escape(t_1(environment.getitem(environment.call(context, environment.getattr((undefined(name='page_of') if l_0_page_of is missing else l_0_page_of), 'split'), '\x01'), 0)))
-    yield ' counter(page) '
-    yield escape(t_1(environment.getitem(environment.call(context, environment.getattr(environment.getitem(environment.call(context, environment.getattr((undefined(name='page_of') if l_0_page_of is missing else l_0_page_of), 'split'), '\x01'), 1), 'split'), '\x02'), 0)))
-    yield ' counter(pages) '
-    yield escape(t_1(environment.getitem(environment.call(context, environment.getattr((undefined(name='page_of') if l_0_page_of is missing else l_0_page_of), 'split'), '\x02'), 1)))
-    yield '; }\n'
-    if (undefined(name='draft') if l_0_draft is missing else l_0_draft):
-        pass
-        yield '@top-right { content: '
-        yield escape(t_1(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'DRAFT — NOT FOR PUBLICATION')))
-        yield '; color: #b00020; font-weight: bold; }'
+    template = environment.get_template('pdf-page.html', 'retention-schedule-pdf.html')
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts}))
+    try:
+        for event in gen:
+            yield event
+    finally: gen.close()
     yield '}\ntable.schedule { min-width: 0; font-size: 8pt; }\ntable.schedule thead { display: table-header-group; }\ntable.schedule tr { page-break-inside: avoid; }\n</style>\n</head>\n<body class="pdf">\n<main id="main">\n'
     if (undefined(name='draft') if l_0_draft is missing else l_0_draft):
         pass
@@ -105,13 +96,13 @@ def root(context, missing=missing, environment=environment):
     if (undefined(name='example') if l_0_example is missing else l_0_example):
         pass
         template = environment.get_template('example-banner.html', 'retention-schedule-pdf.html')
-        gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts, 'page_of': l_0_page_of}))
+        gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts}))
         try:
             for event in gen:
                 yield event
         finally: gen.close()
     template = environment.get_template('retention-schedule-body.html', 'retention-schedule-pdf.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts, 'page_of': l_0_page_of}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts}))
     try:
         for event in gen:
             yield event
@@ -119,4 +110,4 @@ def root(context, missing=missing, environment=environment):
     yield '</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '3=31&6=33&7=37&8=39&10=41&11=47&12=53&15=60&16=63&17=79&18=81&19=85&20=91&29=97&30=102&31=110'
+debug_info = '3=31&6=33&7=37&8=39&10=41&11=47&12=53&15=60&16=63&17=79&18=81&27=88&28=93&29=101'
