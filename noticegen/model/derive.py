@@ -9,6 +9,7 @@ Templates receive these views and only lay them out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from noticegen.text import i18n
 from noticegen.load.catalogue import Basis
@@ -342,20 +343,20 @@ class NoticeView:
     def title(self) -> str:
         return self.notice.entry["title"]
 
-    @property
+    @cached_property
     def retention_policies(self) -> dict[str, dict | None]:
         """The policy each retention rule shown points to (None for none)."""
         organisation = self.organisation.data if self.organisation is not None else {}
         return {rule.id: retention_policy(rule, organisation) for rule in self.retention}
 
-    @property
+    @cached_property
     def shared_retention_policy(self) -> dict | None:
         """The one policy every rule that points to a policy points to: the notice links it
         once, under the table, instead of on each row."""
         cited = [p for p in self.retention_policies.values() if p]
         return cited[0] if cited and all(p == cited[0] for p in cited) else None
 
-    @property
+    @cached_property
     def categories(self) -> list[Entry]:
         """Every category the notice lists, once each (grouped by subject, a category
         may sit under two)."""

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from noticegen.load.catalogue import Basis
+from noticegen.text.i18n import add_months, display
 from noticegen.model.resolve import Entry, Model, category_types
 from noticegen.text.i18n import N_
 
@@ -58,22 +59,6 @@ class PolicyDocument:
     illustrative: bool
 
 
-def _texts_of(value) -> str:
-    return value if isinstance(value, str) else str(value)
-
-
-def next_review(reviewed: str, months: int) -> str:
-    day = dt.date.fromisoformat(reviewed)
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last)).isoformat()
-        except ValueError:
-            continue
-    raise ValueError(reviewed)  # pragma: no cover - a day always fits
-
-
 def conditions_used(model: Model, all_conditions: bool = False) -> list[ConditionUse]:
     """Each Schedule 1 condition that needs the document (or, with ``all_conditions``,
     each one used), in catalogue order, with the activities, categories and retention
@@ -115,15 +100,15 @@ def policy_document(model: Model) -> PolicyDocument | None:
     principles = own.get("principles", {})
     reviewed = str(own["reviewed"])
     return PolicyDocument(
-        title=_texts_of(own.get("title") or DEFAULT_TITLE),
+        title=display(own.get("title") or DEFAULT_TITLE),
         publisher=model.publisher,
-        keeper=_texts_of(own["keeper"]),
+        keeper=display(own["keeper"]),
         reviewed=reviewed,
-        next_review=next_review(reviewed, int(own.get("review_every_months", 12))),
-        principles=[(name, citation, _texts_of(principles[key])) for key, name, citation in PRINCIPLES
+        next_review=add_months(dt.date.fromisoformat(reviewed), int(own.get("review_every_months", 12))).isoformat(),
+        principles=[(name, citation, display(principles[key])) for key, name, citation in PRINCIPLES
                     if key in principles],
         conditions=conditions_used(model),
-        retention_text=_texts_of(own.get("retention", "")),
+        retention_text=display(own.get("retention", "")),
         published=bool(own.get("publish")),
         illustrative=own.get("illustrative") is True,
     )

@@ -264,7 +264,6 @@ def row_values(model: Model, ident: str, activity: Entry,
         contracts[recipient["id"]] = (recipient, link, recipient["id"] in share_marked
                                       or marked(activity, "recipients"))
     transfers = transfers_of(model, [activity], language)
-    dpia = activity.get("dpia")
     breach = activity.get("breach")
     adm = activity.get("automated_decision_making")
     categories = [registers["category"][c] for c in activity["categories"]]

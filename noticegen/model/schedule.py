@@ -9,6 +9,7 @@ Computed here, from the model, so that the schedule's page, PDF and CSV and its 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
@@ -134,8 +135,7 @@ def dated_end(years: int, months: int) -> tuple[int, int]:
 
 
 def _last_day(year: int, month: int) -> int:
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return (following - dt.timedelta(days=1)).day
+    return calendar.monthrange(year, month)[1]
 
 
 def first_on_or_after(today: dt.date, month: int, day: int | None) -> dt.date:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from noticegen.model.resolve import Entry, Model, category_examples, category_types
 from noticegen.text import i18n
-from noticegen.text.i18n import N_
+from noticegen.text.i18n import N_, all_texts, display
 
 REQUIRED, CONSIDER, NOT_INDICATED = "required", "consider", "not-indicated"
 OUTCOMES = {REQUIRED: N_("DPIA required"), CONSIDER: N_("Consider a DPIA"),
@@ -106,14 +106,6 @@ class Screening:
         return self.answered if self.answered is not None else self.outcome == REQUIRED
 
 
-def _texts(value) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [v for v in value.values() if isinstance(v, str)]
-    return []
-
-
 def _words(activity: Entry, model: Model, _) -> list[tuple[str, str]]:
     """(what, text) for every place the data map describes what is processed and why."""
     registers = model.registers
@@ -122,20 +114,20 @@ def _words(activity: Entry, model: Model, _) -> list[tuple[str, str]]:
         category = registers["category"].get(ident)
         if category is None:
             continue
-        name = _texts(category["name"])[0] if _texts(category["name"]) else ident
-        found.append((_("category ‘%(name)s’") % {"name": name}, name))
+        name = display(category["name"])
+        found.extend((_("category ‘%(name)s’") % {"name": name}, text) for text in all_texts(category["name"]))
         for text, _kind in category_examples(category):
-            for example in _texts(text):
+            for example in all_texts(text):
                 found.append((_("category ‘%(name)s’, example ‘%(example)s’") % {"name": name, "example": example},
                               example))
     for purpose in activity["purposes"]:
-        for text in _texts(purpose):
+        for text in all_texts(purpose):
             found.append((_("purpose ‘%(purpose)s’") % {"purpose": text}, text))
-    for text in _texts(activity["name"]):
+    for text in all_texts(activity["name"]):
         found.append((_("activity ‘%(name)s’") % {"name": text}, text))
     for system in activity.get("systems", []):
         name = system.get("name") if isinstance(system, dict) else system
-        for text in _texts(name):
+        for text in all_texts(name):
             found.append((_("system ‘%(name)s’") % {"name": text}, text))
     return found
 
@@ -155,7 +147,7 @@ def children_among(model: Model, activity: Entry, _=lambda text: text) -> str | 
         if subject is None:
             continue
         marked = subject.get("children")
-        name = _texts(subject["name"])[0] if _texts(subject["name"]) else ident
+        name = display(subject["name"])
         if marked is True or (marked is None and (_CHILDREN.search(name) or _CHILDREN.search(ident))):
             return _("data subjects ‘%(name)s’") % {"name": name}
     return None
@@ -185,7 +177,7 @@ def screen(model: Model, stem: str, activity: Entry, language: str | None = None
     for ident in activity["categories"]:
         category = registers["category"].get(ident)
         if category is not None and category_types(category) & {"special", "criminal"}:
-            sensitive = _("category ‘%(name)s’") % {"name": _texts(category["name"])[0]}
+            sensitive = _("category ‘%(name)s’") % {"name": display(category["name"])}
             break
     children = children_among(model, activity, _)
     if "children" in answers:
@@ -220,7 +212,7 @@ def screen(model: Model, stem: str, activity: Entry, language: str | None = None
     else:
         outcome = NOT_INDICATED
     required = dpia.get("required")
-    return Screening(stem, _texts(activity["name"])[0], outcome, findings,
+    return Screening(stem, display(activity["name"]), outcome, findings,
                      required if isinstance(required, bool) else None, dpia.get("link"))
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Iterator
 
+from noticegen.text.i18n import add_months
 from noticegen.model.resolve import BUILT_IN_SECTIONS
 from noticegen.problems import Location, Problem
 from noticegen.load.reader import INTRODUCTION
@@ -193,10 +193,3 @@ def review_dates(ctx: Context) -> Iterator[Problem]:
             yield problem(notice.entry.where("last_reviewed"), "review-overdue",
                            f"notice '{notice.slug}' was due for review on {due.isoformat()} "
                            f"(last reviewed {reviewed}, every {every} months)")
-
-
-def add_months(date: dt.date, months: int) -> dt.date:
-    month = date.month - 1 + months
-    year, month = date.year + month // 12, month % 12 + 1
-    return date.replace(year=year, month=month,
-                        day=min(date.day, calendar.monthrange(year, month)[1]))

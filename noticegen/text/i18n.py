@@ -153,6 +153,16 @@ def choose(value, language: str | None, children: bool = False, home: str | None
 
 # ------------------------------------------------------------------ dates and lists
 
+def add_months(date, months: int):
+    """``date`` (a datetime.date) plus ``months``, on the last day of the month when the
+    day is not in it (31 August plus 6 months: 28 or 29 February)."""
+    import calendar
+
+    month = date.month - 1 + months
+    year, month = date.year + month // 12, month % 12 + 1
+    return date.replace(year=year, month=month, day=min(date.day, calendar.monthrange(year, month)[1]))
+
+
 def long_date(value: str | None, language: str | None = None) -> str:
     """'2026-09-01' as '1 September 2026', or in Welsh '1 Medi 2026' (CLDR's long
     format, the same whatever the machine's locale). A placeholder is left as it is."""
