@@ -86,15 +86,33 @@ def _fits(branch: dict, value, local: dict) -> bool:
                for k in kinds if k in _TYPES)
 
 
-def translated_values(documents) -> set[int]:
+def translated_values(documents, places: dict | None = None) -> set[int]:
     """The identities of every translated value (``{en: …, cy: …}``) at a text place of
     the given ``(kind, document)`` pairs: the values :func:`localise_data` replaces."""
-    ids: set[int] = set()
+    return {id(value) for value in translated(documents, places)}
+
+
+def translated(documents, places: dict | None = None) -> list:
+    """Every translated value at a text place of the given ``(kind, document)`` pairs.
+    ``places`` keeps each document's text places, by (kind, id of the document), for
+    the next caller (:func:`places_of`)."""
+    found = []
     for kind, document in documents:
         if not getattr(document, "per_language", True):
             continue  # the loader saw no mapping that could be one
-        for path in text_paths(kind, document.data):
+        for path in places_of(kind, document, places):
             value = document.get(path)
             if is_translated(value):
-                ids.add(id(value))
-    return ids
+                found.append(value)
+    return found
+
+
+def places_of(kind: str, document, places: dict | None = None) -> list[tuple]:
+    """:func:`text_paths` of a loaded document, kept in ``places`` (when given): a
+    document does not change once loaded, and whoever holds ``places`` holds it."""
+    if places is None:
+        return text_paths(kind, document.data)
+    key = (kind, id(document))
+    if key not in places:
+        places[key] = text_paths(kind, document.data)
+    return places[key]

@@ -205,6 +205,10 @@ class Model:
                                                   compare=False)
     """This model as read in each language (:func:`localised`), made once: kept on the
     model, not in a cache that threads share, and gone with it."""
+    text_places: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Where each of its documents holds a text a reader sees, by (kind, id of the
+    document): found once (:func:`noticegen.load.translatable.text_paths`), for the
+    languages and readability rules and :func:`localised`, and gone with the model."""
     establishment: Entry | None = None
     """In a trust's school: the school itself; ``organisation`` stays the trust, the
     controller, with the school's own contacts (if it gives any) in place of the trust's."""
@@ -565,7 +569,7 @@ def localised(model: Model, language: str, children: bool = False) -> Model:
     key = f"{language}/children" if children else language
     if key in copies:
         return copies[key]
-    ids = translatable.translated_values(translated_documents(model))
+    ids = translatable.translated_values(translated_documents(model), model.text_places)
     if not ids and i18n.base_language(language) == "en":
         copies[key] = model
         return model

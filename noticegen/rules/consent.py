@@ -161,10 +161,11 @@ def _measure(ctx: Context, source) -> Iterator[Problem]:
 
 
 def _renderer(ctx: Context):
-    made = ctx.__dict__.get("_forms_renderer")
-    if made is None:
-        made = ctx.__dict__["_forms_renderer"] = ctx.renderer(ctx.model)
-    return made
+    """The check's one renderer, shared with the reading-age rules (making one reads
+    and sets up every template folder)."""
+    from noticegen.rules.readability import _shared_measurer
+
+    return _shared_measurer(ctx).renderer
 
 
 def _short(text: str, limit: int = 70) -> str:

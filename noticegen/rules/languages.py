@@ -44,12 +44,15 @@ def untranslated(ctx: Context) -> Iterator[Problem]:
     project = i18n.base_language(model.language)
     reported: set[tuple] = set()
     # a project written in one language, all its notices in it, has nothing to translate
+    # (a wording for children, {en: …, children: …}, is not a second language)
     one_language = all(i18n.base_language(n.language) == project for n in model.notices.values())
-    if one_language and not translatable.translated_values(translated_documents(model)):
+    if one_language and all(i18n.pick(value, notice.language) is not None
+                            for value in translatable.translated(translated_documents(model), model.text_places)
+                            for notice in model.notices.values()):
         return
     for slug, notice in sorted(model.notices.items()):
         language = notice.language
-        for kind, entry, path, value in texts_shown(model, notice):
+        for kind, entry, path, value in texts_shown(model, notice, model.text_places):
             if isinstance(value, str):
                 if i18n.base_language(language) == project or not _LETTER.search(value) \
                         or _language_neutral(path):
@@ -87,9 +90,13 @@ def _untranslated_blocks(model: Model, slug: str, notice: Notice) -> Iterator[Pr
                           f"{i18n.base_language(notice.language)}.md")
 
 
-def texts_shown(model: Model, notice: Notice) -> Iterator[tuple[str, Entry, tuple, object]]:
+def texts_shown(model: Model, notice: Notice,
+                paths: dict | None = None) -> Iterator[tuple[str, Entry, tuple, object]]:
     """(kind, entry, path in its document, value) for each text the notice can show:
-    the organisation's, its activities', and the register entries they refer to."""
+    the organisation's, its activities', and the register entries they refer to.
+
+    ``paths`` keeps each document's text places between calls (a register file is
+    walked once, not once per entry and notice): the model's ``text_places``."""
     covered = [a for a in notice.activity_ids if a in model.activities]
     owners = {f"activity:{a}" for a in covered} | {f"notice:{notice.slug}"}
     used: dict[str, set[str]] = {}
@@ -111,7 +118,7 @@ def texts_shown(model: Model, notice: Notice) -> Iterator[tuple[str, Entry, tupl
     for kind, entry in sources:
         document = entry.document
         prefix = tuple(entry.path)
-        for path in translatable.text_paths(kind, document.data):
+        for path in translatable.places_of(kind, document, paths):
             if path[:len(prefix)] != prefix or (id(document), path) in seen:
                 continue
             seen.add((id(document), path))

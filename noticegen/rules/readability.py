@@ -97,7 +97,7 @@ def unfamiliar_words(ctx: Context) -> Iterator[Problem]:
     found: dict[tuple, list] = {}  # place: [location, text, words, about, has a wording for children, value, slugs]
     for notice in sorted(notices, key=lambda n: n.slug):
         candidates = []
-        for kind, entry, path, value in texts_shown(model, notice):
+        for kind, entry, path, value in texts_shown(model, notice, model.text_places):
             steps = [step for step in path[len(tuple(entry.path)):] if isinstance(step, str)]
             if kind == "organisation" and (not steps or steps[0] in _NAMES_OF_ORGANISATION) \
                     or _language_neutral(path):
@@ -255,6 +255,7 @@ class _Measurer:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self._renderer = None
+        self._generated: dict[str, str] = {}
         self.left_out: set[str] = set()
         """The prose blocks of the notice being rendered: measured on their own."""
 
@@ -288,19 +289,24 @@ class _Measurer:
 
     def generated(self, notice: Notice) -> str:
         """The notice's body as noticegen writes it, or '' when the model has problems
-        that stop it from being rendered (other rules report those)."""
+        that stop it from being rendered (other rules report those); rendered once for
+        the rules that read it (its reading age, its words)."""
         from noticegen.model.derive import notice_view
         from noticegen.problems import NoticegenError
 
+        if notice.slug in self._generated:
+            return self._generated[notice.slug]
         renderer = self.renderer
         self.left_out = {block.text for block in notice.prose()}
         try:
             view = notice_view(self.ctx.model, notice)
-            return renderer.render("notice-body.html", view=view, level=1)
+            html = renderer.render("notice-body.html", view=view, level=1)
         except (NoticegenError, KeyError, TypeError, ValueError, AttributeError, LookupError):
-            return ""
+            html = ""
         finally:
             self.left_out = set()
+        self._generated[notice.slug] = html
+        return html
 
 
 declare({

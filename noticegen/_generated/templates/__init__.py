@@ -8,6 +8,7 @@ TEMPLATES = {
     'appropriate-policy-body.html': ('77690aa6eb403bcc531df9e165a26404c2a652d8d55cf0f6f944a0a12847dab5', 't_appropriate_policy_body_html'),
     'changes.html': ('572bc2ec048115c09b448c9618c34daf32af629a2ea11e406d54de4a13a77113', 't_changes_html'),
     'collection-statement.html': ('8d7973e73e1125b4f9298caf7899a67405d6fb96b443b3824eb68f27d482b599', 't_collection_statement_html'),
+    'collection-statement.txt': ('9db05ad3d3337ee553b530a163f4ae4b6de9302cfed9a76b3051cd855e558eac', 't_collection_statement_txt'),
     'consent-form-body.html': ('1b68d517846b064f7b60fa498b8a654b01e2581cc68587b6003af33f0fd9ffa3', 't_consent_form_body_html'),
     'consent-form.html': ('2ca0d12ae9366e87ffd158b193acc2dfd181f6e03b85e7aaae918f6f2c86d1fb', 't_consent_form_html'),
     'document-pdf.html': ('e292fed7fe52449669bbd6ea141822580a6767b1b12e47350dc6288813804f89', 't_document_pdf_html'),
