@@ -25,7 +25,8 @@ OUTPUTS = ["index.html", "records/ropa.html", "records/ropa.csv", "records/ropa.
     f"notices/{slug}{suffix}" for slug in NOTICES for suffix in (".html", ".fragment.html", ".pdf")] + [
     # the admission form's collection statement and the photograph consent form (docs/forms.md)
     "forms/admissions-forms.statement.html", "forms/admissions-forms.statement.txt",
-    "forms/admissions-forms.statement.pdf", "forms/photograph-consent-form.html",
+    "forms/admissions-forms.statement.pdf", "forms/admissions-forms.statement-block.pdf",
+    "forms/photograph-consent-form.html",
     "forms/photograph-consent-form.pdf", "forms/photograph-consent-form.record.csv"]
 ACTIVITY_COUNT = len(list((REPOSITORY / "datamap" / "activities").glob("*.yaml")))
 
@@ -471,8 +472,11 @@ def test_a_preview_build_keeps_the_last_full_builds_pdfs(tmp_path, run):
     notice = project / "notices" / "pupils.md"
     notice.write_text(notice.read_text().replace('version: "1.0"', 'version: "1.1"'))
     sources = project / "datamap" / "sources.yaml"  # the forms that cite it follow (form-notice-version)
-    sources.write_text(sources.read_text().replace('notice_version: "1.0"', 'notice_version: "1.1"'))
-    assert run("build", "--no-pdf", cwd=project).exit_code == 0
+    cited = 'notice: pupils\n      notice_version: "1.0"'
+    assert sources.read_text().count(cited) == 2  # the admission form and the photographs' consent form
+    sources.write_text(sources.read_text().replace(cited, cited.replace("1.0", "1.1")))
+    result = run("build", "--no-pdf", cwd=project)
+    assert result.exit_code == 0, result.output
     assert pdf.read_bytes() == before
     assert "1.1" in (project / "build" / "notices" / "pupils.html").read_text()
 

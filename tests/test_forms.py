@@ -222,44 +222,124 @@ def test_declared_choices_keep_their_order_and_words(tmp_path, run):
 
 # -- collection statements -----------------------------------------------------------
 
+def _part(statement: str, label: str, following: str | None) -> str:
+    """The part of a statement (as plain text) from one label to the next."""
+    start = statement.index(label)
+    return statement[start:statement.index(following, start) if following else None]
+
+
 def test_a_statement_states_each_activity_that_collects_through_the_form(built):
+    """Said once for the whole form, each thing names what it is about: the purposes under
+    each activity's name, a basis or a requirement some activities share with the
+    activities it is for, and every category, recipient and retention rule of each."""
     feeding = collecting(built, "forms")
     assert sorted(feeding) == ["clubs", "fundraising"]
     categories = {c["id"]: c for c in datamap(built, "categories.yaml")["categories"]}
     recipients = {r["id"]: r for r in datamap(built, "recipients.yaml")["recipients"]}
+    retention = {r["id"]: r for r in datamap(built, "retention.yaml")["retention"]}
     fragment = (built / "build" / "forms" / "forms.statement.html").read_text()
     text = (built / "build" / "forms" / "forms.statement.txt").read_text()
-    headings = re.findall(r"<h3>(.*?)</h3>", fragment)
-    assert [html.unescape(h) for h in headings] == [english(a["name"]) for a in feeding.values()]
-    for stem, activity in feeding.items():
-        item = plain(fragment[fragment.index(f"<h3>{html.escape(english(activity['name']), quote=True)}"):])
-        names = [english(categories[c]["name"]) for c in activity["categories"]]
-        assert f"What we collect: {names[0]}" in item
-        for name in names:
-            assert name.lower() in item.lower()
-            assert name.lower() in text.lower()
-        for purpose in activity["purposes"]:
-            assert english(purpose) in item and english(purpose) in text
-        shared = [s["recipient"] for s in activity.get("recipients", [])] + \
-            [s["processor"] for s in activity.get("systems", []) if isinstance(s, dict)]
-        for ident in shared:
-            assert recipients[ident]["name"] in item
-    clubs = plain(fragment[fragment.index("<h3>Running clubs"):fragment.index("<h3>Fundraising")])
-    assert "Our lawful basis: Consent (UK GDPR Article 6(1)(a)); explicit consent (UK GDPR Article 9(2)(a))." in clubs
-    assert "Must you give it? You can choose whether to give us this information." in clubs
-    assert "You can withdraw your consent at any time by telling your club leader or emailing requests@riverside.example." in clubs
-    assert "How long we keep it: 2 years from the end of membership, then securely disposed of." in clubs
-    fundraising = plain(fragment[fragment.index("<h3>Fundraising"):])
-    assert "Our lawful basis: Legitimate interests (UK GDPR Article 6(1)(f))." in fundraising
-    assert "withdraw" not in fundraising
+    for statement in (plain(fragment), " ".join(text.split())):
+        collected = _part(statement, "What we collect:", "Why:")
+        why = _part(statement, "Why:", "Our lawful basis:")
+        bases = _part(statement, "Our lawful basis:", "Who receives it:")
+        receiving = _part(statement, "Who receives it:", "How long we keep it:")
+        kept = _part(statement, "How long we keep it:", "Must you give it?")
+        given = _part(statement, "Must you give it?", "Our full privacy notice")
+        names = [english(a["name"]) for a in feeding.values()]
+        assert [why.index(f"{name}:") for name in names] == sorted(why.index(f"{name}:") for name in names)
+        for stem, activity in feeding.items():
+            name = english(activity["name"])
+            for ident in activity["categories"]:
+                assert english(categories[ident]["name"]).lower() in collected.lower()
+            own = why[why.index(f"{name}:"):]
+            for purpose in activity["purposes"]:
+                assert english(purpose) in own
+            shared = [r["recipient"] for r in activity.get("recipients", [])] + \
+                [s["processor"] for s in activity.get("systems", []) if isinstance(s, dict)]
+            for ident in shared:
+                assert recipients[ident]["name"] in receiving
+            for ident in activity["retention"]:
+                assert english(retention[ident]["name"]) in kept
+            assert f"for {name.lower()}" in given.lower()
+        # a basis only one activity relies on names it; the clubs' consent can be withdrawn
+        assert "Consent (UK GDPR Article 6(1)(a)), for running clubs." in bases
+        assert "Explicit consent (UK GDPR Article 9(2)(a)), for running clubs." in bases
+        assert "Legitimate interests (UK GDPR Article 6(1)(f)), for fundraising." in bases
+        assert "Membership records: 2 years from the end of membership, then securely disposed of." in kept
+        clubs = given[given.index("For running clubs:"):given.index("For fundraising:")]
+        assert "You can choose whether to give us this information." in clubs
+        assert "You can withdraw your consent at any time by telling your club leader or emailing " \
+               "requests@riverside.example." in clubs
+        assert "withdraw" not in given[given.index("For fundraising:"):]
     assert "Our full privacy notice: How we use members' and supporters' information (version 1)." in plain(fragment)
+
+
+def test_a_retention_rule_for_data_the_form_does_not_ask_for_is_left_out(tmp_path, run):
+    """How long the form's own data is kept: a rule naming categories the form does not
+    collect is not stated; a rule naming none covers everything the activity holds."""
+    project = tmp_path / "p"
+    shutil.copytree(FEATURES, project)
+    retention = project / "datamap" / "retention.yaml"
+    data = yaml.safe_load(retention.read_text())
+    rules = {r["id"]: r for r in data["retention"]}
+    clubs = yaml.safe_load((project / "datamap" / "activities" / "clubs.yaml").read_text())
+    assert clubs["retention"] == ["membership"] and "categories" not in rules["membership"]
+    # a second rule for the clubs, about a category the form does not ask for
+    data["retention"].append({"id": "club-medical", "name": "Medical notes for clubs",
+                              "period": {"years": 1}, "trigger": "leaving-school",
+                              "action": "deletion", "categories": ["medical"]})
+    retention.write_text(yaml.safe_dump(data, sort_keys=False))
+    activity = project / "datamap" / "activities" / "clubs.yaml"
+    activity.write_text(activity.read_text().replace("retention: [membership]", "retention: [membership, club-medical]"))
+    sources = project / "datamap" / "sources.yaml"
+    sources.write_text(sources.read_text().replace('      reading_age: 17\n',
+                                                   '      reading_age: 17\n      categories: [contact, donations]\n'))
+    result = run("build", "--no-pdf", str(project))
+    assert result.exit_code == 0, result.output
+    text = " ".join((project / "build" / "forms" / "forms.statement.txt").read_text().split())
+    assert "Membership records" in text and "Medical notes for clubs" not in text
+    # asked for, the medical notes' rule is stated
+    sources.write_text(sources.read_text().replace("categories: [contact, donations]", "categories: [contact, medical, donations]"))
+    assert run("build", "--no-pdf", str(project)).exit_code == 0
+    text = " ".join((project / "build" / "forms" / "forms.statement.txt").read_text().split())
+    assert "Medical notes for clubs: 1 year" in text
+
+
+def test_a_form_whose_activities_are_in_two_notices_points_to_both(built, tmp_path, run):
+    """The club consent form asks for the clubs' consent (notice 'members') and the
+    gallery's (notice 'gallery'): the form links each notice with the version it cites,
+    and check holds each cited version to the notice's current one, at its own line."""
+    page = (built / "build" / "forms" / "club-consents.html").read_text()
+    assert "Our privacy notices say more about how we use this information and about your rights:" in page
+    assert '<li><a href="../notices/members.html">How we use members&#39; and supporters&#39; information</a> (version 1)</li>' in page
+    assert '<a href="../notices/gallery.html">' in page
+    project = tmp_path / "p"
+    shutil.copytree(FEATURES, project)
+    sources = project / "datamap" / "sources.yaml"
+    text = sources.read_text()
+    sources.write_text(text.replace('        - notice: gallery\n          notice_version: "1"',
+                                    '        - notice: gallery\n          notice_version: "0.9"'))
+    line = next(n for n, l in enumerate(sources.read_text().splitlines(), 1) if '"0.9"' in l)
+    result = run("check", str(project))
+    assert result.exit_code == 1
+    assert f"sources.yaml:{line}:27: error[form-notice-version]: form 'club-consents' cites version 0.9 " \
+           "of notice 'gallery', which is now version 1" in result.output
+    # without the gallery's notice, the artwork's consent is asked with no notice to read
+    sources.write_text(text.replace('      other_notices:\n        - notice: gallery\n          notice_version: "1"\n', ""))
+    result = run("check", str(project))
+    assert result.exit_code == 1
+    assert "error[form-notice-missing]: form 'club-consents' collects for activity 'artwork-gallery'" in result.output
+    assert "add notice 'gallery' under other_notices" in result.output
 
 
 def test_the_plain_text_is_for_pasting_into_a_form_tool(built):
     text = (built / "build" / "forms" / "forms.statement.txt").read_text()
     assert "<" not in text and "&#" not in text and "](" not in text
     assert text.startswith("How we use the information on this form\n\n")
-    assert "- Why:\n  - Run clubs and trips for members.\n  - Share photographs of club events.\n" in text
+    assert ("- Why:\n  - Running clubs:\n    - Run clubs and trips for members.\n"
+            "    - Share photographs of club events.\n  - Fundraising: Ask supporters for donations "
+            "and thank them.\n- Our lawful basis:\n") in text
     assert "requests@riverside.example" in text
     assert "\n\n\n" not in text
     assert text.endswith("Our full privacy notice: How we use members' and supporters' information (version 1).\n")
@@ -291,7 +371,8 @@ def test_a_consent_form_gets_no_statement_and_a_statement_no_form(built):
     names = sorted(p.name for p in (built / "build" / "forms").iterdir())
     assert names == ["club-consents.html", "club-consents.pdf", "club-consents.pupils.html",
                      "club-consents.pupils.pdf", "club-consents.record.csv",
-                     "forms.statement.html", "forms.statement.pdf", "forms.statement.txt"]
+                     "forms.statement-block.pdf", "forms.statement.html", "forms.statement.pdf",
+                     "forms.statement.txt"]
 
 
 def test_the_index_links_every_form_output(built):
@@ -314,6 +395,82 @@ def test_form_pdfs_are_tagged(built, name):
         assert str(pdf.Root.Lang) == "en-GB"
         assert pdf.open_metadata().get("pdfuaid:part") == "1"
         assert "/StructTreeRoot" in pdf.Root
+
+
+def _words(path: Path) -> list[tuple[int, float, float, str]]:
+    """Every word of a PDF: (page, top, bottom, word), in points from the top of its page,
+    as poppler's pdftotext places it."""
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    found, page = [], 0
+    for line in out.splitlines():
+        if "<page " in line:
+            page += 1
+        match = re.search(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*)</word>', line)
+        if match:
+            found.append((page, float(match[1]), float(match[2]), html.unescape(match[3])))
+    return found
+
+
+def _page_height(path: Path) -> float:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return float(re.search(r"^Page size:\s+[\d.]+ x ([\d.]+) pts", info, re.M)[1])
+
+
+def test_the_printed_statement_sits_at_the_foot_of_an_a4_page(built):
+    """statement.pdf lays over, or is printed onto, the last page of the school's own form:
+    one A4 page, the statement ending at the bottom margin, the page above it empty."""
+    path = built / "build" / "forms" / "forms.statement.pdf"
+    words = _words(path)
+    height = _page_height(path)
+    assert height == pytest.approx(841.89) and {w[0] for w in words} == {1}
+    heading = next(w for w in words if w[3] == "How")
+    assert heading[1] == min(w[1] for w in words)  # nothing above the statement:
+    assert heading[1] > height / 3                 # the form's own questions go there
+    bottom = max(w[2] for w in words)
+    assert height - 24 * 72 / 25.4 - 20 < bottom <= height - 24 * 72 / 25.4 + 1  # ends at the margin
+    assert "Page" not in {w[3] for w in words}  # no page furniture of its own on the school's form
+
+
+def test_the_statement_block_is_as_tall_as_the_statement(built):
+    """statement-block.pdf: one page of A4's width and the statement's own height, to
+    place in a form made in a word processor; tagged like every PDF."""
+    import pikepdf
+
+    foot = _words(built / "build" / "forms" / "forms.statement.pdf")
+    path = built / "build" / "forms" / "forms.statement-block.pdf"
+    words = _words(path)
+    height = _page_height(path)
+    assert {w[0] for w in words} == {1} and [w[3] for w in words] == [w[3] for w in foot]
+    extent = max(w[2] for w in words) - min(w[1] for w in words)
+    assert extent < height < extent + 30 * 72 / 25.4  # its own height, and little more
+    assert height < 841.89 / 2
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M) and "595.276 x" in info
+    with pikepdf.open(path) as pdf:
+        assert pdf.open_metadata().get("pdfuaid:part") == "1"
+
+
+def test_a_statement_longer_than_a_page_runs_from_the_top(tmp_path, run):
+    """A statement too long for the foot of a page cannot be placed there: it runs over
+    pages from the top, in both PDFs, and nothing is cut off."""
+    project = tmp_path / "p"
+    shutil.copytree(FEATURES, project)
+    fundraising = project / "datamap" / "activities" / "fundraising.yaml"
+    data = yaml.safe_load(fundraising.read_text())
+    data["purposes"] += [f"Keep supporters told of our work, item {n}, in every newsletter and letter we send"
+                         for n in range(1, 60)]
+    fundraising.write_text(yaml.safe_dump(data, sort_keys=False))
+    sources = project / "datamap" / "sources.yaml"
+    sources.write_text(sources.read_text().replace("max_words: 400", "max_words: 5000"))
+    result = run("build", str(project))
+    assert result.exit_code == 0, result.output
+    for name in ("forms.statement.pdf", "forms.statement-block.pdf"):
+        path = project / "build" / "forms" / name
+        words = _words(path)
+        assert max(w[0] for w in words) > 1, name
+        assert next(w for w in words if w[3] == "How")[1] < 841.89 / 4, name
+        assert "item 59," in " ".join(w[3] for w in words), name
 
 
 def test_the_printed_form_has_boxes_and_lines_to_fill_in(built):
@@ -352,8 +509,13 @@ def test_an_example_project_says_so_on_every_form_output(tmp_path, run):
         assert '<meta name="robots" content="noindex, nofollow">' in (forms / name).read_text() \
             or name.endswith("statement.html")
     assert (forms / "forms.statement.txt").read_text().startswith(banner)
-    for name in ("club-consents.pdf", "forms.statement.pdf"):
+    for name in ("club-consents.pdf", "forms.statement.pdf", "forms.statement-block.pdf"):
         assert "EXAMPLE — not Riverside Young People's Trust's published notice" in pdf_text(forms / name)
+    # the consent record: its columns as ever, then a row saying it is an example
+    rows = list(csv.reader(io.StringIO((forms / "club-consents.record.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[0][:3] == ["Who gave consent", "When (date)", "Form version"] and len(rows) == 2
+    assert rows[1] == ["Example — not Riverside Young People's Trust's record of consent: delete this row "
+                       "before use."] + [""] * (len(rows[0]) - 1)
 
 
 def test_forms_follow_their_notice_into_welsh(tmp_path, run):
@@ -374,7 +536,8 @@ def test_forms_follow_their_notice_into_welsh(tmp_path, run):
         "Yes, I agree: to celebrate pupils' work on our website"]
     statement = (forms / "admissions-forms.cy.statement.txt").read_text()
     assert statement.startswith("Sut rydym yn defnyddio'r wybodaeth ar y ffurflen hon\n")
-    assert "- Pam: Dathlu gwaith disgyblion ar ein gwefan." in statement
+    assert "  - Ffotograffau'r ysgol: Dathlu gwaith disgyblion ar ein gwefan.\n" in statement
+    assert "  - Cydsyniad (Erthygl 6(1)(a) GDPR y DU), ar gyfer ffotograffau'r ysgol.\n" in statement
     assert (forms / "photo-consent.cy.record.csv").read_text(encoding="utf-8-sig") == \
         '"Pwy roddodd gydsyniad","Pryd (dyddiad)","Fersiwn y ffurflen","dathlu gwaith disgyblion ar ein gwefan"\n'
 

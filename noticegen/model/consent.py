@@ -18,6 +18,7 @@ from noticegen.load.catalogue import Basis
 from noticegen.model.derive import CONSENT_BASES, consent_withdrawal, marked, relies_on_consent, shares_of
 from noticegen.model.resolve import Entry, Model, Notice, localised
 from noticegen.text import i18n
+from noticegen.text.i18n import lower_first, upper_first
 
 CONSENT = "consent"
 COLLECTION = "collection"
@@ -30,6 +31,16 @@ def form_sources(model: Model) -> list[Entry]:
 
 def form_kind(source: Entry) -> str:
     return source["form"].get("kind", COLLECTION)
+
+
+def linked_notices(source: Entry) -> list[tuple[str, str, tuple]]:
+    """The notices a form points to, as (slug, the version it cites, where in the source
+    entry that is written): its ``notice`` first, then its ``other_notices``."""
+    form = source["form"]
+    links = [(form["notice"], form["notice_version"], ("form",))]
+    for index, other in enumerate(form.get("other_notices") or []):
+        links.append((other["notice"], other["notice_version"], ("form", "other_notices", index)))
+    return links
 
 
 def collecting(model: Model, source_id: str) -> list[Entry]:
@@ -131,6 +142,23 @@ class Item:
                 for n, r in enumerate(self.recipients)]
 
 
+@dataclass(frozen=True)
+class NoticeLink:
+    """A notice the form points to for the full privacy information, in the form's
+    language, and the version the form cites."""
+
+    notice: Notice
+    version: str
+
+    @property
+    def slug(self) -> str:
+        return self.notice.slug
+
+    @property
+    def title(self) -> str:
+        return self.notice.entry["title"]
+
+
 @dataclass
 class FormView:
     """Everything a consent form or collection statement shows."""
@@ -143,9 +171,9 @@ class FormView:
     publisher: str
     items: list[Item]
     choices: list[Choice]
-    notice: Notice | None
-    """The notice the form links to, in the form's language (None if not declared)."""
-    notice_version: str
+    links: list[NoticeLink]
+    """The notices the form points to (its ``notice``, then its ``other_notices``), each
+    in the form's language; a notice that is not declared is left out (check says so)."""
     language: str
     reader: str = "adults"
     """'adults', or 'children' for the pupils' version of a consent form."""
@@ -172,8 +200,50 @@ class FormView:
         return _unique(r for i in self.items for r in i.recipients)
 
     @property
-    def notice_title(self) -> str:
-        return self.notice.entry["title"] if self.notice is not None else ""
+    def recipient_names(self) -> list[str]:
+        """Every recipient of the form's items, once each, named as a sentence lists them."""
+        return Item.recipient_names.fget(self)
+
+    @property
+    def notice(self) -> Notice | None:
+        """The form's own notice (its ``notice``), in the form's language."""
+        return self.links[0].notice if self.links and self.links[0].slug == self.source["form"]["notice"] else None
+
+    @property
+    def retention(self) -> list[Entry]:
+        """Every retention rule of the form's items, once each, in the items' order."""
+        return _unique(r for i in self.items for r in i.retention)
+
+    @property
+    def basis_uses(self) -> list[tuple[Basis, str]]:
+        """Each lawful basis and condition the form's items rely on, once (Art 6 bases
+        first), with the activities that rely on it named ('for pupil records and for
+        school census'), or '' when every item does."""
+        found: dict[str, tuple[Basis, list[Item]]] = {}
+        for item in self.items:
+            for basis in item.bases:
+                found.setdefault(basis.id, (basis, []))[1].append(item)
+        uses = sorted(found.values(), key=lambda pair: (pair[0].kind != "article-6", pair[0].id))
+        return [(basis, "" if len(items) == len(self.items) else self._for(items)) for basis, items in uses]
+
+    @property
+    def provisions(self) -> list[tuple[Item, str]]:
+        """Whether each part must be given: the items grouped by what they say of it (its
+        requirement, consequence and how consent is withdrawn), each group as its first
+        item and the activities it is about ('For pupil records and for school census'),
+        or '' when there is one group."""
+        groups: dict[tuple, list[Item]] = {}
+        for item in self.items:
+            key = (item.requirement, " ".join(str(item.consequence).split()), item.consent, item.withdraw)
+            groups.setdefault(key, []).append(item)
+        if len(groups) == 1:
+            return [(items[0], "") for items in groups.values()]
+        return [(items[0], upper_first(self._for(items))) for items in groups.values()]
+
+    def _for(self, items: list[Item]) -> str:
+        _ = i18n.gettext_for(self.language)
+        return i18n.join_words([_("for %(what)s") % {"what": lower_first(str(i.name))} for i in items],
+                               language=self.language)
 
 
 def _within(name) -> str:
@@ -245,8 +315,7 @@ def form_view(model: Model, source_id: str, language: str | None = None,
             categories=shown,
             bases=[seen.bases[b] for b in basis["article_6"] + basis.get("article_9", []) if b in seen.bases],
             recipients=recipients,
-            retention=[seen.registers["retention"][r] for r in activity["retention"]
-                       if r in seen.registers["retention"]],
+            retention=_retention_for(seen, activity, {c.id for c in shown}),
             requirement=provision.get("requirement", ""),
             statement=provision.get("statement", ""),
             consequence=provision.get("consequence", ""),
@@ -263,8 +332,8 @@ def form_view(model: Model, source_id: str, language: str | None = None,
         publisher=seen.publisher,
         items=items,
         choices=consent_choices(source, [i.activity for i in items]) if kind == CONSENT else [],
-        notice=notice_in(seen, form["notice"], language),
-        notice_version=form["notice_version"],
+        links=[NoticeLink(notice, version) for slug, version, _ in linked_notices(source)
+               if (notice := notice_in(seen, slug, language)) is not None],
         language=language,
         reader="children" if children else "adults",
         pupils_from_age=form.get("pupils_from_age"),
@@ -272,6 +341,16 @@ def form_view(model: Model, source_id: str, language: str | None = None,
         or any(item.activity.get("illustrative") is True for item in items),
         example=model.publisher if model.example else "",
     )
+
+
+def _retention_for(model: Model, activity: Entry, shown: set[str]) -> list[Entry]:
+    """The activity's retention rules that keep what the form collects: a rule naming
+    categories is kept when it names one the form asks for; a rule naming none covers
+    all of the activity's data. When no rule is left, all of them (a statement never
+    says nothing about how long)."""
+    rules = [model.registers["retention"][r] for r in activity["retention"] if r in model.registers["retention"]]
+    kept = [rule for rule in rules if not rule.get("categories") or shown & set(rule["categories"])]
+    return kept or rules
 
 
 def consent_bases(activity: Entry) -> list[str]:

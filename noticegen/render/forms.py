@@ -31,7 +31,7 @@ class Output:
     relative: str
     language: str
     children: bool
-    what: str  # page, pdf, record, fragment, text, statement-pdf
+    what: str  # page, pdf, record, fragment, text, statement-pdf, statement-block
 
 
 def form_outputs(model: Model, source, pdf: bool) -> list[Output]:
@@ -54,23 +54,24 @@ def form_outputs(model: Model, source, pdf: bool) -> list[Output]:
             outputs.append(Output(f"{stem}.statement.txt", language, False, "text"))
             if pdf:
                 outputs.append(Output(f"{stem}.statement.pdf", language, False, "statement-pdf"))
+                outputs.append(Output(f"{stem}.statement-block.pdf", language, False, "statement-block"))
     return outputs
 
 
-def notice_url(model: Model, view: FormView, where: str) -> str:
-    """Where the form's notice is: beside the form in build/ for a page (``where`` is
-    'page'), else (a PDF, plain text) the address the project is published at
-    (noticegen.yaml's publish_url), or '' when it gives none."""
-    if view.notice is None:
-        return ""
-    if where == "page":
-        return f"../notices/{view.notice.slug}.html"
+def notice_urls(model: Model, view: FormView, where: str) -> dict[str, str]:
+    """Where each notice the form points to is, by slug: beside the form in build/ for a
+    page (``where`` is 'page'), else (a PDF, plain text) the address the project is
+    published at (noticegen.yaml's publish_url), or '' when it gives none."""
     config = model.config.data if model.config is not None else {}
     base = config.get("publish_url")
-    if not base:
-        return ""
     school = f"{model.school}/" if model.school else ""
-    return f"{base.rstrip('/')}/{school}notices/{view.notice.slug}.html"
+    found = {}
+    for link in view.links:
+        if where == "page":
+            found[link.slug] = f"../notices/{link.slug}.html"
+        else:
+            found[link.slug] = f"{base.rstrip('/')}/{school}notices/{link.slug}.html" if base else ""
+    return found
 
 
 _LINK = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.S)
@@ -90,14 +91,19 @@ def plain_text(markup: str) -> str:
 
 def record_csv(view: FormView) -> bytes:
     """The consent record's template: a header row whose columns are who gave consent,
-    when, which version of the form, and then exactly the form's choices."""
+    when, which version of the form, and then exactly the form's choices; in an example
+    project, a first row saying so."""
     _ = i18n.gettext_for(view.language)
     columns = [_("Who gave consent"), _("When (date)"), _("Form version")] + \
         [" ".join(str(choice.text).split()) for choice in view.choices]
     out = io.StringIO(newline="")
     # as the record of processing's CSV: every field quoted, nothing a spreadsheet would
     # run as a formula, and a BOM so that Excel reads it as UTF-8
-    csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL).writerow([csv_safe(c) for c in columns])
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    writer.writerow([csv_safe(c) for c in columns])
+    if view.example:  # an example's record says so, in a row a school deletes
+        writer.writerow([csv_safe(_("Example — not %(name)s's record of consent: delete this row before use.")
+                                  % {"name": view.example})] + [""] * (len(columns) - 1))
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 
@@ -119,27 +125,62 @@ def form_files(work, unit, epoch) -> dict[str, bytes]:
         if output.what == "record":
             data = record_csv(view)
         elif output.what == "page":
-            data = renderer.render("consent-form.html", notice_href=notice_url(model, view, "page"),
+            data = renderer.render("consent-form.html", notice_hrefs=notice_urls(model, view, "page"),
                                    withdraw=_withdraw(renderer, view, "html"), **context).encode()
         elif output.what == "fragment":
-            data = renderer.render("collection-statement.html", notice_href=notice_url(model, view, "page"),
+            data = renderer.render("collection-statement.html", notice_hrefs=notice_urls(model, view, "page"),
                                    withdraw=_withdraw(renderer, view, "html"), level=2, **context).encode()
         elif output.what == "text":
-            data = renderer.render("collection-statement.txt", notice_href=notice_url(model, view, "text"),
+            data = renderer.render("collection-statement.txt", notice_hrefs=notice_urls(model, view, "text"),
                                    withdraw=_withdraw(renderer, view, "text"), **context).encode()
         else:
             from noticegen.render.pdf import write_pdf
 
             body = "consent-form-body.html" if output.what == "pdf" else "collection-statement.html"
-            source_html = renderer.render("form-pdf.html", body=body,
-                                          notice_href=notice_url(model, view, "pdf"),
-                                          withdraw=_withdraw(renderer, view, "html"), level=1,
-                                          notice_links="pdf", **context)
+
+            def page(layout: dict) -> str:
+                return renderer.render("form-pdf.html", body=body, layout=layout,
+                                       notice_hrefs=notice_urls(model, view, "pdf"),
+                                       withdraw=_withdraw(renderer, view, "html"), level=1,
+                                       notice_links="pdf", **context)
+
+            layout = {"mode": "page"}
+            if output.what != "pdf":
+                layout = statement_layout(page, model, output.what, f"{prefix}{output.relative}")
             published = view.notice.entry.get("published") if view.notice is not None else None
-            data = write_pdf(source_html, model.root, model.template_dirs + [packaged_templates()],
+            data = write_pdf(page(layout), model.root, model.template_dirs + [packaged_templates()],
                              epoch(published), f"{prefix}{output.relative}")
         files[prefix + output.relative] = data
     return files
+
+
+A4_HEIGHT = 297 * 96 / 25.4
+"""An A4 page's height in CSS pixels (96 to the inch)."""
+MARGIN_TOP, MARGIN_BOTTOM = 22 * 96 / 25.4, 24 * 96 / 25.4
+"""The printed pages' top and bottom margins (templates/notice-pdf.css), in CSS pixels."""
+BLOCK_TOP, BLOCK_BOTTOM = 12 * 96 / 25.4, 6 * 96 / 25.4
+"""The margins of the statement's block PDF: room above for the example or draft mark."""
+
+
+def statement_layout(page, model: Model, what: str, name: str) -> dict:
+    """Where a collection statement goes on paper. Laid out once at the top of an A4 page
+    to measure it, then either placed at the foot of the page (``statement-pdf``: the
+    page lays over, or is printed onto, the last page of the school's own form), or
+    given a page of exactly its own height (``statement-block``: a block to place in a
+    form made in a word processor). A statement longer than a page runs over pages
+    from the top (check's max_words keeps it short)."""
+    from noticegen.render.pdf import laid_out
+
+    pages, top, bottom = laid_out(page({"mode": "measure"}), model.root,
+                                  model.template_dirs + [packaged_templates()], "main", name)
+    height = bottom - top
+    if pages > 1:
+        return {"mode": "flow"}
+    if what == "statement-block":
+        return {"mode": "block", "height": f"{height + BLOCK_TOP + BLOCK_BOTTOM + 2:.2f}px",
+                "top": f"{BLOCK_TOP:.2f}px", "bottom": f"{BLOCK_BOTTOM:.2f}px"}
+    space = A4_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM - height - 2
+    return {"mode": "foot", "space": f"{max(space, 0):.2f}px"}
 
 
 def _withdraw(renderer, view: FormView, how: str) -> dict[str, str]:

@@ -23,6 +23,7 @@ from noticegen import __version__
 from noticegen.load import files
 
 from noticegen.text import i18n
+from noticegen.text.i18n import lower_first, upper_first
 
 from noticegen.model import prose
 from noticegen.load.templates import packaged_templates
@@ -168,28 +169,6 @@ def mark_placeholders(html: str) -> str:
 
     head, body = html.split("<body", 1) if "<body" in html else ("", html)
     return head + ("<body" if head else "") + _TEXT_PLACEHOLDER.sub(text, body)
-
-
-def lower_first(value) -> str:
-    """'Safeguarding and child protection' as 'safeguarding and child protection', within
-    a sentence; a word in capitals (an acronym such as 'SEN') keeps them."""
-    text = str(value)
-    words = text.split(" ")
-    first = words[0]
-    if len(first) > 1 and first.isupper():
-        return value
-    if len(words) > 1 and words[1][:1].isupper() and first[:1].isupper():
-        return value  # a name in capitals ('Education Health Care Plans'), kept as written
-    return value[:1].lower() + value[1:] if isinstance(value, str) else text[:1].lower() + text[1:]
-
-
-def upper_first(value):
-    """'while the pupil attends …' as 'While the pupil attends …', to open a sentence; the
-    rest of the text, and its markup, unchanged."""
-    if isinstance(value, Markup):
-        return Markup(value[:1].upper() + value[1:])
-    text = str(value)
-    return text[:1].upper() + text[1:]
 
 
 def css_string(value) -> Markup:

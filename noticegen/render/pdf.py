@@ -107,6 +107,28 @@ def write_pdf(html: str, base: Path, assets: list[Path], epoch: int, name: str) 
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
+def laid_out(html: str, base: Path, assets: list[Path], anchor: str, name: str) -> tuple[int, float, float]:
+    """How ``html`` lays out: its number of pages, and the top and bottom (CSS pixels,
+    from the top of the first page) of the element whose id is ``anchor`` on the first
+    page. Read from WeasyPrint's own layout, so a block can be sized or placed to fit
+    before the PDF is written (a collection statement at the foot of a form)."""
+    import weasyprint
+
+    refused: list[str] = []
+    try:
+        document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/",
+                                   url_fetcher=_fetcher_class()(assets, refused)).render()
+    except Exception as exc:
+        raise PdfError(f"{name}: the PDF could not be laid out: {exc}") from None
+    if refused:
+        raise PdfError(f"{name}: refused to fetch {refused[0]}: a PDF may use only the "
+                       "project's own templates and assets")
+    box = document.pages[0].anchors.get(anchor)
+    if box is None:
+        raise PdfError(f"{name}: the PDF could not be laid out: no element '{anchor}' on its first page")
+    return len(document.pages), box[1], box[3]
+
+
 def _write_pdf(html: str, base: Path, assets: list[Path], name: str) -> bytes:
     import weasyprint
 

@@ -9,7 +9,7 @@ from typing import Iterator
 
 from noticegen.load.validate import did_you_mean
 from noticegen.model.consent import (CONSENT, collecting, consent_form_of, form_kind, form_sources,
-                                     missing_purposes)
+                                     linked_notices, missing_purposes)
 from noticegen.model.derive import relies_on_consent
 from noticegen.problems import Problem
 from noticegen.rules.registry import E, W, Context, declare, problem, rule
@@ -19,7 +19,8 @@ declare({
     "bundled-consent": (E, "A consent form's choice that asks about several purposes at once: consent must be given separately for each (Art 7(2); the ICO's consent guidance asks for granular choices)."),
     "consent-choice-unmatched": (E, "A consent form whose choices do not match its consent purposes one to one: a purpose with no choice, or a choice naming an activity or purpose the form does not ask about."),
     "empty-form": (E, "A form (a source with form:) that no activity collects through, or a consent form that no activity relying on consent lists: it would say nothing."),
-    "form-notice-version": (E, "A form or collection statement that cites a version of its notice (form.notice_version) that is not the notice's current version: the printed or pasted form is out of date."),
+    "form-notice-version": (E, "A form or collection statement that cites a version of its notice (form.notice_version, or one of form.other_notices) that is not the notice's current version: the printed or pasted form is out of date."),
+    "form-notice-missing": (E, "A form that collects for an activity none of the notices it points to covers (form.notice and form.other_notices): the statement gives only part of what Art 13 asks, and the full notice it links must give the rest (the rights, the DPO, the right to complain)."),
     "statement-too-long": (E, "A collection statement with more words than its form's max_words."),
     "statement-reading-age": (W, "A collection statement or consent form harder to read than its form's reading_age (Flesch-Kincaid grade + 5, measured as notices are)."),
 })
@@ -70,20 +71,44 @@ def forms(ctx: Context) -> Iterator[Problem]:
 
 
 def _notice_link(ctx: Context, source) -> Iterator[Problem]:
-    form = source["form"]
-    notice = ctx.model.notices.get(form["notice"])
-    if notice is None:
-        yield problem(source.where("form", "notice"), "undeclared-notice",
-                      f"notice '{form['notice']}' is not declared (no notices/{form['notice']}.md)"
-                      f"{did_you_mean(form['notice'], ctx.model.notices)}")
-        return
-    current = notice.entry["version"]
-    if form["notice_version"] != current:
-        yield problem(source.where("form", "notice_version"), "form-notice-version",
-                      f"form '{source.id}' cites version {form['notice_version']} of notice "
-                      f"'{notice.slug}', which is now version {current}: check the form still says "
-                      f"what the notice says, replace the copies people fill in (print it again, "
-                      f"paste the new text into your form tool), then set notice_version: \"{current}\"")
+    """Each notice the form points to is declared and cited at its current version, and
+    every activity the form collects for is in one of them: the statement gives only
+    part of what Art 13 asks (not the rights, the DPO or the right to complain), and the
+    full notice linked from it gives the rest."""
+    covered: set[str] = set()
+    for slug, version, where in linked_notices(source):
+        notice = ctx.model.notices.get(slug)
+        if notice is None:
+            yield problem(source.where(*where, "notice"), "undeclared-notice",
+                          f"notice '{slug}' is not declared (no notices/{slug}.md)"
+                          f"{did_you_mean(slug, ctx.model.notices)}")
+            continue
+        covered.update(notice.activity_ids)
+        current = notice.entry["version"]
+        if version != current:
+            yield problem(source.where(*where, "notice_version"), "form-notice-version",
+                          f"form '{source.id}' cites version {version} of notice "
+                          f"'{notice.slug}', which is now version {current}: check the form still says "
+                          f"what the notice says, replace the copies people fill in (print it again, "
+                          f"paste the new text into your form tool), then set notice_version: \"{current}\"")
+    if len(covered) == 0:
+        return  # its notices are not declared: reported above
+    form_kind_consent = form_kind(source) == CONSENT
+    for activity in collecting(ctx.model, source.id):
+        if form_kind_consent and not relies_on_consent(activity):
+            continue  # a consent form is about its consent activities alone
+        if activity.id in covered:
+            continue
+        holders = sorted(slug for slug, notice in ctx.model.notices.items()
+                         if activity.id in notice.activity_ids and notice.original == slug)
+        advice = (f"add notice '{holders[0]}' under other_notices, with the version the form cites"
+                  if holders else f"activity '{activity.id}' is in no notice yet: add it to one, then point "
+                  "the form to that notice")
+        yield problem(source.where("form", "notice"), "form-notice-missing",
+                      f"form '{source.id}' collects for activity '{activity.id}', but none of the notices "
+                      f"it points to covers it, so people filling it in cannot find the rest of what the "
+                      f"law says they must be told (their rights, the Data Protection Officer, the right "
+                      f"to complain): {advice} (docs/forms.md)")
 
 
 def _choices(source, activities) -> Iterator[Problem]:
@@ -134,9 +159,9 @@ def _measure(ctx: Context, source) -> Iterator[Problem]:
         view = form_view(ctx.model, source.id)
         consent = view.kind == CONSENT
         template = "consent-form-body.html" if consent else "collection-statement.html"
-        html = renderer.render(template, form=view, notice_href="", withdraw={}, level=1, paper=True,
+        html = renderer.render(template, form=view, notice_hrefs={}, withdraw={}, level=1, paper=True,
                                language=view.language)
-        text = renderer.render("collection-statement.txt", form=view, notice_href="", withdraw={},
+        text = renderer.render("collection-statement.txt", form=view, notice_hrefs={}, withdraw={},
                                language=view.language) if not consent else ""
     except (NoticegenError, KeyError, TypeError, ValueError, AttributeError, LookupError):
         return  # the model has problems other rules report

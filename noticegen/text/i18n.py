@@ -235,6 +235,30 @@ def join_words(items: list[str], conjunction: str = "and", language: str | None 
     return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
+def lower_first(value) -> str:
+    """'Safeguarding and child protection' as 'safeguarding and child protection', within
+    a sentence; a word in capitals (an acronym such as 'SEN') keeps them."""
+    text = str(value)
+    words = text.split(" ")
+    first = words[0]
+    if len(first) > 1 and first.isupper():
+        return value
+    if len(words) > 1 and words[1][:1].isupper() and first[:1].isupper():
+        return value  # a name in capitals ('Education Health Care Plans'), kept as written
+    return value[:1].lower() + value[1:] if isinstance(value, str) else text[:1].lower() + text[1:]
+
+
+def upper_first(value):
+    """'while the pupil attends …' as 'While the pupil attends …', to open a sentence; the
+    rest of the text, and its markup, unchanged."""
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return Markup(value[:1].upper() + value[1:])
+    text = str(value)
+    return text[:1].upper() + text[1:]
+
+
 def country_name(code: str, language: str | None = None) -> str:
     """'US' as 'United States' (or 'Yr Unol Daleithiau'), from CLDR through Babel."""
     from babel import Locale

@@ -15,8 +15,9 @@ def root(context, missing=missing, environment=environment):
     l_0_draft = resolve('draft')
     l_0__ = resolve('_')
     l_0_example = resolve('example')
-    l_0_notice_href = resolve('notice_href')
-    l_0_h = l_0_h_item = missing
+    l_0_rule = resolve('rule')
+    l_0_item = resolve('item')
+    l_0_h = l_0_several = missing
     try:
         t_1 = environment.filters['join_words']
     except KeyError:
@@ -63,9 +64,9 @@ def root(context, missing=missing, environment=environment):
     l_0_h = ('h%d' % (undefined(name='level') if l_0_level is missing else l_0_level))
     context.vars['h'] = l_0_h
     context.exported_vars.add('h')
-    l_0_h_item = ('h%d' % ((undefined(name='level') if l_0_level is missing else l_0_level) + 1))
-    context.vars['h_item'] = l_0_h_item
-    context.exported_vars.add('h_item')
+    l_0_several = (t_2(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'items')) > 1)
+    context.vars['several'] = l_0_several
+    context.exported_vars.add('several')
     yield '<section class="collection-statement" lang="'
     yield escape(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'language'))
     yield '" aria-labelledby="statement-'
@@ -75,7 +76,7 @@ def root(context, missing=missing, environment=environment):
         pass
         yield '<style>'
         template = environment.get_template('forms.css', 'collection-statement.html')
-        gen = template.root_render_func(template.new_context(context.get_all(), True, {'h': l_0_h, 'h_item': l_0_h_item}))
+        gen = template.root_render_func(template.new_context(context.get_all(), True, {'h': l_0_h, 'item': l_0_item, 'rule': l_0_rule, 'several': l_0_several}))
         try:
             for event in gen:
                 yield event
@@ -89,7 +90,7 @@ def root(context, missing=missing, environment=environment):
     if ((undefined(name='example') if l_0_example is missing else l_0_example) and ((undefined(name='level') if l_0_level is missing else l_0_level) > 1)):
         pass
         template = environment.get_template('example-banner.html', 'collection-statement.html')
-        gen = template.root_render_func(template.new_context(context.get_all(), True, {'h': l_0_h, 'h_item': l_0_h_item}))
+        gen = template.root_render_func(template.new_context(context.get_all(), True, {'h': l_0_h, 'item': l_0_item, 'rule': l_0_rule, 'several': l_0_several}))
         try:
             for event in gen:
                 yield event
@@ -110,125 +111,178 @@ def root(context, missing=missing, environment=environment):
         yield '</p>'
     yield '<p>'
     yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '%(publisher)s uses what you give on %(form)s as follows.', publisher=environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'publisher'), form=t_3(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'title'))))
-    yield '</p>\n'
-    l_1_loop = missing
-    for l_1_item, l_1_loop in LoopContext(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'items'), undefined):
-        l_1_requirements = resolve('requirements')
-        l_1_withdraw = resolve('withdraw')
-        _loop_vars = {}
+    yield '</p>\n<ul>\n  <li><strong>'
+    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'What we collect:'))
+    yield '</strong> '
+    yield escape(t_6(t_1(t_4(context, t_4(context, environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'categories'), attribute='name'), 'lower_first'))))
+    yield '.</li>\n  <li><strong>'
+    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Why:'))
+    yield '</strong>'
+    if ((not (undefined(name='several') if l_0_several is missing else l_0_several)) and (t_2(environment.getattr(environment.getitem(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'items'), 0), 'purposes')) == 1)):
         pass
-        if (t_2(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'items')) > 1):
+        yield ' '
+        yield escape(t_6(environment.getitem(environment.getattr(environment.getitem(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'items'), 0), 'purposes'), 0)))
+        yield '.'
+    elif (not (undefined(name='several') if l_0_several is missing else l_0_several)):
+        pass
+        yield '    <ul>'
+        for l_1_purpose in environment.getattr(environment.getitem(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'items'), 0), 'purposes'):
+            _loop_vars = {}
             pass
-            yield '<'
-            yield escape((undefined(name='h_item') if l_0_h_item is missing else l_0_h_item))
-            yield '>'
+            yield '<li>'
+            yield escape(t_6(l_1_purpose))
+            yield '.</li>'
+        l_1_purpose = missing
+        yield '</ul>'
+    else:
+        pass
+        yield '    <ul>'
+        for l_1_item in environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'items'):
+            _loop_vars = {}
+            pass
+            yield '<li><strong class="statement-activity">'
             yield escape(environment.getattr(l_1_item, 'name'))
-            yield '</'
-            yield escape((undefined(name='h_item') if l_0_h_item is missing else l_0_h_item))
-            yield '>'
-        yield '<ul>\n  <li><strong>'
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'What we collect:', _loop_vars=_loop_vars))
-        yield '</strong> '
-        yield escape(t_6(t_1(t_4(context, t_4(context, environment.getattr(l_1_item, 'categories'), attribute='name'), 'lower_first'))))
-        yield '.</li>\n  <li><strong>'
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Why:', _loop_vars=_loop_vars))
-        yield '</strong>'
-        if (t_2(environment.getattr(l_1_item, 'purposes')) == 1):
-            pass
-            yield ' '
-            yield escape(t_6(environment.getitem(environment.getattr(l_1_item, 'purposes'), 0)))
-            yield '.'
-        else:
-            pass
-            yield '    <ul>'
-            for l_2_purpose in environment.getattr(l_1_item, 'purposes'):
-                _loop_vars = {}
+            yield ':</strong>'
+            if (t_2(environment.getattr(l_1_item, 'purposes')) == 1):
                 pass
-                yield '<li>'
-                yield escape(t_6(l_2_purpose))
-                yield '.</li>'
-            l_2_purpose = missing
-            yield '</ul>'
-        yield '</li>\n  <li><strong>'
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Our lawful basis:', _loop_vars=_loop_vars))
-        yield '</strong> '
-        l_2_loop = missing
-        for l_2_basis, l_2_loop in LoopContext(environment.getattr(l_1_item, 'bases'), undefined):
+                yield ' '
+                yield escape(t_6(environment.getitem(environment.getattr(l_1_item, 'purposes'), 0)))
+                yield '.'
+            else:
+                pass
+                yield '<ul>'
+                for l_2_purpose in environment.getattr(l_1_item, 'purposes'):
+                    _loop_vars = {}
+                    pass
+                    yield '<li>'
+                    yield escape(t_6(l_2_purpose))
+                    yield '.</li>'
+                l_2_purpose = missing
+                yield '</ul>'
+            yield '</li>'
+        l_1_item = missing
+        yield '</ul>'
+    yield '</li>\n  <li><strong>'
+    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Our lawful basis:'))
+    yield '</strong>'
+    if (t_2(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'basis_uses')) == 1):
+        pass
+        yield ' '
+        for (l_1_basis, l_1_used_for) in environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'basis_uses'):
             _loop_vars = {}
             pass
-            yield escape((t_3(environment.getattr(l_2_basis, 'name')) if (not environment.getattr(l_2_loop, 'first')) else environment.getattr(l_2_basis, 'name')))
+            yield escape(environment.getattr(l_1_basis, 'name'))
             yield ' ('
-            yield escape(environment.getattr(l_2_basis, 'reference'))
-            yield ')'
-            yield escape(('; ' if (not environment.getattr(l_2_loop, 'last')) else '.'))
-        l_2_loop = l_2_basis = missing
-        yield '</li>\n  <li><strong>'
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Who receives it:', _loop_vars=_loop_vars))
-        yield '</strong> '
-        if environment.getattr(l_1_item, 'recipients'):
-            pass
-            yield escape(t_1(environment.getattr(l_1_item, 'recipient_names')))
-            yield '.'
-        else:
-            pass
-            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Nobody outside %(publisher)s.', publisher=environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'publisher'), _loop_vars=_loop_vars))
-        yield '</li>\n  <li><strong>'
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'How long we keep it:', _loop_vars=_loop_vars))
-        yield '</strong> '
-        l_2_loop = missing
-        for l_2_rule, l_2_loop in LoopContext(environment.getattr(l_1_item, 'retention'), undefined):
+            yield escape(environment.getattr(l_1_basis, 'reference'))
+            yield ').'
+        l_1_basis = l_1_used_for = missing
+    else:
+        pass
+        yield '    <ul>'
+        for (l_1_basis, l_1_used_for) in environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'basis_uses'):
             _loop_vars = {}
             pass
-            yield escape((t_6(t_5(l_2_rule)) if environment.getattr(l_2_loop, 'first') else t_5(l_2_rule)))
-            if (t_7(environment.getattr(l_2_rule, 'illustrative')) and environment.getattr(l_2_rule, 'illustrative')):
+            yield '<li>'
+            yield escape(environment.getattr(l_1_basis, 'name'))
+            yield ' ('
+            yield escape(environment.getattr(l_1_basis, 'reference'))
+            yield ')'
+            if l_1_used_for:
+                pass
+                yield ', '
+                yield escape(l_1_used_for)
+            yield '.</li>'
+        l_1_basis = l_1_used_for = missing
+        yield '</ul>'
+    yield '</li>\n  <li><strong>'
+    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Who receives it:'))
+    yield '</strong> '
+    if environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'recipients'):
+        pass
+        yield escape(t_1(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'recipient_names')))
+        yield '.'
+    else:
+        pass
+        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Nobody outside %(publisher)s.', publisher=environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'publisher')))
+    yield '</li>\n  <li><strong>'
+    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'How long we keep it:'))
+    yield '</strong>'
+    if (t_2(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'retention')) == 1):
+        pass
+        l_0_rule = environment.getitem(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'retention'), 0)
+        context.vars['rule'] = l_0_rule
+        context.exported_vars.add('rule')
+        yield ' '
+        yield escape(t_6(t_5((undefined(name='rule') if l_0_rule is missing else l_0_rule))))
+        if (t_7(environment.getattr((undefined(name='rule') if l_0_rule is missing else l_0_rule), 'illustrative')) and environment.getattr((undefined(name='rule') if l_0_rule is missing else l_0_rule), 'illustrative')):
+            pass
+            yield ' <em class="illustrative">'
+            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)'))
+            yield '</em>'
+        yield '.'
+    else:
+        pass
+        yield '    <ul>'
+        for l_1_rule in environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'retention'):
+            _loop_vars = {}
+            pass
+            yield '<li>'
+            yield escape(environment.getattr(l_1_rule, 'name'))
+            yield ': '
+            yield escape(t_5(l_1_rule))
+            if (t_7(environment.getattr(l_1_rule, 'illustrative')) and environment.getattr(l_1_rule, 'illustrative')):
                 pass
                 yield ' <em class="illustrative">'
                 yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
                 yield '</em>'
-            yield escape(('; ' if (not environment.getattr(l_2_loop, 'last')) else '.'))
-        l_2_loop = l_2_rule = missing
-        yield '</li>\n  <li><strong>'
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Must you give it?', _loop_vars=_loop_vars))
-        yield '</strong> '
-        if environment.getattr(l_1_item, 'requirement'):
-            pass
-            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), environment.getitem((undefined(name='requirements') if l_1_requirements is missing else l_1_requirements), environment.getattr(l_1_item, 'requirement')), _loop_vars=_loop_vars))
-        if environment.getattr(l_1_item, 'consequence'):
-            pass
-            yield ' '
-            if environment.call(context, environment.getattr(environment.getattr(l_1_item, 'consequence')[:1], 'isupper'), _loop_vars=_loop_vars):
-                pass
-                yield escape(environment.getattr(l_1_item, 'consequence'))
-            else:
-                pass
-                yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'If it is not provided, %(consequence)s', consequence=environment.getattr(l_1_item, 'consequence'), _loop_vars=_loop_vars))
-        if (environment.getattr(l_1_item, 'consent') and (environment.getattr(environment.getattr(l_1_item, 'activity'), 'id') in (undefined(name='withdraw') if l_1_withdraw is missing else l_1_withdraw))):
-            pass
-            yield ' '
-            yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'You can withdraw your consent at any time %(how)s.', how=environment.getitem((undefined(name='withdraw') if l_1_withdraw is missing else l_1_withdraw), environment.getattr(environment.getattr(l_1_item, 'activity'), 'id')), _loop_vars=_loop_vars))
-        yield '</li>\n</ul>\n'
-    l_1_loop = l_1_item = l_1_requirements = l_1_withdraw = missing
-    if environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'notice'):
+            yield '.</li>'
+        l_1_rule = missing
+        yield '</ul>'
+    yield '</li>\n  <li><strong>'
+    yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Must you give it?'))
+    yield '</strong>'
+    if (t_2(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'provisions')) == 1):
         pass
-        yield '<p>'
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Our full privacy notice:'))
         yield ' '
-        if (undefined(name='notice_href') if l_0_notice_href is missing else l_0_notice_href):
+        l_0_item = environment.getitem(environment.getitem(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'provisions'), 0), 0)
+        context.vars['item'] = l_0_item
+        context.exported_vars.add('item')
+        template = environment.get_template('collection-provision.html', 'collection-statement.html')
+        gen = template.root_render_func(template.new_context(context.get_all(), True, {'h': l_0_h, 'item': l_0_item, 'rule': l_0_rule, 'several': l_0_several}))
+        try:
+            for event in gen:
+                yield event
+        finally: gen.close()
+    else:
+        pass
+        yield '    <ul>'
+        for (l_1_item, l_1_about) in environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'provisions'):
+            _loop_vars = {}
             pass
-            yield '<a href="'
-            yield escape((undefined(name='notice_href') if l_0_notice_href is missing else l_0_notice_href))
-            yield '">'
-            yield escape(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'notice_title'))
-            yield '</a>'
-        else:
-            pass
-            yield '<cite>'
-            yield escape(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'notice_title'))
-            yield '</cite>'
-        yield ' ('
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'version %(version)s', version=environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'notice_version')))
-        yield ').</p>\n'
+            yield '<li><strong class="statement-activity">'
+            yield escape(l_1_about)
+            yield ':</strong> '
+            template = environment.get_template('collection-provision.html', 'collection-statement.html')
+            gen = template.root_render_func(template.new_context(context.get_all(), True, {'about': l_1_about, 'item': l_1_item, 'h': l_0_h, 'rule': l_0_rule, 'several': l_0_several}))
+            try:
+                for event in gen:
+                    yield event
+            finally: gen.close()
+            yield '</li>'
+        l_1_item = l_1_about = missing
+        yield '</ul>'
+    yield '</li>\n</ul>\n'
+    l_1_one = environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Our full privacy notice:')
+    l_1_many = environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Our full privacy notices:')
+    pass
+    template = environment.get_template('form-notices.html', 'collection-statement.html')
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'many': l_1_many, 'one': l_1_one, 'h': l_0_h, 'item': l_0_item, 'rule': l_0_rule, 'several': l_0_several}))
+    try:
+        for event in gen:
+            yield event
+    finally: gen.close()
+    l_1_one = l_1_many = missing
     yield '</section>\n'
 
 blocks = {}
-debug_info = '6=60&7=63&8=67&9=71&10=81&11=86&12=95&13=103&14=109&15=112&16=117&18=127&19=131&20=141&21=150&22=163&23=173&24=188&27=208&28=211'
+debug_info = '9=61&10=64&11=68&12=72&13=82&14=87&15=96&16=104&17=110&19=112&20=116&21=126&22=137&23=163&24=179&25=195&26=205&27=223&28=239&29=256&31=275'

@@ -53,14 +53,52 @@ def root(context, missing=missing, environment=environment):
         def t_7(*unused):
             raise TemplateRuntimeError("No test named 'defined' found.")
     pass
+    l_1_form = resolve('form')
     l_1_draft = resolve('draft')
     l_1__ = resolve('_')
     l_1_example = resolve('example')
-    l_1_form = resolve('form')
-    l_1_notice_href = resolve('notice_href')
+    l_1_rule = resolve('rule')
+    l_1_notice_hrefs = resolve('notice_hrefs')
+    l_1_provision = l_1_several = missing
     pass
     t_8 = context.eval_ctx.save()
     context.eval_ctx.autoescape = False
+    def macro(l_2_item):
+        t_9 = []
+        l_2_requirements = resolve('requirements')
+        l_2_withdraw = resolve('withdraw')
+        if l_2_item is missing:
+            l_2_item = undefined("parameter 'item' was not provided", name='item')
+        pass
+        if environment.getattr(l_2_item, 'requirement'):
+            pass
+            t_9.append(
+                str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), environment.getitem((undefined(name='requirements') if l_2_requirements is missing else l_2_requirements), environment.getattr(l_2_item, 'requirement')))),
+            )
+        if environment.getattr(l_2_item, 'consequence'):
+            pass
+            t_9.append(
+                ' ',
+            )
+            if environment.call(context, environment.getattr(environment.getattr(l_2_item, 'consequence')[:1], 'isupper')):
+                pass
+                t_9.append(
+                    str(environment.getattr(l_2_item, 'consequence')),
+                )
+            else:
+                pass
+                t_9.append(
+                    str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'If it is not provided, %(consequence)s', consequence=environment.getattr(l_2_item, 'consequence'))),
+                )
+        if (environment.getattr(l_2_item, 'consent') and (environment.getattr(environment.getattr(l_2_item, 'activity'), 'id') in (undefined(name='withdraw') if l_2_withdraw is missing else l_2_withdraw))):
+            pass
+            t_9.extend((
+                ' ',
+                str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'You can withdraw your consent at any time %(how)s.', how=environment.getitem((undefined(name='withdraw') if l_2_withdraw is missing else l_2_withdraw), environment.getattr(environment.getattr(l_2_item, 'activity'), 'id')))),
+            ))
+        return concat(t_9)
+    l_1_provision = Macro(environment, macro, 'provision', ('item',), False, False, False, context.eval_ctx.autoescape)
+    l_1_several = (t_2(environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'items')) > 1)
     if (undefined(name='draft') if l_1_draft is missing else l_1_draft):
         pass
         yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'DRAFT — NOT FOR PUBLICATION.'))
@@ -78,112 +116,166 @@ def root(context, missing=missing, environment=environment):
         yield '\n'
     yield '\n'
     yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), '%(publisher)s uses what you give on %(form)s as follows.', publisher=environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'publisher'), form=t_3(environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'title'))))
-    yield '\n'
-    l_2_loop = missing
-    for l_2_item, l_2_loop in LoopContext(environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'items'), undefined):
-        l_2_requirements = resolve('requirements')
-        l_2_withdraw = resolve('withdraw')
-        _loop_vars = {}
+    yield '\n\n- '
+    yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'What we collect:'))
+    yield ' '
+    yield str(t_6(t_1(t_4(context, t_4(context, environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'categories'), attribute='name'), 'lower_first'))))
+    yield '.\n- '
+    yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'Why:'))
+    if ((not (undefined(name='several') if l_1_several is missing else l_1_several)) and (t_2(environment.getattr(environment.getitem(environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'items'), 0), 'purposes')) == 1)):
         pass
-        yield '\n'
-        if (t_2(environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'items')) > 1):
-            pass
-            yield str(environment.getattr(l_2_item, 'name'))
-            yield '\n'
-        yield '- '
-        yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'What we collect:', _loop_vars=_loop_vars))
         yield ' '
-        yield str(t_6(t_1(t_4(context, t_4(context, environment.getattr(l_2_item, 'categories'), attribute='name'), 'lower_first'))))
-        yield '.\n- '
-        yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'Why:', _loop_vars=_loop_vars))
-        if (t_2(environment.getattr(l_2_item, 'purposes')) == 1):
+        yield str(t_6(environment.getitem(environment.getattr(environment.getitem(environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'items'), 0), 'purposes'), 0)))
+        yield '.'
+    elif (not (undefined(name='several') if l_1_several is missing else l_1_several)):
+        pass
+        for l_2_purpose in environment.getattr(environment.getitem(environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'items'), 0), 'purposes'):
+            _loop_vars = {}
+            pass
+            yield '\n  - '
+            yield str(t_6(l_2_purpose))
+            yield '.'
+        l_2_purpose = missing
+    else:
+        pass
+        for l_2_item in environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'items'):
+            _loop_vars = {}
+            pass
+            yield '\n  - '
+            yield str(environment.getattr(l_2_item, 'name'))
+            yield ':'
+            if (t_2(environment.getattr(l_2_item, 'purposes')) == 1):
+                pass
+                yield ' '
+                yield str(t_6(environment.getitem(environment.getattr(l_2_item, 'purposes'), 0)))
+                yield '.'
+            else:
+                pass
+                for l_3_purpose in environment.getattr(l_2_item, 'purposes'):
+                    _loop_vars = {}
+                    pass
+                    yield '\n    - '
+                    yield str(t_6(l_3_purpose))
+                    yield '.'
+                l_3_purpose = missing
+        l_2_item = missing
+    yield '\n- '
+    yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'Our lawful basis:'))
+    if (t_2(environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'basis_uses')) == 1):
+        pass
+        yield ' '
+        for (l_2_basis, l_2_used_for) in environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'basis_uses'):
+            _loop_vars = {}
+            pass
+            yield str(environment.getattr(l_2_basis, 'name'))
+            yield ' ('
+            yield str(environment.getattr(l_2_basis, 'reference'))
+            yield ').'
+        l_2_basis = l_2_used_for = missing
+    else:
+        pass
+        for (l_2_basis, l_2_used_for) in environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'basis_uses'):
+            _loop_vars = {}
+            pass
+            yield '\n  - '
+            yield str(environment.getattr(l_2_basis, 'name'))
+            yield ' ('
+            yield str(environment.getattr(l_2_basis, 'reference'))
+            yield ')'
+            if l_2_used_for:
+                pass
+                yield ', '
+                yield str(l_2_used_for)
+            yield '.'
+        l_2_basis = l_2_used_for = missing
+    yield '\n- '
+    yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'Who receives it:'))
+    yield ' '
+    if environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'recipients'):
+        pass
+        yield str(t_1(environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'recipient_names')))
+        yield '.'
+    else:
+        pass
+        yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'Nobody outside %(publisher)s.', publisher=environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'publisher')))
+    yield '\n- '
+    yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'How long we keep it:'))
+    if (t_2(environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'retention')) == 1):
+        pass
+        l_1_rule = environment.getitem(environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'retention'), 0)
+        yield ' '
+        yield str(t_6(t_5((undefined(name='rule') if l_1_rule is missing else l_1_rule))))
+        if (t_7(environment.getattr((undefined(name='rule') if l_1_rule is missing else l_1_rule), 'illustrative')) and environment.getattr((undefined(name='rule') if l_1_rule is missing else l_1_rule), 'illustrative')):
             pass
             yield ' '
-            yield str(t_6(environment.getitem(environment.getattr(l_2_item, 'purposes'), 0)))
-            yield '.'
-        else:
-            pass
-            for l_3_purpose in environment.getattr(l_2_item, 'purposes'):
-                _loop_vars = {}
-                pass
-                yield '\n  - '
-                yield str(t_6(l_3_purpose))
-                yield '.'
-            l_3_purpose = missing
-        yield '\n- '
-        yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'Our lawful basis:', _loop_vars=_loop_vars))
-        yield ' '
-        l_3_loop = missing
-        for l_3_basis, l_3_loop in LoopContext(environment.getattr(l_2_item, 'bases'), undefined):
+            yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), '(illustrative: not yet confirmed)'))
+        yield '.'
+    else:
+        pass
+        for l_2_rule in environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'retention'):
             _loop_vars = {}
             pass
-            yield str((t_3(environment.getattr(l_3_basis, 'name')) if (not environment.getattr(l_3_loop, 'first')) else environment.getattr(l_3_basis, 'name')))
-            yield ' ('
-            yield str(environment.getattr(l_3_basis, 'reference'))
-            yield ')'
-            yield str(('; ' if (not environment.getattr(l_3_loop, 'last')) else '.'))
-        l_3_loop = l_3_basis = missing
-        yield '\n- '
-        yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'Who receives it:', _loop_vars=_loop_vars))
-        yield ' '
-        if environment.getattr(l_2_item, 'recipients'):
-            pass
-            yield str(t_1(environment.getattr(l_2_item, 'recipient_names')))
-            yield '.'
-        else:
-            pass
-            yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'Nobody outside %(publisher)s.', publisher=environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'publisher'), _loop_vars=_loop_vars))
-        yield '\n- '
-        yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'How long we keep it:', _loop_vars=_loop_vars))
-        yield ' '
-        l_3_loop = missing
-        for l_3_rule, l_3_loop in LoopContext(environment.getattr(l_2_item, 'retention'), undefined):
-            _loop_vars = {}
-            pass
-            yield str((t_6(t_5(l_3_rule)) if environment.getattr(l_3_loop, 'first') else t_5(l_3_rule)))
-            if (t_7(environment.getattr(l_3_rule, 'illustrative')) and environment.getattr(l_3_rule, 'illustrative')):
+            yield '\n  - '
+            yield str(environment.getattr(l_2_rule, 'name'))
+            yield ': '
+            yield str(t_5(l_2_rule))
+            if (t_7(environment.getattr(l_2_rule, 'illustrative')) and environment.getattr(l_2_rule, 'illustrative')):
                 pass
                 yield ' '
                 yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), '(illustrative: not yet confirmed)', _loop_vars=_loop_vars))
-            yield str(('; ' if (not environment.getattr(l_3_loop, 'last')) else '.'))
-        l_3_loop = l_3_rule = missing
-        yield '\n- '
-        yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'Must you give it?', _loop_vars=_loop_vars))
+            yield '.'
+        l_2_rule = missing
+    yield '\n- '
+    yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'Must you give it?'))
+    if (t_2(environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'provisions')) == 1):
+        pass
         yield ' '
-        if environment.getattr(l_2_item, 'requirement'):
+        yield str(environment.call(context, (undefined(name='provision') if l_1_provision is missing else l_1_provision), environment.getitem(environment.getitem(environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'provisions'), 0), 0)))
+    else:
+        pass
+        for (l_2_item, l_2_about) in environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'provisions'):
+            _loop_vars = {}
             pass
-            yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), environment.getitem((undefined(name='requirements') if l_2_requirements is missing else l_2_requirements), environment.getattr(l_2_item, 'requirement')), _loop_vars=_loop_vars))
-        if environment.getattr(l_2_item, 'consequence'):
-            pass
-            yield ' '
-            if environment.call(context, environment.getattr(environment.getattr(l_2_item, 'consequence')[:1], 'isupper'), _loop_vars=_loop_vars):
-                pass
-                yield str(environment.getattr(l_2_item, 'consequence'))
-            else:
-                pass
-                yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'If it is not provided, %(consequence)s', consequence=environment.getattr(l_2_item, 'consequence'), _loop_vars=_loop_vars))
-        if (environment.getattr(l_2_item, 'consent') and (environment.getattr(environment.getattr(l_2_item, 'activity'), 'id') in (undefined(name='withdraw') if l_2_withdraw is missing else l_2_withdraw))):
-            pass
-            yield ' '
-            yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'You can withdraw your consent at any time %(how)s.', how=environment.getitem((undefined(name='withdraw') if l_2_withdraw is missing else l_2_withdraw), environment.getattr(environment.getattr(l_2_item, 'activity'), 'id')), _loop_vars=_loop_vars))
-        yield '\n'
-    l_2_loop = l_2_item = l_2_requirements = l_2_withdraw = missing
-    if environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'notice'):
+            yield '\n  - '
+            yield str(l_2_about)
+            yield ': '
+            yield str(environment.call(context, (undefined(name='provision') if l_1_provision is missing else l_1_provision), l_2_item, _loop_vars=_loop_vars))
+        l_2_item = l_2_about = missing
+    yield '\n'
+    if (t_2(environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'links')) == 1):
         pass
         yield '\n'
         yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'Our full privacy notice:'))
         yield ' '
-        yield str(environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'notice_title'))
+        yield str(environment.getattr(environment.getitem(environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'links'), 0), 'title'))
         yield ' ('
-        yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'version %(version)s', version=environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'notice_version')))
+        yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'version %(version)s', version=environment.getattr(environment.getitem(environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'links'), 0), 'version')))
         yield ')'
-        if (undefined(name='notice_href') if l_1_notice_href is missing else l_1_notice_href):
+        if environment.call(context, environment.getattr((undefined(name='notice_hrefs') if l_1_notice_hrefs is missing else l_1_notice_hrefs), 'get'), environment.getattr(environment.getitem(environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'links'), 0), 'slug')):
             pass
             yield ': '
-            yield str((undefined(name='notice_href') if l_1_notice_href is missing else l_1_notice_href))
+            yield str(environment.call(context, environment.getattr((undefined(name='notice_hrefs') if l_1_notice_hrefs is missing else l_1_notice_hrefs), 'get'), environment.getattr(environment.getitem(environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'links'), 0), 'slug')))
         yield '.\n'
+    elif environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'links'):
+        pass
+        yield '\n'
+        yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'Our full privacy notices:'))
+        for l_2_link in environment.getattr((undefined(name='form') if l_1_form is missing else l_1_form), 'links'):
+            _loop_vars = {}
+            pass
+            yield '\n- '
+            yield str(environment.getattr(l_2_link, 'title'))
+            yield ' ('
+            yield str(environment.call(context, (undefined(name='_') if l_1__ is missing else l_1__), 'version %(version)s', version=environment.getattr(l_2_link, 'version'), _loop_vars=_loop_vars))
+            yield ')'
+            if environment.call(context, environment.getattr((undefined(name='notice_hrefs') if l_1_notice_hrefs is missing else l_1_notice_hrefs), 'get'), environment.getattr(l_2_link, 'slug'), _loop_vars=_loop_vars):
+                pass
+                yield ': '
+                yield str(environment.call(context, environment.getattr((undefined(name='notice_hrefs') if l_1_notice_hrefs is missing else l_1_notice_hrefs), 'get'), environment.getattr(l_2_link, 'slug'), _loop_vars=_loop_vars))
+        l_2_link = missing
+        yield '\n'
     context.eval_ctx.revert(t_8)
-    l_1_draft = l_1__ = l_1_example = l_1_form = l_1_notice_href = missing
+    l_1_provision = l_1_form = l_1_several = l_1_draft = l_1__ = l_1_example = l_1_rule = l_1_notice_hrefs = missing
 
 blocks = {}
-debug_info = '5=61&6=63&9=65&10=67&13=69&14=71&16=74&19=77&20=80&22=86&24=91&25=95&27=107&29=111&31=124&33=134&35=148&38=168&40=171'
+debug_info = '6=63&7=98&8=99&9=101&12=103&13=105&16=107&17=109&19=112&22=115&24=117&25=121&27=133&29=142&31=155&33=160&35=178&37=189&39=199&41=216&43=226&45=237&47=242&49=245&50=256&52=259&54=264'

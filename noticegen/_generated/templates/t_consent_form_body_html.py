@@ -13,7 +13,6 @@ def root(context, missing=missing, environment=environment):
     l_0_form = resolve('form')
     l_0__ = resolve('_')
     l_0_paper = resolve('paper')
-    l_0_notice_href = resolve('notice_href')
     l_0_children = missing
     try:
         t_1 = environment.filters['join_words']
@@ -256,26 +255,16 @@ def root(context, missing=missing, environment=environment):
     yield '\n<h2 id="more">'
     yield escape((environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'More information') if (not (undefined(name='children') if l_0_children is missing else l_0_children)) else environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Finding out more')))
     yield '</h2>\n'
-    if environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'notice'):
-        pass
-        yield '<p>'
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Our privacy notice says more about how we use this information and about your rights:'))
-        yield ' '
-        if (undefined(name='notice_href') if l_0_notice_href is missing else l_0_notice_href):
-            pass
-            yield '<a href="'
-            yield escape((undefined(name='notice_href') if l_0_notice_href is missing else l_0_notice_href))
-            yield '">'
-            yield escape(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'notice_title'))
-            yield '</a>'
-        else:
-            pass
-            yield '<cite>'
-            yield escape(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'notice_title'))
-            yield '</cite>'
-        yield ' ('
-        yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'version %(version)s', version=environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'notice_version')))
-        yield ').</p>\n'
+    l_1_one = environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Our privacy notice says more about how we use this information and about your rights:')
+    l_1_many = environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Our privacy notices say more about how we use this information and about your rights:')
+    pass
+    template = environment.get_template('form-notices.html', 'consent-form-body.html')
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'many': l_1_many, 'one': l_1_one, 'children': l_0_children}))
+    try:
+        for event in gen:
+            yield event
+    finally: gen.close()
+    l_1_one = l_1_many = missing
     yield '\n<h2 id="signature">'
     yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Your details'))
     yield '</h2>\n'
@@ -327,4 +316,4 @@ def root(context, missing=missing, environment=environment):
     yield '</p>\n</article>\n'
 
 blocks = {}
-debug_info = '6=58&7=62&8=64&9=70&10=75&11=78&12=82&14=87&15=91&18=97&19=99&21=102&22=106&27=120&28=122&29=126&34=144&35=147&36=150&38=156&39=158&40=160&41=162&42=169&43=172&44=184&45=187&46=190&51=203&52=205&53=209&54=212&57=226&58=233&59=236&62=254&63=256&64=259&67=277&68=279&70=282&71=288&72=290&73=301&77=306&78=312&79=314&80=320&83=323'
+debug_info = '6=57&7=61&8=63&9=69&10=74&11=77&12=81&14=86&15=90&18=96&19=98&21=101&22=105&27=119&28=121&29=125&34=143&35=146&36=149&38=155&39=157&40=159&41=161&42=168&43=171&44=183&45=186&46=189&51=202&52=204&53=208&54=211&57=225&58=232&59=235&62=253&63=258&65=266&66=268&68=271&69=277&70=279&71=290&75=295&76=301&77=303&78=309&81=312'

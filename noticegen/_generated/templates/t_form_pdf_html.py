@@ -15,6 +15,7 @@ def root(context, missing=missing, environment=environment):
     l_0_noticegen_version = resolve('noticegen_version')
     l_0_example = resolve('example')
     l_0_draft = resolve('draft')
+    l_0_layout = resolve('layout')
     l_0_example_parts = missing
     try:
         t_1 = environment.filters['css_string']
@@ -93,21 +94,45 @@ def root(context, missing=missing, environment=environment):
             pass
             yield ' width: 100%;'
         yield ' }\n'
-    else:
+    elif (environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'mode') == 'page'):
         pass
         yield '@top-left { content: '
         yield escape(t_1(environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'publisher')))
         yield '; }'
-    yield '  @bottom-left { content: '
-    yield escape(t_1(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Form version %(version)s', version=environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'version'))))
-    yield '; }\n'
-    template = environment.get_template('pdf-page.html', 'form-pdf.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts}))
-    try:
-        for event in gen:
-            yield event
-    finally: gen.close()
-    yield '}\n</style>\n</head>\n<body class="pdf">\n<main id="main">\n'
+    if (environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'mode') == 'page'):
+        pass
+        yield '  @bottom-left { content: '
+        yield escape(t_1(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Form version %(version)s', version=environment.getattr((undefined(name='form') if l_0_form is missing else l_0_form), 'version'))))
+        yield '; }\n'
+        template = environment.get_template('pdf-page.html', 'form-pdf.html')
+        gen = template.root_render_func(template.new_context(context.get_all(), True, {'example_parts': l_0_example_parts}))
+        try:
+            for event in gen:
+                yield event
+        finally: gen.close()
+    else:
+        pass
+        if (undefined(name='draft') if l_0_draft is missing else l_0_draft):
+            pass
+            yield '@top-right { content: '
+            yield escape(t_1(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'DRAFT — NOT FOR PUBLICATION')))
+            yield '; color: #b00020; font-weight: bold; }'
+    if (environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'mode') == 'block'):
+        pass
+        yield 'size: 210mm '
+        yield escape(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'height'))
+        yield '; margin: '
+        yield escape(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'top'))
+        yield ' 18mm '
+        yield escape(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'bottom'))
+        yield ' 18mm;'
+    yield '}\n'
+    if (environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'mode') == 'foot'):
+        pass
+        yield 'body.pdf main { padding-top: '
+        yield escape(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'space'))
+        yield '; }'
+    yield '</style>\n</head>\n<body class="pdf">\n<main id="main">\n'
     if (undefined(name='example') if l_0_example is missing else l_0_example):
         pass
         template = environment.get_template('example-banner.html', 'form-pdf.html')
@@ -129,4 +154,4 @@ def root(context, missing=missing, environment=environment):
     yield '</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '5=36&8=38&9=46&10=48&11=50&12=53&13=55&16=58&17=64&18=70&20=77&21=80&22=96&23=99&24=101&30=108&31=119'
+debug_info = '7=37&10=39&11=47&12=49&13=51&14=54&15=56&18=59&19=65&20=71&22=78&23=81&24=94&25=99&26=102&27=104&29=112&31=117&33=127&38=133&39=144'

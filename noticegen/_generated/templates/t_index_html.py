@@ -165,7 +165,7 @@ def block_content(context, missing=missing, environment=environment):
         yield '<h2>'
         yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'Forms and collection statements', _block_vars=_block_vars))
         yield '</h2>\n'
-        l_0_labels = {'page': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'web page', _block_vars=_block_vars), 'pdf': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'PDF to print', _block_vars=_block_vars), 'record': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'consent record (CSV)', _block_vars=_block_vars), 'fragment': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'collection statement (HTML fragment)', _block_vars=_block_vars), 'text': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'collection statement (plain text)', _block_vars=_block_vars), 'statement-pdf': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'collection statement (PDF)', _block_vars=_block_vars)}
+        l_0_labels = {'page': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'web page', _block_vars=_block_vars), 'pdf': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'PDF to print', _block_vars=_block_vars), 'record': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'consent record (CSV)', _block_vars=_block_vars), 'fragment': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'collection statement (HTML fragment)', _block_vars=_block_vars), 'text': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'collection statement (plain text)', _block_vars=_block_vars), 'statement-pdf': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'collection statement (PDF, at the foot of an A4 page)', _block_vars=_block_vars), 'statement-block': environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'collection statement (PDF, a block as tall as the statement)', _block_vars=_block_vars)}
         _block_vars['labels'] = l_0_labels
         yield '<ul>\n'
         l_1_loop = missing
@@ -202,7 +202,7 @@ def block_content(context, missing=missing, environment=environment):
                 yield '<span class="visually-hidden"> '
                 yield escape(environment.call(context, (undefined(name='_') if l_0__ is missing else l_0__), 'of %(title)s', title=environment.getattr(l_1_form, 'title'), _loop_vars=_loop_vars))
                 yield '</span></a>'
-                yield escape((', ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 32 in 'index.html' evaluated to false and no else section was defined.")))
+                yield escape((', ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 33 in 'index.html' evaluated to false and no else section was defined.")))
             l_2_loop = l_2_what = l_2_href = l_2_form_language = l_2_pupils = l_2_language = missing
             yield '</li>\n'
         l_1_loop = l_1_form = missing
@@ -269,4 +269,4 @@ def block_content(context, missing=missing, environment=environment):
         yield ')</li>\n</ul>\n'
 
 blocks = {'language': block_language, 'title': block_title, 'header': block_header, 'content': block_content}
-debug_info = '6=12&7=17&8=28&9=42&10=55&11=91&12=93&14=95&15=100&18=138&19=141&21=145&22=147&23=150&25=160&26=163&27=165&31=169&32=173&36=207&37=210&39=212&40=219&41=225&42=234&43=240&45=251&46=257&47=263'
+debug_info = '6=12&7=17&8=28&9=42&10=55&11=91&12=93&14=95&15=100&18=138&19=141&21=145&22=147&23=150&25=160&26=163&27=165&32=169&33=173&37=207&38=210&40=212&41=219&42=225&43=234&44=240&46=251&47=257&48=263'
