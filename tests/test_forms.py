@@ -473,6 +473,26 @@ def test_a_statement_longer_than_a_page_runs_from_the_top(tmp_path, run):
         assert "item 59," in " ".join(w[3] for w in words), name
 
 
+def test_the_form_pdfs_are_the_same_bytes_from_another_process(built, tmp_path):
+    """Laid out twice (measured, then placed), a statement's PDFs are still the same
+    input, the same bytes, in a process with another hash seed."""
+    import os
+    import sys
+
+    from conftest import HASH_SEEDS, REPOSITORY
+
+    project = tmp_path / "p"
+    shutil.copytree(FEATURES, project)
+    subprocess.run([sys.executable, "-m", "noticegen", "build", str(project)], check=True, timeout=600,
+                   capture_output=True, env=dict(os.environ, PYTHONHASHSEED=HASH_SEEDS[-1],
+                                                 PYTHONPATH=str(REPOSITORY)))
+    names = sorted(p.name for p in (built / "build" / "forms").glob("*.pdf"))
+    assert "forms.statement-block.pdf" in names and "forms.statement.pdf" in names
+    for name in names:
+        assert (project / "build" / "forms" / name).read_bytes() == \
+            (built / "build" / "forms" / name).read_bytes(), name
+
+
 def test_the_printed_form_has_boxes_and_lines_to_fill_in(built):
     text = pdf_text(built / "build" / "forms" / "club-consents.pdf")
     for label in ("Name of the person this consent is about", "Your name", "Signature", "Date",
