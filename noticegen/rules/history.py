@@ -18,11 +18,13 @@ declare({
 @rule
 def history_record(ctx: Context) -> Iterator[Problem]:
     """Only for a single project (a trust's schools keep no record yet)."""
-    from noticegen.load import history
+    from noticegen.load import files
 
     model = ctx.model
-    if model.school is not None:
-        return
+    if model.school is not None or files.kind(model.root, "history") == "missing":
+        return  # (most projects: the record's reader, and git, are not even imported)
+    from noticegen.load import history
+
     ledger = history.read(model.root)
     if not ledger.exists:
         return

@@ -219,7 +219,8 @@ def wrong_language(ctx: Context) -> Iterator[Problem]:
                                   f"{_NAMES[found]} notice")
                 offset += len(paragraph) + 2
     for _kind, document in translated_documents(ctx.model):
-        yield from _wrong_values(document, document.data, ())
+        if getattr(document, "per_language", True):  # else the loader saw no text per language
+            yield from _wrong_values(document, document.data, ())
 
 
 def _wrong_values(document, value, path) -> Iterator[Problem]:
