@@ -8,8 +8,6 @@ from __future__ import annotations
 from typing import Iterator
 
 from noticegen.load.validate import did_you_mean
-from noticegen.model.consent import (CONSENT, collecting, consent_form_of, form_kind, form_sources,
-                                     linked_notices, missing_purposes)
 from noticegen.model.derive import relies_on_consent
 from noticegen.problems import Problem
 from noticegen.rules.registry import E, W, Context, declare, problem, rule
@@ -29,7 +27,11 @@ declare({
 @rule
 def consent_without_form(ctx: Context) -> Iterator[Problem]:
     for stem, activity in sorted(ctx.model.activities.items()):
-        if relies_on_consent(activity) and consent_form_of(ctx.model, activity) is None:
+        if not relies_on_consent(activity):
+            continue
+        from noticegen.model.consent import consent_form_of  # (most projects ask no consent)
+
+        if consent_form_of(ctx.model, activity) is None:
             yield problem(activity.where("lawful_basis", "article_6"), "consent-without-form",
                           f"activity '{stem}' relies on consent, but none of its sources is a consent "
                           "form, so noticegen cannot make the form that asks for it. Add a source with "
@@ -40,6 +42,10 @@ def consent_without_form(ctx: Context) -> Iterator[Problem]:
 @rule
 def forms(ctx: Context) -> Iterator[Problem]:
     model = ctx.model
+    if not any(source.get("form") for source in model.registers.get("source", {}).values()):
+        return  # (most projects hand out no form: the forms' model is not even imported)
+    from noticegen.model.consent import CONSENT, collecting, form_kind, form_sources
+
     for source in form_sources(model):
         form = source["form"]
         activities = collecting(model, source.id)
@@ -75,6 +81,8 @@ def _notice_link(ctx: Context, source) -> Iterator[Problem]:
     every activity the form collects for is in one of them: the statement gives only
     part of what Art 13 asks (not the rights, the DPO or the right to complain), and the
     full notice linked from it gives the rest."""
+    from noticegen.model.consent import CONSENT, collecting, form_kind, linked_notices
+
     covered: set[str] = set()
     for slug, version, where in linked_notices(source):
         notice = ctx.model.notices.get(slug)
@@ -93,9 +101,9 @@ def _notice_link(ctx: Context, source) -> Iterator[Problem]:
                           f"paste the new text into your form tool), then set notice_version: \"{current}\"")
     if len(covered) == 0:
         return  # its notices are not declared: reported above
-    form_kind_consent = form_kind(source) == CONSENT
+    consent_form = form_kind(source) == CONSENT
     for activity in collecting(ctx.model, source.id):
-        if form_kind_consent and not relies_on_consent(activity):
+        if consent_form and not relies_on_consent(activity):
             continue  # a consent form is about its consent activities alone
         if activity.id in covered:
             continue
@@ -112,6 +120,8 @@ def _notice_link(ctx: Context, source) -> Iterator[Problem]:
 
 
 def _choices(source, activities) -> Iterator[Problem]:
+    from noticegen.model.consent import missing_purposes
+
     form = source["form"]
     consenting = {a.id: a for a in activities}
     for index, choice in enumerate(form.get("choices") or []):
@@ -150,7 +160,7 @@ def _measure(ctx: Context, source) -> Iterator[Problem]:
     limit, age = form.get("max_words"), form.get("reading_age")
     if limit is None and age is None:
         return
-    from noticegen.model.consent import form_view
+    from noticegen.model.consent import CONSENT, form_view
     from noticegen.problems import NoticegenError
     from noticegen.text import readability
 
