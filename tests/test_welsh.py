@@ -128,6 +128,11 @@ def test_dates_and_lists_in_welsh():
     assert i18n.long_date("2026-11-28", "en-GB") == "28 November 2026"
     assert i18n.join_words(["enwau", "cyfeiriadau"], "and", "cy") == "enwau a chyfeiriadau"
     assert i18n.join_words(["disgyblion", "athrawon"], "and", "cy") == "disgyblion ac athrawon"
+    # the article joins 'and' ('a'r'), never 'ac yr', in a name too
+    assert i18n.join_words(["Llywodraeth Cymru", "yr awdurdod lleol"], "and", "cy") == \
+        "Llywodraeth Cymru a'r awdurdod lleol"
+    assert i18n.join_words(["rhieni", "y disgybl"], "and", "cy") == "rhieni a'r disgybl"
+    assert i18n.join_words(["rhieni", "Y Swyddfa Gymreig"], "and", "cy") == "rhieni a'r Swyddfa Gymreig"
     assert i18n.join_words(["names", "addresses"], "and", "en-GB") == "names and addresses"
     assert i18n.join_words(["e-bost", "ffôn"], "or", "cy") == "e-bost neu ffôn"
 

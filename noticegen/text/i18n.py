@@ -197,25 +197,36 @@ def babel_locale(language: str | None) -> str:
 
 
 _WELSH_VOWELS = tuple("aeiouwyâêîôûŵŷAEIOUWYÂÊÎÔÛŴŶ")
+_WELSH_ARTICLES = ("y ", "yr ", "Y ", "Yr ")
+"""The definite article at the start of an item (a name's too: 'Y Swyddfa Gymreig'):
+after 'a' (and) it is 'r."""
 _ASPIRATE = {"c": "ch", "p": "ph", "t": "th"}
 """Welsh 'a' (and) mutates a following c, p or t: 'enwau a chyfeiriadau'."""
 
 
 def and_word(following: str, language: str | None = None) -> str:
-    """'and' before ``following``: in Welsh 'ac' before a vowel, else 'a'."""
+    """'and' before ``following``: in Welsh 'a'r' before the article ('y', 'yr': 'a'r
+    awdurdod lleol', not 'ac yr awdurdod lleol'; :func:`after_and` drops the article),
+    'ac' before a vowel, else 'a'."""
     _ = gettext_for(language)
     word = _("and")
-    if base_language(language) == "cy" and word == "a" and following.startswith(_WELSH_VOWELS):
-        return "ac"
+    if base_language(language) == "cy" and word == "a":
+        if following.startswith(_WELSH_ARTICLES):
+            return "a'r"
+        if following.startswith(_WELSH_VOWELS):
+            return "ac"
     return word
 
 
 def after_and(text, language: str | None = None):
     """``text`` as it follows 'and': in Welsh, a lower-case word starting c, p or t (not
-    ch, ph or th) takes the aspirate mutation; names, and every other language, are left
+    ch, ph or th) takes the aspirate mutation, and the article ('y', 'yr') is dropped,
+    :func:`and_word` having made 'and' 'a'r'; names, and every other language, are left
     as written."""
     if base_language(language) != "cy" or not isinstance(text, str):
         return text
+    if text.startswith(_WELSH_ARTICLES) and gettext_for(language)("and") == "a":
+        return text.split(" ", 1)[1]  # the article has joined 'and': a'r
     first = text[:1]
     if first in _ASPIRATE and text[1:2] != "h":
         return _ASPIRATE[first] + text[1:]
