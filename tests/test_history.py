@@ -449,3 +449,17 @@ def test_the_governors_report_is_written_in_welsh_too(tmp_path):
     assert "<h1>Newidiadau i’n hysbysiadau preifatrwydd: o v1.0 hyd at y goeden waith</h1>" in welsh
     assert "<strong>Wedi newid: " in welsh and "yn “Sut rydym yn defnyddio gwybodaeth am ddisgyblion”" in welsh
     assert "Changed:" not in welsh and "We no longer" not in welsh
+
+
+def test_a_refused_publish_does_not_start_the_record(tmp_path):
+    """Refused (a version with no published date): exit 1 at its place, and history/ is not
+    made, so 'history' still says no record is kept (before, an empty ledger was left)."""
+    project = tmp_path / "p"
+    shutil.copytree(CASES / "base", project)
+    result = invoke("publish", project, "--today", "2026-12-03", "-j", "1")
+    assert result.exit_code == 1, result.output
+    assert "notices/pupils.md:4:10: error[publish-refused]: notice 'pupils' version 1 has no published date" \
+        in result.output
+    assert not (project / "history").exists()
+    result = invoke("history", "-C", project)
+    assert result.exit_code == 2 and "'noticegen publish' starts it" in result.output

@@ -56,12 +56,12 @@ def publish_project(root: Path, today: dt.date | None = None, jobs: int | None =
     result = PublishResult(built, rebuilt=rebuilt)
     if built.check.failed() or built.manifest is None:
         return result
-    record.start(root)
     model = built.check.model
     ledger = history.read(root)
     result.problems = _refusals(model, ledger)
-    if result.problems:
+    if result.problems:  # refused: the record is not started either (nothing was kept)
         return result
+    record.start(root)
     for slug, notice in sorted(model.notices.items()):
         version = str(notice.entry["version"])
         if ledger.find(slug, version) is not None:
