@@ -1,6 +1,12 @@
 """Every bad project under tests/cases/bad/ through every command and flag that reads a
 project: each gives located problems and exit 1, never a crash (exit 70, "internal
-error") and never a refusal to run (exit 2). New commands and flags join COMMANDS."""
+error") and never a refusal to run (exit 2), except the refusals that are the command's
+answer, each asserted with its sentence (publish on a trust; history with no record or an
+altered one; new where a file cannot be edited safely). New commands and flags join
+COMMANDS or a step of their own below: diff (text, markdown, html, pdf) against a clean
+commit, serve's problem panel, publish, history on a project published and then broken by
+the case, new notice and new activity; and forged ledgers through history, check, build
+and publish."""
 
 from __future__ import annotations
 
@@ -12,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, build_case
+
+TODAY = "2026-12-03"
 
 BAD = sorted(p for p in (CASES / "bad").iterdir() if p.is_dir())
 LOCATED = re.compile(r"^[^\s:][^:]*:\d+:\d+: (error|warning)\[[a-z0-9-]+\]: \S", re.M)
@@ -41,6 +49,20 @@ def _git(folder: Path, *args: str) -> None:
                     "-c", "commit.gpgsign=false", *args], check=True, capture_output=True)
 
 
+def _output(result) -> str:
+    return result.output + (result.stderr if result.stderr_bytes is not None else "")
+
+
+def _files(folder: Path, under: str = "") -> dict[str, bytes]:
+    """Every file in ``folder`` (or its ``under``) but build/, by path: what a command wrote."""
+    found = {}
+    for path in sorted((folder / under).rglob("*") if (folder / under).is_dir() else []):
+        relative = path.relative_to(folder)
+        if relative.parts[0] != "build" and not path.is_dir():
+            found[str(relative)] = path.read_bytes() if not path.is_symlink() else b"link"
+    return found
+
+
 def _located(output: str, command: tuple[str, ...]) -> bool:
     """Whether the output places at least one problem at its file, line and column."""
     if "--format" in command and "github" in command:
@@ -51,7 +73,7 @@ def _located(output: str, command: tuple[str, ...]) -> bool:
 
 
 @pytest.mark.parametrize("case", BAD, ids=lambda p: p.name)
-def test_a_bad_project_gives_located_problems_through_every_command(case: Path, tmp_path, run):
+def test_a_bad_project_gives_located_problems_through_every_command(case: Path, tmp_path, run, published):
     project = build_case(case, tmp_path / "project")
     extra = _case_args(case)
     first = run("check", *extra, cwd=project)
@@ -104,6 +126,140 @@ def test_a_bad_project_gives_located_problems_through_every_command(case: Path, 
         assert all(p.location.path for p in preview.problems)
         assert "<code>" in panel and "role=" in panel
 
+    # history and publish on a project published, then broken by the case's files
+    _history_after_publishing(case, published, tmp_path, run)
+
+    # publish, then new notice and new activity (they write: last)
+    today = [a for a in extra if a != "--strict"] or ["--today", TODAY]
+    publish_errors = re.findall(r"error\[", run("check", *today, cwd=project).output)
+    _publish(project, today, bool(publish_errors), run)
+    _new(project, run)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """The base project with its notice published once (version 1, with its record)."""
+    from click.testing import CliRunner
+
+    from noticegen.cli import main
+
+    project = Path(shutil.copytree(CASES / "base", tmp_path_factory.mktemp("published") / "school"))
+    notice = project / "notices" / "pupils.md"
+    notice.write_text(notice.read_text().replace('version: "1"\n', 'version: "1"\npublished: 2026-12-01\n'))
+    result = CliRunner().invoke(main, ["publish", str(project), "--today", TODAY, "-j", "1"])
+    assert result.exit_code == 0 and "kept in" in result.output, result.output
+    return project
+
+
+HISTORY = ["How we use pupil information (pupils): 1 version",
+           "  version 1: in force from 1 December 2026 (the current version)"]
+
+
+def _history_after_publishing(case: Path, published: Path, tmp_path: Path, run) -> None:
+    """history and history --records answer from history/ whatever the data map has become
+    (exit 0), or, when the case's own files altered the record, refuse with the place in a
+    sentence (exit 2); publish stops at the errors check finds (exit 1, the record unchanged)
+    or keeps what is new (exit 0, the ledger only added to)."""
+    project = build_case(case, tmp_path / "published", base=published)
+    altered = any(p.relative_to(case).parts[0] == "history" for p in case.rglob("*"))
+    for command in (("history",), ("history", "--records")):
+        result = run(*command, cwd=project)
+        output = _output(result)
+        shown = f"{' '.join(command)} (published, then the case): exit {result.exit_code}\n{output}"
+        assert "internal error" not in output and "Traceback" not in output, shown
+        if altered:
+            assert result.exit_code == 2, shown
+            assert re.fullmatch(r"noticegen: error: history/\S+:\d+:\d+: .+", output.strip().splitlines()[-1]), shown
+        elif command == ("history",):
+            assert result.exit_code == 0 and result.output.splitlines()[:2] == HISTORY, shown
+        else:
+            assert result.exit_code == 0 and result.output.startswith("The record of processing: 1 kept copy"), shown
+    today = [a for a in _case_args(case) if a != "--strict"] or ["--today", TODAY]
+    errors = re.findall(r"error\[", run("check", *today, cwd=project).output)
+    before = _files(project, "history")
+    result = run("publish", *today, "-j", "1", cwd=project)
+    output = _output(result)
+    shown = f"publish (published, then the case): exit {result.exit_code}\n{output}"
+    assert "internal error" not in output and "Traceback" not in output, shown
+    if (project / "schools").is_dir():
+        assert result.exit_code == 2 and "a trust's schools do not keep one yet" in output, shown
+        assert _files(project, "history") == before, shown
+    elif errors or result.exit_code == 1:
+        # (the build compares each notice's text with its kept version: check does not)
+        assert errors or set(re.findall(r"error\[([a-z0-9-]+)\]", output)) == {"notice-changed-without-version"}, shown
+        assert result.exit_code == 1 and LOCATED.search(output), shown
+        assert _files(project, "history") == before, shown
+    else:
+        assert result.exit_code == 0, shown
+        after = _files(project, "history")
+        assert after["history/ledger.jsonl"].startswith(before["history/ledger.jsonl"]), shown
+        assert all(after[path] == content for path, content in before.items()
+                   if path != "history/ledger.jsonl"), shown  # what was kept stays as it was
+
+
+def _publish(project: Path, today: list[str], errors: bool, run) -> None:
+    """publish -j 1: a trust is refused with its sentence; a project with errors stops at
+    them, located, exit 1, having written nothing (no history/); one without errors is
+    refused at the notice that has no published date (the base project's has none), and
+    once the date is given, publishes (exit 0): history/ is started and holds its versions."""
+    before = _files(project)
+    result = run("publish", *today, "-j", "1", cwd=project)
+    output = _output(result)
+    shown = f"publish: exit {result.exit_code}\n{output}"
+    assert "internal error" not in output and "Traceback" not in output, shown
+    if (project / "schools").is_dir():
+        assert result.exit_code == 2, shown
+        assert output.strip().splitlines()[-1] == (
+            "noticegen: error: publish keeps the history of a single school's project; a trust's "
+            "schools do not keep one yet (see docs/history.md)"), shown
+        assert _files(project) == before, shown
+        return
+    assert result.exit_code == 1 and LOCATED.search(output), shown
+    assert "noticegen: publish stopped: fix the errors above first; nothing new was kept" in output, shown
+    assert _files(project) == before, shown  # nothing kept, and no history/ started
+    assert (project / "history").exists() == any(path.startswith("history/") for path in before), shown
+    if errors:
+        return
+    assert re.search(r"^notices/[^:]+\.md:\d+:\d+: error\[publish-refused\]: .* has no published date", output,
+                     re.M), shown
+    for notice in sorted((project / "notices").glob("*.md")):
+        text = notice.read_text(encoding="utf-8")
+        if "\npublished:" not in text.split("\n---", 1)[0]:
+            notice.write_text(re.sub(r"^(version: .*)$", r"\1\npublished: 2026-01-05", text, count=1, flags=re.M),
+                              encoding="utf-8")
+    result = run("publish", *today, "-j", "1", cwd=project)
+    shown = f"publish (with a published date): exit {result.exit_code}\n{_output(result)}"
+    assert result.exit_code == 0 and "kept in history/: " in result.output, shown
+    assert (project / "history" / "ledger.jsonl").stat().st_size > 0, shown
+    listed = run("history", cwd=project)
+    assert listed.exit_code == 0 and "(the current version)" in listed.output, listed.output
+
+
+def _new(project: Path, run) -> None:
+    """new notice and new activity write their file (exit 0), or refuse with a sentence
+    (exit 2: the notice to add the activity to cannot be edited safely) having changed
+    nothing; never a crash, and check reads what they wrote."""
+    for command, made in ((("new", "notice", "Matrix visitors", "--activity", "admissions"),
+                           "notices/matrix-visitors.md"),
+                          (("new", "activity", "Matrix trips", "--notice", "pupils"),
+                           "datamap/activities/matrix-trips.yaml")):
+        before = _files(project)
+        result = run(*command, cwd=project)
+        output = _output(result)
+        shown = f"{' '.join(command)}: exit {result.exit_code}\n{output}"
+        assert "internal error" not in output and "Traceback" not in output, shown
+        if result.exit_code == 0:
+            assert made not in before and (project / made).is_file(), shown
+            changed = {path for path in set(before) | set(_files(project))
+                       if before.get(path) != _files(project).get(path)}
+            assert changed <= {made, "notices/pupils.md"}, shown
+        else:
+            assert result.exit_code == 2, shown
+            assert output.strip().splitlines()[-1].startswith("noticegen: error: "), shown
+            assert _files(project) == before, shown
+    result = run("check", cwd=project)
+    assert result.exit_code == 1 and LOCATED.search(result.output), result.output  # TODO(...) to fill in
+
 
 def _diff_against_clean_commit(case: Path, project: Path, tmp_path: Path, run) -> None:
     """What loads is compared; a data map with files that do not load is refused with
@@ -132,3 +288,22 @@ def _diff_against_clean_commit(case: Path, project: Path, tmp_path: Path, run) -
         assert "removed" not in result.stdout, shown
     else:
         assert result.exit_code == 0 and result.output.startswith("Changes from HEAD to the work tree"), shown
+    # the same through each format: refused alike (no report written), or the report
+    for output_format in ("markdown", "html") + (("pdf",) if unloadable else ()):
+        result = run("diff", "--format", output_format, cwd=repo)
+        output = _output(result)
+        shown = f"diff --format {output_format}: exit {result.exit_code}\n{output}"
+        assert "internal error" not in output and "Traceback" not in output, shown
+        reports = sorted(p.name for p in (repo / "build" / "reports").glob("*")) \
+            if (repo / "build" / "reports").is_dir() else []
+        if unloadable:
+            assert result.exit_code == 1 and LOCATED.search(output), shown
+            assert "diff stopped: the data map in the work tree has files that do not load" in output, shown
+            assert "removed" not in result.stdout and not reports, shown
+        elif output_format == "markdown":
+            assert result.exit_code == 0, shown
+            assert result.output.startswith("## Privacy notice changes: HEAD → the work tree\n"), shown
+        else:
+            assert result.exit_code == 0, shown
+            assert reports == ["changes-HEAD-to-work-tree.html"], shown
+            assert result.output == f"wrote {Path('build/reports/changes-HEAD-to-work-tree.html')}\n", shown
