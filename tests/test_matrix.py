@@ -186,7 +186,9 @@ def _history_after_publishing(case: Path, published: Path, tmp_path: Path, run) 
         assert _files(project, "history") == before, shown
     elif errors or result.exit_code == 1:
         # (the build compares each notice's text with its kept version: check does not)
-        assert errors or set(re.findall(r"error\[([a-z0-9-]+)\]", output)) == {"notice-changed-without-version"}, shown
+        # a notice the case added has no published date: publish refuses it
+        assert errors or set(re.findall(r"error\[([a-z0-9-]+)\]", output)) <= {"notice-changed-without-version",
+                                                                               "publish-refused"}, shown
         assert result.exit_code == 1 and LOCATED.search(output), shown
         assert _files(project, "history") == before, shown
     else:
@@ -305,5 +307,109 @@ def _diff_against_clean_commit(case: Path, project: Path, tmp_path: Path, run) -
             assert result.output.startswith("## Privacy notice changes: HEAD → the work tree\n"), shown
         else:
             assert result.exit_code == 0, shown
-            assert reports == ["changes-HEAD-to-work-tree.html"], shown
-            assert result.output == f"wrote {Path('build/reports/changes-HEAD-to-work-tree.html')}\n", shown
+            assert "changes-HEAD-to-work-tree.html" in reports, shown  # and one for each other language
+            assert all(re.fullmatch(r"changes-HEAD-to-work-tree(\.[a-z]{2,3})?\.html", name) for name in reports), shown
+            assert result.output == "".join(f"wrote {Path('build/reports', name)}\n"
+                                            for name in sorted(reports, key=lambda n: n.count("."))), shown
+
+
+# A forged record: history, check, build and publish name it; nothing outside is read ------
+
+def _chained(ledger: Path, **changes) -> bytes:
+    """A line made as noticegen makes them, following the ledger's last line (so only what
+    ``changes`` alters can be refused), from a copy of its first notice line."""
+    import json
+
+    from noticegen.load.history import line_bytes, sha256
+
+    lines = ledger.read_bytes().splitlines()
+    data = dict(next(json.loads(line) for line in lines if b'"kind":"notice"' in line),
+                n=len(lines) + 1, previous=sha256(lines[-1]), **changes)
+    return line_bytes(data)
+
+
+def _outside_twin(project: Path, relative: str) -> None:
+    """A copy of version 1's kept files in the folder ``relative`` (which leaves the
+    project), so that following it would find the digests the ledger lists: only refusing
+    to go there refuses the line."""
+    target = (project / relative).resolve()
+    assert not target.is_relative_to(project.resolve())
+    shutil.copytree(project / "history/notices/pupils/1", target)
+
+
+def _forge_not_an_object(project: Path) -> None:
+    (project / "history/ledger.jsonl").write_text('["kind", "notice"]\n')
+
+
+def _forge_huge_line(project: Path) -> None:
+    ledger = project / "history/ledger.jsonl"
+    ledger.write_bytes(ledger.read_bytes() + b'{"kind":"notice","note":["' + b"a" * 300_000 + b'"]}\n')
+
+
+def _forge_invalid_utf8(project: Path) -> None:
+    ledger = project / "history/ledger.jsonl"
+    ledger.write_bytes(ledger.read_bytes() + b'{"kind":"\xff\xfe"}\n')
+
+
+def _forge_notice_going_up(project: Path) -> None:
+    ledger = project / "history/ledger.jsonl"
+    ledger.write_bytes(ledger.read_bytes() + _chained(ledger, notice="../../../outside", version="1") + b"\n")
+    _outside_twin(project, "history/notices/../../../outside/1")
+
+
+def _forge_version_going_up(project: Path) -> None:
+    ledger = project / "history/ledger.jsonl"
+    ledger.write_bytes(ledger.read_bytes() + _chained(ledger, version="../../../../outside") + b"\n")
+    _outside_twin(project, "history/notices/pupils/../../../../outside")
+
+
+def _forge_kept_file_links_out(project: Path) -> None:
+    page = project / "history/notices/pupils/1/page.html"
+    twin = project.parent / "outside" / "page.html"
+    twin.parent.mkdir(parents=True, exist_ok=True)
+    twin.write_bytes(page.read_bytes())
+    page.unlink()
+    page.symlink_to(twin)
+
+
+def _forge_ledger_is_a_folder(project: Path) -> None:
+    (project / "history/ledger.jsonl").unlink()
+    (project / "history/ledger.jsonl").mkdir()
+
+
+def _forge_ledger_too_large(project: Path) -> None:
+    from noticegen.load.history import MAX_LEDGER
+
+    with (project / "history/ledger.jsonl").open("ab") as stream:
+        stream.write(b"\n" * MAX_LEDGER)
+
+
+FORGERIES = {name[len("_forge_"):].replace("_", "-"): forge for name, forge in sorted(globals().items())
+             if name.startswith("_forge_")}
+
+
+@pytest.mark.parametrize("forgery", FORGERIES)
+def test_a_forged_record_is_named_by_every_command_and_nothing_outside_is_read(forgery, published, tmp_path, run):
+    """history (and --records) refuse with the place in a sentence (exit 2); check and build
+    report history-altered at its place (exit 1); publish stops (exit 1) and keeps nothing.
+    Where the forged line points out of the project, a copy of the kept page waits there:
+    reading it would make the line verify, so only never going there refuses it."""
+    project = Path(shutil.copytree(published, tmp_path / "work" / "school",
+                                   ignore=shutil.ignore_patterns("build")))
+    FORGERIES[forgery](project)
+    before = _files(project, "history")
+    outside = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and "school" not in p.parts}
+    for command in (("history",), ("history", "--records")):
+        result = run(*command, cwd=project)
+        shown = f"{' '.join(command)}: exit {result.exit_code}\n{_output(result)}"
+        assert result.exit_code == 2, shown
+        assert re.fullmatch(r"noticegen: error: history/\S+:\d+:\d+: .+ restore it from git .+",
+                            _output(result).strip().splitlines()[-1]), shown
+    for command in (("check",), ("build", "--no-pdf"), ("publish", "--today", TODAY, "-j", "1")):
+        result = run(*command, cwd=project)
+        output = _output(result)
+        shown = f"{' '.join(command)}: exit {result.exit_code}\n{output}"
+        assert result.exit_code == 1, shown
+        assert re.search(r"^history/\S*:\d+:\d+: error\[history-altered\]: ", output, re.M), shown
+    assert _files(project, "history") == before
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and "school" not in p.parts} == outside
