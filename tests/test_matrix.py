@@ -252,8 +252,8 @@ def _new(project: Path, run) -> None:
         assert "internal error" not in output and "Traceback" not in output, shown
         if result.exit_code == 0:
             assert made not in before and (project / made).is_file(), shown
-            changed = {path for path in set(before) | set(_files(project))
-                       if before.get(path) != _files(project).get(path)}
+            after = _files(project)
+            changed = {path for path in set(before) | set(after) if before.get(path) != after.get(path)}
             assert changed <= {made, "notices/pupils.md"}, shown
         else:
             assert result.exit_code == 2, shown
