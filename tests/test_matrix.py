@@ -200,11 +200,23 @@ def _history_after_publishing(case: Path, published: Path, tmp_path: Path, run) 
 
 
 def _publish(project: Path, today: list[str], errors: bool, run) -> None:
-    """publish -j 1: a trust is refused with its sentence; a project with errors stops at
+    """publish -j 1 (and --from-git): a trust is refused with its sentence; a project with errors stops at
     them, located, exit 1, having written nothing (no history/); one without errors is
     refused at the notice that has no published date (the base project's has none), and
     once the date is given, publishes (exit 0): history/ is started and holds its versions."""
     before = _files(project)
+    if not (project / "schools").is_dir():
+        # --from-git: stops at the errors alike; without them, refused outside git (the
+        # case is not in git) with its sentence, before anything is written
+        result = run("publish", *today, "-j", "1", "--from-git", cwd=project)
+        shown = f"publish --from-git: exit {result.exit_code}\n{_output(result)}"
+        if errors:
+            assert result.exit_code == 1 and LOCATED.search(result.output), shown
+        else:
+            assert result.exit_code == 2 and _output(result).strip().splitlines()[-1] == (
+                "noticegen: error: rebuilding earlier versions reads the project's git history, and "
+                "this project is not in a git repository with commits"), shown
+        assert _files(project) == before, shown
     result = run("publish", *today, "-j", "1", cwd=project)
     output = _output(result)
     shown = f"publish: exit {result.exit_code}\n{output}"

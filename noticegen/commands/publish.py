@@ -50,8 +50,7 @@ def publish_project(root: Path, today: dt.date | None = None, jobs: int | None =
 
         if check_project(root, today).failed():  # nothing is kept from a project with errors
             return PublishResult(build_project(root, pdf=True, today=today))
-        record.start(root)
-        rebuilt = rebuild_from_git(root, ledger, today)
+        rebuilt = rebuild_from_git(root, ledger, today)  # (keeping a version starts the record)
     built = build_project(root, pdf=True, progress=progress, today=today, jobs=jobs, start_history=True)
     result = PublishResult(built, rebuilt=rebuilt)
     if built.check.failed() or built.manifest is None:
