@@ -185,8 +185,9 @@ def _history_after_publishing(case: Path, published: Path, tmp_path: Path, run) 
         assert result.exit_code == 2 and "a trust's schools do not keep one yet" in output, shown
         assert _files(project, "history") == before, shown
     elif errors or result.exit_code == 1:
-        # (the build compares each notice's text with its kept version: check does not)
-        # a notice the case added has no published date: publish refuses it
+        # without errors from check, only the build's and publish's own: a notice's text
+        # changed under its kept version (check does not render it), or a notice the case
+        # added that has no published date
         assert errors or set(re.findall(r"error\[([a-z0-9-]+)\]", output)) <= {"notice-changed-without-version",
                                                                                "publish-refused"}, shown
         assert result.exit_code == 1 and LOCATED.search(output), shown
@@ -200,10 +201,11 @@ def _history_after_publishing(case: Path, published: Path, tmp_path: Path, run) 
 
 
 def _publish(project: Path, today: list[str], errors: bool, run) -> None:
-    """publish -j 1 (and --from-git): a trust is refused with its sentence; a project with errors stops at
-    them, located, exit 1, having written nothing (no history/); one without errors is
-    refused at the notice that has no published date (the base project's has none), and
-    once the date is given, publishes (exit 0): history/ is started and holds its versions."""
+    """publish -j 1 (and --from-git): a trust is refused with its sentence; a project with
+    errors stops at them, located, exit 1, having written nothing (no history/); one without
+    errors is refused at the notice that has no published date (the base project's has
+    none), and once the date is given, publishes (exit 0): history/ is started and holds
+    its versions."""
     before = _files(project)
     if not (project / "schools").is_dir():
         # --from-git: stops at the errors alike; without them, refused outside git (the
