@@ -45,9 +45,10 @@ def copy_example(target: Path) -> Path:
     return target
 
 
-def build_case(case: Path, target: Path) -> Path:
-    """The base test project with ``case``'s files laid over it and its deletions made."""
-    shutil.copytree(CASES / "base", target)
+def build_case(case: Path, target: Path, base: Path = CASES / "base") -> Path:
+    """The base test project (or ``base``, its build/ left out) with ``case``'s files laid
+    over it and its deletions made."""
+    shutil.copytree(base, target, ignore=lambda folder, names: ["build"] if Path(folder) == base else [])
     delete = case / "delete.txt"
     if delete.exists():
         for relative in delete.read_text().split():

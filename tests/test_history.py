@@ -375,7 +375,7 @@ def test_rebuilding_from_a_forged_commit_writes_nothing_outside_the_project(tmp_
     assert result.exit_code == 2
     assert "holds a file named 'datamap/../../../../../../../pwned.yaml'" in result.output
     assert list(tmp_path.rglob("pwned.yaml")) == []
-    assert (project / "history" / "ledger.jsonl").read_text() == ""
+    assert not (project / "history").exists()  # nothing kept, and no record started
 
 
 # Welsh, a trust, a missing project ------------------------------------------------------
@@ -449,3 +449,28 @@ def test_the_governors_report_is_written_in_welsh_too(tmp_path):
     assert "<h1>Newidiadau i’n hysbysiadau preifatrwydd: o v1.0 hyd at y goeden waith</h1>" in welsh
     assert "<strong>Wedi newid: " in welsh and "yn “Sut rydym yn defnyddio gwybodaeth am ddisgyblion”" in welsh
     assert "Changed:" not in welsh and "We no longer" not in welsh
+
+
+def test_a_refused_publish_does_not_start_the_record(tmp_path):
+    """Refused (a version with no published date): exit 1 at its place, and history/ is not
+    made, so 'history' still says no record is kept (before, an empty ledger was left)."""
+    project = tmp_path / "p"
+    shutil.copytree(CASES / "base", project)
+    result = invoke("publish", project, "--today", "2026-12-03", "-j", "1")
+    assert result.exit_code == 1, result.output
+    assert "notices/pupils.md:4:10: error[publish-refused]: notice 'pupils' version 1 has no published date" \
+        in result.output
+    assert not (project / "history").exists()
+    result = invoke("history", "-C", project)
+    assert result.exit_code == 2 and "'noticegen publish' starts it" in result.output
+
+
+def test_publish_from_git_outside_git_is_refused_before_starting_the_record(tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(CASES / "base", project)
+    result = invoke("publish", project, "--from-git", "--today", "2026-12-03", "-j", "1")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == (
+        "noticegen: error: rebuilding earlier versions reads the project's git history, and this "
+        "project is not in a git repository with commits")
+    assert not (project / "history").exists()

@@ -50,18 +50,17 @@ def publish_project(root: Path, today: dt.date | None = None, jobs: int | None =
 
         if check_project(root, today).failed():  # nothing is kept from a project with errors
             return PublishResult(build_project(root, pdf=True, today=today))
-        record.start(root)
-        rebuilt = rebuild_from_git(root, ledger, today)
+        rebuilt = rebuild_from_git(root, ledger, today)  # (keeping a version starts the record)
     built = build_project(root, pdf=True, progress=progress, today=today, jobs=jobs, start_history=True)
     result = PublishResult(built, rebuilt=rebuilt)
     if built.check.failed() or built.manifest is None:
         return result
-    record.start(root)
     model = built.check.model
     ledger = history.read(root)
     result.problems = _refusals(model, ledger)
-    if result.problems:
+    if result.problems:  # refused: the record is not started either (nothing was kept)
         return result
+    record.start(root)
     for slug, notice in sorted(model.notices.items()):
         version = str(notice.entry["version"])
         if ledger.find(slug, version) is not None:
