@@ -45,6 +45,16 @@ def copy_example(target: Path) -> Path:
     return target
 
 
+def built_example(target: Path) -> Path:
+    """A copy of the example project in ``target``, built with PDFs (its check must pass)."""
+    from noticegen.commands.build import build_project
+
+    project = copy_example(target)
+    result = build_project(project)
+    assert not result.check.failed(), result.check.problems
+    return project
+
+
 def build_case(case: Path, target: Path, base: Path = CASES / "base") -> Path:
     """The base test project (or ``base``, its build/ left out) with ``case``'s files laid
     over it and its deletions made."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPOSITORY, copy_example, published, structure_kinds
+from conftest import REPOSITORY, built_example, copy_example, published, structure_kinds
 
 SEED = Path(__file__).resolve().parent / "fixtures" / "moss-hey-lac-safeguarding-notice.txt"
 SLUG = "looked-after-children-and-safeguarding"
@@ -33,12 +33,7 @@ ACTIVITY_COUNT = len(list((REPOSITORY / "datamap" / "activities").glob("*.yaml")
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from noticegen.commands.build import build_project
-
-    project = copy_example(tmp_path_factory.mktemp("built") / "school")
-    result = build_project(project)
-    assert not result.check.failed(), result.check.problems
-    return project
+    return built_example(tmp_path_factory.mktemp("built") / "school")
 
 
 def html_text(path) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CASES, copy_example
+from conftest import CASES, built_example, copy_example
 
 from noticegen.model.screening import CONSIDER, NOT_INDICATED, REQUIRED
 
@@ -310,12 +310,7 @@ def test_an_incomplete_policy_document_is_refused_at_its_line(tmp_path, run, bro
 
 @pytest.fixture(scope="module")
 def example_build(tmp_path_factory):
-    from noticegen.commands.build import build_project
-
-    project = copy_example(tmp_path_factory.mktemp("documents") / "school")
-    result = build_project(project)
-    assert not result.check.failed(), result.check.problems
-    return project
+    return built_example(tmp_path_factory.mktemp("documents") / "school")
 
 
 def test_the_example_builds_both_documents_marked_as_an_example(example_build):

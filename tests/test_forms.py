@@ -41,6 +41,11 @@ def built(tmp_path_factory) -> Path:
     return project
 
 
+def features(tmp_path: Path) -> Path:
+    """A copy of tests/features to change, in ``tmp_path``."""
+    return Path(shutil.copytree(FEATURES, tmp_path / "p"))
+
+
 def datamap(project: Path, name: str):
     return yaml.safe_load((project / "datamap" / name).read_text(encoding="utf-8"))
 
@@ -172,8 +177,7 @@ def test_pupils_old_enough_get_their_own_version_in_the_childrens_wording(built)
 
 
 def test_no_pupils_version_without_an_age(tmp_path, run):
-    project = tmp_path / "p"
-    shutil.copytree(FEATURES, project)
+    project = features(tmp_path)
     sources = project / "datamap" / "sources.yaml"
     sources.write_text(sources.read_text().replace("      pupils_from_age: 13\n", ""))
     assert run("build", "--no-pdf", str(project)).exit_code == 0
@@ -182,8 +186,7 @@ def test_no_pupils_version_without_an_age(tmp_path, run):
 
 
 def test_a_choice_a_spreadsheet_would_run_is_kept_as_text(tmp_path, run):
-    project = tmp_path / "p"
-    shutil.copytree(FEATURES, project)
+    project = features(tmp_path)
     sources = project / "datamap" / "sources.yaml"
     sources.write_text(sources.read_text().replace("      pupils_from_age: 13\n", """      choices:
         - {activity: clubs, purposes: [1], text: '=HYPERLINK("https://evil.example")'}
@@ -200,8 +203,7 @@ def test_a_choice_a_spreadsheet_would_run_is_kept_as_text(tmp_path, run):
 
 
 def test_declared_choices_keep_their_order_and_words(tmp_path, run):
-    project = tmp_path / "p"
-    shutil.copytree(FEATURES, project)
+    project = features(tmp_path)
     sources = project / "datamap" / "sources.yaml"
     sources.write_text(sources.read_text().replace("      pupils_from_age: 13\n", """      choices:
         - {activity: clubs, purposes: [2], text: Photographs of club events shared with members}
@@ -278,8 +280,7 @@ def test_a_statement_states_each_activity_that_collects_through_the_form(built):
 def test_a_retention_rule_for_data_the_form_does_not_ask_for_is_left_out(tmp_path, run):
     """How long the form's own data is kept: a rule naming categories the form does not
     collect is not stated; a rule naming none covers everything the activity holds."""
-    project = tmp_path / "p"
-    shutil.copytree(FEATURES, project)
+    project = features(tmp_path)
     retention = project / "datamap" / "retention.yaml"
     data = yaml.safe_load(retention.read_text())
     rules = {r["id"]: r for r in data["retention"]}
@@ -314,8 +315,7 @@ def test_a_form_whose_activities_are_in_two_notices_points_to_both(built, tmp_pa
     assert "Our privacy notices say more about how we use this information and about your rights:" in page
     assert '<li><a href="../notices/members.html">How we use members&#39; and supporters&#39; information</a> (version 1)</li>' in page
     assert '<a href="../notices/gallery.html">' in page
-    project = tmp_path / "p"
-    shutil.copytree(FEATURES, project)
+    project = features(tmp_path)
     sources = project / "datamap" / "sources.yaml"
     text = sources.read_text()
     sources.write_text(text.replace('        - notice: gallery\n          notice_version: "1"',
@@ -346,8 +346,7 @@ def test_the_plain_text_is_for_pasting_into_a_form_tool(built):
 
 
 def test_a_statement_states_only_the_categories_the_form_asks_for(tmp_path, run):
-    project = tmp_path / "p"
-    shutil.copytree(FEATURES, project)
+    project = features(tmp_path)
     sources = project / "datamap" / "sources.yaml"
     sources.write_text(sources.read_text().replace('      reading_age: 17\n', '      reading_age: 17\n      categories: [donations]\n'))
     assert run("build", "--no-pdf", str(project)).exit_code == 0
@@ -359,8 +358,7 @@ def test_a_statement_states_only_the_categories_the_form_asks_for(tmp_path, run)
 
 
 def test_the_statement_links_the_published_notice_when_the_project_says_where(tmp_path, run):
-    project = tmp_path / "p"
-    shutil.copytree(FEATURES, project)
+    project = features(tmp_path)
     (project / "noticegen.yaml").write_text("publish_url: https://riverside.example/privacy\n")
     assert run("build", "--no-pdf", str(project)).exit_code == 0
     text = (project / "build" / "forms" / "forms.statement.txt").read_text()
@@ -454,8 +452,7 @@ def test_the_statement_block_is_as_tall_as_the_statement(built):
 def test_a_statement_longer_than_a_page_runs_from_the_top(tmp_path, run):
     """A statement too long for the foot of a page cannot be placed there: it runs over
     pages from the top, in both PDFs, and nothing is cut off."""
-    project = tmp_path / "p"
-    shutil.copytree(FEATURES, project)
+    project = features(tmp_path)
     fundraising = project / "datamap" / "activities" / "fundraising.yaml"
     data = yaml.safe_load(fundraising.read_text())
     data["purposes"] += [f"Keep supporters told of our work, item {n}, in every newsletter and letter we send"
@@ -481,8 +478,7 @@ def test_the_form_pdfs_are_the_same_bytes_from_another_process(built, tmp_path):
 
     from conftest import HASH_SEEDS, REPOSITORY
 
-    project = tmp_path / "p"
-    shutil.copytree(FEATURES, project)
+    project = features(tmp_path)
     subprocess.run([sys.executable, "-m", "noticegen", "build", str(project)], check=True, timeout=600,
                    capture_output=True, env=dict(os.environ, PYTHONHASHSEED=HASH_SEEDS[-1],
                                                  PYTHONPATH=str(REPOSITORY)))
@@ -518,8 +514,7 @@ def test_forms_are_accessible(built, axe, tmp_path):
 
 
 def test_an_example_project_says_so_on_every_form_output(tmp_path, run):
-    project = tmp_path / "p"
-    shutil.copytree(FEATURES, project)
+    project = features(tmp_path)
     (project / "noticegen.yaml").write_text("example: true\n")
     assert run("build", str(project)).exit_code == 0
     forms = project / "build" / "forms"
@@ -560,11 +555,18 @@ def test_forms_follow_their_notice_into_welsh(tmp_path, run):
     assert "  - Cydsyniad (Erthygl 6(1)(a) GDPR y DU), ar gyfer ffotograffau'r ysgol.\n" in statement
     assert (forms / "photo-consent.cy.record.csv").read_text(encoding="utf-8-sig") == \
         '"Pwy roddodd gydsyniad","Pryd (dyddiad)","Fersiwn y ffurflen","dathlu gwaith disgyblion ar ein gwefan"\n'
+    # the Welsh form's own notice is the Welsh one (its date is the PDF's)
+    from noticegen.load import project as load_project
+    from noticegen.model.consent import form_view
+    from noticegen.rules.check import check
+
+    model = check(load_project(project), renderer=None).model
+    assert form_view(model, "photo-consent", "cy").notice.slug == "pupils.cy"
+    assert form_view(model, "photo-consent").notice.slug == "pupils"
 
 
 def test_a_new_notice_version_fails_the_check_until_the_form_is_updated(tmp_path, run):
-    project = tmp_path / "p"
-    shutil.copytree(FEATURES, project)
+    project = features(tmp_path)
     notice = project / "notices" / "members.md"
     notice.write_text(notice.read_text().replace('version: "1"', 'version: "2"'))
     result = run("check", str(project))
@@ -578,8 +580,7 @@ def test_a_new_notice_version_fails_the_check_until_the_form_is_updated(tmp_path
 @pytest.mark.parametrize("form", ["true", "{kind: signed}", "{version: 1, notice: members, notice_version: '1'}",
                                   "{version: '1', notice: ../../etc, notice_version: '1'}"])
 def test_a_malformed_form_is_refused_at_its_place(tmp_path, run, form):
-    project = tmp_path / "p"
-    shutil.copytree(FEATURES, project)
+    project = features(tmp_path)
     sources = project / "datamap" / "sources.yaml"
     sources.write_text(sources.read_text().replace("  - id: volunteer-applications\n",
                                                    f"  - id: trip-forms\n    name: trip forms\n    form: {form}\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPOSITORY, copy_example
+from conftest import REPOSITORY, built_example
 
 NOTICES = sorted(p.stem for p in (REPOSITORY / "notices").glob("*.md"))
 CHILDREN = "pupils-for-children"
@@ -26,12 +26,7 @@ CHILD_ITEMS = ["Who we are", "What we keep", "Why we use it", "Who we share it w
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from noticegen.commands.build import build_project
-
-    project = copy_example(tmp_path_factory.mktemp("layers") / "school")
-    result = build_project(project)
-    assert not result.check.failed(), result.check.problems
-    return project
+    return built_example(tmp_path_factory.mktemp("layers") / "school")
 
 
 class _Page(HTMLParser):

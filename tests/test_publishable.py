@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from conftest import REPOSITORY, copy_example
+from conftest import REPOSITORY, built_example, copy_example
 
 BANNER = "Example — not Moss Hey Primary School's published privacy notice."
 PDF_BANNER = "EXAMPLE — not Moss Hey Primary School's published notice"
@@ -22,12 +22,8 @@ SCHEDULE_BANNER = "EXAMPLE — not Moss Hey Primary School's retention schedule"
 
 @pytest.fixture(scope="module")
 def example_build(tmp_path_factory):
-    from noticegen.commands.build import build_project
-
-    project = copy_example(tmp_path_factory.mktemp("example") / "school")
+    project = built_example(tmp_path_factory.mktemp("example") / "school")
     assert "example: true" in (project / "noticegen.yaml").read_text()
-    result = build_project(project)
-    assert not result.check.failed()
     return project / "build"
 
 

@@ -135,11 +135,7 @@ class Item:
 
     @property
     def recipient_names(self) -> list[str]:
-        """The recipients' names as a sentence lists them: a class of recipients ('Other
-        schools') or a supplier ('Website hosting company') written within the sentence,
-        a body's own name ('Department for Education') as it is."""
-        return [r["name"] if n == 0 or r["kind"] not in ("category", "processor") else _within(r["name"])
-                for n, r in enumerate(self.recipients)]
+        return names_in_sentence(self.recipients)
 
 
 @dataclass(frozen=True)
@@ -202,12 +198,14 @@ class FormView:
     @property
     def recipient_names(self) -> list[str]:
         """Every recipient of the form's items, once each, named as a sentence lists them."""
-        return Item.recipient_names.fget(self)
+        return names_in_sentence(self.recipients)
 
     @property
     def notice(self) -> Notice | None:
-        """The form's own notice (its ``notice``), in the form's language."""
-        return self.links[0].notice if self.links and self.links[0].slug == self.source["form"]["notice"] else None
+        """The form's own notice (its ``notice``), in the form's language (pupils.cy for
+        pupils), or None when it is not declared."""
+        own = self.source["form"]["notice"]
+        return next((link.notice for link in self.links if link.notice.original == own), None)
 
     @property
     def retention(self) -> list[Entry]:
@@ -244,6 +242,14 @@ class FormView:
         _ = i18n.gettext_for(self.language)
         return i18n.join_words([_("for %(what)s") % {"what": lower_first(str(i.name))} for i in items],
                                language=self.language)
+
+
+def names_in_sentence(recipients: list[Entry]) -> list[str]:
+    """The recipients' names as a sentence lists them: a class of recipients ('Other
+    schools') or a supplier ('Website hosting company') written within the sentence, a
+    body's own name ('Department for Education') as it is; the first opens the list."""
+    return [r["name"] if n == 0 or r["kind"] not in ("category", "processor") else _within(r["name"])
+            for n, r in enumerate(recipients)]
 
 
 def _within(name) -> str:

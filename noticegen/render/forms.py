@@ -154,12 +154,13 @@ def form_files(work, unit, epoch) -> dict[str, bytes]:
     return files
 
 
-A4_HEIGHT = 297 * 96 / 25.4
-"""An A4 page's height in CSS pixels (96 to the inch)."""
-MARGIN_TOP, MARGIN_BOTTOM = 22 * 96 / 25.4, 24 * 96 / 25.4
-"""The printed pages' top and bottom margins (templates/notice-pdf.css), in CSS pixels."""
-BLOCK_TOP, BLOCK_BOTTOM = 12 * 96 / 25.4, 6 * 96 / 25.4
-"""The margins of the statement's block PDF: room above for the example or draft mark."""
+MM = 96 / 25.4
+"""CSS pixels to the millimetre."""
+A4_HEIGHT = 297 * MM
+PAGE_MARGINS = (22 * MM, 24 * MM)
+"""A statement's A4 page: its top and bottom margins (as the notices' printed pages)."""
+BLOCK_MARGINS = (12 * MM, 6 * MM)
+"""The block's margins: room above for the example or draft mark."""
 
 
 def statement_layout(page, model: Model, what: str, name: str) -> dict:
@@ -168,19 +169,23 @@ def statement_layout(page, model: Model, what: str, name: str) -> dict:
     page lays over, or is printed onto, the last page of the school's own form), or
     given a page of exactly its own height (``statement-block``: a block to place in a
     form made in a word processor). A statement longer than a page runs over pages
-    from the top (check's max_words keeps it short)."""
+    from the top (check's max_words keeps it short). The margins set here are the
+    page's (form-pdf.html), so what is measured is what is printed."""
     from noticegen.render.pdf import laid_out
 
-    pages, top, bottom = laid_out(page({"mode": "measure"}), model.root,
+    def margins(top: float, bottom: float) -> dict:
+        return {"top": f"{top:.2f}px", "bottom": f"{bottom:.2f}px"}
+
+    pages, top, bottom = laid_out(page({"mode": "measure", **margins(*PAGE_MARGINS)}), model.root,
                                   model.template_dirs + [packaged_templates()], "main", name)
     height = bottom - top
     if pages > 1:
-        return {"mode": "flow"}
+        return {"mode": "flow", **margins(*PAGE_MARGINS)}
     if what == "statement-block":
-        return {"mode": "block", "height": f"{height + BLOCK_TOP + BLOCK_BOTTOM + 2:.2f}px",
-                "top": f"{BLOCK_TOP:.2f}px", "bottom": f"{BLOCK_BOTTOM:.2f}px"}
-    space = A4_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM - height - 2
-    return {"mode": "foot", "space": f"{max(space, 0):.2f}px"}
+        return {"mode": "block", "height": f"{height + sum(BLOCK_MARGINS) + 2:.2f}px",
+                **margins(*BLOCK_MARGINS)}
+    space = A4_HEIGHT - sum(PAGE_MARGINS) - height - 2
+    return {"mode": "foot", "space": f"{max(space, 0):.2f}px", **margins(*PAGE_MARGINS)}
 
 
 def _withdraw(renderer, view: FormView, how: str) -> dict[str, str]:

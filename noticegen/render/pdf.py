@@ -112,42 +112,45 @@ def laid_out(html: str, base: Path, assets: list[Path], anchor: str, name: str) 
     from the top of the first page) of the element whose id is ``anchor`` on the first
     page. Read from WeasyPrint's own layout, so a block can be sized or placed to fit
     before the PDF is written (a collection statement at the foot of a form)."""
-    import weasyprint
-
     refused: list[str] = []
     try:
-        document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/",
-                                   url_fetcher=_fetcher_class()(assets, refused)).render()
+        document = _html(html, base, assets, refused).render()
     except Exception as exc:
         raise PdfError(f"{name}: the PDF could not be laid out: {exc}") from None
-    if refused:
-        raise PdfError(f"{name}: refused to fetch {refused[0]}: a PDF may use only the "
-                       "project's own templates and assets")
+    _refuse(refused, name)
     box = document.pages[0].anchors.get(anchor)
     if box is None:
         raise PdfError(f"{name}: the PDF could not be laid out: no element '{anchor}' on its first page")
     return len(document.pages), box[1], box[3]
 
 
-def _write_pdf(html: str, base: Path, assets: list[Path], name: str) -> bytes:
+def _html(html: str, base: Path, assets: list[Path], refused: list[str]):
+    """WeasyPrint's document for ``html``, its resources fetched only from ``assets``
+    (what is refused is added to ``refused``)."""
     import weasyprint
 
+    return weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/",
+                           url_fetcher=_fetcher_class()(assets, refused))
+
+
+def _refuse(refused: list[str], name: str) -> None:
+    if refused:
+        raise PdfError(f"{name}: refused to fetch {refused[0]}: a PDF may use only the "
+                       "project's own templates and assets")
+
+
+def _write_pdf(html: str, base: Path, assets: list[Path], name: str) -> bytes:
     refused: list[str] = []
-    fetcher = _fetcher_class()(assets, refused)
     logger = logging.getLogger("weasyprint")
     collect = _Collect()
     logger.addHandler(collect)
     try:
-        document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/",
-                                   url_fetcher=fetcher)
-        data = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+        data = _html(html, base, assets, refused).write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
     except Exception as exc:  # WeasyPrint's own failures: one line, the notice named
         raise PdfError(f"{name}: the PDF could not be written: {exc}") from None
     finally:
         logger.removeHandler(collect)
-    if refused:
-        raise PdfError(f"{name}: refused to fetch {refused[0]}: a PDF may use only the "
-                       "project's own templates and assets")
+    _refuse(refused, name)
     problems = [m for m in collect.messages if any(word in m for word in _ACCESSIBILITY)]
     if problems:
         raise PdfError(f"{name}: the PDF would not be accessible: {problems[0]}")

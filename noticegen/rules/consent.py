@@ -198,9 +198,9 @@ def _measure(ctx: Context, source) -> Iterator[Problem]:
 def _renderer(ctx: Context):
     """The check's one renderer, shared with the reading-age rules (making one reads
     and sets up every template folder)."""
-    from noticegen.rules.readability import _shared_measurer
+    from noticegen.rules.readability import shared_measurer
 
-    return _shared_measurer(ctx).renderer
+    return shared_measurer(ctx).renderer
 
 
 def _short(text: str, limit: int = 70) -> str:

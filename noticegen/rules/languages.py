@@ -52,7 +52,7 @@ def untranslated(ctx: Context) -> Iterator[Problem]:
         return
     for slug, notice in sorted(model.notices.items()):
         language = notice.language
-        for kind, entry, path, value in texts_shown(model, notice, model.text_places):
+        for kind, entry, path, value in texts_shown(model, notice):
             if isinstance(value, str):
                 if i18n.base_language(language) == project or not _LETTER.search(value) \
                         or _language_neutral(path):
@@ -90,13 +90,10 @@ def _untranslated_blocks(model: Model, slug: str, notice: Notice) -> Iterator[Pr
                           f"{i18n.base_language(notice.language)}.md")
 
 
-def texts_shown(model: Model, notice: Notice,
-                paths: dict | None = None) -> Iterator[tuple[str, Entry, tuple, object]]:
+def texts_shown(model: Model, notice: Notice) -> Iterator[tuple[str, Entry, tuple, object]]:
     """(kind, entry, path in its document, value) for each text the notice can show:
-    the organisation's, its activities', and the register entries they refer to.
-
-    ``paths`` keeps each document's text places between calls (a register file is
-    walked once, not once per entry and notice): the model's ``text_places``."""
+    the organisation's, its activities', and the register entries they refer to. Each
+    document's text places are found once, and kept on the model (``text_places``)."""
     covered = [a for a in notice.activity_ids if a in model.activities]
     owners = {f"activity:{a}" for a in covered} | {f"notice:{notice.slug}"}
     used: dict[str, set[str]] = {}
@@ -118,7 +115,7 @@ def texts_shown(model: Model, notice: Notice,
     for kind, entry in sources:
         document = entry.document
         prefix = tuple(entry.path)
-        for path in translatable.places_of(kind, document, paths):
+        for path in translatable.places_of(kind, document, model.text_places):
             if path[:len(prefix)] != prefix or (id(document), path) in seen:
                 continue
             seen.add((id(document), path))

@@ -28,7 +28,7 @@ def reading_age(ctx: Context) -> Iterator[Problem]:
 def _measure(ctx: Context, targets) -> Iterator[Problem]:
     from noticegen.text import readability
 
-    measurer = _shared_measurer(ctx)
+    measurer = shared_measurer(ctx)
     # every passage first, then one pass over the dictionary for all of them
     passages = []  # (notice, target, block or None for the generated text, sentences)
     for notice, age in targets:
@@ -93,11 +93,11 @@ def unfamiliar_words(ctx: Context) -> Iterator[Problem]:
             own.update(word.lower() for text in i18n.all_texts(organisation.get("name"))
                        for word in easy.words(text))
     own = frozenset(own)
-    measurer = _shared_measurer(ctx)
+    measurer = shared_measurer(ctx)
     found: dict[tuple, list] = {}  # place: [location, text, words, about, has a wording for children, value, slugs]
     for notice in sorted(notices, key=lambda n: n.slug):
         candidates = []
-        for kind, entry, path, value in texts_shown(model, notice, model.text_places):
+        for kind, entry, path, value in texts_shown(model, notice):
             steps = [step for step in path[len(tuple(entry.path)):] if isinstance(step, str)]
             if kind == "organisation" and (not steps or steps[0] in _NAMES_OF_ORGANISATION) \
                     or _language_neutral(path):
@@ -172,7 +172,7 @@ def _shown(body: str, sequences: list[str]) -> set[str]:
     return shown
 
 
-def _shared_measurer(ctx: Context) -> "_Measurer":
+def shared_measurer(ctx: Context) -> "_Measurer":
     """One measurer (and one renderer) for the readability rules of a check."""
     measurer = ctx.__dict__.get("_readability_measurer")
     if measurer is None:

@@ -18,7 +18,7 @@ TEMPLATES = {
     'example-banner.html': ('8fafe4aac18ea0a04c6ebeb5f0ac5e16228b508209c28289275cd71ece10bb6e', 't_example_banner_html'),
     'first-layer.html': ('163c0c074b2bd586ea802660d4a1621ccafa080bdc308d3cc4e7228e16511697', 't_first_layer_html'),
     'form-notices.html': ('50c355e3af6628e12795ec3caee88e5af5fa279020d3497f0f736757550a548e', 't_form_notices_html'),
-    'form-pdf.html': ('a448ad87e5f23c3f1d7092cb699e6e4dfd8b5d9027ca3fb117384911307936a2', 't_form_pdf_html'),
+    'form-pdf.html': ('ac347be1b4da420ba2c32ed782600cf421ab1d775d8c01d6861db87d9c654fc6', 't_form_pdf_html'),
     'forms.css': ('4b0de7f16a8ff567ad9ee85875ecf33aaaf5e6b88c87612604f1c93a282d58f0', 't_forms_css'),
     'history.html': ('3e97615faac18d9717c3c98680b56c07e7aa2da4afbc8c6d61105f7aa9480ee3', 't_history_html'),
     'index.html': ('f3e8fd980bc38137a1f0fc275a8fe7af6aed3edd74eb30e24c2a465a4db9db04', 't_index_html'),

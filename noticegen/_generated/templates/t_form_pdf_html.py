@@ -121,7 +121,10 @@ def root(context, missing=missing, environment=environment):
         pass
         yield 'size: 210mm '
         yield escape(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'height'))
-        yield '; margin: '
+        yield ';'
+    if (environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'mode') != 'page'):
+        pass
+        yield 'margin: '
         yield escape(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'top'))
         yield ' 18mm '
         yield escape(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'bottom'))
@@ -154,4 +157,4 @@ def root(context, missing=missing, environment=environment):
     yield '</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '7=37&10=39&11=47&12=49&13=51&14=54&15=56&18=59&19=65&20=71&22=78&23=81&24=94&25=99&26=102&27=104&29=112&31=117&33=127&38=133&39=144'
+debug_info = '8=37&11=39&12=47&13=49&14=51&15=54&16=56&19=59&20=65&21=71&23=78&24=81&25=94&26=99&27=102&28=104&30=112&32=117&33=122&35=130&40=136&41=147'
