@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
+from noticegen import packaged
 from noticegen.load.documents import decode, parse
+
 
 @dataclass(frozen=True)
 class Basis:
@@ -41,7 +42,7 @@ class Basis:
 def lawful_bases() -> dict[str, Basis]:
     """Every catalogue entry by id, in catalogue order."""
     path = "noticegen/catalogue/lawful_bases.yaml"
-    raw = resources.files("noticegen").joinpath("catalogue", "lawful_bases.yaml").read_bytes()
+    raw = packaged("catalogue", "lawful_bases.yaml").read_bytes()
     document = parse(decode(raw, path), path)
     fields = set(Basis.__dataclass_fields__)
     return {entry["id"]: Basis(**{k: v for k, v in entry.items() if k in fields})

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from importlib import resources
+import importlib.util
 from pathlib import Path
 
 
 def packaged_templates() -> Path:
-    return Path(str(resources.files("noticegen.templates")))
+    # found as the import system finds the package (an editable install maps it to the
+    # repository's templates/), without importing importlib.resources at every start
+    spec = importlib.util.find_spec("noticegen.templates")
+    return Path(next(iter(spec.submodule_search_locations)))

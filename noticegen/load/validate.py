@@ -15,15 +15,14 @@ decides and explains. tests/test_fast_validation.py shows the two agree.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import importlib
 import json
 import re
 from datetime import date
 from functools import cache
-from importlib import resources
 
+from noticegen import packaged
 from noticegen.load.documents import Document
 from noticegen.problems import Problem
 
@@ -40,7 +39,7 @@ _TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a numbe
 
 def schema_text(kind: str) -> str:
     """The packaged schema for ``kind``, exactly as shipped."""
-    return resources.files("noticegen").joinpath("schemas", f"{kind}.schema.json").read_text("utf-8")
+    return packaged("schemas", f"{kind}.schema.json").read_text("utf-8")
 
 
 @cache
@@ -352,6 +351,8 @@ def _pattern_name(error) -> str:
 
 
 def did_you_mean(word: str, candidates) -> str:
+    import difflib
+
     close = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

@@ -19,7 +19,8 @@ import gettext as _gettext
 import io
 import re
 from functools import cache
-from importlib import resources
+
+from noticegen import packaged
 
 DEFAULT_LANGUAGE = "en-GB"
 """A notice's language when it gives none: British English."""
@@ -53,7 +54,7 @@ def translations(language: str | None) -> _gettext.NullTranslations:
     sure the catalogues shipped with noticegen have neither.
     """
     base = base_language(language)
-    po = resources.files("noticegen").joinpath("locale", base, "LC_MESSAGES", f"{DOMAIN}.po")
+    po = packaged("locale", base, "LC_MESSAGES", f"{DOMAIN}.po")
     if base == "en" or not po.is_file():
         return _gettext.NullTranslations()
     from babel.messages.mofile import write_mo

@@ -17,6 +17,7 @@ has a reading age to meet. A UK reading age is a US grade plus five.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import importlib.util
 import io
@@ -184,53 +185,65 @@ def _word_at(data, start: int) -> bytes:
     return word[:variant] if variant > 0 else word
 
 
-_NEARBY = 3
-"""The dictionary is sorted but for a few neighbours (sepulveda before sepultura); a
-word is looked for this many lines either side of where a binary search ends.
-tests/test_readability.py finds every one of the dictionary's words this way."""
+_BLOCK = 4096
+"""The dictionary is indexed by the first word of every block of about this many bytes:
+a word is looked up by a binary search of the index, then a search of its block."""
+
+
+@functools.cache
+def _cmudict_index() -> tuple[list[bytes], list[int]]:
+    """The first word of each block of the dictionary, and where the block starts."""
+    data = _cmudict()
+    words, starts = [], []
+    start = 0
+    while start < len(data):
+        words.append(_word_at(data, start))
+        starts.append(start)
+        end = data.find(b"\n", start + _BLOCK)
+        if end < 0:
+            break
+        start = end + 1
+    return words, starts
 
 
 def _pronounced(words: set[str]) -> dict[str, int]:
     data = _cmudict()
+    index, starts = _cmudict_index()
     counts = {}
     for word in words:
         try:
             key = word.encode("ascii")
         except UnicodeEncodeError:
             continue  # the dictionary's words are ASCII
-        # binary search for the first line whose word is not before this one; lo and
-        # hi are always the starts of lines
-        lo, hi = 0, len(data)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            start = data.rfind(b"\n", lo, mid) + 1 or lo
-            if _word_at(data, start) < key:
-                lo = data.find(b"\n", start) + 1 or len(data)
-            else:
-                hi = start
-        line = _line_of(data, lo, key)
+        line = _line_of(data, index, starts, key)
         if line is not None:
             phones = line.split(b"#", 1)[0].split()[1:]
             counts[word] = sum(1 for phone in phones if phone[-1:].isdigit())
     return counts
 
 
-def _line_of(data, at: int, key: bytes) -> bytes | None:
-    """The line for exactly ``key`` (its first pronunciation) at or near offset ``at``."""
-    starts = [at]
-    for _ in range(_NEARBY):  # lines before
-        starts.insert(0, data.rfind(b"\n", 0, max(starts[0] - 1, 0)) + 1)
-    for _ in range(_NEARBY):  # lines after
-        following = data.find(b"\n", starts[-1]) + 1
-        if not following:
-            break
-        starts.append(following)
-    wanted = key + b" "
-    for start in dict.fromkeys(starts):
-        if data[start:start + len(wanted)] == wanted:
-            end = data.find(b"\n", start)
-            return data[start:end if end >= 0 else len(data)]
-    return None
+def _line_of(data, index: list[bytes], starts: list[int], key: bytes) -> bytes | None:
+    """The line for exactly ``key`` (its first pronunciation): looked for in the block
+    the index points to, then in the blocks either side of it too, as the file is
+    sorted but for a few neighbours (sepulveda before sepultura).
+    tests/test_readability.py finds every one of the dictionary's words this way."""
+    if data[:len(key) + 1] == key + b" ":
+        start = 0
+    else:
+        block = bisect.bisect_right(index, key) - 1
+        wanted = b"\n" + key + b" "
+        found = data.find(wanted, max(starts[max(block, 0)] - 1, 0), _start(data, starts, block + 1))
+        if found < 0:
+            found = data.find(wanted, max(starts[max(block - 1, 0)] - 1, 0), _start(data, starts, block + 2))
+        if found < 0:
+            return None
+        start = found + 1
+    end = data.find(b"\n", start)
+    return data[start:end if end >= 0 else len(data)]
+
+
+def _start(data, starts: list[int], block: int) -> int:
+    return starts[block] if block < len(starts) else len(data)
 
 
 class _SomePatterns:
@@ -253,40 +266,103 @@ PYPHEN_LEFT = PYPHEN_RIGHT = 2
 word's ends."""
 
 
+_IGNORED = ("%", "#", "LEFTHYPHENMIN", "RIGHTHYPHENMIN", "COMPOUNDLEFTHYPHENMIN", "COMPOUNDRIGHTHYPHENMIN")
+"""Lines of a hyphenation dictionary that are not patterns, as pyphen skips them."""
+_IGNORED_BYTES = tuple(start.encode("ascii") for start in _IGNORED)
+
+_DIGIT_AND_LETTER = re.compile(r"(\d?)(\D?)")
+
+
+@functools.cache
+def _pattern_lines() -> tuple[str, dict[bytes, bytes], list[bytes]] | None:
+    """The hyphenation dictionary's encoding, each line by its pattern's letters (the
+    last such line, as pyphen keeps the last), and the lines pyphen must read whole;
+    None when the installed file is not the one this was written for."""
+    path = _installed("pyphen", "dictionaries", "hyph_en_US.dic")
+    raw = path.read_bytes() if path is not None else b""
+    if path is None or not raw.startswith(b"UTF-8\n") or any(
+            not raw.startswith(_IGNORED_BYTES, raw.rfind(b"\n", 0, space.start()) + 1)
+            for space in re.finditer(rb"[ \t\r\f\v]", raw)):
+        return None  # not one pattern to a line, with nothing around it
+    encoding, *lines = raw.split(b"\n")
+    _, *letters = raw.translate(None, b"0123456789").split(b"\n")  # each pattern's letters
+    # a line with '^^' (a character by its code) or '/' (a nonstandard hyphen) is
+    # kept whole, for pyphen to read
+    whole = [line for line in lines if b"^" in line or b"/" in line] if b"^" in raw or b"/" in raw else []
+    return encoding.decode("ascii"), dict(zip(letters, lines)), whole
+
+
 def _hyphenated(words: set[str]) -> dict[str, int]:
     """Pyphen's hyphenation points plus one, for each word, with only the patterns
     that can occur in them (a pattern is letters with numbers between them; it applies
     where its letters occur in '.word.')."""
     if not words:
         return {}
-    path = _installed("pyphen", "dictionaries", "hyph_en_US.dic")
-    raw = path.read_bytes() if path is not None else b""
-    if path is None or not raw.startswith(b"UTF-8\n"):  # not the file this was written for
+    dictionary = _pattern_lines()
+    if dictionary is None:
         import pyphen
 
         hyphenator = pyphen.Pyphen(lang="en_US")
         return {word: len(hyphenator.positions(word)) + 1 for word in words}
+    encoding, by_letters, whole = dictionary
     pointed = [f".{word}." for word in words]
     inside = {text[i:j].encode("utf-8") for text in pointed
               for i in range(len(text)) for j in range(i + 1, len(text) + 1)}
-    encoding, *lines = raw.split(b"\n")
-    _, *letters = raw.translate(None, b"0123456789").split(b"\n")  # each pattern's letters
-    kept = [lines[i].decode("utf-8") for i, pattern in enumerate(letters) if pattern.strip() in inside]
-    # a line with '^^' (a character by its code) or '/' (a nonstandard hyphen) is
-    # kept whole, for pyphen to read
-    if b"^" in raw or b"/" in raw:
-        kept += [line.decode("utf-8") for line in lines if b"^" in line or b"/" in line]
+    kept = [by_letters[letters].decode("utf-8") for letters in sorted(inside & by_letters.keys())]
+    kept += [line.decode("utf-8") for line in whole]
     if not kept:
         return {word: 1 for word in words}
-    import pyphen
+    if whole:  # patterns this reading does not handle: pyphen reads them
+        import pyphen
 
-    try:
-        patterns = pyphen.HyphDict(_SomePatterns(encoding.decode("ascii").strip(), kept))
-    except (AttributeError, TypeError, ValueError, OSError):  # a pyphen that reads files otherwise
-        patterns = pyphen.Pyphen(lang="en_US").hd
-    return {word: len([i for i in patterns.positions(word)
+        try:
+            patterns = pyphen.HyphDict(_SomePatterns(encoding, kept))
+        except (AttributeError, TypeError, ValueError, OSError):  # a pyphen that reads files otherwise
+            patterns = pyphen.Pyphen(lang="en_US").hd
+        return {word: len([i for i in patterns.positions(word)
+                           if PYPHEN_LEFT <= i <= len(word) - PYPHEN_RIGHT]) + 1
+                for word in words}
+    values = _values(kept)
+    return {word: len([i for i in _points(word, values)
                        if PYPHEN_LEFT <= i <= len(word) - PYPHEN_RIGHT]) + 1
             for word in words}
+
+
+def _values(lines: list[str]) -> dict[str, tuple[int, tuple[int, ...]]]:
+    """Each pattern's letters, with where its first nonzero value falls and its values
+    from there to the last nonzero one ('1ba' gives 'ba': (0, (1,))), as Liang's
+    method reads a pattern and pyphen stores it."""
+    values = {}
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith(_IGNORED):
+            continue
+        pairs = [(letter, int(digit or "0")) for digit, letter in _DIGIT_AND_LETTER.findall(line)]
+        letters = "".join(letter for letter, _ in pairs)
+        numbers = [number for _, number in pairs]
+        if not any(numbers):
+            continue
+        first = next(i for i, number in enumerate(numbers) if number)
+        last = max(i for i, number in enumerate(numbers) if number)
+        values[letters] = (first, tuple(numbers[first:last + 1]))
+    return values
+
+
+def _points(word: str, values: dict[str, tuple[int, tuple[int, ...]]]) -> list[int]:
+    """Where ``word`` may be hyphenated (Liang, 1983): every pattern that occurs in
+    '.word.' sets its values at its places, the highest value wins, and an odd value
+    is a hyphenation point."""
+    pointed = f".{word.lower()}."
+    found = [0] * (len(pointed) + 1)
+    longest = max(map(len, values), default=0)
+    for i in range(len(pointed) - 1):
+        for j in range(i + 1, min(i + longest, len(pointed)) + 1):
+            pattern = values.get(pointed[i:j])
+            if pattern is not None:
+                offset, numbers = pattern
+                for k, number in enumerate(numbers, start=i + offset):
+                    found[k] = max(found[k], number)
+    return [i - 1 for i, value in enumerate(found) if value % 2]
 
 
 def measure(texts: list[str]) -> Measure | None:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
+
+from noticegen import packaged
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
 _LINK = re.compile(r"\]\([^)]*\)")
@@ -25,7 +26,7 @@ _VOWEL = set("aeiou")
 @functools.cache
 def easy_words() -> frozenset[str]:
     """The Dale–Chall list of familiar words, lower case."""
-    text = resources.files("noticegen.text").joinpath("easy_words.txt").read_text(encoding="utf-8")
+    text = packaged("text", "easy_words.txt").read_text(encoding="utf-8")
     return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
 
 
