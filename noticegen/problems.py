@@ -33,6 +33,8 @@ class Location:
 
 @dataclass(frozen=True)
 class Problem:
+    """One finding of a check, at the place in a file it is about."""
+
     location: Location
     rule: str
     message: str

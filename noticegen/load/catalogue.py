@@ -18,6 +18,8 @@ from noticegen.load.documents import decode, parse
 
 @dataclass(frozen=True)
 class Basis:
+    """A lawful basis or condition from noticegen's catalogue (lawful_bases.yaml)."""
+
     id: str
     kind: str
     reference: str

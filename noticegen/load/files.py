@@ -177,6 +177,8 @@ def read_file(root: Path, relative: str, limit: int) -> bytes:
 
 @dataclass(frozen=True)
 class Entry:
+    """A name in a folder, with what it is, as listed without following links."""
+
     name: str
     kind: str  # 'file', 'folder', 'link' or 'special'
 

@@ -86,6 +86,8 @@ class Block:
 
 @dataclass
 class NoticeSource:
+    """A notice file as read: its front matter and its prose blocks by id."""
+
     slug: str
     front: Document
     blocks: dict[str, Block]

@@ -12,7 +12,7 @@ from pathlib import Path
 from noticegen.load.revision import WORK_TREE, load_revision
 from noticegen.model.reach import reach
 from noticegen.model.resolve import Model, localised, resolve
-from noticegen.model.derive import shares_of
+from noticegen.model.facts import shares_of
 from noticegen.problems import NoticegenError, Problem, Severity
 from noticegen.text.i18n import N_, gettext_for
 

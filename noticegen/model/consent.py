@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from noticegen.load.catalogue import Basis
-from noticegen.model.derive import CONSENT_BASES, consent_withdrawal, marked, relies_on_consent, shares_of
+from noticegen.model.facts import CONSENT_BASES, consent_withdrawal, marked, relies_on_consent, shares_of
 from noticegen.model.resolve import Entry, Model, Notice, localised
 from noticegen.text import i18n
 from noticegen.text.i18n import lower_first, upper_first

@@ -46,6 +46,8 @@ class ConditionUse:
 
 @dataclass
 class PolicyDocument:
+    """What the appropriate policy document says (DPA 2018 Schedule 1 Part 4)."""
+
     title: str
     publisher: str
     keeper: str

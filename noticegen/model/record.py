@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from noticegen.text import i18n
-from noticegen.model.derive import join_words, marked, retention_period, retention_policy, shares_of, system_processors
+from noticegen.model.derive import join_words, retention_period
+from noticegen.model.facts import marked, retention_policy, shares_of, system_processors
 from noticegen.text.i18n import N_
 from noticegen.model.resolve import Entry, Model, category_examples
 
@@ -237,7 +238,8 @@ def row_values(model: Model, ident: str, activity: Entry,
                language: str | None = None) -> list[tuple[str, str | None]]:
     """One activity's ROPA row as (column, value) pairs; None where the data map does not
     say (a gap), "None" or "Not applicable" where it says there is nothing."""
-    from noticegen.model.derive import relies_on_consent, rights_for, transfers_of  # as the notices
+    from noticegen.model.derive import rights_for, transfers_of  # as the notices
+    from noticegen.model.facts import relies_on_consent
 
     registers = model.registers
     bases = model.bases

@@ -134,6 +134,8 @@ class Reference(NamedTuple):
 
 @dataclass
 class Section:
+    """One section of a notice: built-in or the notice's own, with its prose."""
+
     id: str
     heading: str
     built_in: bool
@@ -145,6 +147,8 @@ class Section:
 
 @dataclass
 class Notice:
+    """A notice: its front matter, its sections in order and its prose blocks."""
+
     slug: str
     entry: Entry
     sections: list[Section]
@@ -185,6 +189,8 @@ class Notice:
 
 @dataclass
 class Model:
+    """A project's data map with every id resolved: what the rules and the renderers read."""
+
     root: Path
     organisation: Entry | None
     registers: dict[str, dict[str, Entry]]  # kind ('recipient') -> id -> entry

@@ -72,6 +72,8 @@ _MONITORING = re.compile(r"\b(?:CCTV|surveillance|body[- ]worn|security cameras?
 
 @dataclass
 class Finding:
+    """One DPIA screening criterion an activity meets, and what in the data map shows it."""
+
     criterion: str
     evidence: str
     """What in the data map gave it, quoted: "category 'CCTV images'"."""
@@ -91,6 +93,8 @@ class Finding:
 
 @dataclass
 class Screening:
+    """An activity's DPIA screening: its outcome, the findings and the DPO's own answer."""
+
     activity: str
     name: str
     outcome: str

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 
-from noticegen.model.derive import shares_of
+from noticegen.model.facts import shares_of
 from noticegen.model.resolve import Entry, Model, category_examples
 
 DPV = "https://w3id.org/dpv#"

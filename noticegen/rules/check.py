@@ -30,6 +30,8 @@ E = Severity.ERROR
 
 @dataclass
 class CheckResult:
+    """What a check found, with the model it checked (None when loading failed)."""
+
     problems: list[Problem]
     model: Model | None
     loaded: LoadedProject | None

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from noticegen.load.validate import did_you_mean
-from noticegen.model.derive import relies_on_consent
+from noticegen.model.facts import relies_on_consent
 from noticegen.problems import Problem
 from noticegen.rules.registry import E, W, Context, declare, problem, rule
 

@@ -171,7 +171,7 @@ def basis_scopes(ctx: Context) -> Iterator[Problem]:
     """A right that only some of an activity's bases give applies only to the part of the
     activity they cover (UK GDPR Arts 17(3)(b), 20(1)(a), 21(1)): the notice scopes it,
     with the DPO's words for that part."""
-    from noticegen.model.derive import BASIS_RIGHTS
+    from noticegen.model.facts import BASIS_RIGHTS
 
     bases = ctx.model.bases
     for stem, activity in ctx.model.activities.items():

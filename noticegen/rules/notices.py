@@ -98,11 +98,11 @@ def prose_depth(ctx: Context) -> Iterator[Problem]:
 def notices_versioned(ctx: Context) -> Iterator[Problem]:
     """Only in a git repository with a tag, and for a single project (not a trust): what
     each notice says is compared with the last tag's, as ``noticegen diff`` does."""
-    import subprocess
-
     model = ctx.model
     if model.school is not None or not ctx.loaded.complete or not _in_git(model.root):
         return
+    import subprocess
+
     try:
         tag = subprocess.run(["git", "-C", str(model.root), "describe", "--tags", "--abbrev=0"],
                              capture_output=True, text=True, timeout=20, check=False).stdout.strip()

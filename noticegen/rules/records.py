@@ -31,7 +31,7 @@ def retention_criteria(ctx: Context) -> Iterator[Problem]:
     """Art 13(2)(a): the period, or where that is not possible the criteria used to set it.
     'For as long as we need it' is no criterion; a rule that defers to a policy must let
     the reader find the policy."""
-    from noticegen.model.derive import retention_policy
+    from noticegen.model.facts import retention_policy
     from noticegen.text.i18n import all_texts
 
     organisation = ctx.model.organisation.data if ctx.model.organisation else {}

@@ -13,7 +13,7 @@ from typing import Iterator
 
 from noticegen.text.i18n import all_texts, display, is_translated
 from noticegen.model.resolve import Model, activity_prose, register_prose
-from noticegen.model.derive import shares_of
+from noticegen.model.facts import shares_of
 from noticegen.problems import Location, Problem
 from noticegen.load.reader import PLACEHOLDER
 from noticegen.model.prose import ENTRY_KINDS, find_references, link_allowed, links, organisation_field

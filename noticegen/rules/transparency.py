@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterator
 import re
 
-from noticegen.model.derive import consent_withdrawal, relies_on_consent
+from noticegen.model.facts import consent_withdrawal, relies_on_consent
 from noticegen.model.resolve import category_examples
 from noticegen.problems import Problem
 from noticegen.rules.registry import E, PUBLIC_AUTHORITIES, W, Context, declare, problem, rule

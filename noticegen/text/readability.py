@@ -112,6 +112,8 @@ def sentences(html: str) -> list[str]:
 
 @dataclass
 class Sentence:
+    """One sentence measured: its words, syllables and grade."""
+
     text: str
     words: int
     syllables: int
