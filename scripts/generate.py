@@ -104,6 +104,38 @@ def _strict(node):
     return node
 
 
+def _without_definitions(code: str) -> str:
+    """The code with each exception's ``definition=`` (the part of the schema that failed,
+    written out in full at every place it can fail) given as None: check never reads it,
+    and leaving it out makes the modules about a quarter of the size, quicker to import.
+    The argument is a literal made by repr(), read here up to the comma or bracket that
+    ends it, strings included."""
+    out, at = [], 0
+    while (start := code.find("definition=", at)) >= 0:
+        out.append(code[at:start] + "definition=None")
+        depth, quote, index = 0, None, start + len("definition=")
+        while True:
+            char = code[index]
+            if quote:
+                if char == "\\":
+                    index += 1
+                elif char == quote:
+                    quote = None
+            elif char in "'\"":
+                quote = char
+            elif char in "([{":
+                depth += 1
+            elif char in ")]}":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif char == "," and depth == 0:
+                break
+            index += 1
+        at = index
+    return "".join(out) + code[at:]
+
+
 def compiled(kind: str) -> str:
     import fastjsonschema
 
@@ -122,6 +154,7 @@ def compiled(kind: str) -> str:
     # name is left out (None), which spares most of the compiled validators' time.
     code = _NAMED_CALL.sub(r"\1(\2, custom_formats, None)", code)
     code = re.sub(r'^VERSION = "[^"]*"\n', "", code)
+    code = _without_definitions(code)
     entry = re.search(r"^def (validate_\w+)\(", code, re.MULTILINE)[1]
     return (SCHEMA_HEADER.format(kind=kind, digest=validate.schema_digest(kind)) + code.rstrip()
             + f"\n\n\nvalidate = {entry}\n")

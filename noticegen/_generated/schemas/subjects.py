@@ -19,7 +19,7 @@ NoneType = type(None)
 
 def validate_https___noticegen_dev_schemas_v1_subjects_schema_json(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'https://json-schema.org/draft/2020-12/schema', '$id': 'https://noticegen.dev/schemas/v1/subjects.schema.json', 'title': 'noticegen: datamap/subjects.yaml', 'description': 'Data subjects: whose personal data is processed (Art 30(1)(c)).', 'type': 'object', 'additionalProperties': False, 'properties': {'subjects': {'description': 'The data subject entries, each with a unique id.', 'type': 'array', 'items': {'description': 'One data subject.', 'type': 'object', 'additionalProperties': False, 'required': ['id', 'name'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': "Plain text on one or more lines, or the same text in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'$ref': '#/$defs/text-translations'}]}, 'description': {'description': "Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses (raw HTML is not allowed); or the same Markdown in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'$ref': '#/$defs/markdown-translations'}]}, 'children': {'type': 'boolean', 'description': 'Whether the group is children (vulnerable data subjects, for the DPIA screening). When omitted, guessed from the name: pupils, children, students, learners, nursery.'}}}}, 'remove': {'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'$ref': '#/$defs/id'}, 'uniqueItems': True}, 'change': {'description': "In a school's overlay of a trust: changes to subjects the trust declares, field by field, without copying the whole entry (an entry given in full under 'subjects' with an inherited id replaces it instead).", 'type': 'array', 'items': {'description': "A change to one of the trust's subjects entries: its id, and only the fields this school says otherwise; every other field is kept as the trust wrote it.", 'type': 'object', 'additionalProperties': False, 'required': ['id'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': "Plain text on one or more lines, or the same text in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'$ref': '#/$defs/text-translations'}]}, 'description': {'description': "Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses (raw HTML is not allowed); or the same Markdown in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'$ref': '#/$defs/markdown-translations'}]}, 'children': {'type': 'boolean', 'description': 'Whether the group is children (vulnerable data subjects, for the DPIA screening). When omitted, guessed from the name: pupils, children, students, learners, nursery.'}}}}}, 'anyOf': [{'required': ['subjects']}, {'required': ['remove']}, {'required': ['change']}]}, rule='type')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='type')
     data_any_of_count1 = 0
     if not data_any_of_count1:
         try:
@@ -27,7 +27,7 @@ def validate_https___noticegen_dev_schemas_v1_subjects_schema_json(data, custom_
             if data_is_dict:
                 data__missing_keys = set(['subjects']) - data.keys()
                 if data__missing_keys:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'required': ['subjects']}, rule='required')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition=None, rule='required')
             data_any_of_count1 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count1:
@@ -36,7 +36,7 @@ def validate_https___noticegen_dev_schemas_v1_subjects_schema_json(data, custom_
             if data_is_dict:
                 data__missing_keys = set(['remove']) - data.keys()
                 if data__missing_keys:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'required': ['remove']}, rule='required')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition=None, rule='required')
             data_any_of_count1 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count1:
@@ -45,11 +45,11 @@ def validate_https___noticegen_dev_schemas_v1_subjects_schema_json(data, custom_
             if data_is_dict:
                 data__missing_keys = set(['change']) - data.keys()
                 if data__missing_keys:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'required': ['change']}, rule='required')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition=None, rule='required')
             data_any_of_count1 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count1:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'https://json-schema.org/draft/2020-12/schema', '$id': 'https://noticegen.dev/schemas/v1/subjects.schema.json', 'title': 'noticegen: datamap/subjects.yaml', 'description': 'Data subjects: whose personal data is processed (Art 30(1)(c)).', 'type': 'object', 'additionalProperties': False, 'properties': {'subjects': {'description': 'The data subject entries, each with a unique id.', 'type': 'array', 'items': {'description': 'One data subject.', 'type': 'object', 'additionalProperties': False, 'required': ['id', 'name'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': "Plain text on one or more lines, or the same text in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'$ref': '#/$defs/text-translations'}]}, 'description': {'description': "Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses (raw HTML is not allowed); or the same Markdown in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'$ref': '#/$defs/markdown-translations'}]}, 'children': {'type': 'boolean', 'description': 'Whether the group is children (vulnerable data subjects, for the DPIA screening). When omitted, guessed from the name: pupils, children, students, learners, nursery.'}}}}, 'remove': {'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'$ref': '#/$defs/id'}, 'uniqueItems': True}, 'change': {'description': "In a school's overlay of a trust: changes to subjects the trust declares, field by field, without copying the whole entry (an entry given in full under 'subjects' with an inherited id replaces it instead).", 'type': 'array', 'items': {'description': "A change to one of the trust's subjects entries: its id, and only the fields this school says otherwise; every other field is kept as the trust wrote it.", 'type': 'object', 'additionalProperties': False, 'required': ['id'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': "Plain text on one or more lines, or the same text in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'$ref': '#/$defs/text-translations'}]}, 'description': {'description': "Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses (raw HTML is not allowed); or the same Markdown in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'$ref': '#/$defs/markdown-translations'}]}, 'children': {'type': 'boolean', 'description': 'Whether the group is children (vulnerable data subjects, for the DPIA screening). When omitted, guessed from the name: pupils, children, students, learners, nursery.'}}}}}, 'anyOf': [{'required': ['subjects']}, {'required': ['remove']}, {'required': ['change']}]}, rule='anyOf')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='anyOf')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
@@ -57,18 +57,18 @@ def validate_https___noticegen_dev_schemas_v1_subjects_schema_json(data, custom_
             data_keys.remove("subjects")
             data__subjects = data["subjects"]
             if not isinstance(data__subjects, (list, tuple)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".subjects must be array", value=data__subjects, name="" + (name_prefix or "data") + ".subjects", definition={'description': 'The data subject entries, each with a unique id.', 'type': 'array', 'items': {'description': 'One data subject.', 'type': 'object', 'additionalProperties': False, 'required': ['id', 'name'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': "Plain text on one or more lines, or the same text in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'$ref': '#/$defs/text-translations'}]}, 'description': {'description': "Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses (raw HTML is not allowed); or the same Markdown in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'$ref': '#/$defs/markdown-translations'}]}, 'children': {'type': 'boolean', 'description': 'Whether the group is children (vulnerable data subjects, for the DPIA screening). When omitted, guessed from the name: pupils, children, students, learners, nursery.'}}}}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".subjects must be array", value=data__subjects, name="" + (name_prefix or "data") + ".subjects", definition=None, rule='type')
             data__subjects_is_list = isinstance(data__subjects, (list, tuple))
             if data__subjects_is_list:
                 data__subjects_len = len(data__subjects)
                 for data__subjects_x, data__subjects_item in enumerate(data__subjects):
                     if not isinstance(data__subjects_item, (dict)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".subjects[{data__subjects_x}]".format(**locals()) + " must be object", value=data__subjects_item, name="" + (name_prefix or "data") + ".subjects[{data__subjects_x}]".format(**locals()) + "", definition={'description': 'One data subject.', 'type': 'object', 'additionalProperties': False, 'required': ['id', 'name'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': "Plain text on one or more lines, or the same text in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'$ref': '#/$defs/text-translations'}]}, 'description': {'description': "Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses (raw HTML is not allowed); or the same Markdown in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'$ref': '#/$defs/markdown-translations'}]}, 'children': {'type': 'boolean', 'description': 'Whether the group is children (vulnerable data subjects, for the DPIA screening). When omitted, guessed from the name: pupils, children, students, learners, nursery.'}}}, rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".subjects[{data__subjects_x}]".format(**locals()) + " must be object", value=data__subjects_item, name="" + (name_prefix or "data") + ".subjects[{data__subjects_x}]".format(**locals()) + "", definition=None, rule='type')
                     data__subjects_item_is_dict = isinstance(data__subjects_item, dict)
                     if data__subjects_item_is_dict:
                         data__subjects_item__missing_keys = set(['id', 'name']) - data__subjects_item.keys()
                         if data__subjects_item__missing_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".subjects[{data__subjects_x}]".format(**locals()) + " must contain " + (str(sorted(data__subjects_item__missing_keys)) + " properties"), value=data__subjects_item, name="" + (name_prefix or "data") + ".subjects[{data__subjects_x}]".format(**locals()) + "", definition={'description': 'One data subject.', 'type': 'object', 'additionalProperties': False, 'required': ['id', 'name'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': "Plain text on one or more lines, or the same text in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'$ref': '#/$defs/text-translations'}]}, 'description': {'description': "Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses (raw HTML is not allowed); or the same Markdown in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'$ref': '#/$defs/markdown-translations'}]}, 'children': {'type': 'boolean', 'description': 'Whether the group is children (vulnerable data subjects, for the DPIA screening). When omitted, guessed from the name: pupils, children, students, learners, nursery.'}}}, rule='required')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".subjects[{data__subjects_x}]".format(**locals()) + " must contain " + (str(sorted(data__subjects_item__missing_keys)) + " properties"), value=data__subjects_item, name="" + (name_prefix or "data") + ".subjects[{data__subjects_x}]".format(**locals()) + "", definition=None, rule='required')
                         data__subjects_item_keys = set(data__subjects_item.keys())
                         if "id" in data__subjects_item_keys:
                             data__subjects_item_keys.remove("id")
@@ -86,9 +86,9 @@ def validate_https___noticegen_dev_schemas_v1_subjects_schema_json(data, custom_
                             data__subjects_item_keys.remove("children")
                             data__subjects_item__children = data__subjects_item["children"]
                             if not isinstance(data__subjects_item__children, (bool)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".subjects[{data__subjects_x}].children".format(**locals()) + " must be boolean", value=data__subjects_item__children, name="" + (name_prefix or "data") + ".subjects[{data__subjects_x}].children".format(**locals()) + "", definition={'type': 'boolean', 'description': 'Whether the group is children (vulnerable data subjects, for the DPIA screening). When omitted, guessed from the name: pupils, children, students, learners, nursery.'}, rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".subjects[{data__subjects_x}].children".format(**locals()) + " must be boolean", value=data__subjects_item__children, name="" + (name_prefix or "data") + ".subjects[{data__subjects_x}].children".format(**locals()) + "", definition=None, rule='type')
                         if data__subjects_item_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".subjects[{data__subjects_x}]".format(**locals()) + " must not contain "+str(data__subjects_item_keys)+" properties", value=data__subjects_item, name="" + (name_prefix or "data") + ".subjects[{data__subjects_x}]".format(**locals()) + "", definition={'description': 'One data subject.', 'type': 'object', 'additionalProperties': False, 'required': ['id', 'name'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': "Plain text on one or more lines, or the same text in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'$ref': '#/$defs/text-translations'}]}, 'description': {'description': "Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses (raw HTML is not allowed); or the same Markdown in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'$ref': '#/$defs/markdown-translations'}]}, 'children': {'type': 'boolean', 'description': 'Whether the group is children (vulnerable data subjects, for the DPIA screening). When omitted, guessed from the name: pupils, children, students, learners, nursery.'}}}, rule='additionalProperties')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".subjects[{data__subjects_x}]".format(**locals()) + " must not contain "+str(data__subjects_item_keys)+" properties", value=data__subjects_item, name="" + (name_prefix or "data") + ".subjects[{data__subjects_x}]".format(**locals()) + "", definition=None, rule='additionalProperties')
         if "remove" in data_keys:
             data_keys.remove("remove")
             data__remove = data["remove"]
@@ -97,18 +97,18 @@ def validate_https___noticegen_dev_schemas_v1_subjects_schema_json(data, custom_
             data_keys.remove("change")
             data__change = data["change"]
             if not isinstance(data__change, (list, tuple)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".change must be array", value=data__change, name="" + (name_prefix or "data") + ".change", definition={'description': "In a school's overlay of a trust: changes to subjects the trust declares, field by field, without copying the whole entry (an entry given in full under 'subjects' with an inherited id replaces it instead).", 'type': 'array', 'items': {'description': "A change to one of the trust's subjects entries: its id, and only the fields this school says otherwise; every other field is kept as the trust wrote it.", 'type': 'object', 'additionalProperties': False, 'required': ['id'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': "Plain text on one or more lines, or the same text in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'$ref': '#/$defs/text-translations'}]}, 'description': {'description': "Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses (raw HTML is not allowed); or the same Markdown in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'$ref': '#/$defs/markdown-translations'}]}, 'children': {'type': 'boolean', 'description': 'Whether the group is children (vulnerable data subjects, for the DPIA screening). When omitted, guessed from the name: pupils, children, students, learners, nursery.'}}}}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".change must be array", value=data__change, name="" + (name_prefix or "data") + ".change", definition=None, rule='type')
             data__change_is_list = isinstance(data__change, (list, tuple))
             if data__change_is_list:
                 data__change_len = len(data__change)
                 for data__change_x, data__change_item in enumerate(data__change):
                     if not isinstance(data__change_item, (dict)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".change[{data__change_x}]".format(**locals()) + " must be object", value=data__change_item, name="" + (name_prefix or "data") + ".change[{data__change_x}]".format(**locals()) + "", definition={'description': "A change to one of the trust's subjects entries: its id, and only the fields this school says otherwise; every other field is kept as the trust wrote it.", 'type': 'object', 'additionalProperties': False, 'required': ['id'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': "Plain text on one or more lines, or the same text in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'$ref': '#/$defs/text-translations'}]}, 'description': {'description': "Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses (raw HTML is not allowed); or the same Markdown in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'$ref': '#/$defs/markdown-translations'}]}, 'children': {'type': 'boolean', 'description': 'Whether the group is children (vulnerable data subjects, for the DPIA screening). When omitted, guessed from the name: pupils, children, students, learners, nursery.'}}}, rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".change[{data__change_x}]".format(**locals()) + " must be object", value=data__change_item, name="" + (name_prefix or "data") + ".change[{data__change_x}]".format(**locals()) + "", definition=None, rule='type')
                     data__change_item_is_dict = isinstance(data__change_item, dict)
                     if data__change_item_is_dict:
                         data__change_item__missing_keys = set(['id']) - data__change_item.keys()
                         if data__change_item__missing_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".change[{data__change_x}]".format(**locals()) + " must contain " + (str(sorted(data__change_item__missing_keys)) + " properties"), value=data__change_item, name="" + (name_prefix or "data") + ".change[{data__change_x}]".format(**locals()) + "", definition={'description': "A change to one of the trust's subjects entries: its id, and only the fields this school says otherwise; every other field is kept as the trust wrote it.", 'type': 'object', 'additionalProperties': False, 'required': ['id'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': "Plain text on one or more lines, or the same text in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'$ref': '#/$defs/text-translations'}]}, 'description': {'description': "Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses (raw HTML is not allowed); or the same Markdown in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'$ref': '#/$defs/markdown-translations'}]}, 'children': {'type': 'boolean', 'description': 'Whether the group is children (vulnerable data subjects, for the DPIA screening). When omitted, guessed from the name: pupils, children, students, learners, nursery.'}}}, rule='required')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".change[{data__change_x}]".format(**locals()) + " must contain " + (str(sorted(data__change_item__missing_keys)) + " properties"), value=data__change_item, name="" + (name_prefix or "data") + ".change[{data__change_x}]".format(**locals()) + "", definition=None, rule='required')
                         data__change_item_keys = set(data__change_item.keys())
                         if "id" in data__change_item_keys:
                             data__change_item_keys.remove("id")
@@ -126,22 +126,22 @@ def validate_https___noticegen_dev_schemas_v1_subjects_schema_json(data, custom_
                             data__change_item_keys.remove("children")
                             data__change_item__children = data__change_item["children"]
                             if not isinstance(data__change_item__children, (bool)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".change[{data__change_x}].children".format(**locals()) + " must be boolean", value=data__change_item__children, name="" + (name_prefix or "data") + ".change[{data__change_x}].children".format(**locals()) + "", definition={'type': 'boolean', 'description': 'Whether the group is children (vulnerable data subjects, for the DPIA screening). When omitted, guessed from the name: pupils, children, students, learners, nursery.'}, rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".change[{data__change_x}].children".format(**locals()) + " must be boolean", value=data__change_item__children, name="" + (name_prefix or "data") + ".change[{data__change_x}].children".format(**locals()) + "", definition=None, rule='type')
                         if data__change_item_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".change[{data__change_x}]".format(**locals()) + " must not contain "+str(data__change_item_keys)+" properties", value=data__change_item, name="" + (name_prefix or "data") + ".change[{data__change_x}]".format(**locals()) + "", definition={'description': "A change to one of the trust's subjects entries: its id, and only the fields this school says otherwise; every other field is kept as the trust wrote it.", 'type': 'object', 'additionalProperties': False, 'required': ['id'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': "Plain text on one or more lines, or the same text in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'$ref': '#/$defs/text-translations'}]}, 'description': {'description': "Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses (raw HTML is not allowed); or the same Markdown in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'$ref': '#/$defs/markdown-translations'}]}, 'children': {'type': 'boolean', 'description': 'Whether the group is children (vulnerable data subjects, for the DPIA screening). When omitted, guessed from the name: pupils, children, students, learners, nursery.'}}}, rule='additionalProperties')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".change[{data__change_x}]".format(**locals()) + " must not contain "+str(data__change_item_keys)+" properties", value=data__change_item, name="" + (name_prefix or "data") + ".change[{data__change_x}]".format(**locals()) + "", definition=None, rule='additionalProperties')
         if data_keys:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'https://json-schema.org/draft/2020-12/schema', '$id': 'https://noticegen.dev/schemas/v1/subjects.schema.json', 'title': 'noticegen: datamap/subjects.yaml', 'description': 'Data subjects: whose personal data is processed (Art 30(1)(c)).', 'type': 'object', 'additionalProperties': False, 'properties': {'subjects': {'description': 'The data subject entries, each with a unique id.', 'type': 'array', 'items': {'description': 'One data subject.', 'type': 'object', 'additionalProperties': False, 'required': ['id', 'name'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': "Plain text on one or more lines, or the same text in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'$ref': '#/$defs/text-translations'}]}, 'description': {'description': "Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses (raw HTML is not allowed); or the same Markdown in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'$ref': '#/$defs/markdown-translations'}]}, 'children': {'type': 'boolean', 'description': 'Whether the group is children (vulnerable data subjects, for the DPIA screening). When omitted, guessed from the name: pupils, children, students, learners, nursery.'}}}}, 'remove': {'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'$ref': '#/$defs/id'}, 'uniqueItems': True}, 'change': {'description': "In a school's overlay of a trust: changes to subjects the trust declares, field by field, without copying the whole entry (an entry given in full under 'subjects' with an inherited id replaces it instead).", 'type': 'array', 'items': {'description': "A change to one of the trust's subjects entries: its id, and only the fields this school says otherwise; every other field is kept as the trust wrote it.", 'type': 'object', 'additionalProperties': False, 'required': ['id'], 'properties': {'id': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'name': {'description': "Plain text on one or more lines, or the same text in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'$ref': '#/$defs/text-translations'}]}, 'description': {'description': "Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses (raw HTML is not allowed); or the same Markdown in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'$ref': '#/$defs/markdown-translations'}]}, 'children': {'type': 'boolean', 'description': 'Whether the group is children (vulnerable data subjects, for the DPIA screening). When omitted, guessed from the name: pupils, children, students, learners, nursery.'}}}}}, 'anyOf': [{'required': ['subjects']}, {'required': ['remove']}, {'required': ['change']}]}, rule='additionalProperties')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='additionalProperties')
     return data
 
 def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_ids(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (list, tuple)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'uniqueItems': True}, rule='type')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='type')
     data_is_list = isinstance(data, (list, tuple))
     if data_is_list:
         def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
         data_len = len(data)
         if data_len > len(set(fn(data_x) for data_x in data)):
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain unique items", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'A list of identifiers, each declared elsewhere in the data map.', 'type': 'array', 'items': {'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, 'uniqueItems': True}, rule='uniqueItems')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain unique items", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='uniqueItems')
         for data_x, data_item in enumerate(data):
             validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data_item, custom_formats, None)
     return data
@@ -151,13 +151,13 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown
     if not data_any_of_count2:
         try:
             if not isinstance(data, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 20000}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='type')
             if isinstance(data, str):
                 data_len = len(data)
                 if data_len < 1:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be longer than or equal to 1 characters", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 20000}, rule='minLength')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be longer than or equal to 1 characters", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='minLength')
                 if data_len > 20000:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be shorter than or equal to 20000 characters", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 20000}, rule='maxLength')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be shorter than or equal to 20000 characters", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='maxLength')
             data_any_of_count2 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count2:
@@ -166,44 +166,44 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown
             data_any_of_count2 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count2:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition", value=data, name="" + (name_prefix or "data") + "", definition={'description': "Markdown text: paragraphs, lists, emphasis and links to https:// or mailto: addresses (raw HTML is not allowed); or the same Markdown in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'description': "The same Markdown in several languages, by language tag: each notice shows the text in its own language. A 'children' key beside them gives the wording a notice for children shows instead.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*|children)\\Z'}, 'patternProperties': {'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$': {'type': 'string', 'minLength': 1, 'maxLength': 20000}, '^children$': {'description': "The wording a notice for children (reader: children) shows instead of the text beside it: Markdown in the project's language, or the same in several languages ({en: '…', cy: '…'}).", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'$ref': '#/$defs/markdown-languages'}]}}, 'not': {'type': 'object', 'required': ['children'], 'maxProperties': 1}}]}, rule='anyOf')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='anyOf')
     return data
 
 def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown_translations(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'description': "The same Markdown in several languages, by language tag: each notice shows the text in its own language. A 'children' key beside them gives the wording a notice for children shows instead.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*|children)\\Z'}, 'patternProperties': {'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$': {'type': 'string', 'minLength': 1, 'maxLength': 20000}, '^children$': {'description': "The wording a notice for children (reader: children) shows instead of the text beside it: Markdown in the project's language, or the same in several languages ({en: '…', cy: '…'}).", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'description': "The same Markdown in several languages, by language tag: {en: '…', cy: '…'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'}, 'additionalProperties': {'type': 'string', 'minLength': 1, 'maxLength': 20000}}]}}, 'not': {'type': 'object', 'required': ['children'], 'maxProperties': 1}}, rule='type')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='type')
     try:
         if not isinstance(data, (dict)):
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'object', 'required': ['children'], 'maxProperties': 1}, rule='type')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='type')
         data_is_dict = isinstance(data, dict)
         if data_is_dict:
             data_len = len(data)
             if data_len > 1:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain less than or equal to 1 properties", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'object', 'required': ['children'], 'maxProperties': 1}, rule='maxProperties')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain less than or equal to 1 properties", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='maxProperties')
             data__missing_keys = set(['children']) - data.keys()
             if data__missing_keys:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'type': 'object', 'required': ['children'], 'maxProperties': 1}, rule='required')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition=None, rule='required')
     except (JsonSchemaValueException, JsonSchemaValuesException): pass
     else:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition", value=data, name="" + (name_prefix or "data") + "", definition={'description': "The same Markdown in several languages, by language tag: each notice shows the text in its own language. A 'children' key beside them gives the wording a notice for children shows instead.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*|children)\\Z'}, 'patternProperties': {'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$': {'type': 'string', 'minLength': 1, 'maxLength': 20000}, '^children$': {'description': "The wording a notice for children (reader: children) shows instead of the text beside it: Markdown in the project's language, or the same in several languages ({en: '…', cy: '…'}).", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'description': "The same Markdown in several languages, by language tag: {en: '…', cy: '…'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'}, 'additionalProperties': {'type': 'string', 'minLength': 1, 'maxLength': 20000}}]}}, 'not': {'type': 'object', 'required': ['children'], 'maxProperties': 1}}, rule='not')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='not')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_len = len(data)
         if data_len < 1:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 1 properties", value=data, name="" + (name_prefix or "data") + "", definition={'description': "The same Markdown in several languages, by language tag: each notice shows the text in its own language. A 'children' key beside them gives the wording a notice for children shows instead.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*|children)\\Z'}, 'patternProperties': {'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$': {'type': 'string', 'minLength': 1, 'maxLength': 20000}, '^children$': {'description': "The wording a notice for children (reader: children) shows instead of the text beside it: Markdown in the project's language, or the same in several languages ({en: '…', cy: '…'}).", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'description': "The same Markdown in several languages, by language tag: {en: '…', cy: '…'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'}, 'additionalProperties': {'type': 'string', 'minLength': 1, 'maxLength': 20000}}]}}, 'not': {'type': 'object', 'required': ['children'], 'maxProperties': 1}}, rule='minProperties')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 1 properties", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='minProperties')
         data_keys = set(data.keys())
         for data_key, data_val in data.items():
             if REGEX_PATTERNS['^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$'].search(data_key):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 if not isinstance(data_val, (str)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be string", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 20000}, rule='type')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be string", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='type')
                 if isinstance(data_val, str):
                     data_val_len = len(data_val)
                     if data_val_len < 1:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be longer than or equal to 1 characters", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 20000}, rule='minLength')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be longer than or equal to 1 characters", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='minLength')
                     if data_val_len > 20000:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be shorter than or equal to 20000 characters", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 20000}, rule='maxLength')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be shorter than or equal to 20000 characters", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='maxLength')
             if REGEX_PATTERNS['^children$'].search(data_key):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
@@ -211,13 +211,13 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown
                 if not data_val_any_of_count3:
                     try:
                         if not isinstance(data_val, (str)):
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be string", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 20000}, rule='type')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be string", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='type')
                         if isinstance(data_val, str):
                             data_val_len = len(data_val)
                             if data_val_len < 1:
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be longer than or equal to 1 characters", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 20000}, rule='minLength')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be longer than or equal to 1 characters", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='minLength')
                             if data_val_len > 20000:
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be shorter than or equal to 20000 characters", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 20000}, rule='maxLength')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be shorter than or equal to 20000 characters", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='maxLength')
                         data_val_any_of_count3 += 1
                     except (JsonSchemaValueException, JsonSchemaValuesException): pass
                 if not data_val_any_of_count3:
@@ -226,51 +226,51 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown
                         data_val_any_of_count3 += 1
                     except (JsonSchemaValueException, JsonSchemaValuesException): pass
                 if not data_val_any_of_count3:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " cannot be validated by any definition", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'description': "The wording a notice for children (reader: children) shows instead of the text beside it: Markdown in the project's language, or the same in several languages ({en: '…', cy: '…'}).", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'description': "The same Markdown in several languages, by language tag: {en: '…', cy: '…'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'}, 'additionalProperties': {'type': 'string', 'minLength': 1, 'maxLength': 20000}}]}, rule='anyOf')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " cannot be validated by any definition", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='anyOf')
         if data_len != 0:
             data_property_names = True
             for data_key in data:
                 try:
                     if isinstance(data_key, str):
                         if not REGEX_PATTERNS['^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*|children)\\Z'].search(data_key):
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*|children)\\Z", value=data_key, name="" + (name_prefix or "data") + "", definition={'pattern': '^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*|children)\\Z'}, rule='pattern')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*|children)\\Z", value=data_key, name="" + (name_prefix or "data") + "", definition=None, rule='pattern')
                 except (JsonSchemaValueException, JsonSchemaValuesException):
                     data_property_names = False
             if not data_property_names:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be named by propertyName definition", value=data, name="" + (name_prefix or "data") + "", definition={'description': "The same Markdown in several languages, by language tag: each notice shows the text in its own language. A 'children' key beside them gives the wording a notice for children shows instead.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*|children)\\Z'}, 'patternProperties': {'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$': {'type': 'string', 'minLength': 1, 'maxLength': 20000}, '^children$': {'description': "The wording a notice for children (reader: children) shows instead of the text beside it: Markdown in the project's language, or the same in several languages ({en: '…', cy: '…'}).", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 20000}, {'description': "The same Markdown in several languages, by language tag: {en: '…', cy: '…'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'}, 'additionalProperties': {'type': 'string', 'minLength': 1, 'maxLength': 20000}}]}}, 'not': {'type': 'object', 'required': ['children'], 'maxProperties': 1}}, rule='propertyNames')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be named by propertyName definition", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='propertyNames')
     return data
 
 def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_markdown_languages(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'description': "The same Markdown in several languages, by language tag: {en: '…', cy: '…'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'}, 'additionalProperties': {'type': 'string', 'minLength': 1, 'maxLength': 20000}}, rule='type')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='type')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_len = len(data)
         if data_len < 1:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 1 properties", value=data, name="" + (name_prefix or "data") + "", definition={'description': "The same Markdown in several languages, by language tag: {en: '…', cy: '…'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'}, 'additionalProperties': {'type': 'string', 'minLength': 1, 'maxLength': 20000}}, rule='minProperties')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 1 properties", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='minProperties')
         data_keys = set(data.keys())
         for data_key in data_keys:
             if data_key not in []:
                 data_value = data.get(data_key)
                 if not isinstance(data_value, (str)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be string", value=data_value, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 20000}, rule='type')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be string", value=data_value, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='type')
                 if isinstance(data_value, str):
                     data_value_len = len(data_value)
                     if data_value_len < 1:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be longer than or equal to 1 characters", value=data_value, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 20000}, rule='minLength')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be longer than or equal to 1 characters", value=data_value, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='minLength')
                     if data_value_len > 20000:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be shorter than or equal to 20000 characters", value=data_value, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 20000}, rule='maxLength')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be shorter than or equal to 20000 characters", value=data_value, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='maxLength')
         if data_len != 0:
             data_property_names = True
             for data_key in data:
                 try:
                     if isinstance(data_key, str):
                         if not REGEX_PATTERNS['^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'].search(data_key):
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z", value=data_key, name="" + (name_prefix or "data") + "", definition={'pattern': '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'}, rule='pattern')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z", value=data_key, name="" + (name_prefix or "data") + "", definition=None, rule='pattern')
                 except (JsonSchemaValueException, JsonSchemaValuesException):
                     data_property_names = False
             if not data_property_names:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be named by propertyName definition", value=data, name="" + (name_prefix or "data") + "", definition={'description': "The same Markdown in several languages, by language tag: {en: '…', cy: '…'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'}, 'additionalProperties': {'type': 'string', 'minLength': 1, 'maxLength': 20000}}, rule='propertyNames')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be named by propertyName definition", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='propertyNames')
     return data
 
 def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(data, custom_formats={}, name_prefix=None):
@@ -278,13 +278,13 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(dat
     if not data_any_of_count4:
         try:
             if not isinstance(data, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 2000}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='type')
             if isinstance(data, str):
                 data_len = len(data)
                 if data_len < 1:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be longer than or equal to 1 characters", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 2000}, rule='minLength')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be longer than or equal to 1 characters", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='minLength')
                 if data_len > 2000:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be shorter than or equal to 2000 characters", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 2000}, rule='maxLength')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be shorter than or equal to 2000 characters", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='maxLength')
             data_any_of_count4 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count4:
@@ -293,44 +293,44 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text(dat
             data_any_of_count4 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count4:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition", value=data, name="" + (name_prefix or "data") + "", definition={'description': "Plain text on one or more lines, or the same text in several languages: {en: '…', cy: '…'}.", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'description': "The same text in several languages, by language tag, e.g. {en: 'Pupils', cy: 'Disgyblion'}: each notice shows the text in its own language. A 'children' key beside them gives the wording a notice for children shows instead: {en: 'Pupil identifiers', children: 'your name and your pupil number'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*|children)\\Z'}, 'patternProperties': {'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$': {'type': 'string', 'minLength': 1, 'maxLength': 2000}, '^children$': {'description': "The wording a notice for children (reader: children) shows instead of the text beside it: a text in the project's language, or the same in several languages ({en: '…', cy: '…'}).", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'$ref': '#/$defs/text-languages'}]}}, 'not': {'type': 'object', 'required': ['children'], 'maxProperties': 1}}]}, rule='anyOf')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='anyOf')
     return data
 
 def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text_translations(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'description': "The same text in several languages, by language tag, e.g. {en: 'Pupils', cy: 'Disgyblion'}: each notice shows the text in its own language. A 'children' key beside them gives the wording a notice for children shows instead: {en: 'Pupil identifiers', children: 'your name and your pupil number'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*|children)\\Z'}, 'patternProperties': {'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$': {'type': 'string', 'minLength': 1, 'maxLength': 2000}, '^children$': {'description': "The wording a notice for children (reader: children) shows instead of the text beside it: a text in the project's language, or the same in several languages ({en: '…', cy: '…'}).", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'description': "The same text in several languages, by language tag: {en: '…', cy: '…'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'}, 'additionalProperties': {'type': 'string', 'minLength': 1, 'maxLength': 2000}}]}}, 'not': {'type': 'object', 'required': ['children'], 'maxProperties': 1}}, rule='type')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='type')
     try:
         if not isinstance(data, (dict)):
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'object', 'required': ['children'], 'maxProperties': 1}, rule='type')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='type')
         data_is_dict = isinstance(data, dict)
         if data_is_dict:
             data_len = len(data)
             if data_len > 1:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain less than or equal to 1 properties", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'object', 'required': ['children'], 'maxProperties': 1}, rule='maxProperties')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain less than or equal to 1 properties", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='maxProperties')
             data__missing_keys = set(['children']) - data.keys()
             if data__missing_keys:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'type': 'object', 'required': ['children'], 'maxProperties': 1}, rule='required')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition=None, rule='required')
     except (JsonSchemaValueException, JsonSchemaValuesException): pass
     else:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition", value=data, name="" + (name_prefix or "data") + "", definition={'description': "The same text in several languages, by language tag, e.g. {en: 'Pupils', cy: 'Disgyblion'}: each notice shows the text in its own language. A 'children' key beside them gives the wording a notice for children shows instead: {en: 'Pupil identifiers', children: 'your name and your pupil number'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*|children)\\Z'}, 'patternProperties': {'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$': {'type': 'string', 'minLength': 1, 'maxLength': 2000}, '^children$': {'description': "The wording a notice for children (reader: children) shows instead of the text beside it: a text in the project's language, or the same in several languages ({en: '…', cy: '…'}).", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'description': "The same text in several languages, by language tag: {en: '…', cy: '…'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'}, 'additionalProperties': {'type': 'string', 'minLength': 1, 'maxLength': 2000}}]}}, 'not': {'type': 'object', 'required': ['children'], 'maxProperties': 1}}, rule='not')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='not')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_len = len(data)
         if data_len < 1:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 1 properties", value=data, name="" + (name_prefix or "data") + "", definition={'description': "The same text in several languages, by language tag, e.g. {en: 'Pupils', cy: 'Disgyblion'}: each notice shows the text in its own language. A 'children' key beside them gives the wording a notice for children shows instead: {en: 'Pupil identifiers', children: 'your name and your pupil number'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*|children)\\Z'}, 'patternProperties': {'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$': {'type': 'string', 'minLength': 1, 'maxLength': 2000}, '^children$': {'description': "The wording a notice for children (reader: children) shows instead of the text beside it: a text in the project's language, or the same in several languages ({en: '…', cy: '…'}).", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'description': "The same text in several languages, by language tag: {en: '…', cy: '…'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'}, 'additionalProperties': {'type': 'string', 'minLength': 1, 'maxLength': 2000}}]}}, 'not': {'type': 'object', 'required': ['children'], 'maxProperties': 1}}, rule='minProperties')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 1 properties", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='minProperties')
         data_keys = set(data.keys())
         for data_key, data_val in data.items():
             if REGEX_PATTERNS['^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$'].search(data_key):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
                 if not isinstance(data_val, (str)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be string", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 2000}, rule='type')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be string", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='type')
                 if isinstance(data_val, str):
                     data_val_len = len(data_val)
                     if data_val_len < 1:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be longer than or equal to 1 characters", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 2000}, rule='minLength')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be longer than or equal to 1 characters", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='minLength')
                     if data_val_len > 2000:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be shorter than or equal to 2000 characters", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 2000}, rule='maxLength')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be shorter than or equal to 2000 characters", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='maxLength')
             if REGEX_PATTERNS['^children$'].search(data_key):
                 if data_key in data_keys:
                     data_keys.remove(data_key)
@@ -338,13 +338,13 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text_tra
                 if not data_val_any_of_count5:
                     try:
                         if not isinstance(data_val, (str)):
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be string", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 2000}, rule='type')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be string", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='type')
                         if isinstance(data_val, str):
                             data_val_len = len(data_val)
                             if data_val_len < 1:
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be longer than or equal to 1 characters", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 2000}, rule='minLength')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be longer than or equal to 1 characters", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='minLength')
                             if data_val_len > 2000:
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be shorter than or equal to 2000 characters", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 2000}, rule='maxLength')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be shorter than or equal to 2000 characters", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='maxLength')
                         data_val_any_of_count5 += 1
                     except (JsonSchemaValueException, JsonSchemaValuesException): pass
                 if not data_val_any_of_count5:
@@ -353,62 +353,62 @@ def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text_tra
                         data_val_any_of_count5 += 1
                     except (JsonSchemaValueException, JsonSchemaValuesException): pass
                 if not data_val_any_of_count5:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " cannot be validated by any definition", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'description': "The wording a notice for children (reader: children) shows instead of the text beside it: a text in the project's language, or the same in several languages ({en: '…', cy: '…'}).", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'description': "The same text in several languages, by language tag: {en: '…', cy: '…'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'}, 'additionalProperties': {'type': 'string', 'minLength': 1, 'maxLength': 2000}}]}, rule='anyOf')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " cannot be validated by any definition", value=data_val, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='anyOf')
         if data_len != 0:
             data_property_names = True
             for data_key in data:
                 try:
                     if isinstance(data_key, str):
                         if not REGEX_PATTERNS['^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*|children)\\Z'].search(data_key):
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*|children)\\Z", value=data_key, name="" + (name_prefix or "data") + "", definition={'pattern': '^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*|children)\\Z'}, rule='pattern')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*|children)\\Z", value=data_key, name="" + (name_prefix or "data") + "", definition=None, rule='pattern')
                 except (JsonSchemaValueException, JsonSchemaValuesException):
                     data_property_names = False
             if not data_property_names:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be named by propertyName definition", value=data, name="" + (name_prefix or "data") + "", definition={'description': "The same text in several languages, by language tag, e.g. {en: 'Pupils', cy: 'Disgyblion'}: each notice shows the text in its own language. A 'children' key beside them gives the wording a notice for children shows instead: {en: 'Pupil identifiers', children: 'your name and your pupil number'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*|children)\\Z'}, 'patternProperties': {'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$': {'type': 'string', 'minLength': 1, 'maxLength': 2000}, '^children$': {'description': "The wording a notice for children (reader: children) shows instead of the text beside it: a text in the project's language, or the same in several languages ({en: '…', cy: '…'}).", 'anyOf': [{'type': 'string', 'minLength': 1, 'maxLength': 2000}, {'description': "The same text in several languages, by language tag: {en: '…', cy: '…'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'}, 'additionalProperties': {'type': 'string', 'minLength': 1, 'maxLength': 2000}}]}}, 'not': {'type': 'object', 'required': ['children'], 'maxProperties': 1}}, rule='propertyNames')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be named by propertyName definition", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='propertyNames')
     return data
 
 def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_text_languages(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'description': "The same text in several languages, by language tag: {en: '…', cy: '…'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'}, 'additionalProperties': {'type': 'string', 'minLength': 1, 'maxLength': 2000}}, rule='type')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='type')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_len = len(data)
         if data_len < 1:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 1 properties", value=data, name="" + (name_prefix or "data") + "", definition={'description': "The same text in several languages, by language tag: {en: '…', cy: '…'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'}, 'additionalProperties': {'type': 'string', 'minLength': 1, 'maxLength': 2000}}, rule='minProperties')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 1 properties", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='minProperties')
         data_keys = set(data.keys())
         for data_key in data_keys:
             if data_key not in []:
                 data_value = data.get(data_key)
                 if not isinstance(data_value, (str)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be string", value=data_value, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 2000}, rule='type')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be string", value=data_value, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='type')
                 if isinstance(data_value, str):
                     data_value_len = len(data_value)
                     if data_value_len < 1:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be longer than or equal to 1 characters", value=data_value, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 2000}, rule='minLength')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be longer than or equal to 1 characters", value=data_value, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='minLength')
                     if data_value_len > 2000:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be shorter than or equal to 2000 characters", value=data_value, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1, 'maxLength': 2000}, rule='maxLength')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be shorter than or equal to 2000 characters", value=data_value, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition=None, rule='maxLength')
         if data_len != 0:
             data_property_names = True
             for data_key in data:
                 try:
                     if isinstance(data_key, str):
                         if not REGEX_PATTERNS['^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'].search(data_key):
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z", value=data_key, name="" + (name_prefix or "data") + "", definition={'pattern': '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'}, rule='pattern')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z", value=data_key, name="" + (name_prefix or "data") + "", definition=None, rule='pattern')
                 except (JsonSchemaValueException, JsonSchemaValuesException):
                     data_property_names = False
             if not data_property_names:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be named by propertyName definition", value=data, name="" + (name_prefix or "data") + "", definition={'description': "The same text in several languages, by language tag: {en: '…', cy: '…'}.", 'type': 'object', 'minProperties': 1, 'propertyNames': {'pattern': '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'}, 'additionalProperties': {'type': 'string', 'minLength': 1, 'maxLength': 2000}}, rule='propertyNames')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be named by propertyName definition", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='propertyNames')
     return data
 
 def validate_https___noticegen_dev_schemas_v1_common_schema_json___defs_id(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, rule='type')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='type')
     if isinstance(data, str):
         data_len = len(data)
         if data_len > 80:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must be shorter than or equal to 80 characters", value=data, name="" + (name_prefix or "data") + "", definition={'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, rule='maxLength')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must be shorter than or equal to 80 characters", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='maxLength')
         if not REGEX_PATTERNS['^[a-z0-9]+(-[a-z0-9]+)*\\Z'].search(data):
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[a-z0-9]+(-[a-z0-9]+)*\\Z", value=data, name="" + (name_prefix or "data") + "", definition={'description': "An identifier: lower-case letters and digits in words joined by single hyphens, e.g. 'stockport-mbc'.", 'type': 'string', 'pattern': '^[a-z0-9]+(-[a-z0-9]+)*\\Z', 'maxLength': 80}, rule='pattern')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[a-z0-9]+(-[a-z0-9]+)*\\Z", value=data, name="" + (name_prefix or "data") + "", definition=None, rule='pattern')
     return data
 
 
