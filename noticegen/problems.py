@@ -8,10 +8,11 @@ run at all (exit 2); click prints it as one line, never as a traceback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
 
 import click
+
+from noticegen.classes import dataclass, field
 
 
 class Severity(str, Enum):

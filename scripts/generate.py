@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -168,6 +169,135 @@ def schema_files() -> dict[Path, str]:
     return files
 
 
+CLASSES_OUT = OUT / "classes.py"
+
+_COLLECT = """
+import dataclasses, importlib, json, pkgutil, sys
+from noticegen import classes
+seen = []
+made = classes._made
+def recording(cls, frozen, order):
+    spec = classes.spec_of(cls, frozen, order) if classes._simple(cls) else ""
+    cls = made(cls, frozen, order)
+    seen.append({"name": cls.__module__ + "." + cls.__qualname__, "spec": spec, "frozen": frozen,
+                 "order": order, "fields": [[f.name, f.init, f.repr, f.compare,
+                                             f.default is not dataclasses.MISSING,
+                                             f.default_factory is not dataclasses.MISSING]
+                                            for f in dataclasses.fields(cls)]})
+    return cls
+classes._made = recording
+import noticegen
+for found in pkgutil.walk_packages(noticegen.__path__, "noticegen."):
+    if found.name != "noticegen.__main__" and not found.name.startswith("noticegen._generated"):
+        importlib.import_module(found.name)
+print(json.dumps(seen))
+"""
+
+_RESERVED = {"self", "_D", "_F", "_FACTORY", "_object"}
+"""The names a generated ``__init__`` reads besides its parameters."""
+
+
+def _class_code(entry: dict) -> str:
+    """The methods dataclasses writes for one class, as a function that makes them
+    (noticegen.classes calls it with the class, its defaults and its default factories)."""
+    fields = [dict(zip(("name", "init", "repr", "compare", "default", "factory"), f)) for f in entry["fields"]]
+    if _RESERVED & {f["name"] for f in fields}:
+        raise SystemExit(f"{entry['name']}: a field named like one of the names a generated __init__ reads; rename it")
+    frozen = entry["frozen"]
+
+    def assign(name: str, value: str) -> str:
+        return f"_object.__setattr__(self, {name!r}, {value})" if frozen else f"self.{name} = {value}"
+
+    params, body, defaulted = ["self"], [], False
+    for f in fields:
+        if f["init"]:
+            if f["factory"]:
+                params.append(f"{f['name']}=_FACTORY")
+                body.append(assign(f["name"], f"_F[{f['name']!r}]() if {f['name']} is _FACTORY else {f['name']}"))
+            elif f["default"]:
+                params.append(f"{f['name']}=_D[{f['name']!r}]")
+                body.append(assign(f["name"], f["name"]))
+            else:
+                if defaulted:
+                    raise SystemExit(f"{entry['name']}: field {f['name']!r} without a default follows one with a default")
+                params.append(f["name"])
+                body.append(assign(f["name"], f["name"]))
+            defaulted = defaulted or f["default"] or f["factory"]
+        elif f["factory"]:
+            body.append(assign(f["name"], f"_F[{f['name']!r}]()"))
+
+    def fields_of(which: str, key: str) -> str:
+        names = [f["name"] for f in fields if f[key]]
+        return "(" + "".join(f"{which}.{n}, " for n in names) + ")"
+
+    shown = ", ".join(f"{f['name']}={{self.{f['name']}!r}}" for f in fields if f["repr"])
+    lines = [f"def {_factory_name(entry['name'])}(cls, _D, _F, _FACTORY, _object, _FrozenInstanceError, _recursive_repr):",
+             f"    def __init__({', '.join(params)}):",
+             *[f"        {line}" for line in body or ["pass"]],
+             "",
+             "    @_recursive_repr()",
+             "    def __repr__(self):",
+             f"        return self.__class__.__qualname__ + f\"({shown})\"",
+             ""]
+    compared = {"self": fields_of("self", "compare"), "other": fields_of("other", "compare")}
+    methods = ["__init__", "__repr__"]
+    for method, operator in [("__eq__", "==")] + ([("__lt__", "<"), ("__le__", "<="), ("__gt__", ">"), ("__ge__", ">=")]
+                                                 if entry["order"] else []):
+        lines += [f"    def {method}(self, other):",
+                  "        if other.__class__ is self.__class__:",
+                  f"            return {compared['self']} {operator} {compared['other']}",
+                  "        return NotImplemented",
+                  ""]
+        methods.append(method)
+    names = "(" + "".join(f"{f['name']!r}, " for f in fields) + ")"
+    if frozen:
+        lines += ["    def __setattr__(self, name, value):",
+                  f"        if type(self) is cls or name in {names}:",
+                  "            raise _FrozenInstanceError(f\"cannot assign to field {name!r}\")",
+                  "        super(cls, self).__setattr__(name, value)",
+                  "",
+                  "    def __delattr__(self, name):",
+                  f"        if type(self) is cls or name in {names}:",
+                  "            raise _FrozenInstanceError(f\"cannot delete field {name!r}\")",
+                  "        super(cls, self).__delattr__(name)",
+                  "",
+                  "    def __hash__(self):",
+                  f"        return hash({compared['self']})",
+                  ""]
+        methods += ["__setattr__", "__delattr__", "__hash__"]
+    returned = ", ".join(f"{m!r}: {m}" for m in methods)
+    lines.append(f"    return {{{returned}{'' if frozen else ', ' + repr('__hash__') + ': None'}}}")
+    return "\n".join(lines) + "\n"
+
+
+def _factory_name(qualified: str) -> str:
+    return "make_" + re.sub(r"[^A-Za-z0-9]", "_", qualified.removeprefix("noticegen."))
+
+
+CLASSES_HEADER = '''"""Generated by scripts/generate.py; do not edit. For each of noticegen's dataclasses, the
+methods dataclasses would write for it (noticegen.classes), with the fields they were
+written for: importing noticegen then compiles none of them."""
+# ruff: noqa
+'''
+
+
+def classes_file() -> dict[Path, str]:
+    """_generated/classes.py, from every dataclass noticegen makes, read in a fresh
+    interpreter (as noticegen.classes sees each class before dataclasses turns it into one)."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", _COLLECT], capture_output=True, text=True, check=True,
+                          cwd=REPOSITORY, env={**os.environ, "PYTHONPATH": str(REPOSITORY)})
+    entries = sorted((e for e in json.loads(done.stdout) if e["spec"]), key=lambda e: e["name"])
+    code = [CLASSES_HEADER]
+    for entry in entries:
+        code += ["\n\n", _class_code(entry)]
+    code.append("\n\nCLASSES = {\n")
+    code += [f"    {e['name']!r}: ({e['spec']!r}, {_factory_name(e['name'])}),\n" for e in entries]
+    code.append("}\n")
+    return {CLASSES_OUT: "".join(code)}
+
+
 def module_name(name: str) -> str:
     return "t_" + re.sub(r"[^a-z0-9]", "_", name.lower())
 
@@ -203,7 +333,7 @@ def shipped_jinja() -> str | None:
 def stale(installed_jinja: str | None = None) -> tuple[list[str], list[str]]:
     """What is out of date, and notes on what could not be compared here."""
     installed_jinja = installed_jinja or render.jinja_version()
-    wanted = schema_files()
+    wanted = {**schema_files(), **classes_file()}
     notes = []
     made_with = shipped_jinja()
     if made_with == installed_jinja:
@@ -233,7 +363,7 @@ def main() -> int:
             print("stale generated code (run scripts/generate.py): " + ", ".join(found), file=sys.stderr)
             return 1
         return 0
-    wanted = {**schema_files(), **template_files()}
+    wanted = {**schema_files(), **classes_file(), **template_files()}
     for folder in (SCHEMAS, TEMPLATES_OUT):
         folder.mkdir(parents=True, exist_ok=True)
         for path in set(folder.glob("*.py")) - wanted.keys():

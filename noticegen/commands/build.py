@@ -17,10 +17,10 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from noticegen.classes import dataclass, field
 from noticegen.commands.check import check_project
 from noticegen.problems import NoticegenError, Problem
 from noticegen.render.units import Unit, Work, notice_files, other_files, render_notice, timed
@@ -31,6 +31,8 @@ from noticegen.site.write import BuildWriter, input_digests
 
 @dataclass
 class BuildResult:
+    """What a build checked, wrote and rendered."""
+
     check: CheckResult
     manifest: dict | None = None
     outputs: list[str] = field(default_factory=list)

@@ -20,9 +20,9 @@ import datetime as dt
 import json
 import os
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 
+from noticegen.classes import dataclass
 from noticegen import __version__
 from noticegen.model.resolve import Model
 from noticegen.problems import NoticegenError
@@ -40,6 +40,8 @@ PROTECTED = ("datamap", "notices", "templates")
 
 @dataclass
 class ExportResult:
+    """What an export checked, and the document it made (None when the check failed)."""
+
     check: object  # noticegen.rules.check.CheckResult
     document: dict | None = None
 

@@ -9,10 +9,10 @@ for what only the school knows; ``check`` reports each placeholder until it is f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from noticegen.classes import dataclass, field
 from noticegen.problems import NoticegenError
 from noticegen.load.validate import KINDS, schema_text
 
@@ -22,6 +22,8 @@ SCHEMAS = ".schemas"
 
 @dataclass
 class InitResult:
+    """The starter files init created, and those it kept as they were."""
+
     created: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
 

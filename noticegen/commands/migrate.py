@@ -13,9 +13,9 @@ an establishment can hold; otherwise it says what to move by hand.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from noticegen.classes import dataclass, field
 from noticegen.load import files
 from noticegen.load.documents import MAX_FILE_BYTES, LoadError, decode, parse
 from noticegen.model.resolve import ESTABLISHMENT_CONTACTS
@@ -27,6 +27,8 @@ _KINDS = {"school", "academy", "free-school", "special-school", "nursery", "othe
 
 @dataclass
 class Migration:
+    """What a migration changed, and what needs a person."""
+
     changed: list[str] = field(default_factory=list)
     """One line per file changed, saying what changed."""
     by_hand: list[str] = field(default_factory=list)

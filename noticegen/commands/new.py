@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from noticegen.classes import dataclass, field
 from noticegen.commands.importing.names import slug
 from noticegen.problems import NoticegenError
 
@@ -205,6 +205,8 @@ review_every_months: 12
 
 @dataclass
 class NewNotice:
+    """The notice file new wrote."""
+
     ident: str
     path: Path
 
@@ -248,6 +250,8 @@ def new_notice(project: Path, title: str, activities: list[str], ident: str | No
 
 @dataclass
 class NewActivity:
+    """The activity file new wrote, and the notices it was added to."""
+
     ident: str
     path: Path
     notices: list[Path] = field(default_factory=list)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from noticegen.classes import dataclass, field
 from noticegen.commands.build import BuildResult, build_project
 from noticegen.problems import NoticegenError, Problem
 from noticegen.load import history
@@ -25,6 +25,8 @@ SHALLOW = ("this clone of the project has no git history (a shallow clone, which
 
 @dataclass
 class PublishResult:
+    """What publish built and kept in the record of published versions."""
+
     build: BuildResult
     kept: list[str] = field(default_factory=list)
     """What was added to the record: 'pupils 2.0', 'record of processing 3'."""

@@ -23,11 +23,11 @@ import json
 import mimetypes
 import threading
 import time
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from noticegen.classes import dataclass, field
 from noticegen.text.characters import printable
 from noticegen.problems import Location, NoticegenError, Problem, Severity
 

@@ -9,9 +9,9 @@ policy document. Activities refer to them by id.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cache
 
+from noticegen.classes import dataclass, field
 from noticegen import packaged
 from noticegen.load.documents import decode, parse
 

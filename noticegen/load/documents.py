@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -34,6 +33,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
+from noticegen.classes import dataclass, field
 from noticegen.problems import Location, Problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024

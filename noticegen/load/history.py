@@ -24,9 +24,9 @@ import html.parser
 import json
 import re
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from noticegen.classes import dataclass, field
 from noticegen.load import files
 from noticegen.problems import Location, NoticegenError
 from noticegen.text.i18n import long_date
@@ -110,6 +110,8 @@ class Entry:
 
 @dataclass
 class Ledger:
+    """The record of published versions (history/), as read and checked."""
+
     entries: list[Entry] = field(default_factory=list)
     problems: list[tuple[Location, str]] = field(default_factory=list)
     """What is wrong with the record: (where, plain message), for rule history-altered."""

@@ -23,9 +23,9 @@ read and validated once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from noticegen.classes import dataclass, field
 from noticegen.text import characters
 
 from noticegen.load import files

@@ -6,9 +6,10 @@ by recipient; each change also gets a plain sentence for parents and governors.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
+from noticegen.classes import dataclass, field
 from noticegen.load.revision import WORK_TREE, load_revision
 from noticegen.model.reach import reach
 from noticegen.model.resolve import Model, localised, resolve
@@ -19,6 +20,8 @@ from noticegen.text.i18n import N_, gettext_for
 
 @dataclass
 class Change:
+    """One change to the data map between two revisions, and the notices it reaches."""
+
     kind: str  # recipient, category, ..., activity, notice, block, organisation
     id: str
     action: str  # added, removed, changed
@@ -49,6 +52,8 @@ class NoticeVersions:
 
 @dataclass
 class Diff:
+    """Every change between two revisions of the data map."""
+
     old: str
     new: str
     changes: list[Change]

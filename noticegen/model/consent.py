@@ -12,8 +12,8 @@ twice, so they cannot drift from the notice they link to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
+from noticegen.classes import dataclass, field
 from noticegen.load.catalogue import Basis
 from noticegen.model.facts import CONSENT_BASES, consent_withdrawal, marked, relies_on_consent, shares_of
 from noticegen.model.resolve import Entry, Model, Notice, localised

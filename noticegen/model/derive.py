@@ -8,9 +8,10 @@ Templates receive these views and only lay them out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cached_property
 
+from noticegen.classes import dataclass, field
 from noticegen.text import i18n
 from noticegen.load.catalogue import Basis
 from noticegen.text.i18n import N_

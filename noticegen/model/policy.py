@@ -9,8 +9,8 @@ and who keeps and reviews it, and when (para 40). docs/appropriate-policy.md.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
+from noticegen.classes import dataclass, field
 from noticegen.load.catalogue import Basis
 from noticegen.text.i18n import add_months, display
 from noticegen.model.resolve import Entry, Model, category_types

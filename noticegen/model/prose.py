@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 
+from noticegen.classes import dataclass
 from noticegen.problems import Location
 from noticegen.load.reader import Block
 

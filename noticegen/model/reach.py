@@ -6,8 +6,8 @@ use it, directly or through another entry (a category through a retention rule).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
+from noticegen.classes import dataclass, field
 from noticegen.model.resolve import Model, Reference
 
 KINDS = ("recipient", "category", "source", "subject", "retention", "legislation", "activity",
@@ -16,6 +16,8 @@ KINDS = ("recipient", "category", "source", "subject", "retention", "legislation
 
 @dataclass
 class Reach:
+    """Where a declared thing is used: the references to it, and the activities and notices they reach."""
+
     kind: str
     id: str
     references: list[Reference] = field(default_factory=list)

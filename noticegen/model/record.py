@@ -8,8 +8,8 @@ rows are computed here, from the model, so that the ``ropa-gap`` rule and the re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from noticegen.classes import dataclass
 from noticegen.text import i18n
 from noticegen.model.derive import join_words, retention_period
 from noticegen.model.facts import marked, retention_policy, shares_of, system_processors
@@ -81,6 +81,8 @@ COLUMNS = [column for _, columns in GROUPS for column in columns]
 
 @dataclass
 class Ropa:
+    """The record of processing (Art 30): one row per activity, in the project's language."""
+
     organisation: Entry
     rows: list[list[str]]
     establishment: Entry | None = None

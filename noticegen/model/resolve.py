@@ -10,11 +10,11 @@ the rules and the outputs cannot disagree about what refers to what.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
+from noticegen.classes import dataclass, field
 from noticegen.load import translatable
 from noticegen.text import i18n
 from noticegen.load.catalogue import Basis, lawful_bases

@@ -12,8 +12,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
 
+from noticegen.classes import dataclass, field
 from noticegen.model.derive import _PERIOD_TRIGGERS, _UNKNOWN_EVENT, join_words
 from noticegen.model.record import ILLUSTRATIVE
 from noticegen.model.resolve import Entry, Model, localised
@@ -72,12 +72,16 @@ class Series:
 
 @dataclass
 class Group:
+    """The series of the retention schedule under one heading."""
+
     heading: str
     series: list[Series] = field(default_factory=list)
 
 
 @dataclass
 class Schedule:
+    """The retention schedule: every series, grouped, with who publishes it."""
+
     organisation: Entry
     publisher: str
     language: str

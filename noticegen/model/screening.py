@@ -11,8 +11,8 @@ answers a question the data map cannot, or corrects a guess).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from noticegen.classes import dataclass, field
 from noticegen.model.resolve import Entry, Model, category_examples, category_types
 from noticegen.text import i18n
 from noticegen.text.i18n import N_, all_texts, display

@@ -6,8 +6,8 @@ screening report (noticegen.model.screening) and the appropriate policy document
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from noticegen.classes import dataclass
 from noticegen.load.templates import packaged_templates
 from noticegen.model.resolve import Model, localised
 from noticegen.render.html import Renderer

@@ -10,10 +10,10 @@ import csv
 import html
 import io
 import re
-from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from noticegen.classes import dataclass
 from noticegen.load.templates import packaged_templates
 from noticegen.model.consent import CONSENT, FormView, form_kind, form_languages, form_view
 from noticegen.model.resolve import Model

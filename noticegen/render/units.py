@@ -5,8 +5,8 @@ memory, as bytes; writing them is the site stage's (:mod:`noticegen.site.write`)
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
+from noticegen.classes import dataclass, field
 from noticegen.load.templates import packaged_templates
 from noticegen.model.derive import notice_view
 from noticegen.model.resolve import Model

@@ -11,9 +11,9 @@ reason in a comment.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Callable
 
+from noticegen.classes import dataclass, field
 from noticegen.model.resolve import Model, resolve
 from noticegen.problems import Problem, Problems, Severity
 from noticegen.load.reader import LoadedProject, LoadedTrust

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
+from noticegen.classes import dataclass
 from noticegen.model.resolve import Model
 from noticegen.problems import Location, Problem, Severity
 from noticegen.load.reader import LoadedProject

@@ -23,9 +23,10 @@ import importlib.util
 import io
 import mmap
 import re
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+
+from noticegen.classes import dataclass
 
 GRADE_TO_READING_AGE = 5
 """UK reading age = US school grade + 5 (a US grade 1 pupil is 6 to 7 years old)."""

@@ -19,8 +19,9 @@ What counts as broken, each a ``kind`` of :class:`Break`:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from html.parser import HTMLParser
+
+from noticegen.classes import dataclass
 
 _BLOCKS = {"p", "li", "dd", "dt", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "caption",
            "figcaption", "blockquote", "ul", "ol", "dl", "div", "section", "article", "nav",
@@ -56,6 +57,8 @@ _URL = re.compile(r"(?:https?://|mailto:|www\.)\S+")
 
 @dataclass(frozen=True)
 class Break:
+    """A sentence that reads as broken: what kind of break, where, and what is wrong."""
+
     kind: str
     text: str
     """The sentence (or list item) it is in, as the reader sees it."""

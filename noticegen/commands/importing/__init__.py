@@ -20,9 +20,9 @@ By job: ``sheets`` reads the rows, ``names`` makes ids and puts names together,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from noticegen.classes import dataclass
 from noticegen.commands.importing.columns import RowMapper
 from noticegen.commands.importing.decisions import (FILE_NAME, REPORT_NAME, corrections_text,
                                                     decisions_count, read_corrections)
@@ -36,6 +36,8 @@ __all__ = ["Plan", "plan_project", "write_project"]
 
 @dataclass
 class Plan:
+    """What an import would write, and what the user should know about it."""
+
     files: list[ImportedFile]
     activities: list[str]
     sentences: list[str]  # what the user should know: merges, placeholders, sheets skipped

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+
+from noticegen.classes import dataclass, field
 
 PLACEHOLDER_LIMIT = 100  # project.PLACEHOLDER reads at most this many characters
 

@@ -11,14 +11,16 @@ to ``import-report.md`` in the new project.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from noticegen.classes import dataclass, field
 from noticegen.commands.importing.names import _places, comment_safe
 
 
 @dataclass
 class Summary:
+    """What check reports on an imported project, counted for the import's report."""
+
     errors: int
     warnings: int
     to_fill: int  # TODO(...) placeholders, wherever check reports them

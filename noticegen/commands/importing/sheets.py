@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from noticegen.classes import dataclass, field
 from noticegen.problems import NoticegenError
 
 NOT_GIVEN = {"", "none", "no", "n/a", "na", "not applicable", "-", "–", "nil",
@@ -341,6 +341,8 @@ def heading_field(text: str) -> str | None:
 
 @dataclass
 class Table:
+    """A sheet's table: its heading row and which column holds which field."""
+
     sheet: Sheet
     header: int  # index of the heading row in sheet.rows
     columns: dict[str, int]  # field -> column index (the first column with that field)
@@ -426,6 +428,8 @@ def lines(text: str) -> list[str]:
 
 @dataclass
 class _Row:
+    """One row of a record of processing, its cells by field."""
+
     sheet: str
     number: int  # the spreadsheet's own row number, from 1
     cells: dict[str, str]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import errno
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
+from noticegen.classes import dataclass
 from noticegen.commands.importing.columns import _contact_parts
 from noticegen.commands.importing.names import Placeholders, _dump, _places, comment_safe
 from noticegen.commands.importing.sheets import ILLUSTRATIVE, controller_value
@@ -15,6 +15,8 @@ from noticegen.problems import NoticegenError
 
 @dataclass
 class ImportedFile:
+    """One file an import writes: where in the project, and its text."""
+
     relative: str
     text: str
 
