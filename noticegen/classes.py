@@ -3,14 +3,14 @@ compiling their methods at every start.
 
 ``dataclasses.dataclass`` writes each class's ``__init__``, ``__repr__`` and ``__eq__``
 (and, for a frozen class, ``__setattr__``, ``__delattr__`` and ``__hash__``) as source
-text and compiles it when the module is imported: about a third of a millisecond a
-class, a fifth of what ``noticegen check`` spends on its own imports. scripts/generate.py
-writes those methods out once, as Python, in ``noticegen/_generated/classes.py``; this
-``dataclass`` takes them from there when they were made from exactly the fields the class
-has now, and otherwise leaves the class to the standard library, so a class changed
-without generating again is still right, only slower to import (the test that holds the
-generated code up to date then fails). tests/test_classes.py holds every class to what
-the standard library makes of it.
+text and compiles it when the module is imported: 0.3 to 0.7 ms a class, which was
+about half of what ``noticegen check`` spent importing its own modules (docs/performance.md).
+scripts/generate.py writes those methods out once, as Python, in
+``noticegen/_generated/classes.py``; this ``dataclass`` takes them from there when they
+were made from exactly the fields the class has now, and otherwise leaves the class to
+the standard library, so a class changed without generating again is still right, only
+slower to import (the test that holds the generated code up to date then fails).
+tests/test_classes.py holds every class to what the standard library makes of it.
 """
 
 from __future__ import annotations
