@@ -281,6 +281,11 @@ class Model:
         the reference rules say why, at the place."""
         return frozenset(ref.owner for ref in self.references if self.lookup(ref.kind, ref.id) is None)
 
+    @cached_property
+    def listed_activities(self) -> frozenset[str]:
+        """Every activity some notice lists (with what a school's overlay adds or removes)."""
+        return frozenset(ident for notice in self.notices.values() for ident in notice.activity_ids)
+
     def resolved_activities(self) -> dict[str, Entry]:
         """The activities whose every reference resolves, directly or through a register
         entry they name (a retention rule naming an undeclared category, say)."""

@@ -110,37 +110,60 @@ class Screening:
         return self.answered if self.answered is not None else self.outcome == REQUIRED
 
 
-def _words(activity: Entry, model: Model, _) -> list[tuple[str, str]]:
-    """(what, text) for every place the data map describes what is processed and why."""
-    registers = model.registers
-    found: list[tuple[str, str]] = []
-    for ident in activity["categories"]:
-        category = registers["category"].get(ident)
-        if category is None:
-            continue
-        name = display(category["name"])
-        found.extend((_("category ‘%(name)s’") % {"name": name}, text) for text in all_texts(category["name"]))
-        for text, _kind in category_examples(category):
-            for example in all_texts(text):
-                found.append((_("category ‘%(name)s’, example ‘%(example)s’") % {"name": name, "example": example},
-                              example))
+def _activity_places(activity: Entry) -> list[tuple[str, dict, str]]:
+    """(how to say where, what to put in it, text) for every place the activity itself
+    describes what is processed and why: its purposes, its name, its systems."""
+    found: list[tuple[str, dict, str]] = []
     for purpose in activity["purposes"]:
         for text in all_texts(purpose):
-            found.append((_("purpose ‘%(purpose)s’") % {"purpose": text}, text))
+            found.append((N_PURPOSE, {"purpose": text}, text))
     for text in all_texts(activity["name"]):
-        found.append((_("activity ‘%(name)s’") % {"name": text}, text))
+        found.append((N_ACTIVITY, {"name": text}, text))
     for system in activity.get("systems", []):
         name = system.get("name") if isinstance(system, dict) else system
         for text in all_texts(name):
-            found.append((_("system ‘%(name)s’") % {"name": text}, text))
+            found.append((N_SYSTEM, {"name": text}, text))
     return found
 
 
-def _first(pattern: re.Pattern, places: list[tuple[str, str]]) -> str | None:
-    for what, text in places:
+def _category_places(category: Entry) -> list[tuple[str, dict, str]]:
+    """The same for a category: its name and its examples."""
+    name = display(category["name"])
+    found = [(N_CATEGORY, {"name": name}, text) for text in all_texts(category["name"])]
+    for text, _kind in category_examples(category):
+        for example in all_texts(text):
+            found.append((N_EXAMPLE, {"name": name, "example": example}, example))
+    return found
+
+
+def _found_in(pattern: re.Pattern, places: list[tuple[str, dict, str]]) -> tuple[str, dict] | None:
+    for message, values, text in places:
         if pattern.search(text):
-            return what
+            return message, values
     return None
+
+
+N_CATEGORY = N_("category ‘%(name)s’")
+N_EXAMPLE = N_("category ‘%(name)s’, example ‘%(example)s’")
+N_PURPOSE = N_("purpose ‘%(purpose)s’")
+N_ACTIVITY = N_("activity ‘%(name)s’")
+N_SYSTEM = N_("system ‘%(name)s’")
+
+
+def _first(pattern: re.Pattern, activity: Entry, model: Model, own: list, memo: dict, _) -> str | None:
+    """Where ``pattern`` is first found in what the data map says of the activity: its
+    categories' names and examples first (each category searched once for all the
+    activities screened together), then its own words (``own``)."""
+    for ident in activity["categories"]:
+        key = (pattern.pattern, ident)
+        if key not in memo:
+            category = model.registers["category"].get(ident)
+            memo[key] = None if category is None else _found_in(pattern, _category_places(category))
+        if memo[key] is not None:
+            message, values = memo[key]
+            return _(message) % values
+    found = _found_in(pattern, own)
+    return None if found is None else _(found[0]) % found[1]
 
 
 def children_among(model: Model, activity: Entry, _=lambda text: text) -> str | None:
@@ -157,13 +180,16 @@ def children_among(model: Model, activity: Entry, _=lambda text: text) -> str | 
     return None
 
 
-def screen(model: Model, stem: str, activity: Entry, language: str | None = None) -> Screening:
+def screen(model: Model, stem: str, activity: Entry, language: str | None = None,
+           memo: dict | None = None) -> Screening:
     """The activity screened: every criterion the data map shows, and the outcome; what
-    gave each finding is said in ``language``."""
+    gave each finding is said in ``language``. ``memo`` keeps what is worked out once for
+    the activities screened together (:func:`screen_all`)."""
     _ = i18n.gettext_for(language)
     dpia = activity.get("dpia") or {}
     answers = dpia.get("screening") or {}
-    places = _words(activity, model, _)
+    memo = {} if memo is None else memo
+    own = _activity_places(activity)
     registers = model.registers
     findings: list[Finding] = []
 
@@ -191,13 +217,12 @@ def screen(model: Model, stem: str, activity: Entry, language: str | None = None
 
     found("automated-decisions", _("the activity's automated decision-making") if isinstance(adm, dict) else None)
     found("large-scale-sensitive", f"{sensitive}; {large}" if sensitive and large else None)
-    found("monitoring", answer("monitoring", _first(_MONITORING, places)))
-    found("biometric", answer("biometric", _first(_BIOMETRIC, places)))
-    found("genetic", answer("genetic", _first(_GENETIC, places)))
+    found("monitoring", answer("monitoring", _first(_MONITORING, activity, model, own, memo, _)))
+    found("biometric", answer("biometric", _first(_BIOMETRIC, activity, model, own, memo, _)))
+    found("genetic", answer("genetic", _first(_GENETIC, activity, model, own, memo, _)))
     found("new-technology", answer("new_technology", None))
     found("data-matching", answer("data_matching", None))
-    covered = any(stem in notice.activity_ids for notice in model.notices.values())
-    found("invisible", None if covered else _("no notice lists this activity"))
+    found("invisible", None if stem in model.listed_activities else _("no notice lists this activity"))
     targeted = activity.get("direct_marketing") is True or isinstance(adm, dict)
     found("children-targeted", "; ".join([children or "", _("direct marketing") if activity.get("direct_marketing")
                                           else _("the activity's automated decision-making")])
@@ -222,5 +247,6 @@ def screen(model: Model, stem: str, activity: Entry, language: str | None = None
 
 def screen_all(model: Model, language: str | None = None) -> list[Screening]:
     """Every activity, screened, in the order of their ids."""
-    return [screen(model, stem, activity, language)
+    memo: dict = {}
+    return [screen(model, stem, activity, language, memo)
             for stem, activity in sorted(model.resolved_activities().items())]

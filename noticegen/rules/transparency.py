@@ -131,6 +131,8 @@ _OWN_PURPOSE = [
 ]
 """Data held only for a purpose of its own: a category whose name or examples use the
 first words needs a purpose (or the activity's name or description) using the second."""
+_OWN_PURPOSE_PATTERNS = [(re.compile(rf"\b(?:{names})"), re.compile(rf"\b(?:{purposes})"))
+                         for names, purposes in _OWN_PURPOSE]
 
 
 @rule
@@ -143,6 +145,16 @@ def category_purposes(ctx: Context) -> Iterator[Problem]:
     from noticegen.text.i18n import all_texts
 
     categories = ctx.model.registers["category"]
+    needs: dict[str, list[re.Pattern]] = {}  # category id -> the purposes its words call for
+
+    def needed(ident: str, category) -> list[re.Pattern]:
+        if ident not in needs:
+            words = " ".join([*all_texts(category["name"]), ident.replace("-", " "),
+                              *(t for example, _kind in category_examples(category)
+                                for t in all_texts(example))]).lower()
+            needs[ident] = [purposes for names, purposes in _OWN_PURPOSE_PATTERNS if names.search(words)]
+        return needs[ident]
+
     for stem, activity in ctx.model.activities.items():
         said = " ".join(t for field in ("name", "business_function", "description")
                         for t in all_texts(activity.get(field) or "")).lower()
@@ -151,11 +163,8 @@ def category_purposes(ctx: Context) -> Iterator[Problem]:
             category = categories.get(ident)
             if category is None:
                 continue
-            words = " ".join([*all_texts(category["name"]), ident.replace("-", " "),
-                              *(t for example, _kind in category_examples(category)
-                                for t in all_texts(example))]).lower()
-            for names, purposes in _OWN_PURPOSE:
-                if re.search(rf"\b(?:{names})", words) and not re.search(rf"\b(?:{purposes})", said):
+            for purposes in needed(ident, category):
+                if not purposes.search(said):
                     yield problem(activity.where("categories", index), "category-without-purpose",
                                   f"activity '{stem}' holds "
                                   f"'{' '.join(all_texts(category['name'])[0].split())}', but none of its "
