@@ -167,8 +167,12 @@ def substitute(text: str, lookup) -> str:
 def render(text: str, lookup, heading_level: int = 3) -> str:
     """Prose Markdown to HTML: references resolved, raw HTML shown as text, headings
     shifted so the prose's highest heading sits at ``heading_level``."""
+    source = substitute(text, lookup)
+    plain = plain_html(source)
+    if plain is not None:
+        return plain
     md = markdown_engine()
-    tokens = md.parse(substitute(text, lookup))
+    tokens = md.parse(source)
     levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
     shift = heading_level - min(levels) if levels else 0
     for token in tokens:
@@ -222,5 +226,83 @@ def too_deep(text: str) -> int | None:
 
 def render_inline(text: str, lookup) -> str:
     """A short piece of prose (a phrase within a sentence) to HTML without a paragraph."""
-    md = markdown_engine()
-    return md.renderInline(substitute(" ".join(str(text).split()), lookup))
+    source = substitute(" ".join(str(text).split()), lookup)
+    plain = plain_html(source, inline=True)
+    if plain is not None:
+        return plain
+    return markdown_engine().renderInline(source)
+
+
+# Plain prose: most of a notice's prose is paragraphs of text, with now and then a link
+# that a reference made. Markdown makes of it what this makes without loading the
+# Markdown parser (a fifth of a check's start); anything else goes to the parser.
+# tests/test_prose_plain.py holds the two to the same bytes.
+
+_PLAIN_RUN = re.compile(r"[^\\`*_\[\]<>&~|\r\t\0!]+|!(?!\[)")
+"""Text Markdown shows as written: no character that may start markup."""
+_ESCAPED = re.compile(r"\\[!-/:-@\[-`{-~]")
+"""A backslash before ASCII punctuation: the punctuation, as written."""
+_LINK = re.compile(r"\[((?:[^\\`*_\[\]<>&~|\r\t\0\n!]|\\[!-/:-@\[-`{-~]|!(?!\[))*)\]\(<("
+                   r"https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~/?#=+,;:@!$-]*)?"
+                   r"|mailto:[A-Za-z0-9._+-]+@[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?"
+                   r"|[a-z0-9]+(?:-[a-z0-9]+)*\.(?:html|pdf)"
+                   r"|#[A-Za-z0-9_-]+)>\)")
+"""A link as a reference makes it: [escaped text](<address>), to an address written
+only with characters Markdown leaves as they are."""
+_BLOCK_START = re.compile(r"[-+=#]|[0-9]{1,9}[.)]")
+"""How a line may start a list, a heading or a heading's underline."""
+
+
+def _html_escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _plain_line(line: str) -> str | None:
+    """One line of plain prose as Markdown shows it, or None when it is not plain."""
+    out, at = [], 0
+    while at < len(line):
+        run = _PLAIN_RUN.match(line, at)
+        if run:
+            out.append(_html_escaped(run[0]))
+            at = run.end()
+            continue
+        escaped = _ESCAPED.match(line, at)
+        if escaped:
+            out.append(_html_escaped(escaped[0][1]))
+            at = escaped.end()
+            continue
+        link = _LINK.match(line, at)
+        if link and link_allowed(link[2]):
+            label = _plain_line(link[1])
+            if label is None or not label:
+                return None
+            out.append(f'<a href="{link[2]}">{label}</a>')
+            at = link.end()
+            continue
+        return None
+    return "".join(out)
+
+
+def plain_html(source: str, inline: bool = False) -> str | None:
+    """What Markdown makes of ``source`` when it is plain: paragraphs of text (lines
+    with no space of any kind around them, a blank line between paragraphs), with
+    backslash escapes and links as references write them; None for anything else."""
+    if "\r" in source or "\0" in source:
+        return None
+    if inline:
+        if "\n" in source or source != source.strip():
+            return None
+        return _plain_line(source)
+    paragraphs = [part for part in source.strip("\n").split("\n\n")] if source.strip("\n") else []
+    html = []
+    for paragraph in paragraphs:
+        lines = []
+        for line in paragraph.split("\n"):
+            if not line or line != line.strip() or _BLOCK_START.match(line):
+                return None
+            shown = _plain_line(line)
+            if shown is None:
+                return None
+            lines.append(shown)
+        html.append("<p>" + "\n".join(lines) + "</p>\n")
+    return "".join(html)
