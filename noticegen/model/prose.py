@@ -235,7 +235,7 @@ def render_inline(text: str, lookup) -> str:
 
 # Plain prose: most of a notice's prose is paragraphs of text, with now and then a link
 # that a reference made. Markdown makes of it what this makes without loading the
-# Markdown parser (a fifth of a check's start); anything else goes to the parser.
+# Markdown parser (about 20 ms of a check); anything else goes to the parser.
 # tests/test_prose_plain.py holds the two to the same bytes.
 
 _PLAIN_RUN = re.compile(r"[^\\`*_\[\]<>&~|\r\t\0!]+|!(?!\[)")
@@ -254,6 +254,7 @@ _BLOCK_START = re.compile(r"[-+=#]|[0-9]{1,9}[.)]")
 
 
 def _html_escaped(text: str) -> str:
+    """Text escaped as markdown-it escapes it (html.escape would escape ' too)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
@@ -274,7 +275,7 @@ def _plain_line(line: str) -> str | None:
         link = _LINK.match(line, at)
         if link and link_allowed(link[2]):
             label = _plain_line(link[1])
-            if label is None or not label:
+            if not label:
                 return None
             out.append(f'<a href="{link[2]}">{label}</a>')
             at = link.end()
@@ -287,15 +288,13 @@ def plain_html(source: str, inline: bool = False) -> str | None:
     """What Markdown makes of ``source`` when it is plain: paragraphs of text (lines
     with no space of any kind around them, a blank line between paragraphs), with
     backslash escapes and links as references write them; None for anything else."""
-    if "\r" in source or "\0" in source:
-        return None
     if inline:
         if "\n" in source or source != source.strip():
             return None
         return _plain_line(source)
-    paragraphs = [part for part in source.strip("\n").split("\n\n")] if source.strip("\n") else []
+    body = source.strip("\n")
     html = []
-    for paragraph in paragraphs:
+    for paragraph in body.split("\n\n") if body else []:
         lines = []
         for line in paragraph.split("\n"):
             if not line or line != line.strip() or _BLOCK_START.match(line):

@@ -326,7 +326,8 @@ def _hyphenated(words: set[str]) -> dict[str, int]:
                            if PYPHEN_LEFT <= i <= len(word) - PYPHEN_RIGHT]) + 1
                 for word in words}
     values = _values(kept)
-    return {word: len([i for i in _points(word, values)
+    longest = max(map(len, values), default=0)
+    return {word: len([i for i in _points(word, values, longest)
                        if PYPHEN_LEFT <= i <= len(word) - PYPHEN_RIGHT]) + 1
             for word in words}
 
@@ -351,13 +352,12 @@ def _values(lines: list[str]) -> dict[str, tuple[int, tuple[int, ...]]]:
     return values
 
 
-def _points(word: str, values: dict[str, tuple[int, tuple[int, ...]]]) -> list[int]:
-    """Where ``word`` may be hyphenated (Liang, 1983): every pattern that occurs in
-    '.word.' sets its values at its places, the highest value wins, and an odd value
-    is a hyphenation point."""
+def _points(word: str, values: dict[str, tuple[int, tuple[int, ...]]], longest: int) -> list[int]:
+    """Where ``word`` may be hyphenated (Liang, 1983): every pattern (none longer than
+    ``longest`` letters) that occurs in '.word.' sets its values at its places, the
+    highest value wins, and an odd value is a hyphenation point."""
     pointed = f".{word.lower()}."
     found = [0] * (len(pointed) + 1)
-    longest = max(map(len, values), default=0)
     for i in range(len(pointed) - 1):
         for j in range(i + 1, min(i + longest, len(pointed)) + 1):
             pattern = values.get(pointed[i:j])
